@@ -1,0 +1,39 @@
+"""The chat-model interface: one method, streaming or not.
+
+Implementations: ``assistant.llm.OpenAIChatModel`` (any OpenAI-compatible endpoint).
+The offline drafter does not pretend to be a chat model; it implements the
+``Drafter`` interface in ``assistant.drafter`` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Literal, Protocol
+
+from pydantic import BaseModel
+
+DeltaCallback = Callable[[str], None]
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatModel(Protocol):
+    """A model that continues a conversation.
+
+    ``complete`` returns the whole reply. When ``on_delta`` is given the reply is
+    streamed and each new piece of text is passed to it as it arrives; the return
+    value is still the whole text, so callers re-check it after the stream ends.
+    Raises ``ModelUnavailableError`` (with a Chinese message) once retries are spent.
+    """
+
+    name: str
+
+    def complete(
+        self,
+        messages: list[ChatMessage],
+        *,
+        on_delta: DeltaCallback | None = None,
+        max_tokens: int | None = None,
+    ) -> str: ...

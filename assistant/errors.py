@@ -1,0 +1,52 @@
+"""Errors whose message is shown to the user as is (in Simplified Chinese).
+
+Every layer raises these instead of returning canned text; the API maps them to a
+4xx JSON body, the CLI prints them and exits 2, the UI shows them as a warning.
+"""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An error the user can act on. ``message`` says what to do next, in Chinese."""
+
+    status_code: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class InvalidInputError(UserFacingError):
+    status_code = 400
+    code = "invalid_input"
+
+
+class NotFoundError(UserFacingError):
+    status_code = 404
+    code = "not_found"
+
+
+class PermissionDeniedError(UserFacingError):
+    status_code = 403
+    code = "forbidden"
+
+
+class AuthenticationError(UserFacingError):
+    status_code = 401
+    code = "unauthenticated"
+
+
+class LimitExceededError(UserFacingError):
+    status_code = 413
+    code = "limit_exceeded"
+
+
+class ModelUnavailableError(UserFacingError):
+    """The configured chat model could not answer after retries; answers are already saved."""
+
+    status_code = 503
+    code = "model_unavailable"

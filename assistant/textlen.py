@@ -1,0 +1,107 @@
+"""字数 counting as Word/WPS count it, and trimming that cuts only at sentence ends.
+
+Rules (the ones the application template's limits are checked with):
+* every CJK character (Han, kana, hangul) counts 1;
+* every full-width or Chinese punctuation mark counts 1 (，。、“”‘’——…×· and the
+  full-width forms block);
+* every maximal run of other non-space characters counts 1, so ``2.3TB``, ``SM4``
+  and ``12.6%`` are one word each.
+
+A whitespace-based word count is wrong for Chinese (a paragraph is "one word"), and
+``len()`` is wrong for mixed text (``SM4`` is three characters but one word).
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_ENDS = "。！？；"
+_CLOSERS = "”’」』）》】"
+
+# Chinese punctuation outside the CJK blocks that Word counts as one "character" each.
+_EXTRA_FULL_WIDTH = "“”‘’—…×·•€￥"
+
+
+def _is_asian_char(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= code <= 0x4DBF  # extension A
+        or 0x20000 <= code <= 0x3134F  # extensions B–G
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0x3000 <= code <= 0x303F  # CJK symbols and punctuation (、。〇「」…)
+        or 0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms (，：！（）％ and full-width digits)
+        or 0xFE30 <= code <= 0xFE4F  # CJK compatibility forms
+        or ch in _EXTRA_FULL_WIDTH
+    )
+
+
+def count_words(text: str) -> int:
+    """Return the 字数 of ``text`` as Word/WPS would report it."""
+    total = 0
+    in_run = False
+    for ch in text:
+        if ch.isspace():
+            in_run = False
+        elif _is_asian_char(ch):
+            total += 1
+            in_run = False
+        elif not in_run:
+            total += 1
+            in_run = True
+    return total
+
+
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}][{_CLOSERS}]*|\n+|$)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split into sentences, each keeping its end mark (and any closing quote) or newline."""
+    return [piece for piece in _SENTENCE_RE.findall(text) if piece]
+
+
+def ends_sentence(piece: str) -> bool:
+    stripped = piece.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
+
+
+def trim_to_limit(text: str, limit: int) -> tuple[str, bool]:
+    """Return (text cut to at most ``limit`` 字, whether anything was cut).
+
+    Cuts only after 。！？； so no sentence is left half-written; a paragraph break
+    is kept when the sentence before it is kept. If not even the first sentence
+    fits, returns an empty string (the caller reports it).
+    """
+    if count_words(text) <= limit:
+        return text, False
+    kept: list[str] = []
+    best = ""
+    for piece in split_sentences(text):
+        candidate = "".join(kept) + piece
+        if count_words(candidate) > limit:
+            break
+        kept.append(piece)
+        if ends_sentence(piece):
+            best = candidate
+    return best.rstrip(), True
+
+
+def allocate_budgets(limit: int, defaults: dict[str, int], needs: dict[str, int]) -> dict[str, int]:
+    """Share a group limit (e.g. 案例简介 5000) among parts.
+
+    Each part starts from its default budget. Parts that need less than their
+    default give the spare 字数 to parts that need more, in proportion to what
+    they lack. The returned budgets never sum to more than ``limit``.
+    """
+    scale = min(1.0, limit / max(1, sum(defaults.values())))
+    base = {pid: int(budget * scale) for pid, budget in defaults.items()}
+    budgets = {pid: min(base[pid], needs.get(pid, base[pid])) for pid in base}
+    spare = limit - sum(budgets.values())
+    wanting = {pid: needs.get(pid, 0) - budgets[pid] for pid in base if needs.get(pid, 0) > budgets[pid]}
+    total_want = sum(wanting.values())
+    if total_want and spare > 0:
+        for pid, want in wanting.items():
+            budgets[pid] += min(want, spare * want // total_want)
+    return budgets
