@@ -1,0 +1,33 @@
+"""Build the collaborators (store, knowledge base, drafter) from settings.
+
+Entry points (CLI, app factory) call these; tests build collaborators directly and
+pass them in, so nothing here is needed to test the core.
+"""
+
+from __future__ import annotations
+
+from .drafter import Drafter
+from .offline import OfflineDrafter
+from .settings import Settings
+
+
+def build_drafter(settings: Settings) -> Drafter:
+    """The model-backed drafter when a model is configured, otherwise the offline one."""
+    if settings.llm_configured:
+        from .llm import build_chat_model
+        from .model_drafter import ModelDrafter
+
+        chat_model = build_chat_model(settings)
+        if chat_model is not None:
+            return ModelDrafter(chat_model, settings)
+    return OfflineDrafter()
+
+
+def open_knowledge(settings: Settings, prepare: bool = False, progress: bool = False):
+    """Open the knowledge base; with ``prepare`` index the bundled corpus if missing."""
+    from .knowledge import KnowledgeBase
+
+    knowledge = KnowledgeBase.open(settings)
+    if prepare:
+        knowledge.ensure_bundled_corpus(progress=progress)
+    return knowledge

@@ -1,0 +1,122 @@
+"""Document metadata and the bundled corpus in ``knowledge/corpus/``.
+
+Layout of the bundled corpus (one file per document, UTF-8):
+
+* ``<name>.md`` / ``<name>.txt`` starting with YAML front matter between two
+  ``---`` lines, **or**
+* ``<name>.txt`` / ``<name>.md`` with a sidecar ``<name>.meta.yaml`` — used for
+  official texts copied verbatim (the seed notice), so the file stays byte-identical
+  to the original.
+
+Metadata keys (validated by :class:`DocumentMeta`): ``title``, ``issuer``,
+``doc_number`` (文号), ``date`` (YYYY-MM-DD), ``source_url``, ``kind``
+(``notice`` | ``plan_digest`` | ``case`` | ``template_example``), ``fields`` (any of
+the 12 fields of the action plan) and an optional free-text ``note``.
+
+Why metadata at all: every chunk carries its document's title, 文号 and source so a
+citation can name them, and ``kind``/``fields`` drive the filters drafting uses to
+pull guidance and exemplars for the applicant's field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from ..errors import InvalidInputError
+from ..resources import bundled_dir
+
+FIELDS: tuple[str, ...] = (
+    "工业制造", "现代农业", "商贸流通", "交通运输", "金融服务", "科技创新",
+    "文化旅游", "医疗健康", "应急管理", "气象服务", "城市治理", "绿色低碳",
+)
+KINDS: tuple[str, ...] = ("notice", "plan_digest", "case", "template_example")
+Kind = Literal["notice", "plan_digest", "case", "template_example"]
+CORPUS_SUFFIXES = (".md", ".txt")
+
+
+class DocumentMeta(BaseModel):
+    """What we know about a document besides its text."""
+
+    title: str
+    kind: Kind = "notice"
+    issuer: str = ""
+    doc_number: str = ""
+    date: str = ""
+    source_url: str = ""
+    fields: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: list[str]) -> list[str]:
+        unknown = [f for f in value if f not in FIELDS]
+        if unknown:
+            raise ValueError(f"未知领域：{'、'.join(unknown)}；可选：{'、'.join(FIELDS)}")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: object) -> str:
+        return "" if value is None else str(value)
+
+
+class CorpusDocument(BaseModel):
+    """One bundled document: stable id, metadata, text and a hash of both."""
+
+    doc_id: str
+    source: str
+    meta: DocumentMeta
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        payload = self.meta.model_dump_json() + "\x00" + self.text
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def split_front_matter(raw: str) -> tuple[dict | None, str]:
+    """Return (front-matter mapping or None, body). Only a leading ``---`` block counts."""
+    text = raw.lstrip("\ufeff")
+    if not text.startswith("---\n"):
+        return None, raw
+    end = text.find("\n---", 4)
+    if end == -1:
+        return None, raw
+    header = yaml.safe_load(text[4:end]) or {}
+    body = text[end + 4 :]
+    if not isinstance(header, dict):
+        return None, raw
+    return header, body.lstrip("\n")
+
+
+def _meta_for(path: Path, header: dict | None) -> DocumentMeta:
+    sidecar = path.with_name(path.stem + ".meta.yaml")
+    if sidecar.is_file():
+        header = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    if header is None:
+        raise InvalidInputError(f"内置文档 {path.name} 缺少元数据（YAML 头或 {sidecar.name}）。")
+    try:
+        return DocumentMeta.model_validate(header)
+    except ValidationError as exc:
+        raise InvalidInputError(f"内置文档 {path.name} 的元数据有误：{exc}") from exc
+
+
+def load_corpus_document(path: Path, root: Path) -> CorpusDocument:
+    """Read one corpus file and its metadata (front matter or sidecar)."""
+    raw = path.read_text(encoding="utf-8")
+    header, body = split_front_matter(raw)
+    meta = _meta_for(path, header)
+    relative = path.relative_to(root).as_posix()
+    return CorpusDocument(doc_id=f"corpus-{path.stem}", source=f"corpus/{relative}", meta=meta, text=body)
+
+
+def load_bundled_corpus(root: Path | None = None) -> list[CorpusDocument]:
+    """Every document under ``knowledge/corpus`` (sorted, so ids and order are stable)."""
+    root = root or bundled_dir("knowledge") / "corpus"
+    paths = sorted(p for p in root.rglob("*") if p.suffix in CORPUS_SUFFIXES and p.is_file())
+    return [load_corpus_document(p, root) for p in paths]

