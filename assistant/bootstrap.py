@@ -31,3 +31,19 @@ def open_knowledge(settings: Settings, prepare: bool = False, progress: bool = F
     if prepare:
         knowledge.ensure_bundled_corpus(progress=progress)
     return knowledge
+
+
+def build_service(settings: Settings, *, prepare_knowledge: bool = True, progress: bool = False):
+    """Everything the app needs, from settings: store, knowledge base, drafter, chat model."""
+    from .service import Service
+    from .store import Store
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.sqlite_path)
+    knowledge = open_knowledge(settings, prepare=prepare_knowledge, progress=progress)
+    chat_model = None
+    if settings.llm_configured:
+        from .llm import build_chat_model
+
+        chat_model = build_chat_model(settings)
+    return Service(settings, store, build_drafter(settings), knowledge=knowledge, chat_model=chat_model)

@@ -1,0 +1,357 @@
+"""Turn files (.txt .md .docx .pdf .html) into section-aware chunks and store them.
+
+Why sections: staff and applicants need a citation they can find in the paper copy
+("二、申报工作安排 > （三）申报时间及案例遴选"), and a chunk that knows its heading
+path also retrieves better. Headings are recognised in the forms Chinese official
+documents use (一、 （一） 1、 （1） 第X章), Markdown ``#`` lines, and "附件" lines,
+which start a new top-level part (an attached template numbers its parts anew).
+
+Every failure is a :class:`DocumentReadError` (or ``LimitExceededError``) whose
+Chinese message names the file, so a batch can report it and carry on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ..errors import InvalidInputError, LimitExceededError
+from .corpus import DocumentMeta, split_front_matter
+from .index import Chunk, ChunkStore
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+CHUNK_SIZE = 400
+CHUNK_OVERLAP = 60
+MIN_SECTION_CHARS = 60
+SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", " ", ""]
+_TITLE_WORDS = re.compile(r"通知|意见|方案|计划|办法|规定|决定|公告|报告|指引|指南|案例|申报书")
+
+
+class DocumentReadError(InvalidInputError):
+    code = "unreadable_document"
+
+
+class IngestResult(BaseModel):
+    """What happened to one file of a batch."""
+
+    filename: str
+    status: Literal["added", "updated", "duplicate", "error"]
+    doc_id: str = ""
+    title: str = ""
+    chunks: int = 0
+    message: str = ""
+
+
+@dataclass
+class ExtractedText:
+    text: str
+    title: str = ""
+    header: dict | None = None
+
+
+@dataclass
+class Section:
+    path: list[str]
+    rank: int | None = None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip()
+
+    @property
+    def heading_only(self) -> bool:
+        return self.rank is not None and len([ln for ln in self.lines if ln.strip()]) <= 1
+
+
+# --- reading -------------------------------------------------------------------------------
+def _decode(name: str, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentReadError(f"文件 {name} 无法读取：文本编码既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 后重试。")
+
+
+def _read_docx(name: str, data: bytes) -> ExtractedText:
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise DocumentReadError(f"文件 {name} 已加密或是旧版 .doc 格式，无法读取：请去除密码并另存为 .docx 后重试。")
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentReadError(f"文件 {name} 无法读取：不是有效的 .docx 文件（{exc}）。") from exc
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            for row in block.rows:
+                cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+                if cells:
+                    lines.append(" | ".join(cells))
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        level = re.search(r"(?:Heading|标题)\s*(\d)", style)
+        lines.append(("#" * int(level.group(1)) + " " if level else "") + block.text)
+    return ExtractedText("\n".join(lines), title=document.core_properties.title or "")
+
+
+def _read_pdf(name: str, data: bytes) -> ExtractedText:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                unlocked = reader.decrypt("")
+            except Exception:  # missing crypto backend or unsupported algorithm
+                unlocked = 0
+            if not unlocked:
+                raise DocumentReadError(f"文件 {name} 已加密，无法读取：请去除打开密码后重试。")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else "") or ""
+    except DocumentReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise DocumentReadError(f"文件 {name} 无法读取：PDF 已损坏或格式不受支持（{exc}）。") from exc
+    return ExtractedText("\n".join(pages), title=str(title))
+
+
+def _read_html(name: str, data: bytes) -> ExtractedText:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_decode(name, data), "html.parser")
+    for tag in soup(["script", "style", "nav", "header", "footer", "noscript"]):
+        tag.decompose()
+    for level in range(1, 7):
+        for heading in soup.find_all(f"h{level}"):
+            heading.replace_with(f"\n{'#' * level} {heading.get_text(' ', strip=True)}\n")
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    if soup.title:
+        soup.title.decompose()
+    return ExtractedText(soup.get_text("\n"), title=title)
+
+
+def extract_text(name: str, data: bytes, max_bytes: int) -> ExtractedText:
+    """Extract plain text (Markdown headings kept) from one file's bytes."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentReadError(f"文件 {name} 的类型不受支持：仅支持 {'、'.join(SUPPORTED_SUFFIXES)}。")
+    if len(data) > max_bytes:
+        raise LimitExceededError(f"文件 {name} 超过大小上限 {max_bytes // (1024 * 1024)} MB，请拆分后再导入。")
+    if not data.strip():
+        raise DocumentReadError(f"文件 {name} 是空文件，没有可导入的内容。")
+    if suffix == ".docx":
+        extracted = _read_docx(name, data)
+    elif suffix == ".pdf":
+        extracted = _read_pdf(name, data)
+    elif suffix in (".html", ".htm"):
+        extracted = _read_html(name, data)
+    else:
+        header, body = split_front_matter(_decode(name, data))
+        extracted = ExtractedText(body, header=header)
+    extracted.text = normalise_text(extracted.text)
+    if not re.search(r"[0-9A-Za-z\u3400-\u9fff]", extracted.text):
+        raise DocumentReadError(f"文件 {name} 没有可提取的文字（可能是空白文档或扫描件），请提供文字版。")
+    return extracted
+
+
+def normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def guess_title(extracted: ExtractedText, filename: str) -> str:
+    """Front matter, Markdown H1, file properties, a title-like line, else the file name."""
+    if extracted.header and extracted.header.get("title"):
+        return str(extracted.header["title"])
+    h1 = re.search(r"^#\s+(.+)$", extracted.text, re.M)
+    if h1:
+        return h1.group(1).strip()
+    if extracted.title.strip():
+        return extracted.title.strip()
+    for line in extracted.text.split("\n")[:15]:
+        line = line.strip()
+        if 4 <= len(line) <= 60 and _TITLE_WORDS.search(line):
+            return line
+    return PurePath(filename).stem
+
+
+# --- sections and chunks --------------------------------------------------------------------
+_HEADINGS: list[tuple[re.Pattern[str], int, bool]] = [
+    # pattern, rank, may the line carry body text after the heading?
+    (re.compile(r"^附件[0-9一二三四五六七八九十]*[：:]"), 0, False),
+    (re.compile(r"^第[一二三四五六七八九十百]+章"), 1, True),
+    (re.compile(r"^[一二三四五六七八九十]+、"), 1, True),
+    (re.compile(r"^第[一二三四五六七八九十百]+节"), 2, True),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2, True),
+    (re.compile(r"^\d{1,2}[、.．](?!\d)"), 3, False),
+    (re.compile(r"^[（(]\d{1,2}[）)]"), 4, False),
+]
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+
+
+def heading_of(line: str) -> tuple[int, str] | None:
+    """(rank, heading text) if ``line`` opens a section, else None."""
+    stripped = line.strip()
+    md = _MD_HEADING.match(stripped)
+    if md:
+        return len(md.group(1)), md.group(2).strip()
+    for pattern, rank, carries_body in _HEADINGS:
+        if not pattern.match(stripped):
+            continue
+        if len(stripped) <= 40 and not stripped.endswith(("。", "；", "，")):
+            return rank, stripped
+        head = re.split(r"[。：:]", stripped, maxsplit=1)[0]
+        if carries_body and len(head) <= 30:
+            return rank, head
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """Cut text at headings; each section remembers its heading path."""
+    stack: list[tuple[int, str]] = []
+    sections = [Section(path=[])]
+    for line in text.split("\n"):
+        found = heading_of(line)
+        if found:
+            rank, title = found
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            stack.append((rank, title))
+            sections.append(Section(path=[t for _, t in stack], rank=rank))
+        sections[-1].lines.append(line)
+    return [s for s in sections if s.text]
+
+
+def _locator(paths: list[list[str]]) -> str:
+    common: list[str] = []
+    for parts in zip(*paths):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    first, last = paths[0], paths[-1]
+    if len(common) < max(len(first), len(last)) and len(paths) > 1:
+        head = first[len(common)] if len(first) > len(common) else "正文"
+        tail = last[len(common)] if len(last) > len(common) else "正文"
+        if head != tail:
+            common.append(f"{head} 至 {tail}")
+        else:
+            common.append(head)
+    return " > ".join(common)
+
+
+def _block(run: list[Section]) -> tuple[str, str]:
+    with_body = [s.path for s in run if not s.heading_only] or [s.path for s in run]
+    return _locator(with_body), "\n".join(s.text for s in run)
+
+
+def _pack(sections: list[Section]) -> list[tuple[str, str]]:
+    """Merge runs of tiny sections (heading-only lines, short items) into (locator, text) blocks.
+
+    A run never crosses a heading of rank 2 or higher once it has body text, so a
+    chunk stays inside one "（一）…" part and its citation points at that part.
+    """
+    blocks: list[tuple[str, str]] = []
+    run: list[Section] = []
+    for section in sections:
+        major = section.rank is not None and section.rank <= 2
+        if run and major and any(not s.heading_only for s in run):
+            blocks.append(_block(run))
+            run = []
+        run.append(section)
+        if len("\n".join(s.text for s in run)) >= MIN_SECTION_CHARS:
+            blocks.append(_block(run))
+            run = []
+    if run:
+        blocks.append(_block(run))
+    return blocks
+
+
+def _splitter():
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS, chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP,
+        keep_separator="end", length_function=len, strip_whitespace=True,
+    )
+
+
+def fields_for(locator: str, doc_fields: list[str]) -> list[str]:
+    """A section named after fields concerns those fields; otherwise the document's fields apply."""
+    from .corpus import FIELDS
+
+    named = [f for f in FIELDS if f in locator]
+    return named or list(doc_fields)
+
+
+def chunk_document(doc_id: str, text: str, meta: DocumentMeta, source: str, content_hash: str, origin: str) -> list[Chunk]:
+    """Split a document into chunks that carry its metadata and their section path."""
+    splitter = _splitter()
+    chunks: list[Chunk] = []
+    for locator, block in _pack(split_sections(text)):
+        for piece in splitter.split_text(block):
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc_id}:{len(chunks):04d}", doc_id=doc_id, index=len(chunks), text=piece,
+                    locator=locator, title=meta.title, source=source, kind=meta.kind,
+                    fields=fields_for(locator, meta.fields), issuer=meta.issuer, doc_number=meta.doc_number,
+                    date=meta.date, source_url=meta.source_url, content_hash=content_hash, origin=origin,
+                )
+            )
+    return chunks
+
+
+def content_hash_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_path(path: Path, max_bytes: int) -> bytes:
+    """Read a file for ingestion, turning OS errors into a Chinese message naming it."""
+    try:
+        if not path.is_file():
+            raise DocumentReadError(f"找不到文件 {path}（或它不是普通文件）。")
+        if path.stat().st_size > max_bytes:
+            raise LimitExceededError(f"文件 {path.name} 超过大小上限 {max_bytes // (1024 * 1024)} MB，请拆分后再导入。")
+        return path.read_bytes()
+    except PermissionError as exc:
+        raise DocumentReadError(f"文件 {path} 无法读取：没有读取权限。") from exc
+    except OSError as exc:
+        raise DocumentReadError(f"文件 {path} 无法读取：{exc.strerror or exc}。") from exc
+
+
+def store_document(
+    store: ChunkStore, *, doc_id: str, text: str, meta: DocumentMeta, source: str, origin: str, filename: str
+) -> IngestResult:
+    """Add one document unless identical content is already stored; replace older versions.
+
+    A user file re-uploaded under the same name with new content replaces the old
+    version ("updated"); identical content under any name is a no-op ("duplicate").
+    """
+    content_hash = content_hash_of(meta.model_dump_json() + "\x00" + text) if origin == "bundled" else content_hash_of(text)
+    documents = store.documents()
+    existing = documents.get(doc_id)
+    if existing and existing.get("content_hash") == content_hash:
+        return IngestResult(filename=filename, status="duplicate", doc_id=doc_id, title=existing.get("title", ""),
+                            chunks=existing["chunks"], message="内容与已导入的文档相同，已跳过。")
+    replaced = [d for d, info in documents.items() if d == doc_id or (origin == "user" and info.get("source") == source
+                and info.get("origin") == "user")]
+    chunks = chunk_document(doc_id, text, meta, source, content_hash, origin)
+    if not chunks:
+        raise DocumentReadError(f"文件 {filename} 没有可提取的文字。")
+    for old in replaced:
+        store.delete_document(old)
+    store.add(chunks)
+    status = "updated" if replaced else "added"
+    return IngestResult(filename=filename, status=status, doc_id=doc_id, title=meta.title, chunks=len(chunks),
+                        message="已更新为新版本。" if replaced else "已导入。")
