@@ -110,7 +110,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
     """Apply the hard guarantees to a drafter's output and review it."""
     issues = list(output.issues)
     sources = job.answers + [a for v in job.fallback_answers.values() for a in v] + [p.text for p in job.guidance_passages]
-    sources += [sp.number for sp in job.part.subpoints] + ([job.previous_text] if job.instruction else [])
+    sources += [sp.number for sp in job.part.subpoints] + ([job.previous_text, job.instruction] if job.instruction else [])
     text, removed = remove_untraceable(output.text.strip(), sources)
     for raw in removed:
         issues.append(Issue(part_id=job.part.id, kind="number_removed", severity="warning",

@@ -8,6 +8,7 @@ same "not found" as for an id that does not exist.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .application import ApplicationInfo, MediaInfo, case_name_problem, info_issues
@@ -118,7 +119,8 @@ class Service:
             return self._reply(principal, app_id, prompt.text, prompt)
         kind, target = choose_action(text, state, drafted, part_id, action)
         if kind == "revise" and target:
-            self.store.add_message(app_id, "user", text, part_id=target)
+            state = _with_supplement(state, target, text)
+            self.store.add_message(app_id, "user", text, part_id=target, state=state.model_dump())
             return self._revise(principal, row, form, state, target, text, on_delta)
         return self._answer(principal, row, form, state, text, on_delta)
 
@@ -246,6 +248,16 @@ class Service:
 
     def list_documents(self, principal: Principal):
         return self._require_knowledge().list_documents()
+
+
+def _with_supplement(state: InterviewState, part_id: str, instruction: str) -> InterviewState:
+    """“补充：…” adds the applicant's own words to the part's answers, so a redraft keeps them."""
+    match = re.match(r"^(补充|增加|添加|加上)[^：:]*[：:](.+)$", instruction.strip(), re.S)
+    if not match or part_id not in state.parts:
+        return state
+    state = state.model_copy(deep=True)
+    state.parts[part_id].answers.append(match.group(2).strip())
+    return state
 
 
 def _welcome(form: FormSpec, prompt: Prompt) -> str:

@@ -61,6 +61,7 @@ class Section:
     path: list[str]
     rank: int | None = None
     lines: list[str] = field(default_factory=list)
+    heading: str = ""
 
     @property
     def text(self) -> str:
@@ -68,7 +69,8 @@ class Section:
 
     @property
     def heading_only(self) -> bool:
-        return self.rank is not None and len([ln for ln in self.lines if ln.strip()]) <= 1
+        body = [ln.strip() for ln in self.lines if ln.strip()]
+        return self.rank is not None and len(body) <= 1 and (not body or body[0].lstrip("# ") == self.heading)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def split_sections(text: str) -> list[Section]:
             while stack and stack[-1][0] >= rank:
                 stack.pop()
             stack.append((rank, title))
-            sections.append(Section(path=[t for _, t in stack], rank=rank))
+            sections.append(Section(path=[t for _, t in stack], rank=rank, heading=title))
         sections[-1].lines.append(line)
     return [s for s in sections if s.text]
 

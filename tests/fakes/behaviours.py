@@ -70,8 +70,9 @@ class RecordedRequest:
         return int(match.group(2)) if match else None
 
     def block(self, tag: str) -> str:
-        """Text between ``<tag>`` and ``</tag>`` in the prompt, or ''."""
-        match = re.search(rf"<{re.escape(tag)}>\n?(.*?)\n?</{re.escape(tag)}>", self.prompt_text, re.S)
+        """Text of the data block ``<tag>`` … ``</tag>`` (tags on lines of their own) in the user message."""
+        name = re.escape(tag)
+        match = re.search(rf"^<{name}>\n(.*?)\n?^</{name}>$", self.user_text, re.S | re.M)
         return match.group(1) if match else ""
 
 

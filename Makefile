@@ -1,0 +1,51 @@
+# 数据要素× 案例申报助手 — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: run test install system-deps bench test-offline clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Pinned set from requirements.lock (resolved together, pip check clean).
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+## make run: set up, index the bundled knowledge (first time ~1 min), serve http://127.0.0.1:7860
+run: install
+	$(BIN)/case-assistant prepare
+	$(BIN)/case-assistant serve
+
+## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装测试所需的系统软件包:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing fontconfig >/dev/null; \
+	fi
+
+## make test: everything the tests need, then the whole suite
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+## the same suite with the network cut off (only loopback up); needs root and unshare
+test-offline: install system-deps
+	unshare -n sh -c 'ip link set lo up && $(BIN)/python -m pytest -q'
+
+## make bench: retrieval latency and quality against baselines (prints the table)
+bench: install
+	$(BIN)/python bench/retrieval.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,14 @@
+"""Shared test set-up: offline environment for every test; the fake OpenAI server fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.resources import configure_offline_environment
+
+pytest_plugins: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline_environment() -> None:
+    configure_offline_environment()
