@@ -32,7 +32,9 @@ class ApplicationInfo(BaseModel):
 
     @field_validator("co_applicants", mode="before")
     @classmethod
-    def _drop_blank(cls, value: list[str] | None) -> list[str]:
+    def _drop_blank(cls, value: list[str] | str | None) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
         return [v.strip() for v in value or [] if isinstance(v, str) and v.strip()]
 
 

@@ -18,7 +18,7 @@ from .drafter import Drafter, DraftJob, DraftOutput, Issue, Passage
 from .errors import ModelUnavailableError
 from .forms import FormSpec
 from .numbers import untraceable_numbers
-from .offline import OfflineDrafter
+from .offline import OfflineDrafter, placeholder
 from .privacy import PersonTerm, redact
 from .review import group_totals, review_part
 from .textlen import allocate_budgets, count_words, split_sentences, trim_to_limit
@@ -52,7 +52,8 @@ class ApplicationDraft(BaseModel):
 
 
 def people_of(info: ApplicationInfo) -> list[PersonTerm]:
-    return [PersonTerm(name=info.leader.name, role="项目负责人"), PersonTerm(name=info.contact.name, role="项目联系人")]
+    return [PersonTerm(name=info.leader.name, role="项目负责人", phone=info.leader.phone),
+            PersonTerm(name=info.contact.name, role="项目联系人", phone=info.contact.phone)]
 
 
 def part_budget(form: FormSpec, part_id: str, other_words: dict[str, int], need: int) -> int:
@@ -143,10 +144,11 @@ def build_job(form: FormSpec, part_id: str, info: ApplicationInfo, answers: dict
 
 def estimate_need(job: DraftJob, drafter: Drafter) -> int:
     """How many 字 a part would like: the default for a model, the answers' length offline."""
+    floor = count_words(placeholder(job.part)) + 10
     if drafter.mode == "model":
-        return job.part.default_budget
+        return max(floor, job.part.default_budget)
     texts = job.answers or [a for v in job.fallback_answers.values() for a in v]
-    return max(60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
+    return max(floor, 60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
 
 
 def draft_application(form: FormSpec, info: ApplicationInfo, answers: dict[str, list[str]], drafter: Drafter,

@@ -23,15 +23,26 @@ MISSING = "【待补充】"
 
 
 def enforce_group_limits(form: FormSpec, texts: dict[str, str]) -> dict[str, str]:
-    """Last guard: if a group is over its limit, cut its longest part at a sentence end."""
+    """Last guard: while a group is over its limit, cut its longest real part at a sentence end.
+
+    【待补充】 markers count toward the total (they are printed) but are never cut.
+    """
     texts = dict(texts)
     for group in form.groups:
         ids = [p.id for p in group.parts]
-        while sum(count_words(texts.get(pid, "")) for pid in ids) > group.limit:
-            longest = max(ids, key=lambda pid: count_words(texts.get(pid, "")))
+        cuttable = [pid for pid in ids if not _is_marker(texts.get(pid, ""))]
+        while cuttable and sum(count_words(texts.get(pid, "")) for pid in ids) > group.limit:
+            longest = max(cuttable, key=lambda pid: count_words(texts.get(pid, "")))
             excess = sum(count_words(texts.get(pid, "")) for pid in ids) - group.limit
             texts[longest], _ = trim_to_limit(texts[longest], max(0, count_words(texts[longest]) - excess))
+            if not texts[longest].strip():
+                texts[longest] = f"【待补充：{form.part(longest).title}】"
+                cuttable.remove(longest)
     return texts
+
+
+def _is_marker(text: str) -> bool:
+    return text.startswith("【待补充：") and text.endswith("】") and "\n" not in text
 
 
 def _chinese_date(day: date) -> str:
@@ -94,7 +105,7 @@ def _groups(document, form: FormSpec, texts: dict[str, str]) -> None:
         add_heading(document, f"{group.number}、{group.title}", 1)
         for part in group.parts:
             add_heading(document, f"{part.number}{part.title}", 2)
-            for line in (texts.get(part.id) or f"【待补充：{part.title}】").split("\n"):
+            for line in texts[part.id].split("\n"):
                 if line.strip():
                     add_text(document, line.strip())
 
@@ -127,7 +138,8 @@ def build_docx(form: FormSpec, info: ApplicationInfo, texts: dict[str, str], med
                day: date | None = None) -> bytes:
     """The application as .docx bytes; ``texts`` maps part ids to their current drafts."""
     day = day or date.today()
-    texts = enforce_group_limits(form, texts)
+    marked = {p.id: (texts.get(p.id) or "").strip() or f"【待补充：{p.title}】" for p in form.all_parts()}
+    texts = enforce_group_limits(form, marked)
     document = Document()
     setup_document(document)
     _cover(document, form, info, day)

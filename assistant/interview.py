@@ -24,6 +24,7 @@ class PartProgress(BaseModel):
     question_index: int = 0
     followups_asked: int = 0
     pending_element: str | None = None
+    pending_missing: list[str] = Field(default_factory=list)
     done: bool = False
     skipped: bool = False
 
@@ -60,8 +61,8 @@ def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
     part = form.part(state.current)
     progress = state.parts[state.current]
     if progress.pending_element:
-        element = form.elements[progress.pending_element]
-        return Prompt(kind="followup", part_id=part.id, text=element.followup, missing=[progress.pending_element])
+        missing = progress.pending_missing or [progress.pending_element]
+        return Prompt(kind="followup", part_id=part.id, text=_followup_text(form, missing), missing=missing)
     index = min(progress.question_index, len(part.questions) - 1)
     return Prompt(kind="question", part_id=part.id, text=_question_text(form, part.id, index))
 
@@ -76,10 +77,10 @@ def record_answer(state: InterviewState, form: FormSpec, text: str, max_followup
     if is_skip(text):
         progress.done = True
         progress.skipped = not progress.answers
-        progress.pending_element = None
+        progress.pending_element, progress.pending_missing = None, []
         return _advance(state, form, completed=part.id)
     progress.answers.append(text.strip())
-    progress.pending_element = None
+    progress.pending_element, progress.pending_missing = None, []
     if progress.question_index + 1 < len(part.questions):
         progress.question_index += 1
         return state, Prompt(kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index))
@@ -87,9 +88,8 @@ def record_answer(state: InterviewState, form: FormSpec, text: str, max_followup
     if missing and progress.followups_asked < max_followups:
         progress.followups_asked += 1
         progress.pending_element = missing[0]
-        labels = "、".join(form.elements[m].label for m in missing)
-        text_out = f"{form.elements[missing[0]].followup}（本部分还缺少：{labels}。如暂时没有，可回答“跳过”。）"
-        return state, Prompt(kind="followup", part_id=part.id, text=text_out, missing=missing)
+        progress.pending_missing = missing
+        return state, current_prompt(state, form)
     progress.done = True
     return _advance(state, form, completed=part.id)
 
@@ -101,7 +101,7 @@ def jump_to(state: InterviewState, form: FormSpec, part_id: str) -> tuple[Interv
     state.current = part_id
     progress = state.parts[part_id]
     progress.done = False
-    progress.pending_element = None
+    progress.pending_element, progress.pending_missing = None, []
     progress.question_index = min(progress.question_index, len(form.part(part_id).questions) - 1)
     return state, current_prompt(state, form)
 
@@ -114,6 +114,11 @@ def _advance(state: InterviewState, form: FormSpec, completed: str | None) -> tu
             return state, prompt.model_copy(update={"completed_part": completed})
     state.current = None
     return state, _done_prompt(form, completed)
+
+
+def _followup_text(form: FormSpec, missing: list[str]) -> str:
+    labels = "、".join(form.elements[m].label for m in missing)
+    return f"{form.elements[missing[0]].followup}（本部分还缺少：{labels}。如暂时没有，可回答“跳过”。）"
 
 
 def _question_text(form: FormSpec, part_id: str, index: int) -> str:

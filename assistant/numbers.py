@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
-_DIGIT_RE = re.compile(r"(?<![A-Za-z])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(%|‰)?")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_DIGIT_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(%|‰)?")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}

@@ -11,8 +11,8 @@ import re
 from pydantic import BaseModel
 
 _PATTERNS = {
-    "手机号码": re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"),
-    "电话号码": re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"),
+    "手机号码": re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)"),
+    "电话号码": re.compile(r"(?<!\d)[(（]?0\d{2,3}[)）]?[-\s]?\d{3,4}[-\s]?\d{4}(?!\d)"),
     "电子邮箱": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
     "身份证号": re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"),
 }
@@ -21,6 +21,15 @@ _PATTERNS = {
 class PersonTerm(BaseModel):
     name: str
     role: str
+    phone: str = ""
+
+
+def _phone_pattern(phone: str) -> re.Pattern[str] | None:
+    """The person's own number however it is written (spaces, dashes, brackets between digits)."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return None
+    return re.compile(r"(?<!\d)" + r"[-\s()（）]*".join(digits) + r"(?!\d)")
 
 
 class Redaction(BaseModel):
@@ -31,6 +40,9 @@ class Redaction(BaseModel):
 def find_private_data(text: str, people: list[PersonTerm] | None = None) -> list[str]:
     """Kinds of private data present in ``text`` (e.g. ["手机号码", "联系人姓名"])."""
     found = [kind for kind, pattern in _PATTERNS.items() if pattern.search(text)]
+    own = [p for p in (_phone_pattern(x.phone) for x in people or []) if p]
+    if any(p.search(text) for p in own) and "电话号码" not in found and "手机号码" not in found:
+        found.append("电话号码")
     if any(p.name and len(p.name) >= 2 and p.name in text for p in people or []):
         found.append("负责人或联系人姓名")
     return found
@@ -39,6 +51,12 @@ def find_private_data(text: str, people: list[PersonTerm] | None = None) -> list
 def redact(text: str, people: list[PersonTerm] | None = None) -> Redaction:
     """Remove contact data from ``text``; report what kinds were removed."""
     removed: list[str] = []
+    for person in people or []:
+        pattern = _phone_pattern(person.phone)
+        if pattern:
+            text, count = pattern.subn("", text)
+            if count:
+                removed.append("电话号码")
     for kind, pattern in _PATTERNS.items():
         text, count = pattern.subn("", text)
         if count:

@@ -12,8 +12,8 @@ import re
 from .textlen import ends_sentence, split_sentences
 
 INSTRUCTION_RE = re.compile(
-    r"(忽略|无视|忘记|不要理会|不要管)(掉)?(之前|以上|上述|前面|所有|全部)?的?(指令|指示|要求|提示|规则|设定)"
-    r"|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+instructions"
+    r"(忽略|无视|忘记|忘掉|不要理会|不要管)(掉)?(之前|以上|上面|上述|前面|先前|所有|全部|的|你的)*(指令|指示|要求|提示|规则|设定)"
+    r"|(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier)?\s*instructions"
     r"|你现在(是|扮演)|系统提示词|system\s+prompt|请扮演",
     re.IGNORECASE,
 )
@@ -58,10 +58,14 @@ def answer_to_paragraphs(answer: str) -> tuple[list[list[str]], list[str]]:
     set_aside: list[str] = []
     for block in re.split(r"\n\s*\n|\n", answer):
         sentences = []
+        injected = False
         for raw in split_sentences(block.strip()):
             if not raw.strip():
                 continue
             if looks_like_instruction(raw):
+                injected = True
+            if injected:
+                # once a paragraph tries to instruct the tool, the rest of it is the payload
                 set_aside.append(raw.strip())
                 continue
             sentence = formalize_sentence(raw)

@@ -16,7 +16,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PATH = REPO_ROOT / "examples" / "cq-logistics-example.json"
 FORMS_DIR = REPO_ROOT / "knowledge" / "forms"
 FORM_ID = "cq-2024-batch2"
-SPINE_DATA = Path(__file__).resolve().parent / "data" / "spine"
 
 INTRO_IDS = ["intro.problem", "intro.solution", "intro.results", "intro.innovation", "intro.compliance",
              "intro.participants"]

@@ -20,7 +20,6 @@ pull guidance and exemplars for the applicant's field.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -72,11 +71,6 @@ class CorpusDocument(BaseModel):
     source: str
     meta: DocumentMeta
     text: str
-
-    @property
-    def content_hash(self) -> str:
-        payload = self.meta.model_dump_json() + "\x00" + self.text
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def split_front_matter(raw: str) -> tuple[dict | None, str]:

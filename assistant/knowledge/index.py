@@ -41,9 +41,19 @@ def _jieba() -> Any:
     return jieba
 
 
+PHRASES = re.compile(
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"  # dates: jieba splits them into digits and 年/月/日
+    r"|[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号"  # 文号 such as 渝大数据发〔2024〕53号
+)
+
+
 def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens without punctuation or function words (BM25 and overlap checks)."""
-    tokens = _jieba().lcut_for_search(text)
+    """jieba search-mode tokens without punctuation or function words (BM25 and overlap checks).
+
+    Dates and document numbers are also kept whole, so an exact 文号 or date outranks
+    passages that merely share its digits.
+    """
+    tokens = _jieba().lcut_for_search(text) + [m.group(0) for m in PHRASES.finditer(text)]
     out = []
     for token in tokens:
         token = token.strip().lower()
@@ -72,8 +82,12 @@ class Chunk(BaseModel):
     origin: str = "user"
 
     def search_text(self) -> str:
-        """What is embedded and tokenised: title and section path give the text its context."""
+        """What BM25 indexes: title and section path make 文号/标题 queries hit every chunk of a document."""
         return "\n".join(part for part in (self.title, self.locator, self.text) if part)
+
+    def embed_text(self) -> str:
+        """What is embedded: the section path gives context; a long shared title would only blur chunks."""
+        return "\n".join(part for part in (self.locator, self.text) if part)
 
     def metadata(self, tokens: list[str]) -> dict[str, Any]:
         meta = self.model_dump(exclude={"chunk_id", "text", "fields"})
@@ -133,6 +147,7 @@ class ChunkStore:
         self._position = {cid: i for i, cid in enumerate(ids)}
         self._masks: dict[tuple, np.ndarray] = {}
         self._bm25 = None
+        self._df = None
 
     def refresh(self) -> None:
         """Forget the mirror (e.g. after another process changed a shared Chroma server)."""
@@ -151,12 +166,30 @@ class ChunkStore:
             doc["chunks"] += 1
         return docs
 
+    def document_frequency(self) -> tuple[dict[str, int], int]:
+        """How many chunks contain each token (for term weights in answer checking)."""
+        self._load()
+        if getattr(self, "_df", None) is None:
+            df: dict[str, int] = {}
+            for meta in self._metas:
+                for token in set(meta.get("tokens", "").split()):
+                    df[token] = df.get(token, 0) + 1
+            self._df = df
+        return self._df, len(self._metas)
+
+    def section_chunks(self, doc_id: str) -> list[tuple[str, str, str]]:
+        """(chunk_id, locator, text) of one document in reading order (for outlines)."""
+        self._load()
+        rows = [(m.get("index", 0), cid, m.get("locator", ""), t)
+                for cid, m, t in zip(self._ids or [], self._metas, self._texts) if m.get("doc_id") == doc_id]
+        return [(cid, loc, text) for _, cid, loc, text in sorted(rows)]
+
     # -- writes ---------------------------------------------------------------------------
     def add(self, chunks: list[Chunk]) -> None:
         if not chunks:
             return
         search_texts = [c.search_text() for c in chunks]
-        vectors = self.embedder.embed(search_texts, "passage")
+        vectors = self.embedder.embed([c.embed_text() for c in chunks], "passage")
         batch = 1000
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]

@@ -65,7 +65,8 @@ class Section:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines).strip()
+        lines = [_MD_HEADING.sub(r"\2", ln) if _MD_HEADING.match(ln.strip()) else ln for ln in self.lines]
+        return "\n".join(lines).strip()
 
     @property
     def heading_only(self) -> bool:
@@ -224,8 +225,14 @@ def split_sections(text: str) -> list[Section]:
     """Cut text at headings; each section remembers its heading path."""
     stack: list[tuple[int, str]] = []
     sections = [Section(path=[])]
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    # A lone Markdown H1 is the document's title, not a part of every chunk's path.
+    single_h1 = sum(1 for ln in lines if re.match(r"^#\s", ln.strip())) == 1
+    for line in lines:
         found = heading_of(line)
+        if found and single_h1 and re.match(r"^#\s", line.strip()):
+            sections[-1].lines.append(line)
+            continue
         if found:
             rank, title = found
             while stack and stack[-1][0] >= rank:
@@ -261,14 +268,16 @@ def _block(run: list[Section]) -> tuple[str, str]:
 def _pack(sections: list[Section]) -> list[tuple[str, str]]:
     """Merge runs of tiny sections (heading-only lines, short items) into (locator, text) blocks.
 
-    A run never crosses a heading of rank 2 or higher once it has body text, so a
-    chunk stays inside one "（一）…" part and its citation points at that part.
+    A run never crosses a heading once it has body text, so a chunk stays inside one
+    part and its citation points at that part; a heading line with nothing under it
+    is carried into the next part (or stands alone before a sibling heading).
     """
     blocks: list[tuple[str, str]] = []
     run: list[Section] = []
     for section in sections:
-        major = section.rank is not None and section.rank <= 2
-        if run and major and any(not s.heading_only for s in run):
+        heading = section.rank is not None
+        sibling = run and heading and run[-1].heading_only and section.rank <= (run[-1].rank or 0)
+        if sibling or (run and heading and any(not s.heading_only for s in run)):
             blocks.append(_block(run))
             run = []
         run.append(section)
@@ -314,8 +323,18 @@ def chunk_document(doc_id: str, text: str, meta: DocumentMeta, source: str, cont
     return chunks
 
 
+CHUNKING_VERSION = "5"  # bump when chunking changes, so the bundled corpus is re-indexed
+
+
 def content_hash_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def document_hash(text: str, meta: DocumentMeta, origin: str) -> str:
+    """Identity of a document's content; bundled documents also hash metadata and chunking version."""
+    if origin == "bundled":
+        return content_hash_of(f"{CHUNKING_VERSION}\x00{meta.model_dump_json()}\x00{text}")
+    return content_hash_of(text)
 
 
 def read_path(path: Path, max_bytes: int) -> bytes:
@@ -340,7 +359,7 @@ def store_document(
     A user file re-uploaded under the same name with new content replaces the old
     version ("updated"); identical content under any name is a no-op ("duplicate").
     """
-    content_hash = content_hash_of(meta.model_dump_json() + "\x00" + text) if origin == "bundled" else content_hash_of(text)
+    content_hash = document_hash(text, meta, origin)
     documents = store.documents()
     existing = documents.get(doc_id)
     if existing and existing.get("content_hash") == content_hash:

@@ -21,13 +21,14 @@ from ..errors import InvalidInputError, UserFacingError
 from ..settings import Settings
 from .corpus import FIELDS, KINDS, DocumentMeta, load_bundled_corpus
 from .embed import build_embedder
-from .index import ChunkStore
+from .index import PHRASES, ChunkStore
 from .ingest import (
-    IngestResult, content_hash_of, extract_text, guess_title, read_path, store_document,
+    IngestResult, content_hash_of, document_hash, extract_text, guess_title, read_path, store_document,
 )
 
 RRF_K = 60
 CANDIDATES = 30
+EXACT_TERM_WEIGHT = 2.0
 
 
 class DocumentInfo(BaseModel):
@@ -90,8 +91,23 @@ class KnowledgeBase:
         depth = max(CANDIDATES, k)
         dense = self.store.dense(vector, depth, kinds, field)
         lexical = self.store.lexical(query, depth, kinds, field)
-        fused = rrf_fuse([[cid for cid, _ in dense], [cid for cid, _ in lexical]])[:k]
+        rankings = [[cid for cid, _ in dense], [cid for cid, _ in lexical]]
+        # A date or 文号 in the query is an identifier: trust the exact-match side more.
+        weights = [1.0, EXACT_TERM_WEIGHT if PHRASES.search(query) else 1.0]
+        if field:
+            rankings.append(self._field_specific(rrf_fuse(rankings, weights=weights), field))
+            weights.append(1.0)
+        fused = rrf_fuse(rankings, weights=weights)[:k]
         return self.store.passages([(cid, round(score, 6)) for cid, score in fused])
+
+    def _field_specific(self, fused: list[tuple[str, float]], field: str) -> list[str]:
+        """Candidates written about ``field`` alone (e.g. the digest's 现代农业 section), in fused order.
+
+        General passages concern all twelve fields and also pass the filter; this extra
+        ranking puts the field's own guidance ahead of them.
+        """
+        candidates = self.store.passages(fused)
+        return [p.chunk_id for p in candidates if p.fields == [field]]
 
     @staticmethod
     def _check_filters(kinds: list[str] | None, field: str | None) -> None:
@@ -110,7 +126,8 @@ class KnowledgeBase:
         for doc_id, info in stored.items():
             if info.get("origin") == "bundled" and doc_id not in wanted:
                 self.store.delete_document(doc_id)
-        todo = [d for d in corpus if stored.get(d.doc_id, {}).get("content_hash") != d.content_hash]
+        todo = [d for d in corpus
+                if stored.get(d.doc_id, {}).get("content_hash") != document_hash(d.text, d.meta, "bundled")]
         added = 0
         for doc in _progress(todo, progress, "索引内置文档"):
             result = store_document(self.store, doc_id=doc.doc_id, text=doc.text, meta=doc.meta, source=doc.source,

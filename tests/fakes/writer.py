@@ -35,6 +35,7 @@ FALLBACK_QUESTION = "能否再具体说明一下相关情况？"
 def fluent_text(seed: str, length: int) -> str:
     """About ``length`` 字 (never more) of sentences from ``seed`` followed by generic filler."""
     length = max(length, 1)
+    seed = re.sub(r"(?m)^[·•\-]\s*", "", seed)
     sentences = [s.strip() for s in split_sentences(seed) if s.strip() and s.strip()[-1] in "。！？；"]
     pool = sentences + FILLER
     pieces: list[str] = []

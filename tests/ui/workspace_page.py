@@ -1,0 +1,61 @@
+"""Page helpers for the browser tests: find components by elem_id, wait for turns to finish.
+
+Waiting is on what the user would see (a new reply, a count in the rail), never on
+fixed sleeps, so the tests are as fast as the server and robust when it is slow.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+BUSY_TEXTS = ("正在处理您的回答", "正在起草（已写")
+
+
+def textbox(page: Page, elem_id: str) -> Locator:
+    """Gradio renders a Textbox as <textarea> (or <input> for passwords)."""
+    return page.locator(f"#{elem_id}").locator("textarea, input").first
+
+
+def choose(page: Page, elem_id: str, option: str) -> None:
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def bot_messages(page: Page) -> Locator:
+    return page.locator('#chat [data-testid="bot"]')
+
+
+def user_messages(page: Page) -> Locator:
+    return page.locator('#chat [data-testid="user"]')
+
+
+def wait_idle(page: Page) -> None:
+    for text in BUSY_TEXTS:
+        expect(page.locator("#chat")).not_to_contain_text(text)
+
+
+def send(page: Page, text: str, reply_contains: str) -> None:
+    """Type a message, send it, wait for the stored reply (the streamed placeholder gone)."""
+    before = user_messages(page).count()
+    textbox(page, "msg").fill(text)
+    page.locator("#send").click()
+    expect(user_messages(page)).to_have_count(before + 1)
+    expect(bot_messages(page).last).to_contain_text(reply_contains)
+    wait_idle(page)
+
+
+def part_count(page: Page, part_id: str) -> tuple[int, int]:
+    """(words, budget) shown in the progress rail for a drafted part."""
+    locator = page.locator(f'#rail [data-testid="part-count-{part_id}"]')
+    expect(locator).to_have_text(re.compile(r"^\d+/\d+字$"))
+    words, budget = re.fullmatch(r"(\d+)/(\d+)字", locator.inner_text().strip()).groups()
+    return int(words), int(budget)
+
+
+def shot(page: Page, directory: Path, name: str) -> Path:
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,213 @@
+"""``build_ui(service, accounts, settings) -> gr.Blocks``: the page layout and its wiring.
+
+Layout: a header (title, mode badge, who is logged in), a login form (hidden in
+local mode), and three tabs — 我的申报 (list, 新建申报, progress rail, chat, preview,
+versions, 撤销, review, 导出 Word), 政策问答 (answer with numbered, expandable
+sources) and 知识库 (upload with per-file results, document list; staff and local
+mode only). Behaviour lives in ``workspace``, ``staff`` and ``session``; this
+module only places components and connects events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import gradio as gr
+
+from assistant.forms import load_form
+from assistant.service import DEFAULT_FORM
+
+from . import staff, workspace
+from .feedback import guarded
+from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
+from .session import Sessions
+from .style import CSS
+
+TITLE = "数据要素× 案例申报助手"
+# BrowserState encrypts with a key that is sent to the browser anyway; a fixed key only
+# lets the stored session token survive a server restart (a random one would not).
+BROWSER_SECRET = "case-assistant-browser-state-v1"
+
+
+@dataclass
+class Page:
+    """Components shared by several event wirings."""
+
+    token: Any
+    last_app: Any
+    user_line: Any
+    logout: Any
+    login_col: Any
+    main_col: Any
+    kb_tab: Any
+    docs: Any
+    new_acc: Any
+    ws: SimpleNamespace
+
+
+def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
+    """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``."""
+    sessions = Sessions(accounts)
+    desk = staff.StaffDesk(service, sessions)
+    place = workspace.Workspace(service, sessions)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
+        page = _layout(service)
+        ws_handlers = workspace.guarded_handlers(place)
+        _wire_workspace(page, ws_handlers)
+        _wire_page(blocks, page, sessions, place, desk)
+    blocks.mount_options = {"css": CSS, "footer_links": [], "show_error": False}
+    return blocks
+
+
+def _layout(service: Any) -> Page:
+    token = gr.BrowserState(None, storage_key="case-assistant-token", secret=BROWSER_SECRET)
+    last_app = gr.BrowserState(None, storage_key="case-assistant-last-app", secret=BROWSER_SECRET)
+    with gr.Row(elem_id="header", equal_height=True):
+        gr.HTML(f"<h1>{TITLE}</h1>", js_on_load=None)
+        gr.HTML(mode_badge_html(service.mode_label), elem_id="mode-badge", js_on_load=None)
+        user_line = gr.HTML("", elem_id="user-line", js_on_load=None)
+        logout = gr.Button("退出登录", size="sm", visible=False, scale=0, min_width=90)
+    with gr.Column(visible=False, elem_id="login") as login_col:
+        login = _login_form()
+    with gr.Column(visible=False, elem_id="main") as main_col:
+        with gr.Tabs():
+            with gr.Tab("我的申报", id="workspace", elem_id="tab-workspace"):
+                ws, new_acc = _workspace_layout()
+            with gr.Tab("政策问答", id="qa", elem_id="tab-qa"):
+                qa = _qa_layout()
+            with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
+                kb = _knowledge_layout()
+    ws.login, ws.qa, ws.kb = login, qa, kb
+    return Page(token, last_app, user_line, logout, login_col, main_col, kb_tab, kb.docs, new_acc, ws)
+
+
+def _login_form() -> SimpleNamespace:
+    gr.Markdown("### 登录\n请输入管理员为您创建的账号。")
+    username = gr.Textbox(label="用户名", elem_id="login-username")
+    password = gr.Textbox(label="密码", type="password", elem_id="login-password")
+    button = gr.Button("登录", variant="primary", elem_id="login-button")
+    return SimpleNamespace(username=username, password=password, button=button)
+
+
+def _workspace_layout() -> tuple[SimpleNamespace, Any]:
+    form = load_form(DEFAULT_FORM)
+    with gr.Row():
+        with gr.Column(scale=3, min_width=280):
+            apps = gr.Dropdown(label="我的申报书", choices=[], value=None, interactive=True, elem_id="app-select")
+            with gr.Accordion("新建申报", open=False, elem_id="new-app") as new_acc:
+                field = gr.Dropdown(label="所属领域（12个领域之一）", choices=list(form.fields), value=None, elem_id="new-field")
+                case_name = gr.Textbox(label="案例名称", placeholder=f"例如：{form.case_name_example}", elem_id="new-case-name",
+                                       info="格式：“<领域>领域——<案例名称>”")
+                applicant = gr.Textbox(label="申报单位", elem_id="new-applicant")
+                create = gr.Button("创建申报书", variant="primary", elem_id="create-app")
+            rail = gr.HTML(elem_id="rail", js_on_load=None)
+        with gr.Column(scale=5, min_width=360):
+            chat = gr.Chatbot(label="访谈与修改", height=560, elem_id="chat", buttons=["copy"], feedback_options=None)
+            msg = gr.Textbox(show_label=False, lines=3, elem_id="msg",
+                             placeholder="输入您的回答；或输入修改意见，例如“第二段更简洁”“补充：……”")
+            with gr.Row():
+                send = gr.Button("发送", variant="primary", elem_id="send")
+                skip = gr.Button("跳过此问题", elem_id="skip")
+        with gr.Column(scale=4, min_width=320):
+            part = gr.Dropdown(label="当前部分（预览；修改意见作用于此部分）", choices=part_choices(None), value=AUTO_PART,
+                               interactive=True, elem_id="part-select")
+            preview = gr.Markdown(elem_id="preview", container=True, max_height=460)
+            with gr.Row():
+                undo = gr.Button("撤销（恢复上一版）", elem_id="undo")
+                export = gr.Button("导出 Word", variant="primary", elem_id="export")
+            download = gr.DownloadButton("下载", visible=False, elem_id="download")
+            issues = gr.Markdown(elem_id="issues")
+            with gr.Accordion("历史版本", open=False, elem_id="versions-acc"):
+                versions = gr.HTML(elem_id="versions", js_on_load=None)
+    ws = SimpleNamespace(apps=apps, field=field, case_name=case_name, applicant=applicant, create=create, rail=rail,
+                         chat=chat, msg=msg, send=send, skip=skip, part=part, preview=preview, undo=undo,
+                         export=export, download=download, issues=issues, versions=versions)
+    return ws, new_acc
+
+
+def _qa_layout() -> SimpleNamespace:
+    gr.Markdown("根据已导入的政策文件回答问题，每条依据都可以展开查看原文。文件中没有的内容会明确说明。")
+    with gr.Row():
+        question = gr.Textbox(show_label=False, placeholder="例如：申报截止时间是哪天？", scale=5, elem_id="qa-question")
+        ask = gr.Button("提问", variant="primary", scale=1, elem_id="qa-ask")
+    gr.Examples(examples=[[q] for q in staff.EXAMPLE_QUESTIONS], inputs=[question], label="常见问题")
+    answer = gr.HTML(elem_id="qa-answer", js_on_load=None)
+    return SimpleNamespace(question=question, ask=ask, answer=answer)
+
+
+def _knowledge_layout() -> SimpleNamespace:
+    gr.Markdown("上传政策文件（.txt .md .docx .pdf .html），导入后即可在问答和起草中引用。重复的文件不会重复导入。")
+    with gr.Row():
+        files = gr.File(label="选择文件", file_count="multiple", elem_id="kb-files", scale=3)
+        with gr.Column(scale=1):
+            kind = gr.Dropdown(label="文件类型", choices=[(v, k) for k, v in staff.KIND_LABELS.items()], value="notice",
+                               elem_id="kb-kind")
+            upload = gr.Button("导入知识库", variant="primary", elem_id="kb-upload")
+    results = gr.Dataframe(headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results")
+    with gr.Row():
+        gr.Markdown("#### 已导入的文件")
+        refresh = gr.Button("刷新列表", size="sm", scale=0, min_width=100)
+    docs = gr.Dataframe(headers=staff.DOC_HEADERS, value=[], interactive=False, elem_id="kb-docs", wrap=True)
+    return SimpleNamespace(files=files, kind=kind, upload=upload, results=results, refresh=refresh, docs=docs)
+
+
+def _panel(page: Page) -> list[Any]:
+    ws = page.ws
+    return [ws.apps, ws.chat, ws.rail, ws.part, ws.preview, ws.issues, ws.versions, page.last_app]
+
+
+def _wire_workspace(page: Page, h: dict[str, Any]) -> None:
+    ws, panel = page.ws, _panel(page)
+    hide_download = dict(fn=lambda: gr.update(visible=False), outputs=[ws.download], queue=False)
+    ws.apps.input(h["open"], [ws.apps, page.token], panel).then(**hide_download)
+    ws.part.input(h["select_part"], [ws.part, ws.apps, page.token], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions])
+    ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
+    ws.create.click(h["create"], [ws.field, ws.case_name, ws.applicant, page.token],
+                    panel + [page.new_acc, ws.case_name, ws.applicant]).then(**hide_download)
+    turn = dict(outputs=[ws.msg] + panel, show_progress="minimal")
+    ws.send.click(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
+    ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
+    ws.skip.click(h["skip"], [ws.apps, ws.part, page.token], **turn).then(**hide_download)
+    ws.undo.click(h["undo"], [ws.apps, ws.part, page.token], panel).then(**hide_download)
+    ws.export.click(h["export"], [ws.apps, page.token], [ws.download])
+
+
+def _prefill_case_name(field: str | None, case_name: str) -> Any:
+    """Start the case name with “<领域>领域——” so the required form is the easy path."""
+    if field and (not case_name or case_name.endswith("领域——")):
+        return f"{field}领域——"
+    return gr.skip()
+
+
+def _wire_page(blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspace.Workspace, desk: staff.StaffDesk) -> None:
+    ws = page.ws
+    page_outputs = [page.login_col, page.main_col, page.user_line, page.logout, page.kb_tab, page.docs, page.new_acc]
+    outputs = page_outputs + _panel(page)
+
+    def show_page(token: str | None, last_app: int | None) -> tuple:
+        principal = sessions.try_principal(token)
+        panel = place.load(token, last_app)
+        if principal is None:
+            return (gr.update(visible=True), gr.update(visible=False), "", gr.update(visible=False),
+                    gr.update(visible=False), [], gr.update()) + panel
+        has_apps = bool(place.service.list_applications(principal))
+        return (gr.update(visible=False), gr.update(visible=True),
+                user_line_html(principal.username, principal.role, principal.local),
+                gr.update(visible=not principal.local), gr.update(visible=principal.can_manage_knowledge),
+                desk.documents(token), gr.update(open=not has_apps)) + panel
+
+    show = guarded(show_page)
+    blocks.load(show, [page.token, page.last_app], outputs)
+    login_h = guarded(lambda user, pw: (sessions.login(user, pw)[0], ""))
+    for trigger in (ws.login.button.click, ws.login.password.submit):
+        trigger(login_h, [ws.login.username, ws.login.password], [page.token, ws.login.password]).then(
+            show, [page.token, page.last_app], outputs)
+    page.logout.click(guarded(lambda token: (sessions.logout(token), None)[1]), [page.token], [page.token]).then(
+        show, [page.token, page.last_app], outputs)
+    sh = staff.guarded_handlers(desk)
+    ws.qa.ask.click(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])
+    ws.qa.question.submit(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])
+    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind, page.token], [ws.kb.results, ws.kb.docs, ws.kb.files])
+    ws.kb.refresh.click(sh["documents"], [page.token], [ws.kb.docs])

@@ -1,0 +1,123 @@
+"""Policy Q&A and the knowledge tab: handlers plus the HTML they show.
+
+Citations are rendered as numbered ``<details>`` blocks rather than Gradio
+accordions because their number changes with every answer; native ``<details>``
+needs no re-render to expand and keeps the quoted passage one click away.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import PermissionDeniedError, UserFacingError
+
+from .feedback import guarded, notify, warn
+from .session import Sessions
+
+KIND_LABELS = {"notice": "通知文件", "plan_digest": "行动计划摘要", "case": "案例", "template_example": "模板示例"}
+STATUS_LABELS = {"added": "已添加", "updated": "已更新", "duplicate": "重复（已存在，未重复导入）", "error": "失败"}
+NOT_FOUND_TEXT = "文件中没有找到相关规定"
+RESULT_HEADERS = ["文件", "结果", "片段数", "说明"]
+DOC_HEADERS = ["标题", "类型", "片段数", "来源"]
+EXAMPLE_QUESTIONS = ["申报截止时间是哪天？", "案例简介有字数要求吗？", "申报材料需要盖章吗？"]
+
+
+def _get(obj: Any, name: str, default: Any = "") -> Any:
+    """Citations may arrive as pydantic models or as plain dicts (e.g. from JSON)."""
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def _answer_body(text: str) -> str:
+    body = escape(text).replace("\n", "<br>")
+    return re.sub(r"\[(\d{1,2})\]", r'<sup class="cite">[\1]</sup>', body)
+
+
+def citation_html(number: int, citation: Any) -> str:
+    title, locator = escape(_get(citation, "title")), escape(_get(citation, "locator"))
+    source = escape(_get(citation, "source"))
+    where = f"<span class=\"locator\">{locator}</span>" if locator else ""
+    return (
+        f'<details class="citation" data-citation="{number}"><summary><b>[{number}]</b> {title} {where}</summary>'
+        f'<blockquote>{escape(_get(citation, "text"))}</blockquote>'
+        f'<div class="citation-source">来源：{source or title}</div></details>'
+    )
+
+
+def answer_html(answer: Any) -> str:
+    """The answer, then its numbered sources; an ungrounded answer says so first."""
+    grounded = bool(_get(answer, "grounded", False))
+    text = _get(answer, "answer")
+    parts = []
+    if not grounded:
+        parts.append(f'<div class="qa-notfound">{NOT_FOUND_TEXT}</div>')
+        text = text.replace(NOT_FOUND_TEXT + "。", "", 1).strip()
+    if text:
+        parts.append(f'<div class="qa-answer">{_answer_body(text)}</div>')
+    citations = list(_get(answer, "citations", []) or [])
+    if citations:
+        items = "".join(citation_html(i, c) for i, c in enumerate(citations, start=1))
+        parts.append(f'<div class="qa-sources"><div class="qa-sources-head">依据（点击展开原文）</div>{items}</div>')
+    return '<div class="qa">' + "".join(parts) + "</div>"
+
+
+def result_rows(results: list[Any]) -> list[list[Any]]:
+    return [[_get(r, "filename"), STATUS_LABELS.get(_get(r, "status"), _get(r, "status")), _get(r, "chunks", 0),
+             _get(r, "message") or _get(r, "title")] for r in results]
+
+
+def document_rows(documents: list[Any]) -> list[list[Any]]:
+    return [[_get(d, "title"), KIND_LABELS.get(_get(d, "kind"), _get(d, "kind")), _get(d, "chunks", 0),
+             "内置" if _get(d, "origin") == "bundled" else _get(d, "source")] for d in documents]
+
+
+class StaffDesk:
+    """Handlers for the 政策问答 and 知识库 tabs."""
+
+    def __init__(self, service: Any, sessions: Sessions) -> None:
+        self.service = service
+        self.sessions = sessions
+
+    def ask(self, question: str, token: str | None, progress: gr.Progress = gr.Progress()) -> str:
+        principal = self.sessions.principal(token)
+        progress(0.3, desc="正在检索政策文件……")
+        return answer_html(self.service.ask(principal, question))
+
+    def documents(self, token: str | None) -> list[list[Any]]:
+        principal = self.sessions.try_principal(token)
+        if principal is None or not principal.can_manage_knowledge:
+            return []
+        return document_rows(self.service.list_documents(principal))
+
+    def upload(self, files: list[str] | None, kind: str, token: str | None,
+               progress: gr.Progress = gr.Progress()) -> tuple[list[list[Any]], list[list[Any]], Any]:
+        """Ingest each file in turn; a bad file is reported in its row and the rest still go in."""
+        principal = self.sessions.principal(token)
+        paths = [Path(f) for f in files or []]
+        if not paths:
+            warn("请先选择要导入的文件（.txt .md .docx .pdf .html）。")
+            return gr.skip(), gr.skip(), gr.skip()
+        results = []
+        for index, path in enumerate(paths):
+            progress((index, len(paths)), desc=f"正在导入 {path.name}")
+            results.append(self._upload_one(principal, path, kind or "notice"))
+        added = sum(1 for r in results if _get(r, "status") in ("added", "updated"))
+        notify(f"导入完成：{added}/{len(results)} 个文件已加入知识库。")
+        return result_rows(results), document_rows(self.service.list_documents(principal)), None
+
+
+    def _upload_one(self, principal: Any, path: Path, kind: str) -> Any:
+        try:
+            return self.service.upload_document(principal, path.name, path.read_bytes(), kind=kind)
+        except PermissionDeniedError:
+            raise
+        except UserFacingError as exc:  # e.g. over the size limit: report in this file's row, go on
+            return {"filename": path.name, "status": "error", "chunks": 0, "message": exc.message}
+
+
+def guarded_handlers(desk: StaffDesk) -> dict[str, Any]:
+    return {name: guarded(getattr(desk, name)) for name in ("ask", "documents", "upload")}

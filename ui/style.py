@@ -1,0 +1,46 @@
+"""The page's CSS, passed to ``mount_gradio_app`` (Gradio 6 takes css at mount, not in Blocks()).
+
+Kept as a Python string so it ships inside the wheel with no package-data rules.
+Fonts: system CJK fonts first, so Chinese renders without fetching any web font.
+"""
+
+CSS = """
+:root { --ca-ok:#2e7d32; --ca-doing:#1565c0; --ca-needs:#c62828; --ca-todo:#9e9e9e; }
+body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei","PingFang SC",sans-serif !important; }
+#header { align-items: center; border-bottom: 1px solid var(--border-color-primary); padding-bottom: 6px; }
+#header h1 { font-size: 1.35rem; margin: 0; white-space: nowrap; }
+.mode-badge { display:inline-block; padding:4px 12px; border-radius:999px; font-size:.85rem; font-weight:600; }
+.mode-offline { background:#fff3e0; color:#e65100; border:1px solid #ffb74d; }
+.mode-model { background:#e8f5e9; color:#1b5e20; border:1px solid #81c784; }
+.user-line { text-align:right; color: var(--body-text-color-subdued); font-size:.9rem; }
+#login { max-width: 420px; margin: 40px auto; }
+.rail { display:flex; flex-direction:column; gap:10px; }
+.rail.empty, .versions.empty { color: var(--body-text-color-subdued); padding: 8px; }
+.rail-group { border:1px solid var(--border-color-primary); border-radius:8px; padding:8px; }
+.rail-group-head { display:flex; justify-content:space-between; margin-bottom:4px; }
+.rail-part { padding:4px 4px 2px; border-radius:6px; margin-top:4px; }
+.rail-part.selected { background: var(--background-fill-secondary); outline:1px solid var(--color-accent); }
+.rail-part-head { display:flex; align-items:center; gap:6px; font-size:.88rem; }
+.rail-part-head .title { flex:1; }
+.rail .count { font-variant-numeric: tabular-nums; color: var(--body-text-color-subdued); font-size:.82rem; white-space:nowrap; }
+.chip { font-size:.75rem; padding:1px 6px; border-radius:4px; color:#fff; background:var(--ca-todo); white-space:nowrap; }
+.status-doing .chip { background:var(--ca-doing); }
+.status-done .chip { background:var(--ca-ok); }
+.status-needs .chip { background:var(--ca-needs); }
+.bar { height:6px; background: var(--background-fill-secondary); border-radius:3px; overflow:hidden; }
+.bar.group-bar { height:8px; }
+.bar span { display:block; height:100%; background: var(--color-accent); }
+.bar.over span { background: var(--ca-needs); }
+.rail-info { font-size:.85rem; color: var(--ca-needs); }
+.versions details { border-bottom:1px solid var(--border-color-primary); padding:4px 0; }
+.version-text { white-space: pre-wrap; font-size:.9rem; padding:6px; }
+.qa-notfound { font-weight:700; color: var(--ca-needs); font-size:1.05rem; margin-bottom:6px; }
+.qa-answer { line-height:1.7; margin-bottom:10px; }
+.qa .cite { color: var(--color-accent); font-weight:600; }
+.qa-sources-head { font-weight:600; margin:6px 0; }
+.citation { border:1px solid var(--border-color-primary); border-radius:6px; padding:6px 10px; margin-bottom:6px; }
+.citation summary { cursor:pointer; }
+.citation .locator { color: var(--body-text-color-subdued); font-size:.85rem; margin-left:6px; }
+.citation blockquote { white-space: pre-wrap; margin:6px 0; padding-left:10px; border-left:3px solid var(--color-accent); }
+.citation-source { font-size:.8rem; color: var(--body-text-color-subdued); }
+"""

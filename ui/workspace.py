@@ -1,0 +1,166 @@
+"""Event handlers of the applicant workspace: open, create, chat, skip, undo, export.
+
+Every handler resolves the Principal from the session token first and then calls
+the one service object; state shown on screen is always rebuilt from what the
+service returns, so a refresh (``load``) shows exactly what is stored.
+
+Most handlers return the whole *panel*, in the order of ``PANEL_OUTPUTS``:
+application list, chat, progress rail, part selector, preview, review issues,
+versions, and the last-opened application id kept in the browser.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.application import ApplicationInfo
+from assistant.errors import InvalidInputError
+from assistant.principal import Principal
+from assistant.views import ApplicationView, TurnResult
+
+from .feedback import guarded, notify, report
+from .render import (
+    AUTO_PART, application_choices, chat_messages, find_part, issues_markdown, part_choices,
+    preview_markdown, preview_part_id, rail_html, versions_html,
+)
+from .session import Sessions
+from .streaming import StreamedCall
+
+PANEL_OUTPUTS = ("apps", "chat", "rail", "part", "preview", "issues", "versions", "last_app")
+SKIP_TEXT = "跳过"
+NO_APP = "请先在左侧选择一份申报书，或点击“新建申报”。"
+
+
+class Workspace:
+    def __init__(self, service: Any, sessions: Sessions) -> None:
+        self.service = service
+        self.sessions = sessions
+
+    # ---- rendering ----------------------------------------------------------------
+    def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
+        """Everything the workspace shows for ``view`` (or the empty state when None)."""
+        apps = self.service.list_applications(principal)
+        selected = selected if view is not None and find_part(view, selected) else AUTO_PART
+        return (
+            gr.update(choices=application_choices(apps), value=view.id if view else None),
+            chat_messages(view),
+            *self.part_outputs(principal, view, selected, rail=True),
+            view.id if view else None,
+        )
+
+    def part_outputs(self, principal: Principal, view: ApplicationView | None, selected: str, rail: bool) -> tuple:
+        """Rail, part selector, preview, issues and versions for the selected part."""
+        shown = preview_part_id(view, selected)
+        part = find_part(view, shown)
+        versions = self.service.versions(principal, view.id, shown) if view is not None and part and part.version else []
+        outputs = (
+            gr.update(choices=part_choices(view), value=selected),
+            preview_markdown(part),
+            issues_markdown(part),
+            versions_html(versions),
+        )
+        return ((rail_html(view, shown),) if rail else ()) + outputs
+
+    def _view(self, principal: Principal, app_id: int | None) -> ApplicationView:
+        if not app_id:
+            raise InvalidInputError(NO_APP)
+        return self.service.get_application(principal, int(app_id))
+
+    # ---- handlers -------------------------------------------------------------------
+    def load(self, token: str | None, last_app: int | None) -> tuple:
+        """Page load or refresh: reopen the last application this browser had open."""
+        principal = self.sessions.try_principal(token)
+        if principal is None:
+            return self.panel_for_nobody()
+        apps = self.service.list_applications(principal)
+        ids = [a.id for a in apps]
+        app_id = last_app if last_app in ids else (ids[0] if ids else None)
+        view = self.service.get_application(principal, app_id) if app_id else None
+        return self.panel(principal, view, AUTO_PART)
+
+    def panel_for_nobody(self) -> tuple:
+        return (gr.update(choices=[], value=None), [], rail_html(None), gr.update(choices=part_choices(None), value=AUTO_PART),
+                preview_markdown(None), "", versions_html([]), None)
+
+    def open(self, app_id: int | None, token: str | None) -> tuple:
+        principal = self.sessions.principal(token)
+        view = self.service.get_application(principal, int(app_id)) if app_id else None
+        return self.panel(principal, view, AUTO_PART)
+
+    def select_part(self, part_id: str, app_id: int | None, token: str | None) -> tuple:
+        principal = self.sessions.principal(token)
+        view = self.service.get_application(principal, int(app_id)) if app_id else None
+        return self.part_outputs(principal, view, part_id or AUTO_PART, rail=True)
+
+    def create(self, field: str | None, case_name: str, applicant: str, token: str | None) -> tuple:
+        principal = self.sessions.principal(token)
+        info = ApplicationInfo(field=field or "", case_name=(case_name or "").strip(), applicant=(applicant or "").strip())
+        view = self.service.create_application(principal, info)
+        notify(f"已创建“{view.case_name or '新申报书'}”，请在对话框中回答第一个问题。")
+        return self.panel(principal, view, AUTO_PART) + (gr.update(open=False), "", "")
+
+    def undo(self, app_id: int | None, part_id: str, token: str | None) -> tuple:
+        principal = self.sessions.principal(token)
+        view = self._view(principal, app_id)
+        target = preview_part_id(view, part_id)
+        if not target:
+            raise InvalidInputError("请先在“当前部分”中选择要撤销的部分。")
+        view = self.service.undo(principal, view.id, target)
+        return self.panel(principal, view, target)
+
+    def export(self, app_id: int | None, token: str | None, progress: gr.Progress = gr.Progress()) -> Any:
+        """Build the .docx, write it to a private temp dir, hand the path to the download button."""
+        principal = self.sessions.principal(token)
+        view = self._view(principal, app_id)
+        progress(0.2, desc="正在生成 Word 文件……")
+        name, data = self.service.export_docx(principal, view.id)
+        path = Path(tempfile.mkdtemp(prefix="case-export-")) / name
+        path.write_bytes(data)
+        progress(1.0, desc="已生成")
+        return gr.update(value=str(path), visible=True, label=f"下载 {name}")
+
+    # ---- chat (streaming) -----------------------------------------------------------------
+    def send(self, text: str, app_id: int | None, part_id: str, token: str | None) -> Iterator[tuple]:
+        """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS)."""
+        yield from self._turn(text, app_id, part_id, token, action=None)
+
+    def skip(self, app_id: int | None, part_id: str, token: str | None) -> Iterator[tuple]:
+        """跳过 always answers the interview, even when a drafted part is selected for revision."""
+        yield from self._turn(SKIP_TEXT, app_id, part_id, token, action="answer")
+
+    def _turn(self, text: str, app_id: int | None, part_id: str, token: str | None, action: str | None) -> Iterator[tuple]:
+        principal = self.sessions.principal(token)
+        view = self._view(principal, app_id)
+        text = (text or "").strip()
+        if not text:
+            raise InvalidInputError("请先输入您的回答或修改意见。")
+        target = part_id if part_id and part_id != AUTO_PART else None
+        history = chat_messages(view) + [{"role": "user", "content": text},
+                                         {"role": "assistant", "content": "正在处理您的回答……"}]
+        yield ("", history) + (gr.skip(),) * (len(PANEL_OUTPUTS) - 1)
+        call: StreamedCall[TurnResult] = StreamedCall(
+            lambda on_delta: self.service.send_message(principal, view.id, text, part_id=target, action=action, on_delta=on_delta))
+        for partial in call.stream():
+            history[-1] = {"role": "assistant", "content": f"正在起草（已写{len(partial)}字）……\n\n{partial}"}
+            yield (gr.skip(), history) + (gr.skip(),) * (len(PANEL_OUTPUTS) - 1)
+        try:
+            result = call.result()
+        except Exception as exc:  # noqa: BLE001 - show what is stored; give back text that was not stored
+            report(exc)
+            stored = self.service.get_application(principal, view.id)
+            kept = any(m.role == "user" and m.content == text for m in stored.messages[-4:])
+            yield (gr.skip() if kept else text,) + self.panel(principal, stored, part_id)
+            return
+        selected = result.drafted_part or result.revised_part or part_id
+        yield (gr.skip(),) + self.panel(principal, result.application, selected)
+
+
+def guarded_handlers(workspace: Workspace) -> dict[str, Any]:
+    """The bound handlers, each wrapped so errors become warnings (see ``feedback``)."""
+    names = ("load", "open", "select_part", "create", "undo", "export", "send", "skip")
+    return {name: guarded(getattr(workspace, name)) for name in names}
