@@ -146,15 +146,13 @@ def _shorten_longest_answer(material: PromptMaterial, excess: int) -> bool:
         kind, i, j = slot
         return material.answers[i] if kind == "answers" else material.other_answers[i].texts[j or 0]
 
-    if not slots:
+    sizes = {slot: count_tokens(get(slot).removesuffix(TRUNCATION_NOTE)) for slot in slots}
+    cuttable = [slot for slot in slots if sizes[slot] > _MIN_ANSWER_TOKENS]
+    if not cuttable:
         return False
-    slot = max(slots, key=lambda s: count_tokens(get(s)))
-    text = get(slot)
-    size = count_tokens(text)
-    if size <= _MIN_ANSWER_TOKENS:
-        return False
-    keep = max(_MIN_ANSWER_TOKENS, size - excess - count_tokens(TRUNCATION_NOTE) - 8)
-    shortened = truncate_to_tokens(text.removesuffix(TRUNCATION_NOTE), keep) + TRUNCATION_NOTE
+    slot = max(cuttable, key=lambda s: sizes[s])
+    keep = max(_MIN_ANSWER_TOKENS, sizes[slot] - excess - 8)  # strictly shorter each round: the loop ends
+    shortened = truncate_to_tokens(get(slot).removesuffix(TRUNCATION_NOTE), keep) + TRUNCATION_NOTE
     kind, i, j = slot
     if kind == "answers":
         material.answers[i] = shortened

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx2
 import openai
 from pydantic import BaseModel, Field
 
@@ -160,11 +159,11 @@ class OpenAIChatModel:
             if on_delta is None:
                 return _content_of(self._client.chat.completions.create(**request))
             return self._stream(request, on_delta, emitted)
-        except (openai.APITimeoutError, openai.APIConnectionError, httpx2.TransportError) as exc:
+        except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
             raise _Transient(type(exc).__name__) from exc
         except openai.APIStatusError as exc:
             raise _status_error(exc) from exc
-        except (json.JSONDecodeError, openai.APIResponseValidationError, httpx2.StreamError) as exc:
+        except (json.JSONDecodeError, openai.APIResponseValidationError) as exc:
             raise ModelUnavailableError(MALFORMED_MESSAGE) from exc
 
     def _stream(self, request: dict[str, Any], on_delta: DeltaCallback, emitted: list[str]) -> str:

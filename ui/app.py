@@ -57,7 +57,9 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         ws_handlers = workspace.guarded_handlers(place)
         _wire_workspace(page, ws_handlers)
         _wire_page(blocks, page, sessions, place, desk)
-    blocks.mount_options = {"css": CSS, "footer_links": [], "show_error": False}
+    # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
+    blocks.mount_options = {"css": CSS, "footer_links": [], "show_error": False,
+                            "max_file_size": f"{settings.limit_upload_mb}mb"}
     return blocks
 
 
@@ -65,10 +67,11 @@ def _layout(service: Any) -> Page:
     token = gr.BrowserState(None, storage_key="case-assistant-token", secret=BROWSER_SECRET)
     last_app = gr.BrowserState(None, storage_key="case-assistant-last-app", secret=BROWSER_SECRET)
     with gr.Row(elem_id="header", equal_height=True):
-        gr.HTML(f"<h1>{TITLE}</h1>", js_on_load=None)
-        gr.HTML(mode_badge_html(service.mode_label), elem_id="mode-badge", js_on_load=None)
-        user_line = gr.HTML("", elem_id="user-line", js_on_load=None)
+        gr.HTML(f"<h1>{TITLE}</h1>", js_on_load=None, scale=2)
+        gr.HTML(mode_badge_html(service.mode_label), elem_id="mode-badge", js_on_load=None, scale=4)
+        user_line = gr.HTML("", elem_id="user-line", js_on_load=None, scale=2)
         logout = gr.Button("退出登录", size="sm", visible=False, scale=0, min_width=90)
+        gr.HTML("", scale=2, js_on_load=None)  # keeps the right edge free for Gradio's toasts
     with gr.Column(visible=False, elem_id="login") as login_col:
         login = _login_form()
     with gr.Column(visible=False, elem_id="main") as main_col:
@@ -104,7 +107,8 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
                 create = gr.Button("创建申报书", variant="primary", elem_id="create-app")
             rail = gr.HTML(elem_id="rail", js_on_load=None)
         with gr.Column(scale=5, min_width=360):
-            chat = gr.Chatbot(label="访谈与修改", height=560, elem_id="chat", buttons=["copy"], feedback_options=None)
+            chat = gr.Chatbot(label="访谈与修改", height=560, elem_id="chat", buttons=["copy"], feedback_options=None,
+                              placeholder="新建或选择一份申报书后，我会按模板逐部分向您提问。")
             msg = gr.Textbox(show_label=False, lines=3, elem_id="msg",
                              placeholder="输入您的回答；或输入修改意见，例如“第二段更简洁”“补充：……”")
             with gr.Row():

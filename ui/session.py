@@ -16,7 +16,7 @@ from typing import Any
 from assistant.errors import AuthenticationError
 from assistant.principal import Principal, local_principal
 
-LOGIN_REQUIRED = "登录已失效或尚未登录，请重新登录。"
+LOGIN_REQUIRED = "登录已失效或尚未登录，请刷新页面后重新登录。"
 
 
 class Sessions:

@@ -7,12 +7,13 @@ Fonts: system CJK fonts first, so Chinese renders without fetching any web font.
 CSS = """
 :root { --ca-ok:#2e7d32; --ca-doing:#1565c0; --ca-needs:#c62828; --ca-todo:#9e9e9e; }
 body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei","PingFang SC",sans-serif !important; }
-#header { align-items: center; border-bottom: 1px solid var(--border-color-primary); padding-bottom: 6px; }
+#header { align-items: center; border-bottom: 1px solid var(--border-color-primary); padding-bottom: 6px;
+          position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary); } /* badge always in view */
 #header h1 { font-size: 1.35rem; margin: 0; white-space: nowrap; }
-.mode-badge { display:inline-block; padding:4px 12px; border-radius:999px; font-size:.85rem; font-weight:600; }
+.mode-badge { display:inline-block; white-space:nowrap; padding:4px 12px; border-radius:999px; font-size:.85rem; font-weight:600; }
 .mode-offline { background:#fff3e0; color:#e65100; border:1px solid #ffb74d; }
 .mode-model { background:#e8f5e9; color:#1b5e20; border:1px solid #81c784; }
-.user-line { text-align:right; color: var(--body-text-color-subdued); font-size:.9rem; }
+.user-line { text-align:left; color: var(--body-text-color-subdued); font-size:.9rem; }
 #login { max-width: 420px; margin: 40px auto; }
 .rail { display:flex; flex-direction:column; gap:10px; }
 .rail.empty, .versions.empty { color: var(--body-text-color-subdued); padding: 8px; }
@@ -42,5 +43,13 @@ body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","M
 .citation summary { cursor:pointer; }
 .citation .locator { color: var(--body-text-color-subdued); font-size:.85rem; margin-left:6px; }
 .citation blockquote { white-space: pre-wrap; margin:6px 0; padding-left:10px; border-left:3px solid var(--color-accent); }
+/* Gradio's toasts print their type ("Warning"/"Info") and ignore gr.Warning(title=...); show Chinese instead. */
+.toast-title { font-size: 0 !important; }
+.toast-title::before { font-size: var(--text-md); font-weight: 600; }
+.toast-title.warning::before { content: "提示"; }
+.toast-title.info::before, .toast-title.success::before { content: "完成"; }
+.toast-title.error::before { content: "出错了"; }
+/* The chatbot's clear button would only blank the screen: the conversation is stored for good. */
+#chat button[aria-label="清空对话"], #chat button[aria-label="Clear"] { display: none; }
 .citation-source { font-size:.8rem; color: var(--body-text-color-subdued); }
 """

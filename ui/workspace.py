@@ -11,9 +11,7 @@ versions, and the last-opened application id kept in the browser.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -23,6 +21,7 @@ from assistant.errors import InvalidInputError
 from assistant.principal import Principal
 from assistant.views import ApplicationView, TurnResult
 
+from .exports import ExportFiles
 from .feedback import guarded, notify, report
 from .render import (
     AUTO_PART, application_choices, chat_messages, find_part, issues_markdown, part_choices,
@@ -40,6 +39,7 @@ class Workspace:
     def __init__(self, service: Any, sessions: Sessions) -> None:
         self.service = service
         self.sessions = sessions
+        self.exports = ExportFiles()
 
     # ---- rendering ----------------------------------------------------------------
     def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
@@ -119,8 +119,7 @@ class Workspace:
         view = self._view(principal, app_id)
         progress(0.2, desc="正在生成 Word 文件……")
         name, data = self.service.export_docx(principal, view.id)
-        path = Path(tempfile.mkdtemp(prefix="case-export-")) / name
-        path.write_bytes(data)
+        path = self.exports.write(name, data)
         progress(1.0, desc="已生成")
         return gr.update(value=str(path), visible=True, label=f"下载 {name}")
 
@@ -142,12 +141,12 @@ class Workspace:
         target = part_id if part_id and part_id != AUTO_PART else None
         history = chat_messages(view) + [{"role": "user", "content": text},
                                          {"role": "assistant", "content": "正在处理您的回答……"}]
-        yield ("", history) + (gr.skip(),) * (len(PANEL_OUTPUTS) - 1)
+        yield _chat_only("", history)
         call: StreamedCall[TurnResult] = StreamedCall(
             lambda on_delta: self.service.send_message(principal, view.id, text, part_id=target, action=action, on_delta=on_delta))
         for partial in call.stream():
             history[-1] = {"role": "assistant", "content": f"正在起草（已写{len(partial)}字）……\n\n{partial}"}
-            yield (gr.skip(), history) + (gr.skip(),) * (len(PANEL_OUTPUTS) - 1)
+            yield _chat_only(gr.skip(), history)
         try:
             result = call.result()
         except Exception as exc:  # noqa: BLE001 - show what is stored; give back text that was not stored
@@ -158,6 +157,13 @@ class Workspace:
             return
         selected = result.drafted_part or result.revised_part or part_id
         yield (gr.skip(),) + self.panel(principal, result.application, selected)
+
+
+def _chat_only(message_box: Any, history: list[dict[str, str]]) -> tuple:
+    """A streaming update: (message box, *PANEL_OUTPUTS) with only the chat changed."""
+    panel = [gr.skip()] * len(PANEL_OUTPUTS)
+    panel[PANEL_OUTPUTS.index("chat")] = history
+    return (message_box, *panel)
 
 
 def guarded_handlers(workspace: Workspace) -> dict[str, Any]:

@@ -111,7 +111,8 @@ def make_client(settings: Settings) -> Any:
 class ChunkStore:
     """Chunks in Chroma, mirrored in memory for BM25, filters and citation lookups."""
 
-    def __init__(self, collection: Any, embedder: CachedEmbedder) -> None:
+    def __init__(self, collection: Any, embedder: CachedEmbedder, client: Any = None) -> None:
+        self.client = client
         self.collection = collection
         self.embedder = embedder
         self._ids: list[str] | None = None
@@ -128,7 +129,7 @@ class ChunkStore:
             embedding_function=KnowledgeEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return cls(collection, embedder)
+        return cls(collection, embedder, client)
 
     # -- the in-memory mirror -------------------------------------------------------------
     def _load(self) -> None:

@@ -10,6 +10,7 @@ from .behaviours import (
     no_choices,
     reply,
     reply_with,
+    stall_stream,
     status,
 )
 from .openai_server import FakeOpenAIServer
@@ -28,5 +29,6 @@ __all__ = [
     "reply",
     "reply_with",
     "smart_writer",
+    "stall_stream",
     "status",
 ]

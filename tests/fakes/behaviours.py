@@ -90,6 +90,7 @@ class Behaviour:
     seconds: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     chunk_size: int = 6
+    stall_after: int | None = None  # streaming only: go silent for ``seconds`` after this many chunks
 
     def reply_text(self, request: RecordedRequest) -> str:
         return self.compute(request) if self.compute else self.text
@@ -114,6 +115,11 @@ def status(code: int, message: str = "fake error", *, retry_after: float | None 
 def hang(seconds: float, then: str = "迟到的回复。") -> Behaviour:
     """Say nothing for ``seconds`` (longer than the client's timeout), then reply with ``then``."""
     return Behaviour("hang", text=then, seconds=seconds)
+
+
+def stall_stream(text: str, *, after_chunks: int, seconds: float, chunk_size: int = 6) -> Behaviour:
+    """Stream ``after_chunks`` pieces of ``text``, then go silent for ``seconds`` (a stream dying mid-way)."""
+    return Behaviour("reply", text=text, chunk_size=chunk_size, stall_after=after_chunks, seconds=seconds)
 
 
 def malformed() -> Behaviour:

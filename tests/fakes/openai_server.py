@@ -193,6 +193,8 @@ async def respond(state: FakeOpenAIServer, behaviour: Behaviour, request: Record
     if request.stream:
         include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
         chunks = _sse_chunks(state.model, text, behaviour.chunk_size, include_usage, with_choices)
+        if behaviour.stall_after is not None:
+            chunks = _stalling(state, chunks, behaviour.stall_after + 1, behaviour.seconds)  # +1: the role chunk
         return StreamingResponse(chunks, media_type="text/event-stream")
     return JSONResponse(completion_body(state.model, text, with_choices, request))
 
@@ -234,6 +236,15 @@ async def _sse_chunks(model: str, text: str, size: int, include_usage: bool, wit
         usage = {"prompt_tokens": 1, "completion_tokens": len(text), "total_tokens": 1 + len(text)}
         yield _event({**base, "choices": [], "usage": usage})
     yield "data: [DONE]\n\n"
+
+
+async def _stalling(state: FakeOpenAIServer, chunks: AsyncIterator[str], after: int, seconds: float) -> AsyncIterator[str]:
+    sent = 0
+    async for chunk in chunks:
+        if sent == after and await state.wait_or_release(seconds):
+            return
+        yield chunk
+        sent += 1
 
 
 async def _malformed_stream() -> AsyncIterator[str]:

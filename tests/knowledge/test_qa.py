@@ -99,8 +99,6 @@ def _passage_numbers(prompt: str) -> dict[str, int]:
 
 def test_model_answer_keeps_only_checked_citations(bundled_kb) -> None:
     probe = ScriptedChat("占位")
-    with pytest.raises(IndexError):
-        answer_question(bundled_kb, "申报截止时间是哪天？纸质件几份？", chat_model=ScriptedChat())
     answer_question(bundled_kb, "申报截止时间是哪天？", chat_model=probe)
     system, user = probe.calls[0]
     assert system.role == "system" and "只能依据" in system.content
@@ -135,3 +133,15 @@ def test_support_check_rejects_changed_numbers(bundled_kb) -> None:
     assert is_supported("申报截止时间为2024年8月20日。[1]", passage)
     assert not is_supported("申报截止时间为2024年8月21日。", passage)
     assert not is_supported("企业可以获得奖励资金和税收优惠政策支持。", passage)
+
+
+def test_answer_prompt_renders_strictly() -> None:
+    from assistant.prompts import PromptError, render_messages
+
+    messages = render_messages("answer_question", question="截止时间？",
+                               passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}])
+    assert [m.role for m in messages] == ["system", "user"]
+    assert "文件中没有找到相关规定" in messages[0].content
+    assert "[1] 《通知》 二、安排\n截止为8月20日。" in messages[1].content
+    with pytest.raises(PromptError, match="缺少变量"):
+        render_messages("answer_question", question="截止时间？")

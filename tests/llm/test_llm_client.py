@@ -9,6 +9,7 @@ import pytest
 from assistant.chat import ChatMessage
 from assistant.errors import ModelUnavailableError
 from assistant.llm import (
+    BROKEN_STREAM_MESSAGE,
     EMPTY_MESSAGE,
     MALFORMED_MESSAGE,
     UNAVAILABLE_MESSAGE,
@@ -17,7 +18,7 @@ from assistant.llm import (
     build_chat_model,
 )
 from assistant.settings import Settings
-from tests.fakes import empty, hang, malformed, missing_choices, no_choices, reply, status
+from tests.fakes import empty, hang, malformed, missing_choices, no_choices, reply, stall_stream, status
 from tests.fakes.openai_server import FakeOpenAIServer
 
 MESSAGES = [ChatMessage(role="system", content="你是助手。"), ChatMessage(role="user", content="请介绍案例。")]
@@ -161,3 +162,15 @@ def test_build_chat_model_follows_settings(fake_openai: FakeOpenAIServer) -> Non
     fake_openai.queue(reply("配置可用。"))
     assert model.complete(MESSAGES) == "配置可用。"
     assert fake_openai.chat_requests()[0].headers["authorization"] == "Bearer not-needed"
+
+
+def test_stream_dying_after_text_was_shown_is_not_retried(fake_openai: FakeOpenAIServer) -> None:
+    fake_openai.queue(stall_stream("已经显示给用户的前半段，后半段永远不会到达。", after_chunks=2, seconds=30, chunk_size=4))
+    deltas: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(ModelUnavailableError) as caught:
+        model_for(fake_openai, timeout=0.3).complete(MESSAGES, on_delta=deltas.append)
+    assert caught.value.message == BROKEN_STREAM_MESSAGE
+    assert deltas == ["已经显示", "给用户的"]
+    assert len(fake_openai.chat_requests()) == 1  # a retry would show the caller the same text twice
+    assert time.monotonic() - started < 3.0

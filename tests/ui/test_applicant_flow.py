@@ -57,7 +57,9 @@ def test_applicant_end_to_end(page: Page, app_server, shots) -> None:
     create_application(page)
     shot(page, shots, "02-created")
 
+    watch_for_streaming(page)
     words, budget = answer_part(page, PROBLEM, "intro.problem")
+    assert page.evaluate("window.__sawBusy") is True  # the reply streamed in before the stored one replaced it
     assert 0 < words <= budget
     expect(page.locator("#preview")).to_contain_text("（一）问题描述")
     expect(page.locator("#preview")).to_contain_text(f"第1版 · {words}/{budget}字")
@@ -78,7 +80,21 @@ def test_applicant_end_to_end(page: Page, app_server, shots) -> None:
     shot(page, shots, "05-undone")
 
     check_export(page, shots)
+    send(page, "跳过", "（四）创新点")  # typed 跳过 skips (三)应用成效; the next part's first question follows
     check_refresh_restores(page, shots)
+    log = app_server.log.read_text(errors="replace")
+    assert "Traceback" not in log and "UserWarning" not in log, log[-3000:]
+
+
+def watch_for_streaming(page: Page) -> None:
+    """Record whether the chat ever showed the in-progress bubble (it is replaced within a second)."""
+    page.evaluate("""() => {
+        window.__sawBusy = false;
+        const chat = document.querySelector('#chat');
+        new MutationObserver(() => {
+            if (chat.innerText.includes('正在处理您的回答') || chat.innerText.includes('正在起草')) window.__sawBusy = true;
+        }).observe(chat, {subtree: true, childList: true, characterData: true});
+    }""")
 
 
 def check_export(page: Page, shots) -> None:
@@ -103,7 +119,7 @@ def check_export(page: Page, shots) -> None:
 def check_refresh_restores(page: Page, shots) -> None:
     page.reload()
     expect(page.locator("#app-select input")).to_have_value(f"{CASE_NAME}（交通运输）")
-    expect(user_messages(page)).to_have_count(5)
+    expect(user_messages(page)).to_have_count(6)
     expect(page.locator('#rail [data-part="intro.solution"] .chip')).to_have_text("已起草")
     expect(page.locator("#preview")).to_contain_text("第1版")
     shot(page, shots, "07-after-refresh")

@@ -1,0 +1,139 @@
+"""The UI's pure pieces without a browser: rendering, escaping, streaming, sessions."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from assistant.drafter import Issue
+from assistant.errors import AuthenticationError, InvalidInputError
+from assistant.principal import Principal
+from assistant.views import GroupView, PartView
+from ui.render import issues_markdown, mode_badge_html, part_row_html, preview_markdown, rail_html, short_title
+from ui.session import Sessions
+from ui.staff import NOT_FOUND_TEXT, answer_html, result_rows
+from ui.streaming import StreamedCall
+
+
+def part(**kw) -> PartView:
+    base = dict(part_id="intro.problem", group_id="intro", number="（一）", title="问题描述", status="已起草",
+                words=120, budget=800, text="第一段。\n第二段<script>x</script>", version=2, source="model")
+    return PartView(**{**base, **kw})
+
+
+def test_part_row_shows_status_and_count_and_flags_over_limit() -> None:
+    html = part_row_html(part(words=900), selected=True)
+    assert "已起草" in html and "900/800字" in html and "over" in html and "selected" in html
+    assert "—/800字" in part_row_html(part(version=None, words=0, status="未开始"), selected=False)
+
+
+def test_group_title_is_shortened_and_empty_rail_explains() -> None:
+    assert short_title("“数据要素×”典型案例简介") == "案例简介"
+    assert "新建申报" in rail_html(None)
+    group = GroupView(id="intro", number="二", title="“数据要素×”典型案例简介", words=120, limit=5000)
+    from ui.render import group_html
+
+    assert "120/5000字" in group_html(group, [part()], None)
+
+
+def test_preview_escapes_draft_text_and_keeps_paragraphs() -> None:
+    md = preview_markdown(part())
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "第一段。\n\n第二段" in md
+    assert "第2版 · 120/800字" in md
+
+
+def test_issues_are_listed_without_emoji() -> None:
+    issue = Issue(part_id="intro.problem", kind="missing_element", message="缺少数据来源", severity="error")
+    assert "【需处理】缺少数据来源" in issues_markdown(part(issues=[issue]))
+    assert "没有发现问题" in issues_markdown(part())
+
+
+def test_mode_badge_kind() -> None:
+    assert "mode-offline" in mode_badge_html("离线模式：根据您的回答整理成文")
+    assert "mode-model" in mode_badge_html("模型模式：deepseek-chat")
+
+
+def test_answer_html_numbers_sources_and_says_not_found() -> None:
+    grounded = {"answer": "截止时间为8月20日。[1]", "grounded": True,
+                "citations": [{"source": "notice.txt", "title": "补充通知", "locator": "二、申报工作安排", "text": "<b>原文</b>"}]}
+    html = answer_html(grounded)
+    assert '<details class="citation" data-citation="1">' in html and "[1]" in html
+    assert "&lt;b&gt;原文&lt;/b&gt;" in html and "二、申报工作安排" in html
+    missing = answer_html({"answer": NOT_FOUND_TEXT + "。已检索内置文件。", "grounded": False, "citations": []})
+    assert f'<div class="qa-notfound">{NOT_FOUND_TEXT}</div>' in missing and "citation" not in missing
+
+
+def test_result_rows_label_statuses() -> None:
+    rows = result_rows([{"filename": "a.md", "status": "duplicate", "chunks": 2, "message": ""},
+                        {"filename": "b.xlsx", "status": "error", "chunks": 0, "message": "类型不受支持"}])
+    assert rows[0][1].startswith("重复") and rows[1][1] == "失败" and rows[1][3] == "类型不受支持"
+
+
+def test_streamed_call_yields_growing_text_then_result() -> None:
+    release = threading.Event()
+
+    def call(on_delta):
+        on_delta("第一")
+        release.wait(2)
+        on_delta("第二")
+        return "完成"
+
+    streamed = StreamedCall(call, interval=0.01)
+    seen = []
+    for text in streamed.stream():
+        seen.append(text)
+        release.set()
+    assert seen[0] == "第一" and seen[-1] == "第一第二"
+    assert streamed.result() == "完成"
+
+
+def test_streamed_call_reraises_in_caller() -> None:
+    def call(on_delta):
+        raise InvalidInputError("消息不能为空。")
+
+    streamed = StreamedCall(call)
+    assert list(streamed.stream()) == []
+    with pytest.raises(InvalidInputError):
+        streamed.result()
+
+
+class FakeAccounts:
+    def __init__(self, local: bool) -> None:
+        self.local = local
+        self.ended: list[str] = []
+
+    def local_mode(self) -> bool:
+        return self.local
+
+    def principal_for_token(self, token):
+        return Principal(id=3, username="li", role="applicant") if token == "good" else None
+
+    def end_session(self, token) -> None:
+        self.ended.append(token)
+
+
+def test_sessions_resolve_per_event() -> None:
+    assert Sessions(FakeAccounts(local=True)).principal(None).local
+    sessions = Sessions(FakeAccounts(local=False))
+    assert sessions.principal("good").username == "li"
+    with pytest.raises(AuthenticationError):
+        sessions.principal("expired")
+    assert sessions.try_principal(None) is None
+    sessions.logout("good")
+    assert sessions.accounts.ended == ["good"]
+
+
+def test_export_files_are_private_and_old_ones_purged(tmp_path) -> None:
+    import os
+
+    from ui.exports import ExportFiles
+
+    files = ExportFiles(max_age=60, root=tmp_path)
+    old = files.write("交通运输领域——旧.docx", b"old")
+    os.utime(old.parent, (0, 0))
+    new = files.write("交通运输领域——新.docx", b"new")
+    assert new.read_bytes() == b"new" and new.name == "交通运输领域——新.docx"
+    assert oct(new.parent.stat().st_mode & 0o777) == "0o700"
+    assert not old.exists()
