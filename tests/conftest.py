@@ -6,7 +6,7 @@ import pytest
 
 from assistant.resources import configure_offline_environment
 
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.fakes.fixtures"]
 
 
 @pytest.fixture(autouse=True, scope="session")

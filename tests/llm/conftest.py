@@ -13,7 +13,6 @@ from assistant.forms import load_form
 from assistant.llm import OpenAIChatModel, RetryPolicy
 from assistant.model_drafter import ModelDrafter
 from assistant.settings import Settings
-from tests.fakes.fixtures import fake_openai, fake_openai_session  # noqa: F401
 from tests.fakes.openai_server import FakeOpenAIServer
 
 FAST_RETRY = RetryPolicy(max_retries=2, base_delay=0.001, max_delay=0.01)
