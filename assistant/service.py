@@ -136,7 +136,7 @@ class Service:
             issues = draft.issues
             part = form.part(prompt.completed_part)
             notes.append(f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。")
-            notes += [f"⚠ {i.message}" for i in issues if i.severity != "info"]
+            notes += [f"【注意】{i.message}" for i in issues if i.severity != "info"]
         if prompt.kind == "followup":
             prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
         reply = "\n".join(notes + [prompt.text])
