@@ -45,6 +45,13 @@ class LimitExceededError(UserFacingError):
     code = "limit_exceeded"
 
 
+class QuotaExceededError(UserFacingError):
+    """A per-user count (not a size) is used up, e.g. applications per user."""
+
+    status_code = 409
+    code = "quota_exceeded"
+
+
 class ModelUnavailableError(UserFacingError):
     """The configured chat model could not answer after retries; answers are already saved."""
 

@@ -15,7 +15,7 @@ from .application import ApplicationInfo, MediaInfo, case_name_problem, info_iss
 from .chat import ChatModel, DeltaCallback
 from .drafter import Drafter, Issue
 from .drafting import build_job, estimate_need, finalize_part, part_budget, people_of, retrieve_for, run_drafter
-from .errors import InvalidInputError, LimitExceededError, NotFoundError, PermissionDeniedError
+from .errors import InvalidInputError, LimitExceededError, NotFoundError, PermissionDeniedError, QuotaExceededError
 from .export import build_docx
 from .forms import FormSpec, load_form
 from .interview import InterviewState, Prompt, current_prompt, jump_to, record_answer, start
@@ -72,7 +72,7 @@ class Service:
             raise InvalidInputError("请选择案例所属领域（12个领域之一）。")
         self.validate_info(form, info)
         if self.store.count_applications(principal.id) >= self.settings.limit_applications_per_user:
-            raise LimitExceededError(f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。")
+            raise QuotaExceededError(f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。")
         state, prompt = start(form)
         app_id = self.store.create_application(principal.id, form.id, info.model_dump(), state.model_dump())
         self.store.add_message(app_id, "assistant", _welcome(form, prompt), part_id=prompt.part_id)

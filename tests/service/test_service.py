@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from assistant.application import ApplicationInfo
-from assistant.errors import InvalidInputError, LimitExceededError, NotFoundError, PermissionDeniedError
+from assistant.errors import InvalidInputError, LimitExceededError, NotFoundError, PermissionDeniedError, QuotaExceededError
 from assistant.numbers import untraceable_numbers
 from assistant.offline import OfflineDrafter
 from assistant.principal import Principal
@@ -105,7 +105,7 @@ def test_bad_input_gets_chinese_errors(service: Service) -> None:
     with pytest.raises(LimitExceededError, match="最多500个字符"):
         service.send_message(ALICE, app.id, "字" * 501)
     service.create_application(ALICE, ApplicationInfo(**EXAMPLE["info"]))
-    with pytest.raises(LimitExceededError, match="最多创建2份"):
+    with pytest.raises(QuotaExceededError, match="最多创建2份"):
         service.create_application(ALICE, ApplicationInfo(**EXAMPLE["info"]))
 
 
