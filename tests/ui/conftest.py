@@ -101,6 +101,16 @@ def fake_model(ui_work_dir: Path) -> Iterator[str]:
         stop(process)
 
 
+def _serve(port: int, env: dict[str, str], log: Path) -> Iterator[RunningServer]:
+    """Run ``case-assistant serve`` until the fixture using it is torn down."""
+    process = start([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env, log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health", process, log)
+        yield RunningServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session")
 def app_server(ui_work_dir: Path, fake_model: str) -> Iterator[RunningServer]:
     """``case-assistant serve`` on a free loopback port, model mode against the fake server, local mode."""
@@ -109,13 +119,7 @@ def app_server(ui_work_dir: Path, fake_model: str) -> Iterator[RunningServer]:
     env.update(CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data"), CASE_ASSISTANT_EMBEDDER="hash",
                CASE_ASSISTANT_LLM_BASE_URL=fake_model, CASE_ASSISTANT_LLM_MODEL="fake-model",
                CASE_ASSISTANT_LLM_API_KEY="test-key")
-    log = ui_work_dir / "server.log"
-    process = start([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env, log)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/health", process, log)
-        yield RunningServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
-    finally:
-        stop(process)
+    yield from _serve(port, env, ui_work_dir / "server.log")
 
 
 @pytest.fixture(scope="session")
@@ -126,14 +130,7 @@ def accounts_server(ui_work_dir: Path) -> Iterator[RunningServer]:
     add = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", STAFF_USER, "--role", "staff"],
                          cwd=REPO, env=env, input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
     assert add.returncode == 0, add.stderr
-    port = free_port()
-    log = ui_work_dir / "server-accounts.log"
-    process = start([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env, log)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/health", process, log)
-        yield RunningServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
-    finally:
-        stop(process)
+    yield from _serve(free_port(), env, ui_work_dir / "server-accounts.log")
 
 
 @pytest.fixture(scope="session")
