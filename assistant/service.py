@@ -186,8 +186,8 @@ class Service:
         row = self._row(principal, app_id)
         load_form(row.form_id).part(part_id)
         head = self.store.head_versions(app_id).get(part_id)
-        return [VersionView(version=v.version, parent_version=v.parent_version, text=v.text, words=v.words, budget=v.budget,
-                            source=v.source, action=v.action, created_at=v.created_at, is_head=head is not None and head.version == v.version,
+        return [VersionView(**v.model_dump(exclude={"id", "part_id", "report"}),
+                            is_head=head is not None and head.version == v.version,
                             issues=[Issue.model_validate(i) for i in v.report.get("issues", [])])
                 for v in self.store.versions(app_id, part_id)]
 
