@@ -7,41 +7,20 @@ account exists, because an open instance would expose every applicant's drafts.
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 
-from .errors import UserFacingError
-from .settings import Settings
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_exposure(settings: Settings, user_count: int) -> None:
-    if user_count == 0 and not is_loopback(settings.host):
-        raise UserFacingError(
-            f"拒绝在 {settings.host} 上启动：还没有任何用户账号，任何人都能看到申报材料。"
-            "请先运行 `case-assistant users add 用户名 --role admin` 创建管理员账号，"
-            "或只在本机使用（--host 127.0.0.1）。",
-            code="no_users",
-        )
+from assistant.auth.exposure import check_exposure
+from assistant.core.settings import Settings
 
 
 def create_app(settings: Settings, service=None):
     """The ASGI app: API routes first, then the UI mounted at / (so /api/* is never shadowed)."""
     import gradio as gr
 
+    from assistant.api.app import create_api
+    from assistant.auth.accounts import Accounts
+    from assistant.service.factory import build_service
     from ui.app import build_ui
-
-    from .accounts import Accounts
-    from .api import create_api
-    from .bootstrap import build_service
 
     service = service or build_service(settings, progress=True)
     accounts = Accounts(service.store, settings)
@@ -57,8 +36,8 @@ def _ui_mount_options(blocks) -> dict:
 def serve(settings: Settings) -> int:
     import uvicorn
 
-    from .accounts import Accounts
-    from .store import Store
+    from assistant.auth.accounts import Accounts
+    from assistant.store.sqlite import Store
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     check_exposure(settings, Accounts(Store.open(settings.sqlite_path), settings).count_users())

@@ -35,8 +35,8 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.resources import configure_offline_environment  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.core.resources import configure_offline_environment  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
 
 LABELLED = REPO / "tests" / "data" / "qa_labelled.jsonl"
 K = 5

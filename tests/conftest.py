@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.resources import configure_offline_environment
+from assistant.core.resources import configure_offline_environment
 
 pytest_plugins = ["tests.fakes.fixtures"]
 

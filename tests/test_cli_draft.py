@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import InvalidInputError
-from assistant.numbers import untraceable_numbers
-from assistant.scripted import parse_answers
+from assistant.core.errors import InvalidInputError
+from assistant.core.figures import untraceable_numbers
+from assistant.export.scripted import parse_answers
 from tests.spine_helpers import (
     ALL_PART_IDS,
     EXAMPLE_PATH,

@@ -7,9 +7,11 @@ from typing import Literal
 
 import pytest
 
-from assistant.application import ApplicationInfo
-from assistant.drafter import DraftJob, DraftOutput
-from assistant.drafting import (
+from assistant.core.errors import ModelUnavailableError
+from assistant.core.figures import untraceable_numbers
+from assistant.core.textlen import count_words
+from assistant.drafting.offline.drafter import OfflineDrafter
+from assistant.drafting.pipeline import (
     ApplicationDraft,
     build_job,
     draft_application,
@@ -18,11 +20,9 @@ from assistant.drafting import (
     remove_untraceable,
     run_drafter,
 )
-from assistant.errors import ModelUnavailableError
-from assistant.forms import FormSpec, load_form
-from assistant.numbers import untraceable_numbers
-from assistant.offline import OfflineDrafter
-from assistant.textlen import count_words
+from assistant.drafting.protocol import DraftJob, DraftOutput
+from assistant.forms.application import ApplicationInfo
+from assistant.forms.spec import FormSpec, load_form
 from tests.spine_helpers import (
     ALL_PART_IDS,
     FORM_ID,
@@ -218,7 +218,7 @@ def test_finalize_trims_over_budget_output_at_sentence_end(form: FormSpec, info:
 
 
 def test_finalize_redacts_publishable_parts_only(form: FormSpec, info: ApplicationInfo) -> None:
-    from assistant.drafting import people_of
+    from assistant.drafting.pipeline import people_of
 
     text = "联系人李演示，电话13800000001。数据来源于港口。"
     answers = {"promo.description": [text], "intro.problem": [text]}

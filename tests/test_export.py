@@ -14,12 +14,12 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from assistant.application import ApplicationInfo, MediaInfo
-from assistant.drafting import draft_application
-from assistant.export import build_docx, enforce_group_limits
-from assistant.forms import FormSpec, load_form
-from assistant.offline import OfflineDrafter
-from assistant.textlen import count_words
+from assistant.core.textlen import count_words
+from assistant.drafting.offline.drafter import OfflineDrafter
+from assistant.drafting.pipeline import draft_application
+from assistant.export.docx_builder import build_docx, enforce_group_limits
+from assistant.forms.application import ApplicationInfo, MediaInfo
+from assistant.forms.spec import FormSpec, load_form
 from tests.spine_helpers import (
     ALL_PART_IDS,
     FORM_ID,

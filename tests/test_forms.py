@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.errors import InvalidInputError, UserFacingError
-from assistant.forms import FormSpec, available_forms, load_form, load_form_file
+from assistant.core.errors import InvalidInputError, UserFacingError
+from assistant.forms.spec import FormSpec, available_forms, load_form, load_form_file
 from tests.spine_helpers import ALL_PART_IDS, FORM_ID, FORMS_DIR
 
 FORM_FILES = sorted(FORMS_DIR.glob("*.yaml"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import interview as iv
-from assistant.forms import FormSpec, load_form
+from assistant.interview import machine as iv
+from assistant.forms.spec import FormSpec, load_form
 from tests.spine_helpers import ALL_PART_IDS, FORM_ID
 
 # An answer that satisfies every element of every part (numbers, sources, flow, security, results).
@@ -188,7 +188,7 @@ def test_jump_to_reopens_a_finished_part(form: FormSpec) -> None:
 
 
 def test_jump_to_unknown_part_is_an_error(form: FormSpec) -> None:
-    from assistant.errors import InvalidInputError
+    from assistant.core.errors import InvalidInputError
 
     state, _ = iv.start(form)
     with pytest.raises(InvalidInputError):

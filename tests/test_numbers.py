@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.elements import missing_elements
-from assistant.forms import load_form
-from assistant.numbers import extract_numbers, untraceable_numbers
+from assistant.core.figures import extract_numbers, untraceable_numbers
+from assistant.forms.spec import load_form
+from assistant.interview.elements import missing_elements
 from tests.spine_helpers import FORM_ID
 
 

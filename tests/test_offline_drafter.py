@@ -6,14 +6,28 @@ import random
 
 import pytest
 
-from assistant.drafter import DraftJob, DraftOutput
-from assistant.forms import FormSpec, load_form
-from assistant.numbers import untraceable_numbers
-from assistant.offline import OfflineDrafter, fit_paragraphs, placeholder
-from assistant.offline_revise import HELP, revise_offline
-from assistant.prose import answer_to_paragraphs, formalize_sentence, looks_like_instruction
-from assistant.textlen import count_words, split_sentences
-from tests.spine_helpers import ALL_PART_IDS, FORM_ID, all_answer_texts, example_answers, random_answers
+from assistant.core.figures import untraceable_numbers
+from assistant.core.textlen import count_words, split_sentences
+from assistant.drafting.offline.drafter import (
+    OfflineDrafter,
+    fit_paragraphs,
+    placeholder,
+)
+from assistant.drafting.offline.prose import (
+    answer_to_paragraphs,
+    formalize_sentence,
+    looks_like_instruction,
+)
+from assistant.drafting.offline.revise import HELP, revise_offline
+from assistant.drafting.protocol import DraftJob, DraftOutput
+from assistant.forms.spec import FormSpec, load_form
+from tests.spine_helpers import (
+    ALL_PART_IDS,
+    FORM_ID,
+    all_answer_texts,
+    example_answers,
+    random_answers,
+)
 
 
 @pytest.fixture(scope="module")

@@ -22,4 +22,4 @@ def test_wheel_ships_bundled_resources(tmp_path: Path) -> None:
     assert any(n.startswith("assistant/_bundled/prompts/") and n.endswith(".md") for n in names)
     assert any(n.startswith("assistant/_bundled/knowledge/corpus/") for n in names)
     assert "assistant/_bundled/tiktoken/fb374d419588a4632f3f557e76b4b70aebbca790" in names
-    assert "ui/app.py" in names and "assistant/cli.py" in names
+    assert "ui/app.py" in names and "assistant/cli/main.py" in names

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.application import ApplicationInfo
-from assistant.drafting import draft_application, people_of
-from assistant.forms import FormSpec, load_form
-from assistant.offline import OfflineDrafter
-from assistant.privacy import PersonTerm, find_private_data, redact
+from assistant.drafting.offline.drafter import OfflineDrafter
+from assistant.drafting.pipeline import draft_application, people_of
+from assistant.forms.application import ApplicationInfo
+from assistant.forms.spec import FormSpec, load_form
+from assistant.review.privacy import PersonTerm, find_private_data, redact
 from tests.spine_helpers import FORM_ID, PROMO_IDS, example_answers, load_example
 
 PEOPLE = [PersonTerm(name="王示例", role="项目负责人"), PersonTerm(name="李演示", role="项目联系人")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.settings_doc import settings_table
+from assistant.core.settings_doc import settings_table
 
 ROOT = Path(__file__).parents[1]
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).parents[1]
 def test_settings_table_matches_code() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- settings-table:start -->")[1].split("<!-- settings-table:end -->")[0]
-    assert block.strip() == settings_table().strip(), "README 设置表已过期：运行 python -m assistant.settings_doc 重新生成"
+    assert block.strip() == settings_table().strip(), "README 设置表已过期：运行 python -m assistant.core.settings_doc 重新生成"
 
 
 def test_two_commands_and_ci_entry() -> None:

@@ -6,7 +6,12 @@ import random
 
 import pytest
 
-from assistant.textlen import allocate_budgets, count_words, split_sentences, trim_to_limit
+from assistant.core.textlen import (
+    allocate_budgets,
+    count_words,
+    split_sentences,
+    trim_to_limit,
+)
 
 # (text, expected 字数, why)
 COUNT_CASES: list[tuple[str, int, str]] = [

@@ -16,8 +16,8 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.forms import load_form
-from assistant.service import DEFAULT_FORM
+from assistant.forms.spec import load_form
+from assistant.service.service import DEFAULT_FORM
 
 from . import staff, workspace
 from .feedback import guarded

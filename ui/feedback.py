@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.errors import UserFacingError
+from assistant.core.errors import UserFacingError
 
 log = logging.getLogger("ui")
 

@@ -12,7 +12,13 @@ from datetime import datetime
 from html import escape
 from typing import Iterable
 
-from assistant.views import ApplicationSummary, ApplicationView, GroupView, PartView, VersionView
+from assistant.service.views import (
+    ApplicationSummary,
+    ApplicationView,
+    GroupView,
+    PartView,
+    VersionView,
+)
 
 AUTO_PART = "auto"
 STATUS_CLASS = {"未开始": "todo", "进行中": "doing", "已起草": "done", "需补充": "needs"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.errors import AuthenticationError
-from assistant.principal import Principal, local_principal
+from assistant.auth.principal import Principal, local_principal
+from assistant.core.errors import AuthenticationError
 
 LOGIN_REQUIRED = "登录已失效或尚未登录，请刷新页面后重新登录。"
 

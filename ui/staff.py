@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.errors import PermissionDeniedError, UserFacingError
+from assistant.core.errors import PermissionDeniedError, UserFacingError
 
 from .feedback import guarded, notify, warn
 from .session import Sessions

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from assistant.chat import DeltaCallback
+from assistant.llm.chat import DeltaCallback
 
 T = TypeVar("T")
 _DONE = object()

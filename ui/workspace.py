@@ -16,16 +16,24 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.application import ApplicationInfo
-from assistant.errors import InvalidInputError
-from assistant.principal import Principal
-from assistant.views import ApplicationView, TurnResult
+from assistant.auth.principal import Principal
+from assistant.core.errors import InvalidInputError
+from assistant.forms.application import ApplicationInfo
+from assistant.service.views import ApplicationView, TurnResult
 
 from .exports import ExportFiles
 from .feedback import guarded, notify, report
 from .render import (
-    AUTO_PART, application_choices, chat_messages, find_part, issues_markdown, part_choices,
-    preview_markdown, preview_part_id, rail_html, versions_html,
+    AUTO_PART,
+    application_choices,
+    chat_messages,
+    find_part,
+    issues_markdown,
+    part_choices,
+    preview_markdown,
+    preview_part_id,
+    rail_html,
+    versions_html,
 )
 from .session import Sessions
 from .streaming import StreamedCall

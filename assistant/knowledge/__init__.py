@@ -14,11 +14,11 @@ __all__ = ["KnowledgeBase", "DocumentInfo", "IngestResult"]
 
 def __getattr__(name: str) -> Any:
     if name in ("KnowledgeBase", "DocumentInfo"):
-        from . import search
+        from assistant.knowledge import search
 
         return getattr(search, name)
     if name == "IngestResult":
-        from .ingest import IngestResult
+        from assistant.knowledge.ingest import IngestResult
 
         return IngestResult
     raise AttributeError(name)

@@ -26,8 +26,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from ..errors import InvalidInputError
-from ..resources import bundled_dir
+from assistant.core.errors import InvalidInputError
+from assistant.core.resources import bundled_dir
 
 FIELDS: tuple[str, ...] = (
     "工业制造", "现代农业", "商贸流通", "交通运输", "金融服务", "科技创新",

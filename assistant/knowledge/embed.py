@@ -33,8 +33,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from ..errors import InvalidInputError, ModelUnavailableError
-from ..settings import Settings
+from assistant.core.errors import InvalidInputError, ModelUnavailableError
+from assistant.core.settings import Settings
 
 Role = Literal["query", "passage"]
 
@@ -256,7 +256,7 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
             if kind == "hash":
                 self._embedder = HashEmbedder(int(self._config.get("dim", 384)))
             elif kind == "openai":
-                from ..settings import get_settings
+                from assistant.core.settings import get_settings
 
                 key = get_settings().embedding_api_key
                 self._embedder = OpenAIEmbedder(self._config.get("base_url", ""), self._config.get("model", ""), key)

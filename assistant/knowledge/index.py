@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from ..drafter import Passage
-from ..settings import Settings
-from .embed import CachedEmbedder, KnowledgeEmbeddingFunction
+from assistant.core.settings import Settings
+from assistant.core.types import Passage
+from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
 
 _STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 等 为 对 将 把 被 也 都 而 并 其 之 以 于 从 由 这 那 哪 些 个 吗 呢 啊 吧 么 "

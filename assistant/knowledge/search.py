@@ -16,14 +16,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..drafter import Passage
-from ..errors import InvalidInputError, UserFacingError
-from ..settings import Settings
-from .corpus import FIELDS, KINDS, DocumentMeta, load_bundled_corpus
-from .embed import build_embedder
-from .index import PHRASES, ChunkStore
-from .ingest import (
-    IngestResult, content_hash_of, document_hash, extract_text, guess_title, read_path, store_document,
+from assistant.core.errors import InvalidInputError, UserFacingError
+from assistant.core.settings import Settings
+from assistant.core.types import Passage
+from assistant.knowledge.corpus import FIELDS, KINDS, DocumentMeta, load_bundled_corpus
+from assistant.knowledge.embed import build_embedder
+from assistant.knowledge.index import PHRASES, ChunkStore
+from assistant.knowledge.ingest import (
+    IngestResult,
+    content_hash_of,
+    document_hash,
+    extract_text,
+    guess_title,
+    read_path,
+    store_document,
 )
 
 RRF_K = 60

@@ -18,13 +18,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.accounts import Accounts
-from assistant.api import create_api
-from assistant.offline import OfflineDrafter
-from assistant.principal import Principal
-from assistant.service import Service
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.api.app import create_api
+from assistant.auth.accounts import Accounts
+from assistant.auth.principal import Principal
+from assistant.core.settings import Settings
+from assistant.drafting.offline.drafter import OfflineDrafter
+from assistant.service.service import Service
+from assistant.store.sqlite import Store
 
 PASSWORD = "correct-horse-7"
 FAST_SCRYPT_N = 2**8  # tests only: the production cost is asserted in test_accounts.py

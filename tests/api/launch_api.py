@@ -13,13 +13,13 @@ import sys
 def main() -> int:
     import uvicorn
 
-    from assistant.accounts import Accounts
-    from assistant.api import create_api
-    from assistant.bootstrap import build_service
-    from assistant.errors import UserFacingError
-    from assistant.resources import configure_offline_environment
-    from assistant.server import check_exposure
-    from assistant.settings import Settings
+    from assistant.api.app import create_api
+    from assistant.auth.accounts import Accounts
+    from assistant.auth.exposure import check_exposure
+    from assistant.core.errors import UserFacingError
+    from assistant.core.resources import configure_offline_environment
+    from assistant.core.settings import Settings
+    from assistant.service.factory import build_service
 
     configure_offline_environment()
     settings = Settings()

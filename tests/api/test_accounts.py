@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.accounts import SCRYPT_N, Accounts, hash_password, verify_password
-from assistant.errors import AuthenticationError, InvalidInputError, NotFoundError
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.auth.accounts import SCRYPT_N, Accounts, hash_password, verify_password
+from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+from assistant.core.settings import Settings
+from assistant.store.sqlite import Store
 from tests.api.conftest import FAST_SCRYPT_N
 
 

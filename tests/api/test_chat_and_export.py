@@ -8,8 +8,14 @@ from urllib.parse import unquote
 
 from docx import Document
 
-from assistant.views import TurnResult
-from tests.api.conftest import CASE_NAME, RICH_ANSWER, World, answer_until_drafted, new_application
+from assistant.service.views import TurnResult
+from tests.api.conftest import (
+    CASE_NAME,
+    RICH_ANSWER,
+    World,
+    answer_until_drafted,
+    new_application,
+)
 
 SSE_HEADERS = {"Accept": "text/event-stream"}
 

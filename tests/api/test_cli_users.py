@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.accounts import Accounts
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.auth.accounts import Accounts
+from assistant.core.settings import Settings
+from assistant.store.sqlite import Store
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.conftest import FIELD, World, assert_error_body, make_world, new_application
+from tests.api.conftest import (
+    FIELD,
+    World,
+    assert_error_body,
+    make_world,
+    new_application,
+)
 
 
 class BrokenKnowledge:

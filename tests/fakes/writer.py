@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.textlen import count_words, split_sentences, trim_to_limit
+from assistant.core.textlen import count_words, split_sentences, trim_to_limit
 
 from .behaviours import RecordedRequest, ReplyFunction
 

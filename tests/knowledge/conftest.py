@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.settings import Settings
 from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.corpus import load_bundled_corpus
 from assistant.knowledge.ingest import store_document
-from assistant.settings import Settings
 
 
 def make_settings(data_dir: Path, embedder: str = "hash", **extra: object) -> Settings:

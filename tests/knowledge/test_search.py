@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import InvalidInputError
+from assistant.core.errors import InvalidInputError
 from assistant.knowledge.corpus import FIELDS
 from assistant.knowledge.search import rrf_fuse
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafter import DraftJob, Passage
-from assistant.forms import load_form
-from assistant.llm import OpenAIChatModel, RetryPolicy
-from assistant.model_drafter import ModelDrafter
-from assistant.settings import Settings
+from assistant.core.settings import Settings
+from assistant.core.types import Passage
+from assistant.drafting.model.drafter import ModelDrafter
+from assistant.drafting.protocol import DraftJob
+from assistant.forms.spec import load_form
+from assistant.llm.client import OpenAIChatModel, RetryPolicy
 from tests.fakes.openai_server import FakeOpenAIServer
 
 FAST_RETRY = RetryPolicy(max_retries=2, base_delay=0.001, max_delay=0.01)

@@ -91,7 +91,7 @@ def test_standalone_mode_serves_length_aware_chinese(tmp_path: Path) -> None:
         prompt = "【任务：起草】\n<申报单位回答>\n平台在12家企业落地。\n</申报单位回答>\n【篇幅】约 120 字，不超过 130 字。"
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x", max_retries=0, timeout=5)
         text = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}]).choices[0].message.content
-        from assistant.textlen import count_words
+        from assistant.core.textlen import count_words
 
         assert 80 <= count_words(text) <= 120 and "12家企业" in text
     finally:

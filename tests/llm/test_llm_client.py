@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from assistant.chat import ChatMessage
-from assistant.errors import ModelUnavailableError
-from assistant.llm import (
+from assistant.core.errors import ModelUnavailableError
+from assistant.core.settings import Settings
+from assistant.llm.chat import ChatMessage
+from assistant.llm.client import (
     BROKEN_STREAM_MESSAGE,
     EMPTY_MESSAGE,
     MALFORMED_MESSAGE,
@@ -17,8 +18,16 @@ from assistant.llm import (
     RetryPolicy,
     build_chat_model,
 )
-from assistant.settings import Settings
-from tests.fakes import empty, hang, malformed, missing_choices, no_choices, reply, stall_stream, status
+from tests.fakes import (
+    empty,
+    hang,
+    malformed,
+    missing_choices,
+    no_choices,
+    reply,
+    stall_stream,
+    status,
+)
 from tests.fakes.openai_server import FakeOpenAIServer
 
 MESSAGES = [ChatMessage(role="system", content="你是助手。"), ChatMessage(role="user", content="请介绍案例。")]

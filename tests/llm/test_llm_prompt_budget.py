@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.draft_prompt import (
+from assistant.core.errors import ModelUnavailableError
+from assistant.core.settings import Settings
+from assistant.core.types import Passage
+from assistant.drafting.model.drafter import ModelDrafter
+from assistant.drafting.model.prompt import (
     TRUNCATION_NOTE,
     PromptMaterial,
     draft_variables,
@@ -13,12 +17,9 @@ from assistant.draft_prompt import (
     number_sources,
     shortened_issue,
 )
-from assistant.drafter import DraftJob, Passage
-from assistant.errors import ModelUnavailableError
-from assistant.model_drafter import ModelDrafter
-from assistant.prompts import render_messages
-from assistant.settings import Settings
-from assistant.tokens import count_message_tokens, prompt_allowance
+from assistant.drafting.protocol import DraftJob
+from assistant.llm.prompts import render_messages
+from assistant.llm.tokens import count_message_tokens, prompt_allowance
 from tests.fakes import reply
 from tests.fakes.openai_server import FakeOpenAIServer
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.prompts import PromptError, list_prompts, prompt_variables, render, render_messages, split_sections
+from assistant.llm.prompts import (
+    PromptError,
+    list_prompts,
+    prompt_variables,
+    render,
+    render_messages,
+    split_sections,
+)
 
 MY_PROMPTS = ["condense", "draft_part", "followup", "repair_numbers", "revise"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import tokens
-from assistant.resources import TIKTOKEN_FILES, bundled_dir, verify_tiktoken_files
+from assistant.llm import tokens
+from assistant.core.resources import TIKTOKEN_FILES, bundled_dir, verify_tiktoken_files
 
 _connections: list[object] = []
 _watching = False

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ModelUnavailableError
-from assistant.model_drafter import ModelDrafter
-from assistant.numbers import untraceable_numbers
-from assistant.textlen import SENTENCE_ENDS, count_words
+from assistant.core.errors import ModelUnavailableError
+from assistant.core.figures import untraceable_numbers
+from assistant.core.textlen import SENTENCE_ENDS, count_words
+from assistant.drafting.model.drafter import ModelDrafter
 from tests.fakes import reply, reply_with, smart_writer, status
 from tests.fakes.openai_server import FakeOpenAIServer
 

@@ -9,14 +9,20 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from assistant.application import ApplicationInfo
-from assistant.errors import InvalidInputError, LimitExceededError, NotFoundError, PermissionDeniedError, QuotaExceededError
-from assistant.numbers import untraceable_numbers
-from assistant.offline import OfflineDrafter
-from assistant.principal import Principal
-from assistant.service import Service
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.auth.principal import Principal
+from assistant.core.errors import (
+    InvalidInputError,
+    LimitExceededError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+)
+from assistant.core.figures import untraceable_numbers
+from assistant.core.settings import Settings
+from assistant.drafting.offline.drafter import OfflineDrafter
+from assistant.forms.application import ApplicationInfo
+from assistant.service.service import Service
+from assistant.store.sqlite import Store
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "cq-logistics-example.json").read_text(encoding="utf-8"))
 ALICE = Principal(id=1, username="alice", role="applicant")

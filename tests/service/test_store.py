@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from assistant.migrations import MIGRATIONS
-from assistant.store import Store
+from assistant.store.migrations import MIGRATIONS
+from assistant.store.sqlite import Store
 
 
 def test_migrations_apply_once_in_order(tmp_path: Path) -> None:

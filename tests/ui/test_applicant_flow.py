@@ -13,7 +13,15 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from .workspace_page import bot_messages, choose, part_count, send, shot, textbox, user_messages
+from .workspace_page import (
+    bot_messages,
+    choose,
+    part_count,
+    send,
+    shot,
+    textbox,
+    user_messages,
+)
 
 CASE_NAME = "交通运输领域——多式联运单证数据互认"
 PROBLEM = [

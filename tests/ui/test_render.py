@@ -6,11 +6,18 @@ import threading
 
 import pytest
 
-from assistant.drafter import Issue
-from assistant.errors import AuthenticationError, InvalidInputError
-from assistant.principal import Principal
-from assistant.views import GroupView, PartView
-from ui.render import issues_markdown, mode_badge_html, part_row_html, preview_markdown, rail_html, short_title
+from assistant.auth.principal import Principal
+from assistant.core.errors import AuthenticationError, InvalidInputError
+from assistant.core.types import Issue
+from assistant.service.views import GroupView, PartView
+from ui.render import (
+    issues_markdown,
+    mode_badge_html,
+    part_row_html,
+    preview_markdown,
+    rail_html,
+    short_title,
+)
 from ui.session import Sessions
 from ui.staff import NOT_FOUND_TEXT, answer_html, result_rows
 from ui.streaming import StreamedCall

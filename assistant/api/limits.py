@@ -1,0 +1,14 @@
+"""Request body size limits derived from settings (one place for the API and its middleware)."""
+
+from __future__ import annotations
+
+from assistant.core.settings import Settings
+
+
+def json_body_limit(settings: Settings) -> int:
+    """Bytes a JSON request may take: the message limit at 6 bytes a character (\\uXXXX), plus room."""
+    return settings.limit_message_chars * 6 + 64 * 1024
+
+
+def upload_body_limit(settings: Settings) -> int:
+    return settings.limit_upload_mb * 1024 * 1024 + 64 * 1024

@@ -1,0 +1,119 @@
+"""Applications: list, create, read, change, delete, part versions, undo, redraft, review, export.
+
+Each route is a thin call into the service, which decides who may see or change
+what: another applicant's application is "not found" (404) rather than
+"forbidden", so ids cannot be probed for existence; staff may read every
+application but only its owner may change it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.limits import json_body_limit
+from assistant.api.routes.auth import Context, CurrentPrincipal
+from assistant.core.settings import Settings
+from assistant.core.types import Issue
+from assistant.forms.application import ApplicationInfo, Person
+from assistant.service.service import DEFAULT_FORM
+from assistant.service.views import ApplicationSummary, ApplicationView, VersionView
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class NewApplication(ApplicationInfo):
+    """The 申报信息表 fields as known so far, and which call for applications it answers."""
+
+    model_config = ConfigDict(extra="forbid")
+    form_id: str = DEFAULT_FORM
+
+
+class MediaPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    images: list[str] | None = None
+    video: str | None = None
+
+
+class ApplicationPatch(BaseModel):
+    """Only the fields sent are changed; ``leader``/``contact`` are replaced as a whole."""
+
+    model_config = ConfigDict(extra="forbid")
+    applicant: str | None = None
+    co_applicants: list[str] | None = None
+    case_name: str | None = None
+    field: str | None = None
+    leader: Person | None = None
+    contact: Person | None = None
+    address: str | None = None
+    reason: str | None = None
+    media: MediaPatch | None = None
+
+
+class ReviewOut(BaseModel):
+    issues: list[Issue] = Field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real UTF-8 name per RFC 5987/6266."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/applications", tags=["申报书"], max_body_size=json_body_limit(settings))
+
+    @router.get("", response_model=list[ApplicationSummary])
+    def list_applications(principal: CurrentPrincipal, ctx: Context) -> list[ApplicationSummary]:
+        return ctx.service.list_applications(principal)
+
+    @router.post("", response_model=ApplicationView, status_code=201)
+    def create_application(body: NewApplication, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        info = ApplicationInfo.model_validate(body.model_dump(exclude={"form_id"}))
+        return ctx.service.create_application(principal, info, form_id=body.form_id)
+
+    @router.get("/{app_id}", response_model=ApplicationView)
+    def get_application(app_id: int, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        return ctx.service.get_application(principal, app_id)
+
+    @router.patch("/{app_id}", response_model=ApplicationView)
+    def update_application(app_id: int, body: ApplicationPatch, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        info = body.model_dump(exclude={"media"}, exclude_none=True)
+        media = body.media.model_dump(exclude_none=True) if body.media else None
+        return ctx.service.update_application(principal, app_id, info=info, media=media)
+
+    @router.delete("/{app_id}", status_code=204)
+    def delete_application(app_id: int, principal: CurrentPrincipal, ctx: Context) -> Response:
+        ctx.service.delete_application(principal, app_id)
+        return Response(status_code=204)
+
+    @router.get("/{app_id}/parts/{part_id}/versions", response_model=list[VersionView])
+    def versions(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> list[VersionView]:
+        return ctx.service.versions(principal, app_id, part_id)
+
+    @router.post("/{app_id}/parts/{part_id}/undo", response_model=ApplicationView)
+    def undo(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        return ctx.service.undo(principal, app_id, part_id)
+
+    @router.post("/{app_id}/parts/{part_id}/redraft", response_model=ApplicationView)
+    def redraft(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        return ctx.service.redraft(principal, app_id, part_id)
+
+    @router.get("/{app_id}/review", response_model=ReviewOut)
+    def review(app_id: int, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
+        issues = ctx.service.review(principal, app_id)
+        return ReviewOut(issues=issues, errors=sum(i.severity == "error" for i in issues),
+                         warnings=sum(i.severity == "warning" for i in issues))
+
+    @router.get("/{app_id}/export.docx", response_class=Response,
+                responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 申报书"}})
+    def export_docx(app_id: int, principal: CurrentPrincipal, ctx: Context) -> Response:
+        filename, data = ctx.service.export_docx(principal, app_id)
+        headers = {"Content-Disposition": content_disposition(filename, f"application-{app_id}.docx"),
+                   "Cache-Control": "no-store"}
+        return Response(content=data, media_type=DOCX_MEDIA_TYPE, headers=headers)
+
+    return router

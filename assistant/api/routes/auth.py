@@ -1,0 +1,113 @@
+"""Who is calling: the auth dependency, login/logout, the current user, the user list.
+
+A request is authenticated by ``Authorization: Bearer <token>`` (scripts, other
+services) or by the HTTP-only session cookie (the browser UI). In local mode
+(loopback, no accounts) every request runs as the single local user, so
+``make run`` needs no login. The decision is made per request, so adding the first
+account switches login on without a restart.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from assistant.api.app import ApiContext
+from assistant.api.limits import json_body_limit
+from assistant.auth.accounts import UserInfo
+from assistant.auth.principal import Principal, Role, local_principal
+from assistant.core.errors import AuthenticationError, PermissionDeniedError
+from assistant.core.settings import Settings
+
+SESSION_COOKIE = "case_assistant_session"
+
+
+def get_context(request: Request) -> ApiContext:
+    return request.app.state.api
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+
+
+def request_token(request: Request) -> str | None:
+    """The bearer token if one is sent, otherwise the session cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def current_principal(request: Request, ctx: Context) -> Principal:
+    """The caller, or 401. A plain function so FastAPI runs its database reads in a worker thread."""
+    if ctx.accounts.local_mode():
+        return local_principal()
+    principal = ctx.accounts.principal_for_token(request_token(request))
+    if principal is None:
+        raise AuthenticationError("请先登录：未登录、登录已过期或账号已停用。")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class LoginOut(BaseModel):
+    token: str
+    username: str
+    role: Role
+
+
+class MeOut(BaseModel):
+    username: str
+    role: Role
+    local: bool
+
+
+class HealthOut(BaseModel):
+    status: str
+    login_required: bool
+
+
+class OkOut(BaseModel):
+    ok: bool = True
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["账号"], max_body_size=json_body_limit(settings))
+
+    @router.get("/health", response_model=HealthOut)
+    def health(ctx: Context) -> HealthOut:
+        return HealthOut(status="ok", login_required=not ctx.accounts.local_mode())
+
+    @router.post("/login", response_model=LoginOut)
+    def login(body: LoginIn, request: Request, response: Response, ctx: Context) -> LoginOut:
+        principal = ctx.accounts.authenticate(body.username, body.password)
+        token = ctx.accounts.create_session(principal)
+        response.set_cookie(SESSION_COOKIE, token, max_age=ctx.settings.session_hours * 3600, httponly=True,
+                            samesite="lax", secure=request.url.scheme == "https", path="/")
+        return LoginOut(token=token, username=principal.username, role=principal.role)
+
+    @router.post("/logout", response_model=OkOut)
+    def logout(request: Request, response: Response, ctx: Context) -> OkOut:
+        ctx.accounts.end_session(request_token(request))
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+        return OkOut()
+
+    @router.get("/me", response_model=MeOut)
+    def me(principal: CurrentPrincipal) -> MeOut:
+        return MeOut(username=principal.username, role=principal.role, local=principal.local)
+
+    @router.get("/users", response_model=list[UserInfo])
+    def users(principal: CurrentPrincipal, ctx: Context) -> list[UserInfo]:
+        if not principal.can_manage_users:
+            raise PermissionDeniedError("只有管理员可以查看用户列表。")
+        return ctx.accounts.list_users()
+
+    return router

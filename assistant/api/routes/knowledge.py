@@ -1,0 +1,81 @@
+"""Policy questions and the knowledge base: ask, upload a document, list documents.
+
+Uploads are checked here before any parsing — type by file name (415) and size
+(413, also capped while the body is received) — and again in the service, which
+also decides who may upload (staff, admin, or the local user).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from assistant.api.limits import json_body_limit, upload_body_limit
+from assistant.api.routes.auth import Context, CurrentPrincipal
+from assistant.core.errors import (
+    InvalidInputError,
+    LimitExceededError,
+    PermissionDeniedError,
+)
+from assistant.core.settings import Settings
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+
+class UnsupportedFileError(InvalidInputError):
+    status_code = 415
+    code = "unsupported_file_type"
+
+
+class AskIn(BaseModel):
+    question: str = Field(max_length=4000)
+
+
+def check_upload_name(filename: str) -> str:
+    name = PurePath(filename or "").name
+    if not name:
+        raise InvalidInputError("请选择要上传的文件。", code="missing_file")
+    if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise UnsupportedFileError(f"文件“{name}”的类型不受支持：仅支持 {'、'.join(ALLOWED_SUFFIXES)}。")
+    return name
+
+
+def read_upload(file: UploadFile, limit_mb: int) -> bytes:
+    """Read at most one byte past the limit, so an oversized spool is never loaded whole."""
+    limit = limit_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise LimitExceededError(f"文件“{file.filename}”超过{limit_mb}MB 的上传上限，请拆分后再上传。")
+    return data
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["政策问答与知识库"], max_body_size=json_body_limit(settings))
+
+    @router.post("/ask")
+    def ask(body: AskIn, principal: CurrentPrincipal, ctx: Context) -> Any:
+        return jsonable_encoder(ctx.service.ask(principal, body.question))
+
+    @router.get("/knowledge")
+    def list_documents(principal: CurrentPrincipal, ctx: Context) -> Any:
+        return jsonable_encoder(ctx.service.list_documents(principal))
+
+    @router.post("/knowledge", status_code=201, max_body_size=upload_body_limit(settings))
+    def upload(file: Annotated[UploadFile, File(description="政策文件：.txt .md .docx .pdf .html")],
+               principal: CurrentPrincipal, ctx: Context, response: Response,
+               kind: Annotated[str, Form(description="文档类型，默认 notice")] = "notice") -> Any:
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以上传政策文件。")
+        name = check_upload_name(file.filename or "")
+        result = ctx.service.upload_document(principal, name, read_upload(file, settings.limit_upload_mb), kind=kind)
+        if getattr(result, "status", "") == "error":
+            raise InvalidInputError(getattr(result, "message", "") or f"无法读取文件“{name}”。", code="unreadable_document")
+        if getattr(result, "status", "") == "duplicate":
+            response.status_code = 200
+        return jsonable_encoder(result)
+
+    return router

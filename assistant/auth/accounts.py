@@ -1,0 +1,216 @@
+"""User accounts and login sessions, stored in the application database.
+
+Why scrypt: it is in the standard library and deliberately slow and memory-hard,
+so a stolen database does not give away passwords cheaply. The stored hash names
+its own parameters (``scrypt$n=..,r=..,p=..$salt$hash``), so they can be raised
+later without breaking existing accounts.
+
+Why only a hash of the session token is stored: a copy of the database must not
+let anyone act as a logged-in user. Tokens are random, so sha256 is enough.
+
+Local mode (loopback address, no accounts yet) is decided here because it depends
+on the user count; the API asks :meth:`Accounts.local_mode` on every request, so
+adding the first account ends local mode without a restart.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from pydantic import BaseModel
+
+from assistant.auth.exposure import is_loopback
+from assistant.auth.principal import Principal, Role
+from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+from assistant.core.settings import Settings
+from assistant.store.sqlite import Store, now_iso
+
+ROLES: tuple[Role, ...] = ("applicant", "staff", "admin")
+ROLE_LABELS = {"applicant": "申报单位", "staff": "工作人员", "admin": "管理员"}
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 256
+USERNAME_RE = re.compile(r"[a-z0-9\u4e00-\u9fff][a-z0-9_.\-\u4e00-\u9fff]{1,31}")
+
+# 2**15 × 8 × 1 ≈ 32 MiB and ~0.1 s per hash: slow for an attacker, fine for a login; the
+# parameters are stored with each hash, so they can be raised later without a migration.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+SCRYPT_DKLEN = 32
+_MAX_SCRYPT_MEM = 256 * 1024 * 1024
+
+
+class UserInfo(BaseModel):
+    """What may be shown about an account (never the password hash)."""
+
+    id: int
+    username: str
+    role: Role
+    disabled: bool
+    created_at: str
+
+
+def hash_password(password: str, n: int = SCRYPT_N) -> str:
+    """A self-describing scrypt hash with a fresh random salt."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, n, SCRYPT_R, SCRYPT_P, SCRYPT_DKLEN)
+    return f"scrypt$n={n},r={SCRYPT_R},p={SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Recompute with the stored parameters and compare in constant time."""
+    try:
+        scheme, params, salt_b64, digest_b64 = stored.split("$")
+        values = dict(item.split("=") for item in params.split(","))
+        n, r, p = int(values["n"]), int(values["r"]), int(values["p"])
+        salt, expected = _unb64(salt_b64), _unb64(digest_b64)
+    except (ValueError, KeyError):
+        return False
+    if scheme != "scrypt":
+        return False
+    try:
+        actual = _scrypt(password, salt, n, r, p, len(expected))
+    except ValueError:  # parameters outside what hashlib accepts (corrupt row): no match
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=_MAX_SCRYPT_MEM)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normalise_username(username: str) -> str:
+    """Usernames compare case-insensitively (``Alice`` and ``alice`` are one account)."""
+    return (username or "").strip().lower()
+
+
+def check_username(username: str) -> str:
+    name = normalise_username(username)
+    if not USERNAME_RE.fullmatch(name):
+        raise InvalidInputError("用户名须为2–32个字符，只能包含字母、数字、汉字和 _ . -，且不能以 _ . - 开头。")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_CHARS:
+        raise InvalidInputError(f"密码至少需要{MIN_PASSWORD_CHARS}个字符。")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise InvalidInputError(f"密码最多{MAX_PASSWORD_CHARS}个字符。")
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise InvalidInputError(f"角色须为以下之一：{'、'.join(f'{r}（{ROLE_LABELS[r]}）' for r in ROLES)}。")
+    return role  # type: ignore[return-value]
+
+
+class Accounts:
+    """Accounts and sessions over the ``users`` and ``sessions`` tables (migration 0001).
+
+    ``scrypt_n`` is the cost of new hashes; tests pass a small one to stay fast. Stored
+    hashes carry their own cost, so accounts made with any cost keep working.
+    """
+
+    def __init__(self, store: Store, settings: Settings, *, scrypt_n: int = SCRYPT_N) -> None:
+        self.store = store
+        self.settings = settings
+        self.scrypt_n = scrypt_n
+        # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
+        self._dummy_hash = f"scrypt$n={scrypt_n},r={SCRYPT_R},p={SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(SCRYPT_DKLEN))}"
+
+    # ---- users ----
+    def add_user(self, username: str, password: str, role: str = "applicant") -> Principal:
+        name, checked_role = check_username(username), check_role(role)
+        check_password(password)
+        password_hash = hash_password(password, self.scrypt_n)
+        try:
+            with self.store.connect() as conn:
+                cur = conn.execute(
+                    "INSERT INTO users (username, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
+                    (name, checked_role, password_hash, now_iso()))
+                user_id = int(cur.lastrowid)
+        except sqlite3.IntegrityError as exc:
+            raise InvalidInputError(f"用户名“{name}”已存在，请换一个。", code="user_exists") from exc
+        return Principal(id=user_id, username=name, role=checked_role)
+
+    def list_users(self) -> list[UserInfo]:
+        with self.store.connect() as conn:
+            rows = conn.execute("SELECT id, username, role, disabled, created_at FROM users ORDER BY id").fetchall()
+        return [UserInfo(id=r["id"], username=r["username"], role=r["role"], disabled=bool(r["disabled"]),
+                         created_at=r["created_at"]) for r in rows]
+
+    def disable_user(self, username: str) -> None:
+        """Lock the account out: refuse logins and end every session it holds."""
+        name = normalise_username(username)
+        with self.store.connect() as conn:
+            row = conn.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"没有名为“{name}”的用户。", code="user_not_found")
+            conn.execute("UPDATE users SET disabled = 1 WHERE id = ?", (row["id"],))
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (row["id"],))
+
+    def count_users(self) -> int:
+        with self.store.connect() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM users").fetchone()[0])
+
+    def local_mode(self, settings: Settings | None = None) -> bool:
+        """True when the app may run without login: loopback address and no account yet."""
+        settings = settings or self.settings
+        return is_loopback(settings.host) and self.count_users() == 0
+
+    # ---- login ----
+    def authenticate(self, username: str, password: str) -> Principal:
+        """The account for this name and password; one vague error for any wrong pair."""
+        name = normalise_username(username)
+        with self.store.connect() as conn:
+            row = conn.execute("SELECT * FROM users WHERE username = ?", (name,)).fetchone()
+        ok = verify_password(password or "", row["password_hash"] if row else self._dummy_hash)
+        if row is None or not ok:
+            raise AuthenticationError("用户名或密码错误。", code="bad_credentials")
+        if row["disabled"]:
+            raise AuthenticationError("该账号已被停用，请联系管理员。", code="account_disabled")
+        return Principal(id=row["id"], username=row["username"], role=row["role"])
+
+    def create_session(self, principal: Principal) -> str:
+        """A new random token; only its sha256 is stored, with an expiry."""
+        token = secrets.token_urlsafe(32)
+        expires = datetime.now(timezone.utc) + timedelta(hours=self.settings.session_hours)
+        with self.store.connect() as conn:
+            conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now_iso(),))
+            conn.execute("INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
+                         (token_hash(token), principal.id, expires.isoformat(timespec="seconds"), now_iso()))
+        return token
+
+    def principal_for_token(self, token: str | None) -> Principal | None:
+        """The logged-in user for a token, or None if unknown, expired or disabled."""
+        if not token:
+            return None
+        with self.store.connect() as conn:
+            row = conn.execute(
+                "SELECT u.id, u.username, u.role, u.disabled, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = ?", (token_hash(token),)).fetchone()
+        if row is None or row["disabled"] or row["expires_at"] <= now_iso():
+            return None
+        return Principal(id=row["id"], username=row["username"], role=row["role"])
+
+    def end_session(self, token: str | None) -> None:
+        if not token:
+            return
+        with self.store.connect() as conn:
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))

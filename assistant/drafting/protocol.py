@@ -1,0 +1,56 @@
+"""What a drafter is asked to do and what it returns.
+
+Two implementations share this interface: ``assistant.drafting.offline.drafter.OfflineDrafter``
+(composes from the applicant's own answers, no model) and
+``assistant.drafting.model.drafter.ModelDrafter`` (an OpenAI-compatible chat model). The
+orchestration in ``assistant.drafting.pipeline`` picks one by settings and then applies the
+same length and number checks to whatever comes back.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from assistant.core.types import Issue, Passage
+from assistant.forms.spec import PartGroup, PartSpec
+from assistant.llm.chat import DeltaCallback
+
+
+class DraftJob(BaseModel):
+    """Everything needed to write (or revise) one part."""
+
+    form_id: str
+    part: PartSpec
+    group: PartGroup
+    field: str = ""
+    case_name: str = ""
+    applicant: str = ""
+    answers: list[str] = Field(default_factory=list)
+    fallback_answers: dict[str, list[str]] = Field(default_factory=dict)
+    budget: int
+    guidance_passages: list[Passage] = Field(default_factory=list)
+    exemplar_passages: list[Passage] = Field(default_factory=list)
+    previous_text: str = ""
+    instruction: str = ""
+    private_terms: list[str] = Field(default_factory=list)
+
+
+class DraftOutput(BaseModel):
+    text: str
+    issues: list[Issue] = Field(default_factory=list)
+    source: Literal["offline", "model"] = "offline"
+    model_calls: int = 0
+    condense_calls: int = 0
+    removed_numbers: list[str] = Field(default_factory=list)
+
+
+class Drafter(Protocol):
+    """Writes a part from a job; revises when ``job.instruction`` is set."""
+
+    mode: Literal["offline", "model"]
+
+    def draft(self, job: DraftJob, *, on_delta: DeltaCallback | None = None) -> DraftOutput: ...
+
+    def phrase_followup(self, part: PartSpec, missing_labels: list[str], default_text: str, answer: str) -> str: ...

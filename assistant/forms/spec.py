@@ -1,0 +1,190 @@
+"""Load and validate application-form specs (``knowledge/forms/<id>.yaml``) into typed models.
+
+The template of a call for applications is data, not code: parts, their printed
+titles, interview questions, guidance, required elements and length limits all come
+from the YAML, so a new year's call is a new file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from assistant.core.errors import InvalidInputError
+from assistant.core.resources import bundled_dir
+
+
+class InfoField(BaseModel):
+    id: str
+    label: str
+    kind: Literal["text", "list", "choice", "person", "multiline"] = "text"
+    required: bool = False
+    help: str = ""
+
+
+class InfoSection(BaseModel):
+    number: str
+    title: str
+    fields: list[InfoField]
+    opinion_label: str
+    opinion_text: str
+
+
+class ElementSpec(BaseModel):
+    """Something a part's answer must contain (numbers, data sources, …) and how to ask for it."""
+
+    label: str
+    detector: Literal["keywords", "number"] = "keywords"
+    keywords: list[str] = Field(default_factory=list)
+    followup: str
+
+
+class SubPoint(BaseModel):
+    number: str
+    title: str
+    guidance: str
+    elements: list[str] = Field(default_factory=list)
+
+
+class PartSpec(BaseModel):
+    id: str
+    number: str
+    title: str
+    default_budget: int = Field(gt=0)
+    guidance: str
+    questions: list[str] = Field(min_length=1)
+    required_elements: list[str] = Field(default_factory=list)
+    fallback_sources: list[str] = Field(default_factory=list)
+    subpoints: list[SubPoint] = Field(default_factory=list)
+
+
+class PartGroup(BaseModel):
+    id: str
+    number: str
+    title: str
+    limit: int = Field(gt=0)
+    publishable: bool = False
+    note: str = ""
+    parts: list[PartSpec]
+
+    @model_validator(mode="after")
+    def _budgets_fit(self) -> "PartGroup":
+        total = sum(p.default_budget for p in self.parts)
+        if total > self.limit:
+            raise ValueError(f"{self.id}: default budgets {total} exceed the limit {self.limit}")
+        return self
+
+
+class VideoSpec(BaseModel):
+    format: str
+    minutes: int
+    guidance: str
+
+
+class MediaSpec(BaseModel):
+    number: str
+    title: str
+    note: str = ""
+    images: list[str]
+    image_format: str
+    video: VideoSpec
+
+
+class PledgeSpec(BaseModel):
+    number: str
+    title: str
+    text: str
+    seal_note: str
+
+
+class CoverField(BaseModel):
+    id: str
+    label: str
+
+
+class CoverSpec(BaseModel):
+    title: str
+    fields: list[CoverField]
+
+
+class FormSpec(BaseModel):
+    id: str
+    title: str
+    issuer: str
+    notice_ref: str
+    notice_title: str
+    deadline: str
+    case_name_pattern: str
+    case_name_example: str
+    fields: list[str] = Field(min_length=1)
+    cover: CoverSpec
+    info: InfoSection
+    elements: dict[str, ElementSpec]
+    groups: list[PartGroup]
+    media: MediaSpec
+    pledge: PledgeSpec
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "FormSpec":
+        ids = [p.id for g in self.groups for p in g.parts]
+        if len(ids) != len(set(ids)):
+            raise ValueError("part ids must be unique")
+        for part in self.all_parts():
+            for element in part.required_elements + [e for s in part.subpoints for e in s.elements]:
+                if element not in self.elements:
+                    raise ValueError(f"{part.id}: unknown element {element}")
+            for source in part.fallback_sources:
+                if source not in ids:
+                    raise ValueError(f"{part.id}: unknown fallback source {source}")
+        re.compile(self.case_name_pattern)
+        return self
+
+    def all_parts(self) -> list[PartSpec]:
+        return [p for g in self.groups for p in g.parts]
+
+    def part(self, part_id: str) -> PartSpec:
+        for part in self.all_parts():
+            if part.id == part_id:
+                return part
+        raise InvalidInputError(f"未知的部分编号“{part_id}”。可用的部分：{'、'.join(self.part_ids())}")
+
+    def part_ids(self) -> list[str]:
+        return [p.id for p in self.all_parts()]
+
+    def group_of(self, part_id: str) -> PartGroup:
+        for group in self.groups:
+            if any(p.id == part_id for p in group.parts):
+                return group
+        raise InvalidInputError(f"未知的部分编号“{part_id}”")
+
+
+def forms_dir() -> Path:
+    return bundled_dir("knowledge") / "forms"
+
+
+def available_forms() -> list[str]:
+    return sorted(p.stem for p in forms_dir().glob("*.yaml"))
+
+
+def load_form_file(path: Path) -> FormSpec:
+    """Parse and validate one form file; errors name the file and the problem."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return FormSpec.model_validate(raw)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise InvalidInputError(f"表单文件 {path.name} 格式错误：{exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def load_form(form_id: str) -> FormSpec:
+    """Load a bundled form by id, with a Chinese error listing the known ids."""
+    path = forms_dir() / f"{form_id}.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", form_id or "") or not path.is_file():
+        known = "、".join(available_forms())
+        raise InvalidInputError(f"未知的申报书模板“{form_id}”。可用的模板：{known}", code="unknown_form")
+    return load_form_file(path)

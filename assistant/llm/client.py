@@ -1,0 +1,206 @@
+"""The OpenAI-compatible chat model: one client for DeepSeek, Qwen, GLM, Moonshot, vLLM, Ollama.
+
+Why our own retry loop (the SDK's ``max_retries`` is set to 0): which failures are
+retried, how long we wait and what the user finally reads must be explicit and
+testable. Retried: HTTP 408/409/429/5xx, timeouts and connection errors, with
+exponential backoff (honouring ``Retry-After`` up to ``max_delay``). Not retried:
+other 4xx (a wrong key, URL or model name will not fix itself), malformed JSON and
+empty replies (usually a base URL that is not an OpenAI-compatible endpoint). Every
+failure ends as ``ModelUnavailableError`` with a Chinese message that says what to
+do next; no stack trace reaches the user.
+
+Streaming: when ``on_delta`` is given the request uses SSE and each piece of text is
+passed on as it arrives; the return value is the whole text. A stream that breaks
+after text was already passed on is not retried (the caller would see it twice).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import openai
+from pydantic import BaseModel, Field
+
+from assistant.core.errors import ModelUnavailableError
+from assistant.core.settings import Settings
+from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = "模型服务暂时不可用，已保存您的回答，请稍后重试；也可以改用离线起草。"
+MALFORMED_MESSAGE = (
+    "模型服务返回了无法解析的内容：请检查接口地址（CASE_ASSISTANT_LLM_BASE_URL）是否为 OpenAI 兼容接口（通常以 /v1 结尾）；"
+    "已保存您的回答，也可以改用离线起草。"
+)
+EMPTY_MESSAGE = "模型没有返回任何内容（可能被内容审核拦截或服务异常），已保存您的回答，请稍后重试；也可以改用离线起草。"
+BROKEN_STREAM_MESSAGE = "模型输出中途中断，已保存您的回答，请稍后重试；也可以改用离线起草。"
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+
+
+class RetryPolicy(BaseModel):
+    """How often and how patiently to retry transient failures."""
+
+    max_retries: int = Field(2, ge=0, description="重试次数（不含第一次请求）")
+    base_delay: float = Field(1.0, ge=0, description="第一次重试前等待的秒数，之后每次翻倍")
+    max_delay: float = Field(20.0, ge=0, description="单次等待上限（秒），也限制 Retry-After")
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        wanted = retry_after if retry_after is not None else self.base_delay * (2**attempt)
+        return max(0.0, min(wanted, self.max_delay))
+
+
+class _Transient(Exception):
+    """A failure worth retrying; ``retry_after`` comes from the server when it said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: Any) -> float | None:
+    try:
+        return float(response.headers.get("retry-after"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _status_error(exc: openai.APIStatusError) -> Exception:
+    """Map an HTTP error to a retryable failure or to the message the user should read."""
+    code = exc.status_code
+    if code in RETRYABLE_STATUS or code >= 500:
+        return _Transient(f"HTTP {code}", _retry_after(exc.response))
+    if code in (401, 403):
+        return ModelUnavailableError(
+            f"模型接口拒绝了请求（HTTP {code}）：请检查 CASE_ASSISTANT_LLM_API_KEY 是否正确；已保存您的回答，也可以改用离线起草。"
+        )
+    if code == 404:
+        return ModelUnavailableError(
+            "模型接口地址或模型名称不正确（HTTP 404）：请检查 CASE_ASSISTANT_LLM_BASE_URL 和 CASE_ASSISTANT_LLM_MODEL；"
+            "已保存您的回答，也可以改用离线起草。"
+        )
+    return ModelUnavailableError(
+        f"模型服务拒绝了请求（HTTP {code}），可能是提示词过长或参数不被支持；已保存您的回答，也可以改用离线起草。"
+    )
+
+
+class OpenAIChatModel:
+    """``ChatModel`` over any OpenAI-compatible ``/v1/chat/completions`` endpoint."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str = "",
+        temperature: float = 0.3,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = model
+        self.temperature = temperature
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        # Local servers (vLLM, Ollama) need no key, but the SDK refuses an empty one.
+        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> "OpenAIChatModel":
+        options: dict[str, Any] = {
+            "base_url": settings.llm_base_url,
+            "model": settings.llm_model,
+            "api_key": settings.llm_api_key,
+            "temperature": settings.llm_temperature,
+            "timeout": settings.llm_timeout,
+            "retry": RetryPolicy(max_retries=settings.llm_max_retries),
+        }
+        return cls(**{**options, **overrides})
+
+    def complete(
+        self,
+        messages: list[ChatMessage],
+        *,
+        on_delta: DeltaCallback | None = None,
+        max_tokens: int | None = None,
+    ) -> str:
+        request: dict[str, Any] = {
+            "model": self.name,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "temperature": self.temperature,
+        }
+        if max_tokens is not None:
+            request["max_tokens"] = max_tokens
+        emitted: list[str] = []
+        for attempt in range(self.retry.max_retries + 1):
+            try:
+                return self._attempt(request, on_delta, emitted)
+            except _Transient as failure:
+                if emitted:
+                    raise ModelUnavailableError(BROKEN_STREAM_MESSAGE) from failure
+                if attempt == self.retry.max_retries:
+                    log.warning("model %s unavailable after %d attempts: %s", self.name, attempt + 1, failure)
+                    raise ModelUnavailableError(UNAVAILABLE_MESSAGE) from failure
+                wait = self.retry.delay(attempt, failure.retry_after)
+                log.info("model %s: %s; retry %d in %.2fs", self.name, failure, attempt + 1, wait)
+                self._sleep(wait)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _attempt(self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str]) -> str:
+        """One HTTP request; transient failures become ``_Transient``, the rest ``ModelUnavailableError``."""
+        try:
+            if on_delta is None:
+                return _content_of(self._client.chat.completions.create(**request))
+            return self._stream(request, on_delta, emitted)
+        except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
+            raise _Transient(type(exc).__name__) from exc
+        except openai.APIStatusError as exc:
+            raise _status_error(exc) from exc
+        except (json.JSONDecodeError, openai.APIResponseValidationError) as exc:
+            raise ModelUnavailableError(MALFORMED_MESSAGE) from exc
+
+    def _stream(self, request: dict[str, Any], on_delta: DeltaCallback, emitted: list[str]) -> str:
+        stream = self._client.chat.completions.create(**request, stream=True)
+        saw_choice = False
+        with stream:
+            for chunk in stream:
+                choices = getattr(chunk, "choices", None) or []
+                if not choices:
+                    continue
+                saw_choice = True
+                piece = getattr(choices[0].delta, "content", None) if choices[0].delta else None
+                if piece:
+                    emitted.append(piece)
+                    on_delta(piece)
+        text = "".join(emitted)
+        if not saw_choice:
+            raise ModelUnavailableError(MALFORMED_MESSAGE)
+        if not text.strip():
+            raise ModelUnavailableError(EMPTY_MESSAGE)
+        return text
+
+
+def _content_of(completion: Any) -> str:
+    """The reply text of a non-streamed completion, or the right Chinese error."""
+    choices = getattr(completion, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise ModelUnavailableError(MALFORMED_MESSAGE if not isinstance(choices, list) else EMPTY_MESSAGE)
+    message = getattr(choices[0], "message", None)
+    content = getattr(message, "content", None)
+    if not isinstance(content, str) or not content.strip():
+        raise ModelUnavailableError(EMPTY_MESSAGE)
+    return content
+
+
+def build_chat_model(settings: Settings) -> ChatModel | None:
+    """The configured chat model, or None when no model is configured (offline drafting)."""
+    if not settings.llm_configured:
+        return None
+    return OpenAIChatModel.from_settings(settings)
