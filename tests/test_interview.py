@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.interview import machine as iv
 from assistant.forms.spec import FormSpec, load_form
+from assistant.interview import machine as iv
 from tests.spine_helpers import ALL_PART_IDS, FORM_ID
 
 # An answer that satisfies every element of every part (numbers, sources, flow, security, results).

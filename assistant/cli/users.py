@@ -11,8 +11,10 @@ import argparse
 import getpass
 import sys
 
+from assistant.auth.accounts import ROLE_LABELS, Accounts
 from assistant.core.errors import InvalidInputError
 from assistant.core.settings import get_settings
+from assistant.store.sqlite import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,10 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     disable.set_defaults(handler=_cmd_disable)
 
 
-def _accounts():
-    from assistant.auth.accounts import Accounts
-    from assistant.store.sqlite import Store
-
+def _accounts() -> Accounts:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Accounts(Store.open(settings.sqlite_path), settings)
@@ -53,8 +52,6 @@ def read_password() -> str:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from assistant.auth.accounts import ROLE_LABELS
-
     accounts = _accounts()
     principal = accounts.add_user(args.name, read_password(), args.role)
     print(f"已添加用户 {principal.username}（{ROLE_LABELS[principal.role]}）。")
@@ -62,8 +59,6 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from assistant.auth.accounts import ROLE_LABELS
-
     users = _accounts().list_users()
     if not users:
         print("还没有任何用户。添加：case-assistant users add 用户名 --role admin")

@@ -10,7 +10,6 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.core.types import Issue
 from assistant.forms.spec import FormSpec
 
 

@@ -34,7 +34,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
-from assistant.core.settings import Settings
+from assistant.core.settings import Settings, get_settings
 
 Role = Literal["query", "passage"]
 
@@ -256,8 +256,6 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
             if kind == "hash":
                 self._embedder = HashEmbedder(int(self._config.get("dim", 384)))
             elif kind == "openai":
-                from assistant.core.settings import get_settings
-
                 key = get_settings().embedding_api_key
                 self._embedder = OpenAIEmbedder(self._config.get("base_url", ""), self._config.get("model", ""), key)
             else:

@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from assistant.core.errors import InvalidInputError, LimitExceededError
-from assistant.knowledge.corpus import DocumentMeta, split_front_matter
+from assistant.knowledge.corpus import FIELDS, DocumentMeta, split_front_matter
 from assistant.knowledge.index import Chunk, ChunkStore
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
@@ -300,8 +300,6 @@ def _splitter():
 
 def fields_for(locator: str, doc_fields: list[str]) -> list[str]:
     """A section named after fields concerns those fields; otherwise the document's fields apply."""
-    from assistant.knowledge.corpus import FIELDS
-
     named = [f for f in FIELDS if f in locator]
     return named or list(doc_fields)
 

@@ -24,6 +24,7 @@ from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
 from assistant.knowledge.index import tokenize
 from assistant.knowledge.ingest import heading_of
+from assistant.llm.prompts import render_messages
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -234,8 +235,6 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
 
 def model_answer(question: str, passages: list[Passage], chat_model: "ChatModel") -> QAAnswer | None:
     """Ask the model; None when it produced no verifiable citation (the caller falls back)."""
-    from assistant.llm.prompts import render_messages
-
     messages = render_messages(
         "answer_question",
         question=question,

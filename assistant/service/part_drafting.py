@@ -6,12 +6,11 @@ group can never pass its limit whatever order parts are drafted or revised in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel
 
 from assistant.core.types import Issue
 from assistant.drafting.pipeline import (
+    Retriever,
     build_job,
     estimate_need,
     finalize_part,
@@ -20,14 +19,12 @@ from assistant.drafting.pipeline import (
     retrieve_for,
     run_drafter,
 )
+from assistant.drafting.protocol import Drafter
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.interview.machine import InterviewState
 from assistant.llm.chat import DeltaCallback
-from assistant.store.sqlite import ApplicationRow
-
-if TYPE_CHECKING:
-    from assistant.service.service import Service
+from assistant.store.sqlite import ApplicationRow, Store
 
 
 class StoredDraft(BaseModel):
@@ -39,22 +36,23 @@ class StoredDraft(BaseModel):
     issues: list[Issue]
 
 
-def draft_and_store(service: "Service", row: ApplicationRow, form: FormSpec, state: InterviewState, part_id: str, *,
-                    instruction: str = "", previous: str = "", on_delta: DeltaCallback | None = None) -> StoredDraft:
+def draft_and_store(store: Store, drafter: Drafter, knowledge: Retriever | None, row: ApplicationRow, form: FormSpec,
+                    state: InterviewState, part_id: str, *, instruction: str = "", previous: str = "",
+                    on_delta: DeltaCallback | None = None) -> StoredDraft:
     info = ApplicationInfo.model_validate(row.info)
     answers = {pid: progress.answers for pid, progress in state.parts.items()}
-    heads = service.store.head_versions(row.id)
+    heads = store.head_versions(row.id)
     group_ids = {p.id for p in form.group_of(part_id).parts}
     other_words = {pid: v.words for pid, v in heads.items() if pid != part_id and pid in group_ids}
     job = build_job(form, part_id, info, answers, budget=1)
-    need = estimate_need(job, service.drafter)
+    need = estimate_need(job, drafter)
     if instruction:
         need = max(need, heads[part_id].words if part_id in heads else 0)
     budget = part_budget(form, part_id, other_words, need)
     job = job.model_copy(update={"budget": budget, "instruction": instruction, "previous_text": previous})
-    if service.drafter.mode == "model":
-        job = retrieve_for(service.knowledge, job)
-    draft = finalize_part(form, job, run_drafter(service.drafter, job, on_delta), people_of(info))
+    if drafter.mode == "model":
+        job = retrieve_for(knowledge, job)
+    draft = finalize_part(form, job, run_drafter(drafter, job, on_delta), people_of(info))
     if instruction and draft.text.strip() == previous.strip():
         return StoredDraft(part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=None, issues=draft.issues)
     report = {
@@ -62,6 +60,6 @@ def draft_and_store(service: "Service", row: ApplicationRow, form: FormSpec, sta
         "model_calls": draft.model_calls, "condense_calls": draft.condense_calls,
         "citations": [c.model_dump() for c in draft.citations],
     }
-    version = service.store.add_version(row.id, part_id, draft.text, draft.words, budget, draft.source,
+    version = store.add_version(row.id, part_id, draft.text, draft.words, budget, draft.source,
                                         "revise" if instruction else "draft", report)
     return StoredDraft(part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=version, issues=draft.issues)

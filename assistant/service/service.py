@@ -15,21 +15,13 @@ from assistant.auth.principal import Principal
 from assistant.core.errors import (
     InvalidInputError,
     LimitExceededError,
+    ModelUnavailableError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
 )
 from assistant.core.settings import Settings
 from assistant.core.types import Issue
-from assistant.drafting.pipeline import (
-    build_job,
-    estimate_need,
-    finalize_part,
-    part_budget,
-    people_of,
-    retrieve_for,
-    run_drafter,
-)
 from assistant.drafting.protocol import Drafter
 from assistant.export.docx_builder import build_docx
 from assistant.forms.application import ApplicationInfo, MediaInfo, case_name_problem
@@ -43,8 +35,10 @@ from assistant.interview.machine import (
     record_answer,
     start,
 )
+from assistant.knowledge.qa import answer_question
 from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.review.info import info_issues
+from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.view_builder import build_view
 from assistant.service.views import (
     ApplicationSummary,
@@ -171,8 +165,6 @@ class Service:
         return self._reply(principal, row.id, reply, prompt, drafted_part=prompt.completed_part, issues=issues)
 
     def _phrase_followup(self, form: FormSpec, prompt: Prompt, answer: str) -> str:
-        from assistant.core.errors import ModelUnavailableError
-
         part = form.part(prompt.part_id or "")
         labels = [form.elements[m].label for m in prompt.missing]
         try:
@@ -199,10 +191,9 @@ class Service:
 
     # ---- drafting ----
     def _draft_part(self, row: ApplicationRow, form: FormSpec, state: InterviewState, part_id: str, *,
-                    instruction: str = "", previous: str = "", on_delta: DeltaCallback | None = None):
-        from assistant.service.part_drafting import draft_and_store
-
-        return draft_and_store(self, row, form, state, part_id, instruction=instruction, previous=previous, on_delta=on_delta)
+                    instruction: str = "", previous: str = "", on_delta: DeltaCallback | None = None) -> StoredDraft:
+        return draft_and_store(self.store, self.drafter, self.knowledge, row, form, state, part_id,
+                               instruction=instruction, previous=previous, on_delta=on_delta)
 
     def redraft(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
         row = self._own_row(principal, app_id)
@@ -258,8 +249,6 @@ class Service:
         return self.knowledge
 
     def ask(self, principal: Principal, question: str):
-        from assistant.knowledge.qa import answer_question
-
         question = (question or "").strip()
         if not question:
             raise InvalidInputError("请输入问题。")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.settings import Settings
-from assistant.knowledge import KnowledgeBase
+from assistant.knowledge.search import KnowledgeBase
 from tests.api.conftest import World, make_world
 
 NOTICE = """# 关于开展某市数据要素典型案例征集的通知

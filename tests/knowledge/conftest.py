@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from assistant.core.settings import Settings
-from assistant.knowledge import KnowledgeBase
 from assistant.knowledge.corpus import load_bundled_corpus
 from assistant.knowledge.ingest import store_document
+from assistant.knowledge.search import KnowledgeBase
 
 
 def make_settings(data_dir: Path, embedder: str = "hash", **extra: object) -> Settings:

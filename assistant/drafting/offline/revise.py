@@ -11,7 +11,7 @@ import re
 
 from assistant.core.textlen import count_words, split_sentences
 from assistant.core.types import Issue
-from assistant.drafting.offline.drafter import fit_paragraphs
+from assistant.drafting.offline.fitting import fit_paragraphs
 from assistant.drafting.offline.prose import answer_to_paragraphs, formalize_sentence
 from assistant.drafting.protocol import DraftJob, DraftOutput
 

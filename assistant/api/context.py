@@ -1,0 +1,27 @@
+"""What every route needs, kept on ``app.state.api`` so routes stay plain functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from assistant.auth.accounts import Accounts
+from assistant.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """What every route needs, kept on ``app.state.api`` so routes stay plain functions."""
+
+    service: Any
+    accounts: Accounts
+    settings: Settings
+
+
+def get_context(request: Request) -> ApiContext:
+    return request.app.state.api
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
