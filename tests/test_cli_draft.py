@@ -31,7 +31,9 @@ def run_cli(tmp_path: Path, *args: str, script: bool = False) -> subprocess.Comp
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASE_ASSISTANT_")}
     env["CASE_ASSISTANT_DATA_DIR"] = str(tmp_path / "data")
     env["PYTHONIOENCODING"] = "utf-8"
-    command = [str(Path(sys.executable).parent / "case-assistant")] if script else [sys.executable, "-m", "assistant.cli"]
+    command = (
+        [str(Path(sys.executable).parent / "case-assistant")] if script else [sys.executable, "-m", "assistant.cli"]
+    )
     return subprocess.run(command + list(args), capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
 
 
@@ -50,7 +52,9 @@ def draft_ok(tmp_path: Path, answers: Path) -> tuple[bytes, dict[str, Any], subp
 
 
 @pytest.fixture(scope="module")
-def example_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, Any], subprocess.CompletedProcess[str]]:
+def example_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[bytes, dict[str, Any], subprocess.CompletedProcess[str]]:
     return draft_ok(tmp_path_factory.mktemp("cli-example"), EXAMPLE_PATH)
 
 
@@ -101,8 +105,12 @@ def test_every_number_in_the_drafted_sections_is_from_the_answers_file(example_r
 def test_every_number_in_the_whole_docx_is_from_answers_or_template(example_run) -> None:
     """Outside the drafted parts the only figures are the template's own and today's date."""
     data, _, _ = example_run
-    sources = [EXAMPLE_PATH.read_text(encoding="utf-8"), (FORMS_DIR / f"{FORM_ID}.yaml").read_text(encoding="utf-8"),
-               date.today().isoformat(), " ".join(str(i) for i in range(1, 6))]
+    sources = [
+        EXAMPLE_PATH.read_text(encoding="utf-8"),
+        (FORMS_DIR / f"{FORM_ID}.yaml").read_text(encoding="utf-8"),
+        date.today().isoformat(),
+        " ".join(str(i) for i in range(1, 6)),
+    ]
     assert untraceable_numbers(docx_full_text(data), sources) == []
 
 
@@ -148,15 +156,18 @@ def test_unknown_keys_warn_but_succeed(tmp_path: Path) -> None:
     assert len(report["warnings"]) == 3
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ('{"form": "cq-2024-batch2", "answers": {', "不是合法的 JSON"),
-    ("", "不是合法的 JSON"),
-    ("[1, 2, 3]", "顶层必须是 JSON 对象"),
-    ('{"form": "cq-2024-batch2", "answers": {"intro.problem": 42}}', "intro.problem"),
-    ('{"form": "cq-2024-batch2", "answers": ["a"]}', "answers"),
-    ('{"form": "cq-2024-batch2", "info": "甲公司"}', "info"),
-    ('{"form": "cq-2024-batch2", "info": {"leader": "王示例"}}', "leader"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"form": "cq-2024-batch2", "answers": {', "不是合法的 JSON"),
+        ("", "不是合法的 JSON"),
+        ("[1, 2, 3]", "顶层必须是 JSON 对象"),
+        ('{"form": "cq-2024-batch2", "answers": {"intro.problem": 42}}', "intro.problem"),
+        ('{"form": "cq-2024-batch2", "answers": ["a"]}', "answers"),
+        ('{"form": "cq-2024-batch2", "info": "甲公司"}', "info"),
+        ('{"form": "cq-2024-batch2", "info": {"leader": "王示例"}}', "leader"),
+    ],
+)
 def test_bad_input_exits_2_with_a_chinese_message(tmp_path: Path, content: str, expected: str) -> None:
     answers = write_answers(tmp_path, content)
     out = tmp_path / "out.docx"
@@ -171,8 +182,9 @@ def test_bad_input_exits_2_with_a_chinese_message(tmp_path: Path, content: str, 
 def test_unknown_form_id_exits_2_and_lists_known_forms(tmp_path: Path) -> None:
     data = load_example()
     data["form"] = "bj-2099-batch9"
-    result = run_cli(tmp_path, "draft", "--answers", str(write_answers(tmp_path, data)), "--out",
-                     str(tmp_path / "x.docx"))
+    result = run_cli(
+        tmp_path, "draft", "--answers", str(write_answers(tmp_path, data)), "--out", str(tmp_path / "x.docx")
+    )
     assert result.returncode == 2
     assert "未知的申报书模板" in result.stderr and "bj-2099-batch9" in result.stderr and FORM_ID in result.stderr
     assert "Traceback" not in result.stderr

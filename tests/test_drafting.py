@@ -209,7 +209,7 @@ def test_finalize_removes_invented_figures(form: FormSpec, info: ApplicationInfo
 
 
 def test_finalize_trims_over_budget_output_at_sentence_end(form: FormSpec, info: ApplicationInfo) -> None:
-    answer = "平台上线运行。" + "".join(f"第{chr(0x4e00 + i)}条经验是数据共享。" for i in range(50))
+    answer = "平台上线运行。" + "".join(f"第{chr(0x4E00 + i)}条经验是数据共享。" for i in range(50))
     job = build_job(form, "intro.solution", info, {"intro.solution": [answer]}, budget=50)
     part = finalize_part(form, job, DraftOutput(text=answer, source="model"), [])
     assert part.words <= 50 and part.text.endswith("。")
@@ -250,7 +250,7 @@ def test_run_drafter_falls_back_to_offline_when_model_is_down(form: FormSpec, in
 
 def test_draft_application_with_a_fake_model_still_enforces_limits(form: FormSpec, info: ApplicationInfo) -> None:
     """A model that ignores its budget and invents figures cannot break the group limits or traceability."""
-    rambling = "".join(f"本单位第{chr(0x4e00 + i)}项工作取得显著成效。" for i in range(400)) + "收入增长250%。"
+    rambling = "".join(f"本单位第{chr(0x4E00 + i)}项工作取得显著成效。" for i in range(400)) + "收入增长250%。"
     fake = ScriptedDrafter([rambling] * len(ALL_PART_IDS), mode="model")
     answers = example_answers()
     draft = draft_application(form, info, answers, fake)
@@ -284,7 +284,9 @@ def test_supplement_revision_keeps_the_applicants_new_figures(form: FormSpec, in
     answers = {"intro.results": ["平台服务企业120家。"]}
     job = build_job(form, "intro.results", info, answers, budget=900)
     first = finalize_part(form, job, OfflineDrafter().draft(job), [])
-    revision = job.model_copy(update={"previous_text": first.text, "instruction": "补充：平台接入企业58家，节约成本1500万元。"})
+    revision = job.model_copy(
+        update={"previous_text": first.text, "instruction": "补充：平台接入企业58家，节约成本1500万元。"}
+    )
     part = finalize_part(form, revision, OfflineDrafter().draft(revision), [])
     assert "58家" in part.text and "1500万元" in part.text
     assert not [i for i in part.issues if i.kind == "number_removed"]

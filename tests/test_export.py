@@ -93,10 +93,16 @@ def test_part_headings_in_order_under_their_sections(example_docx: bytes) -> Non
         elif style == "Heading 2":
             order.append((current, text))
     assert order == [
-        ("二", "（一）问题描述"), ("二", "（二）解决方案"), ("二", "（三）应用成效"), ("二", "（四）创新点"),
-        ("二", "（五）安全合规"), ("二", "（六）参与单位情况介绍"),
-        ("三", "（一）案例描述"), ("三", "（二）主要做法及成效"),
-        ("四", "（一）图片"), ("四", "（二）视频"),
+        ("二", "（一）问题描述"),
+        ("二", "（二）解决方案"),
+        ("二", "（三）应用成效"),
+        ("二", "（四）创新点"),
+        ("二", "（五）安全合规"),
+        ("二", "（六）参与单位情况介绍"),
+        ("三", "（一）案例描述"),
+        ("三", "（二）主要做法及成效"),
+        ("四", "（一）图片"),
+        ("四", "（二）视频"),
     ]
 
 
@@ -182,11 +188,23 @@ def test_east_asian_fonts_are_set(example_docx: bytes) -> None:
     normal_fonts = document.styles["Normal"].element.rPr.rFonts
     assert normal_fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     runs = [run for p in document.paragraphs for run in p.runs if run.text.strip()]
-    runs += [run for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for run in p.runs
-             if run.text.strip()]
+    runs += [
+        run
+        for t in document.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for run in p.runs
+        if run.text.strip()
+    ]
     assert runs
-    missing = [run.text for run in runs if run._element.rPr is None or run._element.rPr.rFonts is None
-               or not run._element.rPr.rFonts.get(qn("w:eastAsia"))]
+    missing = [
+        run.text
+        for run in runs
+        if run._element.rPr is None
+        or run._element.rPr.rFonts is None
+        or not run._element.rPr.rFonts.get(qn("w:eastAsia"))
+    ]
     assert missing == []
     fonts = {run._element.rPr.rFonts.get(qn("w:eastAsia")) for run in runs}
     assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"} <= fonts
@@ -233,8 +251,16 @@ def test_enforce_group_limits_property(form: FormSpec, seed: int) -> None:
 
 def test_overlong_texts_never_exceed_limits_in_the_docx(form: FormSpec, example_info: ApplicationInfo) -> None:
     """Over-long drafts handed straight to export (bypassing drafting) are cut to the group limits."""
-    sizes = {"intro.problem": 600, "intro.solution": 3200, "intro.results": 900, "intro.innovation": 400,
-             "intro.compliance": 700, "intro.participants": 300, "promo.description": 500, "promo.practice": 1400}
+    sizes = {
+        "intro.problem": 600,
+        "intro.solution": 3200,
+        "intro.results": 900,
+        "intro.innovation": 400,
+        "intro.compliance": 700,
+        "intro.participants": 300,
+        "promo.description": 500,
+        "promo.practice": 1400,
+    }
     texts = {pid: sentences_text(n, seed=i) for i, (pid, n) in enumerate(sizes.items())}
     data = build_docx(form, example_info, texts, day=DAY)
     words = group_words_in_docx(data)
@@ -244,8 +270,9 @@ def test_overlong_texts_never_exceed_limits_in_the_docx(form: FormSpec, example_
 
 
 @pytest.mark.parametrize("scenario", ["one_full_part_rest_empty", "all_parts_overlong"])
-def test_markers_for_empty_parts_count_toward_the_limit(form: FormSpec, example_info: ApplicationInfo,
-                                                        scenario: str) -> None:
+def test_markers_for_empty_parts_count_toward_the_limit(
+    form: FormSpec, example_info: ApplicationInfo, scenario: str
+) -> None:
     if scenario == "one_full_part_rest_empty":
         full = sentences_text(6000, seed=3)
         texts = {"intro.problem": full, "promo.description": full}
@@ -272,9 +299,20 @@ def test_libreoffice_renders_the_example(example_docx: bytes, tmp_path: Path) ->
     env = {k: v for k, v in os.environ.items()}
     env["HOME"] = str(tmp_path)
     result = subprocess.run(
-        [LIBREOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(outdir), str(source)],
-        capture_output=True, text=True, timeout=120, env=env,
+        [
+            LIBREOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     pdf = outdir / "application.pdf"
     assert result.returncode == 0, result.stderr

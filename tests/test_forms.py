@@ -43,8 +43,20 @@ def test_seed_form_has_the_stable_part_ids_in_order(seed: FormSpec) -> None:
 
 
 def test_seed_form_has_twelve_fields(seed: FormSpec) -> None:
-    assert seed.fields == ["工业制造", "现代农业", "商贸流通", "交通运输", "金融服务", "科技创新", "文化旅游",
-                           "医疗健康", "应急管理", "气象服务", "城市治理", "绿色低碳"]
+    assert seed.fields == [
+        "工业制造",
+        "现代农业",
+        "商贸流通",
+        "交通运输",
+        "金融服务",
+        "科技创新",
+        "文化旅游",
+        "医疗健康",
+        "应急管理",
+        "气象服务",
+        "城市治理",
+        "绿色低碳",
+    ]
 
 
 def test_seed_form_group_limits_and_budgets(seed: FormSpec) -> None:

@@ -41,8 +41,18 @@ def test_extract_numbers_by_value(text: str, expected: set[float]) -> None:
     assert expected <= values(text), (text, values(text))
 
 
-@pytest.mark.parametrize("text", ["一是加强数据共享，二是完善制度", "三高一短的问题", "第一，第二，第三", "统一数据标准",
-                                  "一单到底", "采用SM4加密", "唯一的平台"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一是加强数据共享，二是完善制度",
+        "三高一短的问题",
+        "第一，第二，第三",
+        "统一数据标准",
+        "一单到底",
+        "采用SM4加密",
+        "唯一的平台",
+    ],
+)
 def test_ordinals_and_idioms_are_not_figures(text: str) -> None:
     assert extract_numbers(text) == []
 
@@ -52,16 +62,19 @@ def test_wan_yi_amounts_keep_literal_and_scaled_values() -> None:
     assert {35, 350_000} <= values("35万元")
 
 
-@pytest.mark.parametrize(("draft", "source"), [
-    ("节约一千万元", "节约1000万元"),
-    ("节约1000万元", "节约一千万元"),
-    ("节约1,000万元", "节约1000万"),
-    ("节约三千二百万元", "累计节约3200万元"),
-    ("提升35%", "提升了35个百分点"),
-    ("日均2.6万条", "日均新增2.6万条数据"),
-    ("日均26000条", "日均新增2.6万条数据"),
-    ("增长３５％", "增长35%"),
-])
+@pytest.mark.parametrize(
+    ("draft", "source"),
+    [
+        ("节约一千万元", "节约1000万元"),
+        ("节约1000万元", "节约一千万元"),
+        ("节约1,000万元", "节约1000万"),
+        ("节约三千二百万元", "累计节约3200万元"),
+        ("提升35%", "提升了35个百分点"),
+        ("日均2.6万条", "日均新增2.6万条数据"),
+        ("日均26000条", "日均新增2.6万条数据"),
+        ("增长３５％", "增长35%"),
+    ],
+)
 def test_same_value_written_differently_is_traceable(draft: str, source: str) -> None:
     assert untraceable_numbers(draft, [source]) == []
 

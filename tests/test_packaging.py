@@ -14,8 +14,23 @@ ROOT = Path(__file__).parents[1]
 
 @pytest.mark.slow
 def test_wheel_ships_bundled_resources(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next(tmp_path.glob("case_assistant-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "assistant/_bundled/knowledge/forms/cq-2024-batch2.yaml" in names

@@ -19,20 +19,24 @@ def form() -> FormSpec:
     return load_form(FORM_ID)
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("联系手机13800000001。", "手机号码"),
-    ("座机023-60000002。", "电话号码"),
-    ("座机02360000002。", "电话号码"),
-    ("邮箱li.yanshi@example.com。", "电子邮箱"),
-    ("身份证号50010119900101123X。", "身份证号"),
-    ("由李演示负责对接。", "负责人或联系人姓名"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("联系手机13800000001。", "手机号码"),
+        ("座机023-60000002。", "电话号码"),
+        ("座机02360000002。", "电话号码"),
+        ("邮箱li.yanshi@example.com。", "电子邮箱"),
+        ("身份证号50010119900101123X。", "身份证号"),
+        ("由李演示负责对接。", "负责人或联系人姓名"),
+    ],
+)
 def test_find_private_data_kinds(text: str, kind: str) -> None:
     assert kind in find_private_data(text, PEOPLE)
 
 
-@pytest.mark.parametrize("text", ["平台服务企业1200家，节约3200万元。", "2023年3月上线。", "采用SM4加密。",
-                                  "累计汇聚运单数据12000000条。"])
+@pytest.mark.parametrize(
+    "text", ["平台服务企业1200家，节约3200万元。", "2023年3月上线。", "采用SM4加密。", "累计汇聚运单数据12000000条。"]
+)
 def test_figures_are_not_private_data(text: str) -> None:
     assert find_private_data(text, PEOPLE) == []
     assert redact(text, PEOPLE).text == text
@@ -68,9 +72,15 @@ def _draft_with_contacts_in_intro(form: FormSpec, extra: str) -> dict[str, str]:
 def test_promo_fallback_never_carries_contact_data_from_info(form: FormSpec) -> None:
     data = load_example()
     texts = _draft_with_contacts_in_intro(
-        form, "如有疑问请联系李演示，手机13800000001，座机023-60000002，邮箱liyanshi@example.com。")
-    secrets = [data["info"]["leader"]["name"], data["info"]["contact"]["name"], data["info"]["leader"]["phone"],
-               data["info"]["contact"]["phone"], "liyanshi@example.com"]
+        form, "如有疑问请联系李演示，手机13800000001，座机023-60000002，邮箱liyanshi@example.com。"
+    )
+    secrets = [
+        data["info"]["leader"]["name"],
+        data["info"]["contact"]["name"],
+        data["info"]["leader"]["phone"],
+        data["info"]["contact"]["phone"],
+        "liyanshi@example.com",
+    ]
     # The intro (not published) keeps what the applicant wrote; the promo parts, built from it, do not.
     assert "13800000001" in texts["intro.problem"]
     for pid in PROMO_IDS:

@@ -12,7 +12,9 @@ ROOT = Path(__file__).parents[1]
 def test_settings_table_matches_code() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- settings-table:start -->")[1].split("<!-- settings-table:end -->")[0]
-    assert block.strip() == settings_table().strip(), "README 设置表已过期：运行 python -m assistant.core.settings_doc 重新生成"
+    assert block.strip() == settings_table().strip(), (
+        "README 设置表已过期：运行 python -m assistant.core.settings_doc 重新生成"
+    )
 
 
 def test_two_commands_and_ci_entry() -> None:
@@ -25,6 +27,9 @@ def test_two_commands_and_ci_entry() -> None:
 
 
 def test_project_never_reads_shared_folder() -> None:
-    offenders = [p for p in ROOT.rglob("*.py") if ".venv" not in p.parts and "../shared" in p.read_text(encoding="utf-8")
-                 and p.name != "test_readme.py"]
+    offenders = [
+        p
+        for p in ROOT.rglob("*.py")
+        if ".venv" not in p.parts and "../shared" in p.read_text(encoding="utf-8") and p.name != "test_readme.py"
+    ]
     assert offenders == []

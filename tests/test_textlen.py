@@ -129,7 +129,15 @@ def test_trim_to_limit_unchanged_when_within_limit() -> None:
 def test_trim_random_texts_property() -> None:
     """Random mixes of sentences: the result fits, is a prefix, and ends at a sentence end."""
     rng = random.Random(20240820)
-    bank = ["数据来源于港口。", "提升12.6%！", "采用SM4加密；", "对吗？", "他说：“可以。”", "覆盖2.3TB数据，", "hello world。"]
+    bank = [
+        "数据来源于港口。",
+        "提升12.6%！",
+        "采用SM4加密；",
+        "对吗？",
+        "他说：“可以。”",
+        "覆盖2.3TB数据，",
+        "hello world。",
+    ]
     for _ in range(300):
         text = "".join(rng.choice(bank) for _ in range(rng.randint(1, 15)))
         limit = rng.randint(0, count_words(text) + 5)
@@ -143,13 +151,25 @@ def test_trim_random_texts_property() -> None:
 
 # --- allocate_budgets ----------------------------------------------------------------------------------
 
-INTRO_DEFAULTS = {"problem": 800, "solution": 1500, "results": 900, "innovation": 600, "compliance": 700,
-                  "participants": 500}
+INTRO_DEFAULTS = {
+    "problem": 800,
+    "solution": 1500,
+    "results": 900,
+    "innovation": 600,
+    "compliance": 700,
+    "participants": 500,
+}
 
 
 def test_allocate_budgets_lends_spare_from_short_parts() -> None:
-    needs = {"problem": 100, "solution": 4000, "results": 100, "innovation": 100, "compliance": 100,
-             "participants": 100}
+    needs = {
+        "problem": 100,
+        "solution": 4000,
+        "results": 100,
+        "innovation": 100,
+        "compliance": 100,
+        "participants": 100,
+    }
     budgets = allocate_budgets(5000, INTRO_DEFAULTS, needs)
     assert sum(budgets.values()) <= 5000
     assert budgets["solution"] > INTRO_DEFAULTS["solution"], "spare 字数 should be lent to the long part"
@@ -158,8 +178,14 @@ def test_allocate_budgets_lends_spare_from_short_parts() -> None:
 
 
 def test_allocate_budgets_gives_every_need_when_total_fits() -> None:
-    needs = {"problem": 300, "solution": 2500, "results": 1200, "innovation": 200, "compliance": 300,
-             "participants": 100}
+    needs = {
+        "problem": 300,
+        "solution": 2500,
+        "results": 1200,
+        "innovation": 200,
+        "compliance": 300,
+        "participants": 100,
+    }
     assert allocate_budgets(5000, INTRO_DEFAULTS, needs) == needs
 
 

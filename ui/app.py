@@ -58,8 +58,12 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         _wire_workspace(page, ws_handlers)
         _wire_page(blocks, page, sessions, place, desk)
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
-    blocks.mount_options = {"css": CSS, "footer_links": [], "show_error": False,
-                            "max_file_size": f"{settings.limit_upload_mb}mb"}
+    blocks.mount_options = {
+        "css": CSS,
+        "footer_links": [],
+        "show_error": False,
+        "max_file_size": f"{settings.limit_upload_mb}mb",
+    }
     return blocks
 
 
@@ -100,23 +104,44 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
         with gr.Column(scale=3, min_width=280):
             apps = gr.Dropdown(label="我的申报书", choices=[], value=None, interactive=True, elem_id="app-select")
             with gr.Accordion("新建申报", open=False, elem_id="new-app") as new_acc:
-                field = gr.Dropdown(label="所属领域（12个领域之一）", choices=list(form.fields), value=None, elem_id="new-field")
-                case_name = gr.Textbox(label="案例名称", placeholder=f"例如：{form.case_name_example}", elem_id="new-case-name",
-                                       info="格式：“<领域>领域——<案例名称>”")
+                field = gr.Dropdown(
+                    label="所属领域（12个领域之一）", choices=list(form.fields), value=None, elem_id="new-field"
+                )
+                case_name = gr.Textbox(
+                    label="案例名称",
+                    placeholder=f"例如：{form.case_name_example}",
+                    elem_id="new-case-name",
+                    info="格式：“<领域>领域——<案例名称>”",
+                )
                 applicant = gr.Textbox(label="申报单位", elem_id="new-applicant")
                 create = gr.Button("创建申报书", variant="primary", elem_id="create-app")
             rail = gr.HTML(elem_id="rail", js_on_load=None)
         with gr.Column(scale=5, min_width=360):
-            chat = gr.Chatbot(label="访谈与修改", height=560, elem_id="chat", buttons=["copy"], feedback_options=None,
-                              placeholder="新建或选择一份申报书后，我会按模板逐部分向您提问。")
-            msg = gr.Textbox(show_label=False, lines=3, elem_id="msg",
-                             placeholder="输入您的回答；或输入修改意见，例如“第二段更简洁”“补充：……”")
+            chat = gr.Chatbot(
+                label="访谈与修改",
+                height=560,
+                elem_id="chat",
+                buttons=["copy"],
+                feedback_options=None,
+                placeholder="新建或选择一份申报书后，我会按模板逐部分向您提问。",
+            )
+            msg = gr.Textbox(
+                show_label=False,
+                lines=3,
+                elem_id="msg",
+                placeholder="输入您的回答；或输入修改意见，例如“第二段更简洁”“补充：……”",
+            )
             with gr.Row():
                 send = gr.Button("发送", variant="primary", elem_id="send")
                 skip = gr.Button("跳过此问题", elem_id="skip")
         with gr.Column(scale=4, min_width=320):
-            part = gr.Dropdown(label="当前部分（预览；修改意见作用于此部分）", choices=part_choices(None), value=AUTO_PART,
-                               interactive=True, elem_id="part-select")
+            part = gr.Dropdown(
+                label="当前部分（预览；修改意见作用于此部分）",
+                choices=part_choices(None),
+                value=AUTO_PART,
+                interactive=True,
+                elem_id="part-select",
+            )
             preview = gr.Markdown(elem_id="preview", container=True, max_height=460)
             with gr.Row():
                 undo = gr.Button("撤销（恢复上一版）", elem_id="undo")
@@ -125,16 +150,34 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             issues = gr.Markdown(elem_id="issues")
             with gr.Accordion("历史版本", open=False, elem_id="versions-acc"):
                 versions = gr.HTML(elem_id="versions", js_on_load=None)
-    ws = SimpleNamespace(apps=apps, field=field, case_name=case_name, applicant=applicant, create=create, rail=rail,
-                         chat=chat, msg=msg, send=send, skip=skip, part=part, preview=preview, undo=undo,
-                         export=export, download=download, issues=issues, versions=versions)
+    ws = SimpleNamespace(
+        apps=apps,
+        field=field,
+        case_name=case_name,
+        applicant=applicant,
+        create=create,
+        rail=rail,
+        chat=chat,
+        msg=msg,
+        send=send,
+        skip=skip,
+        part=part,
+        preview=preview,
+        undo=undo,
+        export=export,
+        download=download,
+        issues=issues,
+        versions=versions,
+    )
     return ws, new_acc
 
 
 def _qa_layout() -> SimpleNamespace:
     gr.Markdown("根据已导入的政策文件回答问题，每条依据都可以展开查看原文。文件中没有的内容会明确说明。")
     with gr.Row():
-        question = gr.Textbox(show_label=False, placeholder="例如：申报截止时间是哪天？", scale=5, elem_id="qa-question")
+        question = gr.Textbox(
+            show_label=False, placeholder="例如：申报截止时间是哪天？", scale=5, elem_id="qa-question"
+        )
         ask = gr.Button("提问", variant="primary", scale=1, elem_id="qa-ask")
     gr.Examples(examples=[[q] for q in staff.EXAMPLE_QUESTIONS], inputs=[question], label="常见问题")
     answer = gr.HTML(elem_id="qa-answer", js_on_load=None)
@@ -146,10 +189,16 @@ def _knowledge_layout() -> SimpleNamespace:
     with gr.Row():
         files = gr.File(label="选择文件", file_count="multiple", elem_id="kb-files", scale=3)
         with gr.Column(scale=1):
-            kind = gr.Dropdown(label="文件类型", choices=[(v, k) for k, v in staff.KIND_LABELS.items()], value="notice",
-                               elem_id="kb-kind")
+            kind = gr.Dropdown(
+                label="文件类型",
+                choices=[(v, k) for k, v in staff.KIND_LABELS.items()],
+                value="notice",
+                elem_id="kb-kind",
+            )
             upload = gr.Button("导入知识库", variant="primary", elem_id="kb-upload")
-    results = gr.Dataframe(headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results")
+    results = gr.Dataframe(
+        headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results"
+    )
     with gr.Row():
         gr.Markdown("#### 已导入的文件")
         refresh = gr.Button("刷新列表", size="sm", scale=0, min_width=100)
@@ -166,10 +215,15 @@ def _wire_workspace(page: Page, h: dict[str, Any]) -> None:
     ws, panel = page.ws, _panel(page)
     hide_download = dict(fn=lambda: gr.update(visible=False), outputs=[ws.download], queue=False)
     ws.apps.input(h["open"], [ws.apps, page.token], panel).then(**hide_download)
-    ws.part.input(h["select_part"], [ws.part, ws.apps, page.token], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions])
+    ws.part.input(
+        h["select_part"], [ws.part, ws.apps, page.token], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions]
+    )
     ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
-    ws.create.click(h["create"], [ws.field, ws.case_name, ws.applicant, page.token],
-                    panel + [page.new_acc, ws.case_name, ws.applicant]).then(**hide_download)
+    ws.create.click(
+        h["create"],
+        [ws.field, ws.case_name, ws.applicant, page.token],
+        panel + [page.new_acc, ws.case_name, ws.applicant],
+    ).then(**hide_download)
     turn = dict(outputs=[ws.msg] + panel, show_progress="minimal")
     ws.send.click(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
     ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
@@ -185,7 +239,9 @@ def _prefill_case_name(field: str | None, case_name: str) -> Any:
     return gr.skip()
 
 
-def _wire_page(blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspace.Workspace, desk: staff.StaffDesk) -> None:
+def _wire_page(
+    blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspace.Workspace, desk: staff.StaffDesk
+) -> None:
     ws = page.ws
     page_outputs = [page.login_col, page.main_col, page.user_line, page.logout, page.kb_tab, page.docs, page.new_acc]
     outputs = page_outputs + _panel(page)
@@ -194,22 +250,36 @@ def _wire_page(blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspa
         principal = sessions.try_principal(token)
         panel = place.load(token, last_app)
         if principal is None:
-            return (gr.update(visible=True), gr.update(visible=False), "", gr.update(visible=False),
-                    gr.update(visible=False), [], gr.update()) + panel
+            return (
+                gr.update(visible=True),
+                gr.update(visible=False),
+                "",
+                gr.update(visible=False),
+                gr.update(visible=False),
+                [],
+                gr.update(),
+            ) + panel
         has_apps = bool(place.service.list_applications(principal))
-        return (gr.update(visible=False), gr.update(visible=True),
-                user_line_html(principal.username, principal.role, principal.local),
-                gr.update(visible=not principal.local), gr.update(visible=principal.can_manage_knowledge),
-                desk.documents(token), gr.update(open=not has_apps)) + panel
+        return (
+            gr.update(visible=False),
+            gr.update(visible=True),
+            user_line_html(principal.username, principal.role, principal.local),
+            gr.update(visible=not principal.local),
+            gr.update(visible=principal.can_manage_knowledge),
+            desk.documents(token),
+            gr.update(open=not has_apps),
+        ) + panel
 
     show = guarded(show_page)
     blocks.load(show, [page.token, page.last_app], outputs)
     login_h = guarded(lambda user, pw: (sessions.login(user, pw)[0], ""))
     for trigger in (ws.login.button.click, ws.login.password.submit):
         trigger(login_h, [ws.login.username, ws.login.password], [page.token, ws.login.password]).then(
-            show, [page.token, page.last_app], outputs)
+            show, [page.token, page.last_app], outputs
+        )
     page.logout.click(guarded(lambda token: (sessions.logout(token), None)[1]), [page.token], [page.token]).then(
-        show, [page.token, page.last_app], outputs)
+        show, [page.token, page.last_app], outputs
+    )
     sh = staff.guarded_handlers(desk)
     ws.qa.ask.click(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])
     ws.qa.question.submit(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])

@@ -43,6 +43,7 @@ def report(exc: BaseException) -> None:
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a handler (plain or generator); keeps its signature so gr.Request/gr.Progress still inject."""
     if inspect.isgeneratorfunction(fn):
+
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Generator[Any, None, None]:
             try:

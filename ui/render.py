@@ -8,9 +8,9 @@ and uploaded documents are untrusted input that ends up inside ``gr.HTML``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from html import escape
-from typing import Iterable
 
 from assistant.service.views import (
     ApplicationSummary,
@@ -88,8 +88,10 @@ def chat_messages(view: ApplicationView | None) -> list[dict[str, str]]:
     """The stored conversation in Chatbot's messages format (a refresh rebuilds it from here)."""
     if view is None:
         return []
-    return [{"role": m.role if m.role in ("user", "assistant") else "assistant", "content": m.content}
-            for m in view.messages]
+    return [
+        {"role": m.role if m.role in ("user", "assistant") else "assistant", "content": m.content}
+        for m in view.messages
+    ]
 
 
 def application_choices(apps: list[ApplicationSummary]) -> list[tuple[str, int]]:
@@ -162,6 +164,10 @@ def versions_html(versions: list[VersionView]) -> str:
     items = []
     for v in sorted(versions, key=lambda v: v.version, reverse=True):
         current = "（当前）" if v.is_head else ""
-        label = f"第{v.version}版{current} · {ACTION_LABEL.get(v.action, v.action)} · {v.words}字 · {local_time(v.created_at)}"
-        items.append(f'<details class="version"><summary>{escape(label)}</summary><div class="version-text">{escape(v.text)}</div></details>')
+        action = ACTION_LABEL.get(v.action, v.action)
+        label = f"第{v.version}版{current} · {action} · {v.words}字 · {local_time(v.created_at)}"
+        items.append(
+            f'<details class="version"><summary>{escape(label)}</summary>'
+            f'<div class="version-text">{escape(v.text)}</div></details>'
+        )
     return '<div class="versions">' + "".join(items) + "</div>"

@@ -66,13 +66,27 @@ def answer_html(answer: Any) -> str:
 
 
 def result_rows(results: list[Any]) -> list[list[Any]]:
-    return [[_get(r, "filename"), STATUS_LABELS.get(_get(r, "status"), _get(r, "status")), _get(r, "chunks", 0),
-             _get(r, "message") or _get(r, "title")] for r in results]
+    return [
+        [
+            _get(r, "filename"),
+            STATUS_LABELS.get(_get(r, "status"), _get(r, "status")),
+            _get(r, "chunks", 0),
+            _get(r, "message") or _get(r, "title"),
+        ]
+        for r in results
+    ]
 
 
 def document_rows(documents: list[Any]) -> list[list[Any]]:
-    return [[_get(d, "title"), KIND_LABELS.get(_get(d, "kind"), _get(d, "kind")), _get(d, "chunks", 0),
-             "内置" if _get(d, "origin") == "bundled" else _get(d, "source")] for d in documents]
+    return [
+        [
+            _get(d, "title"),
+            KIND_LABELS.get(_get(d, "kind"), _get(d, "kind")),
+            _get(d, "chunks", 0),
+            "内置" if _get(d, "origin") == "bundled" else _get(d, "source"),
+        ]
+        for d in documents
+    ]
 
 
 class StaffDesk:
@@ -93,8 +107,9 @@ class StaffDesk:
             return []
         return document_rows(self.service.list_documents(principal))
 
-    def upload(self, files: list[str] | None, kind: str, token: str | None,
-               progress: gr.Progress = gr.Progress()) -> tuple[list[list[Any]], list[list[Any]], Any]:
+    def upload(
+        self, files: list[str] | None, kind: str, token: str | None, progress: gr.Progress = gr.Progress()
+    ) -> tuple[list[list[Any]], list[list[Any]], Any]:
         """Ingest each file in turn; a bad file is reported in its row and the rest still go in."""
         principal = self.sessions.principal(token)
         paths = [Path(f) for f in files or []]
@@ -108,7 +123,6 @@ class StaffDesk:
         added = sum(1 for r in results if _get(r, "status") in ("added", "updated"))
         notify(f"导入完成：{added}/{len(results)} 个文件已加入知识库。")
         return result_rows(results), document_rows(self.service.list_documents(principal)), None
-
 
     def _upload_one(self, principal: Any, path: Path, kind: str) -> Any:
         try:

@@ -65,7 +65,9 @@ class Workspace:
         """Rail, part selector, preview, issues and versions for the selected part."""
         shown = preview_part_id(view, selected)
         part = find_part(view, shown)
-        versions = self.service.versions(principal, view.id, shown) if view is not None and part and part.version else []
+        versions = (
+            self.service.versions(principal, view.id, shown) if view is not None and part and part.version else []
+        )
         outputs = (
             gr.update(choices=part_choices(view), value=selected),
             preview_markdown(part),
@@ -92,8 +94,16 @@ class Workspace:
         return self.panel(principal, view, AUTO_PART)
 
     def panel_for_nobody(self) -> tuple:
-        return (gr.update(choices=[], value=None), [], rail_html(None), gr.update(choices=part_choices(None), value=AUTO_PART),
-                preview_markdown(None), "", versions_html([]), None)
+        return (
+            gr.update(choices=[], value=None),
+            [],
+            rail_html(None),
+            gr.update(choices=part_choices(None), value=AUTO_PART),
+            preview_markdown(None),
+            "",
+            versions_html([]),
+            None,
+        )
 
     def open(self, app_id: int | None, token: str | None) -> tuple:
         principal = self.sessions.principal(token)
@@ -107,7 +117,9 @@ class Workspace:
 
     def create(self, field: str | None, case_name: str, applicant: str, token: str | None) -> tuple:
         principal = self.sessions.principal(token)
-        info = ApplicationInfo(field=field or "", case_name=(case_name or "").strip(), applicant=(applicant or "").strip())
+        info = ApplicationInfo(
+            field=field or "", case_name=(case_name or "").strip(), applicant=(applicant or "").strip()
+        )
         view = self.service.create_application(principal, info)
         notify(f"已创建“{view.case_name or '新申报书'}”，请在对话框中回答第一个问题。")
         return self.panel(principal, view, AUTO_PART) + (gr.update(open=False), "", "")
@@ -140,18 +152,25 @@ class Workspace:
         """跳过 always answers the interview, even when a drafted part is selected for revision."""
         yield from self._turn(SKIP_TEXT, app_id, part_id, token, action="answer")
 
-    def _turn(self, text: str, app_id: int | None, part_id: str, token: str | None, action: str | None) -> Iterator[tuple]:
+    def _turn(
+        self, text: str, app_id: int | None, part_id: str, token: str | None, action: str | None
+    ) -> Iterator[tuple]:
         principal = self.sessions.principal(token)
         view = self._view(principal, app_id)
         text = (text or "").strip()
         if not text:
             raise InvalidInputError("请先输入您的回答或修改意见。")
         target = part_id if part_id and part_id != AUTO_PART else None
-        history = chat_messages(view) + [{"role": "user", "content": text},
-                                         {"role": "assistant", "content": "正在处理您的回答……"}]
+        history = chat_messages(view) + [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": "正在处理您的回答……"},
+        ]
         yield _chat_only("", history)
         call: StreamedCall[TurnResult] = StreamedCall(
-            lambda on_delta: self.service.send_message(principal, view.id, text, part_id=target, action=action, on_delta=on_delta))
+            lambda on_delta: self.service.send_message(
+                principal, view.id, text, part_id=target, action=action, on_delta=on_delta
+            )
+        )
         for partial in call.stream():
             history[-1] = {"role": "assistant", "content": f"正在起草（已写{len(partial)}字）……\n\n{partial}"}
             yield _chat_only(gr.skip(), history)

@@ -27,11 +27,22 @@ from assistant.core.settings import Settings
 
 def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
     """The FastAPI app with every /api route; the UI is mounted on it by ``assistant.server``."""
-    app = FastAPI(title="数据要素× 案例申报助手 API", version="1", docs_url=None, redoc_url=None,
-                  swagger_ui_oauth2_redirect_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="数据要素× 案例申报助手 API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        openapi_url="/api/openapi.json",
+    )
     app.state.api = ApiContext(service=service, accounts=accounts, settings=settings)
     install_error_handlers(app)
     app.add_middleware(DeclaredSizeLimit, settings=settings)
-    for router in (auth_router(settings), applications_router(settings), chat_router(settings), knowledge_router(settings)):
+    for router in (
+        auth_router(settings),
+        applications_router(settings),
+        chat_router(settings),
+        knowledge_router(settings),
+    ):
         app.include_router(router, prefix="/api")
     return app

@@ -80,8 +80,11 @@ def install_error_handlers(app: FastAPI) -> None:
         message = _HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
         if exc.status_code == 413:
             message = _too_large_message(request, app.state.api.settings)
-        return JSONResponse(error_body(message, f"http_{exc.status_code}"), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(message, f"http_{exc.status_code}"),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

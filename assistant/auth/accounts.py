@@ -21,7 +21,7 @@ import hmac
 import re
 import secrets
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 
@@ -132,7 +132,9 @@ class Accounts:
         self.settings = settings
         self.scrypt_n = scrypt_n
         # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
-        self._dummy_hash = f"scrypt$n={scrypt_n},r={SCRYPT_R},p={SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(SCRYPT_DKLEN))}"
+        self._dummy_hash = (
+            f"scrypt$n={scrypt_n},r={SCRYPT_R},p={SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(SCRYPT_DKLEN))}"
+        )
 
     # ---- users ----
     def add_user(self, username: str, password: str, role: str = "applicant") -> Principal:
@@ -143,7 +145,8 @@ class Accounts:
             with self.store.connect() as conn:
                 cur = conn.execute(
                     "INSERT INTO users (username, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
-                    (name, checked_role, password_hash, now_iso()))
+                    (name, checked_role, password_hash, now_iso()),
+                )
                 user_id = int(cur.lastrowid)
         except sqlite3.IntegrityError as exc:
             raise InvalidInputError(f"用户名“{name}”已存在，请换一个。", code="user_exists") from exc
@@ -152,8 +155,16 @@ class Accounts:
     def list_users(self) -> list[UserInfo]:
         with self.store.connect() as conn:
             rows = conn.execute("SELECT id, username, role, disabled, created_at FROM users ORDER BY id").fetchall()
-        return [UserInfo(id=r["id"], username=r["username"], role=r["role"], disabled=bool(r["disabled"]),
-                         created_at=r["created_at"]) for r in rows]
+        return [
+            UserInfo(
+                id=r["id"],
+                username=r["username"],
+                role=r["role"],
+                disabled=bool(r["disabled"]),
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
 
     def disable_user(self, username: str) -> None:
         """Lock the account out: refuse logins and end every session it holds."""
@@ -190,11 +201,13 @@ class Accounts:
     def create_session(self, principal: Principal) -> str:
         """A new random token; only its sha256 is stored, with an expiry."""
         token = secrets.token_urlsafe(32)
-        expires = datetime.now(timezone.utc) + timedelta(hours=self.settings.session_hours)
+        expires = datetime.now(UTC) + timedelta(hours=self.settings.session_hours)
         with self.store.connect() as conn:
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now_iso(),))
-            conn.execute("INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
-                         (token_hash(token), principal.id, expires.isoformat(timespec="seconds"), now_iso()))
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
+                (token_hash(token), principal.id, expires.isoformat(timespec="seconds"), now_iso()),
+            )
         return token
 
     def principal_for_token(self, token: str | None) -> Principal | None:
@@ -203,8 +216,11 @@ class Accounts:
             return None
         with self.store.connect() as conn:
             row = conn.execute(
-                "SELECT u.id, u.username, u.role, u.disabled, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
-                " WHERE s.token_hash = ?", (token_hash(token),)).fetchone()
+                "SELECT u.id, u.username, u.role, u.disabled, s.expires_at"
+                " FROM sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = ?",
+                (token_hash(token),),
+            ).fetchone()
         if row is None or row["disabled"] or row["expires_at"] <= now_iso():
             return None
         return Principal(id=row["id"], username=row["username"], role=row["role"])

@@ -64,7 +64,9 @@ def _questions(args: argparse.Namespace) -> list[str]:
     else:
         questions = [args.question] if args.question else []
     if not questions:
-        raise InvalidInputError("没有问题：请写出问题，例如 case-assistant ask \"申报截止时间是哪天？\"，或用 --file 指定问题文件。")
+        raise InvalidInputError(
+            "没有问题：请写出问题，例如 case-assistant ask \"申报截止时间是哪天？\"，或用 --file 指定问题文件。"
+        )
     return questions
 
 

@@ -40,7 +40,10 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     totals = "；".join(f"{g}：{v['words']}/{v['limit']}字" for g, v in report["groups"].items())
     problems = sum(1 for p in report["parts"] for i in p["issues"] if i["severity"] == "error")
-    print(f"已生成 {args.out}（{'模型' if drafter.mode == 'model' else '离线'}起草）。{totals}。需处理的问题：{problems}项。")
+    print(
+        f"已生成 {args.out}（{'模型' if drafter.mode == 'model' else '离线'}起草）。"
+        f"{totals}。需处理的问题：{problems}项。"
+    )
     return 0
 
 

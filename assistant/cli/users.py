@@ -22,8 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = users.add_subparsers(dest="users_command", required=True, metavar="操作")
     add = commands.add_parser("add", help="添加用户（密码从提示输入，或从标准输入第一行读取）")
     add.add_argument("name", help="用户名")
-    add.add_argument("--role", default="applicant", choices=["applicant", "staff", "admin"],
-                     help="角色：applicant（申报单位，默认）、staff（工作人员）、admin（管理员）")
+    add.add_argument(
+        "--role",
+        default="applicant",
+        choices=["applicant", "staff", "admin"],
+        help="角色：applicant（申报单位，默认）、staff（工作人员）、admin（管理员）",
+    )
     add.set_defaults(handler=_cmd_add)
     listing = commands.add_parser("list", help="列出所有用户")
     listing.set_defaults(handler=_cmd_list)

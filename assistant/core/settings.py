@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     port: int = Field(7860, description="服务端口")
     database_url: str = Field("", description="数据库地址；留空则使用 数据目录/app.sqlite3")
 
-    llm_base_url: str = Field("", description="OpenAI 兼容接口地址（如 https://api.deepseek.com/v1）；留空则使用离线起草")
+    llm_base_url: str = Field(
+        "", description="OpenAI 兼容接口地址（如 https://api.deepseek.com/v1）；留空则使用离线起草"
+    )
     llm_api_key: str = Field("", description="模型接口密钥")
     llm_model: str = Field("", description="模型名称（如 deepseek-chat、qwen-plus）")
     llm_temperature: float = Field(0.3, description="生成温度")
@@ -39,7 +41,9 @@ class Settings(BaseSettings):
     embedding_api_key: str = Field("", description="embedder=openai 时的密钥")
     embedding_model: str = Field("", description="embedder=openai 时的模型名称")
 
-    chroma_mode: Literal["persistent", "http"] = Field("persistent", description="Chroma 模式：本地持久化或连接 Chroma 服务")
+    chroma_mode: Literal["persistent", "http"] = Field(
+        "persistent", description="Chroma 模式：本地持久化或连接 Chroma 服务"
+    )
     chroma_host: str = Field("127.0.0.1", description="chroma_mode=http 时的服务地址")
     chroma_port: int = Field(8000, description="chroma_mode=http 时的服务端口")
 

@@ -30,8 +30,19 @@ class Issue(BaseModel):
 
     part_id: str
     kind: Literal[
-        "missing", "over_limit", "trimmed", "untraceable_number", "number_removed", "instruction_ignored",
-        "private_data", "missing_element", "placeholder", "model_fallback", "inconsistent_name", "revision", "answer_truncated",
+        "missing",
+        "over_limit",
+        "trimmed",
+        "untraceable_number",
+        "number_removed",
+        "instruction_ignored",
+        "private_data",
+        "missing_element",
+        "placeholder",
+        "model_fallback",
+        "inconsistent_name",
+        "revision",
+        "answer_truncated",
     ]
     message: str
     severity: Literal["info", "warning", "error"] = "warning"

@@ -32,7 +32,9 @@ from assistant.review.privacy import PersonTerm, redact
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int = 5, kinds: list[str] | None = None, field: str | None = None) -> list[Passage]: ...
+    def search(
+        self, query: str, k: int = 5, kinds: list[str] | None = None, field: str | None = None
+    ) -> list[Passage]: ...
 
 
 class PartDraft(BaseModel):
@@ -59,8 +61,10 @@ class ApplicationDraft(BaseModel):
 
 
 def people_of(info: ApplicationInfo) -> list[PersonTerm]:
-    return [PersonTerm(name=info.leader.name, role="项目负责人", phone=info.leader.phone),
-            PersonTerm(name=info.contact.name, role="项目联系人", phone=info.contact.phone)]
+    return [
+        PersonTerm(name=info.leader.name, role="项目负责人", phone=info.leader.phone),
+        PersonTerm(name=info.contact.name, role="项目联系人", phone=info.contact.phone),
+    ]
 
 
 def part_budget(form: FormSpec, part_id: str, other_words: dict[str, int], need: int) -> int:
@@ -96,8 +100,14 @@ def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None)
         if drafter.mode != "model":
             raise
         output = OfflineDrafter().draft(job)
-        output.issues.append(Issue(part_id=job.part.id, kind="model_fallback", severity="warning",
-                                   message=f"{exc.message}本部分已改用离线起草。"))
+        output.issues.append(
+            Issue(
+                part_id=job.part.id,
+                kind="model_fallback",
+                severity="warning",
+                message=f"{exc.message}本部分已改用离线起草。",
+            )
+        )
         return output
 
 
@@ -117,34 +127,73 @@ def remove_untraceable(text: str, sources: list[str]) -> tuple[str, list[str]]:
 def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: list[PersonTerm]) -> PartDraft:
     """Apply the hard guarantees to a drafter's output and review it."""
     issues = list(output.issues)
-    sources = job.answers + [a for v in job.fallback_answers.values() for a in v] + [p.text for p in job.guidance_passages]
-    sources += [sp.number for sp in job.part.subpoints] + ([job.previous_text, job.instruction] if job.instruction else [])
+    sources = (
+        job.answers + [a for v in job.fallback_answers.values() for a in v] + [p.text for p in job.guidance_passages]
+    )
+    sources += [sp.number for sp in job.part.subpoints] + (
+        [job.previous_text, job.instruction] if job.instruction else []
+    )
     text, removed = remove_untraceable(output.text.strip(), sources)
     for raw in removed:
-        issues.append(Issue(part_id=job.part.id, kind="number_removed", severity="warning",
-                            message=f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。"))
+        issues.append(
+            Issue(
+                part_id=job.part.id,
+                kind="number_removed",
+                severity="warning",
+                message=f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。",
+            )
+        )
     if form.group_of(job.part.id).publishable:
         redaction = redact(text, people)
         text = redaction.text
         for kind in redaction.removed:
-            issues.append(Issue(part_id=job.part.id, kind="private_data", severity="info",
-                                message=f"宣传推广材料将对外公开，已去除其中的{kind}。"))
+            issues.append(
+                Issue(
+                    part_id=job.part.id,
+                    kind="private_data",
+                    severity="info",
+                    message=f"宣传推广材料将对外公开，已去除其中的{kind}。",
+                )
+            )
     text, cut = trim_to_limit(text, job.budget)
     if cut:
-        issues.append(Issue(part_id=job.part.id, kind="trimmed", severity="warning",
-                            message=f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。"))
+        issues.append(
+            Issue(
+                part_id=job.part.id,
+                kind="trimmed",
+                severity="warning",
+                message=f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。",
+            )
+        )
     issues += review_part(form, job.part.id, text, job.budget, sources, people)
-    return PartDraft(part_id=job.part.id, text=text, words=count_words(text), budget=job.budget, issues=issues,
-                     source=output.source, model_calls=output.model_calls, condense_calls=output.condense_calls,
-                     removed_numbers=output.removed_numbers + removed, citations=job.guidance_passages)
+    return PartDraft(
+        part_id=job.part.id,
+        text=text,
+        words=count_words(text),
+        budget=job.budget,
+        issues=issues,
+        source=output.source,
+        model_calls=output.model_calls,
+        condense_calls=output.condense_calls,
+        removed_numbers=output.removed_numbers + removed,
+        citations=job.guidance_passages,
+    )
 
 
-def build_job(form: FormSpec, part_id: str, info: ApplicationInfo, answers: dict[str, list[str]], budget: int) -> DraftJob:
+def build_job(
+    form: FormSpec, part_id: str, info: ApplicationInfo, answers: dict[str, list[str]], budget: int
+) -> DraftJob:
     part = form.part(part_id)
     return DraftJob(
-        form_id=form.id, part=part, group=form.group_of(part_id), field=info.field, case_name=info.case_name,
-        applicant=info.applicant, answers=[a for a in answers.get(part_id, []) if a.strip()],
-        fallback_answers={pid: answers.get(pid, []) for pid in part.fallback_sources}, budget=budget,
+        form_id=form.id,
+        part=part,
+        group=form.group_of(part_id),
+        field=info.field,
+        case_name=info.case_name,
+        applicant=info.applicant,
+        answers=[a for a in answers.get(part_id, []) if a.strip()],
+        fallback_answers={pid: answers.get(pid, []) for pid in part.fallback_sources},
+        budget=budget,
         private_terms=[p.name for p in people_of(info) if p.name],
     )
 
@@ -158,8 +207,13 @@ def estimate_need(job: DraftJob, drafter: Drafter) -> int:
     return max(floor, 60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
 
 
-def draft_application(form: FormSpec, info: ApplicationInfo, answers: dict[str, list[str]], drafter: Drafter,
-                      retriever: Retriever | None = None) -> ApplicationDraft:
+def draft_application(
+    form: FormSpec,
+    info: ApplicationInfo,
+    answers: dict[str, list[str]],
+    drafter: Drafter,
+    retriever: Retriever | None = None,
+) -> ApplicationDraft:
     """Draft every part (scripted mode); group totals never exceed their limits."""
     people = people_of(info)
     parts: dict[str, PartDraft] = {}

@@ -92,8 +92,12 @@ def _info_table(document, form: FormSpec, info: ApplicationInfo) -> None:
 
     def person_row(label: str, name: str, title: str, phone: str) -> None:
         cells = table.add_row().cells
-        for cell, text, bold in zip(cells, (label, name or MISSING, "部门职务", title or MISSING, "联系方式", phone or MISSING),
-                                    (True, False, True, False, True, False)):
+        for cell, text, bold in zip(
+            cells,
+            (label, name or MISSING, "部门职务", title or MISSING, "联系方式", phone or MISSING),
+            (True, False, True, False, True, False),
+            strict=False,
+        ):
             _cell(cell, text, bold)
 
     wide_row("申报单位", "\n".join([info.applicant or MISSING] + info.co_applicants))
@@ -102,7 +106,9 @@ def _info_table(document, form: FormSpec, info: ApplicationInfo) -> None:
     person_row("联系人", info.contact.name, info.contact.title, info.contact.phone)
     wide_row("通讯地址", info.address or MISSING)
     wide_row("申报理由", info.reason or MISSING)
-    seals = "\n".join([f"{u}（盖章）" for u in [info.applicant or "主申报单位"] + info.co_applicants] + ["", "年  月  日"])
+    seals = "\n".join(
+        [f"{u}（盖章）" for u in [info.applicant or "主申报单位"] + info.co_applicants] + ["", "年  月  日"]
+    )
     wide_row(form.info.opinion_label, seals)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -127,7 +133,12 @@ def _media(document, form: FormSpec, media: MediaInfo) -> None:
         add_text(document, "已准备的图片文件：" + "、".join(media.images))
     add_heading(document, "（二）视频", 2)
     add_text(document, spec.video.guidance)
-    add_text(document, f"视频文件：{media.video}" if media.video else f"视频文件：{MISSING}（{spec.video.format}格式，约{spec.video.minutes}分钟）")
+    add_text(
+        document,
+        f"视频文件：{media.video}"
+        if media.video
+        else f"视频文件：{MISSING}（{spec.video.format}格式，约{spec.video.minutes}分钟）",
+    )
 
 
 def _pledge(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
@@ -141,8 +152,13 @@ def _pledge(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
     add_text(document, f"{day.year}年  月  日", align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def build_docx(form: FormSpec, info: ApplicationInfo, texts: dict[str, str], media: MediaInfo | None = None,
-               day: date | None = None) -> bytes:
+def build_docx(
+    form: FormSpec,
+    info: ApplicationInfo,
+    texts: dict[str, str],
+    media: MediaInfo | None = None,
+    day: date | None = None,
+) -> bytes:
     """The application as .docx bytes; ``texts`` maps part ids to their current drafts."""
     day = day or date.today()
     marked = {p.id: (texts.get(p.id) or "").strip() or f"【待补充：{p.title}】" for p in form.all_parts()}

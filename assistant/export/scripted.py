@@ -75,7 +75,9 @@ def load_answers_file(path: Path) -> AnswersFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"回答文件 {path.name} 不是合法的 JSON：第{exc.lineno}行第{exc.colno}列附近有错误。") from exc
+        raise InvalidInputError(
+            f"回答文件 {path.name} 不是合法的 JSON：第{exc.lineno}行第{exc.colno}列附近有错误。"
+        ) from exc
     return parse_answers(data)
 
 
@@ -84,12 +86,27 @@ def build_report(form: FormSpec, draft: ApplicationDraft, mode: str, warnings: l
     parts = []
     for part in form.all_parts():
         d = draft.parts[part.id]
-        parts.append({
-            "part_id": part.id, "title": f"{part.number}{part.title}", "text": d.text, "words": d.words,
-            "budget": d.budget, "limit": limits[part.id], "source": d.source, "model_calls": d.model_calls,
-            "condense_calls": d.condense_calls, "removed_numbers": d.removed_numbers,
-            "issues": [i.model_dump() for i in d.issues],
-        })
+        parts.append(
+            {
+                "part_id": part.id,
+                "title": f"{part.number}{part.title}",
+                "text": d.text,
+                "words": d.words,
+                "budget": d.budget,
+                "limit": limits[part.id],
+                "source": d.source,
+                "model_calls": d.model_calls,
+                "condense_calls": d.condense_calls,
+                "removed_numbers": d.removed_numbers,
+                "issues": [i.model_dump() for i in d.issues],
+            }
+        )
     groups = {gid: {"words": w, "limit": lim} for gid, (w, lim) in draft.totals(form).items()}
-    return {"form": form.id, "mode": mode, "groups": groups, "parts": parts,
-            "info_issues": [i.model_dump() for i in draft.info_issues], "warnings": warnings}
+    return {
+        "form": form.id,
+        "mode": mode,
+        "groups": groups,
+        "parts": parts,
+        "info_issues": [i.model_dump() for i in draft.info_issues],
+        "warnings": warnings,
+    }

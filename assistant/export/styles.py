@@ -40,8 +40,16 @@ def setup_document(document: DocumentObject) -> None:
     normal.paragraph_format.line_spacing = Pt(28)
 
 
-def add_text(document: DocumentObject, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-             align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = True) -> Paragraph:
+def add_text(
+    document: DocumentObject,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size: float = 16,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    indent: bool = True,
+) -> Paragraph:
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align

@@ -52,5 +52,3 @@ def case_name_problem(form: FormSpec, case_name: str, field: str) -> str | None:
     if field and match.group("field") != field:
         return f"案例名称中的领域“{match.group('field')}”与所选领域“{field}”不一致。"
     return None
-
-

@@ -73,7 +73,7 @@ class PartGroup(BaseModel):
     parts: list[PartSpec]
 
     @model_validator(mode="after")
-    def _budgets_fit(self) -> "PartGroup":
+    def _budgets_fit(self) -> PartGroup:
         total = sum(p.default_budget for p in self.parts)
         if total > self.limit:
             raise ValueError(f"{self.id}: default budgets {total} exceed the limit {self.limit}")
@@ -130,7 +130,7 @@ class FormSpec(BaseModel):
     pledge: PledgeSpec
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> "FormSpec":
+    def _references_resolve(self) -> FormSpec:
         ids = [p.id for g in self.groups for p in g.parts]
         if len(ids) != len(set(ids)):
             raise ValueError("part ids must be unique")

@@ -19,7 +19,9 @@ def looks_like_revision(text: str) -> bool:
     return bool(REVISE_RE.search(text)) and (len(text) <= 60 or text.startswith(("补充", "修改")))
 
 
-def choose_action(text: str, state: InterviewState, drafted: set[str], part_id: str | None, action: str | None) -> tuple[str, str | None]:
+def choose_action(
+    text: str, state: InterviewState, drafted: set[str], part_id: str | None, action: str | None
+) -> tuple[str, str | None]:
     """Return ("answer" | "revise", target part id)."""
     if action == "answer":
         return "answer", state.current

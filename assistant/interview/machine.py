@@ -67,7 +67,9 @@ def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
     return Prompt(kind="question", part_id=part.id, text=_question_text(form, part.id, index))
 
 
-def record_answer(state: InterviewState, form: FormSpec, text: str, max_followups: int) -> tuple[InterviewState, Prompt]:
+def record_answer(
+    state: InterviewState, form: FormSpec, text: str, max_followups: int
+) -> tuple[InterviewState, Prompt]:
     """Record ``text`` against the current part and decide what to ask next."""
     state = state.model_copy(deep=True)
     if state.current is None:
@@ -83,7 +85,9 @@ def record_answer(state: InterviewState, form: FormSpec, text: str, max_followup
     progress.pending_element, progress.pending_missing = None, []
     if progress.question_index + 1 < len(part.questions):
         progress.question_index += 1
-        return state, Prompt(kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index))
+        return state, Prompt(
+            kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index)
+        )
     missing = missing_elements(form, part.required_elements, "\n".join(progress.answers))
     if missing and progress.followups_asked < max_followups:
         progress.followups_asked += 1

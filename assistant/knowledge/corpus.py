@@ -30,8 +30,18 @@ from assistant.core.errors import InvalidInputError
 from assistant.core.resources import bundled_dir
 
 FIELDS: tuple[str, ...] = (
-    "工业制造", "现代农业", "商贸流通", "交通运输", "金融服务", "科技创新",
-    "文化旅游", "医疗健康", "应急管理", "气象服务", "城市治理", "绿色低碳",
+    "工业制造",
+    "现代农业",
+    "商贸流通",
+    "交通运输",
+    "金融服务",
+    "科技创新",
+    "文化旅游",
+    "医疗健康",
+    "应急管理",
+    "气象服务",
+    "城市治理",
+    "绿色低碳",
 )
 KINDS: tuple[str, ...] = ("notice", "plan_digest", "case", "template_example")
 Kind = Literal["notice", "plan_digest", "case", "template_example"]

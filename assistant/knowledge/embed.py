@@ -93,7 +93,7 @@ class HashEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
         chars = [c for c in text if not c.isspace()]
-        grams = chars + [a + b for a, b in zip(chars, chars[1:])]
+        grams = chars + [a + b for a, b in zip(chars, chars[1:], strict=False)]
         for gram in grams:
             h = zlib.crc32(gram.encode("utf-8"))
             vec[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
@@ -134,11 +134,11 @@ class OpenAIEmbedder:
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
             try:
-                response = self._get_client().embeddings.create(
-                    model=self.model, input=batch, encoding_format="float"
-                )
+                response = self._get_client().embeddings.create(model=self.model, input=batch, encoding_format="float")
             except Exception as exc:  # the SDK raises many transport/HTTP error types
-                raise ModelUnavailableError(f"嵌入接口调用失败（{self.base_url}）：{exc}。请检查嵌入服务配置。") from exc
+                raise ModelUnavailableError(
+                    f"嵌入接口调用失败（{self.base_url}）：{exc}。请检查嵌入服务配置。"
+                ) from exc
             ordered = sorted(response.data, key=lambda item: item.index)
             rows.extend(item.embedding for item in ordered)
         if not rows:
@@ -158,7 +158,7 @@ class EmbeddingCache:
 
     @staticmethod
     def key(embedder_name: str, role: Role, text: str) -> str:
-        return hashlib.sha256(f"{embedder_name}\x00{role}\x00{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{embedder_name}\x00{role}\x00{text}".encode()).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -200,9 +200,9 @@ class CachedEmbedder:
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         self.cache_hits += len(keys) - sum(1 for k in keys if k not in found)
         if missing:
-            by_key = dict(zip(keys, texts))
+            by_key = dict(zip(keys, texts, strict=False))
             vectors = self.inner.embed([by_key[k] for k in missing], role)
-            fresh = dict(zip(missing, vectors))
+            fresh = dict(zip(missing, vectors, strict=False))
             self.cache.put_many(fresh)
             found.update(fresh)
             self.embedded[role] += len(missing)
@@ -276,7 +276,7 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
         return dict(self._config)
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "KnowledgeEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> KnowledgeEmbeddingFunction:
         return KnowledgeEmbeddingFunction(config=config)
 
     def default_space(self) -> Any:

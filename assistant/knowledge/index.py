@@ -121,7 +121,7 @@ class ChunkStore:
         self._bm25: Any = None
 
     @classmethod
-    def open(cls, settings: Settings, embedder: CachedEmbedder, client: Any = None) -> "ChunkStore":
+    def open(cls, settings: Settings, embedder: CachedEmbedder, client: Any = None) -> ChunkStore:
         client = client or make_client(settings)
         name = re.sub(r"[^A-Za-z0-9._-]", "-", f"kb_{embedder.name}")[:60]
         collection = client.get_or_create_collection(
@@ -181,8 +181,11 @@ class ChunkStore:
     def section_chunks(self, doc_id: str) -> list[tuple[str, str, str]]:
         """(chunk_id, locator, text) of one document in reading order (for outlines)."""
         self._load()
-        rows = [(m.get("index", 0), cid, m.get("locator", ""), t)
-                for cid, m, t in zip(self._ids or [], self._metas, self._texts) if m.get("doc_id") == doc_id]
+        rows = [
+            (m.get("index", 0), cid, m.get("locator", ""), t)
+            for cid, m, t in zip(self._ids or [], self._metas, self._texts, strict=False)
+            if m.get("doc_id") == doc_id
+        ]
         return [(cid, loc, text) for _, cid, loc, text in sorted(rows)]
 
     # -- writes ---------------------------------------------------------------------------
@@ -198,7 +201,9 @@ class ChunkStore:
                 ids=[c.chunk_id for c in part],
                 embeddings=vectors[start : start + batch],
                 documents=[c.text for c in part],
-                metadatas=[c.metadata(tokenize(t)) for c, t in zip(part, search_texts[start : start + batch])],
+                metadatas=[
+                    c.metadata(tokenize(t)) for c, t in zip(part, search_texts[start : start + batch], strict=False)
+                ],
             )
         self.refresh()
 
@@ -222,7 +227,9 @@ class ChunkStore:
         self._masks[key] = mask
         return mask
 
-    def lexical(self, query: str, k: int, kinds: list[str] | None = None, field: str | None = None) -> list[tuple[str, float]]:
+    def lexical(
+        self, query: str, k: int, kinds: list[str] | None = None, field: str | None = None
+    ) -> list[tuple[str, float]]:
         """BM25 over jieba tokens; returns (chunk_id, score) for positive scores only."""
         self._load()
         tokens = tokenize(query)
@@ -242,7 +249,9 @@ class ChunkStore:
         top = top[np.argsort(-scores[top])]
         return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def dense(self, vector: np.ndarray, k: int, kinds: list[str] | None = None, field: str | None = None) -> list[tuple[str, float]]:
+    def dense(
+        self, vector: np.ndarray, k: int, kinds: list[str] | None = None, field: str | None = None
+    ) -> list[tuple[str, float]]:
         """Nearest chunks by cosine similarity; returns (chunk_id, similarity)."""
         total = len(self)
         if total == 0:
@@ -259,7 +268,7 @@ class ChunkStore:
             where=where,
             include=["distances"],
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0])]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=False)]
 
     def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
         """Turn (chunk_id, score) pairs into citable passages, in the given order."""
@@ -272,9 +281,15 @@ class ChunkStore:
             meta = self._metas[i]
             out.append(
                 Passage(
-                    chunk_id=cid, doc_id=meta["doc_id"], title=meta.get("title", ""), source=meta.get("source", ""),
-                    locator=meta.get("locator", ""), kind=meta.get("kind", ""), fields=list(meta.get("fields") or []),
-                    text=self._texts[i], score=score,
+                    chunk_id=cid,
+                    doc_id=meta["doc_id"],
+                    title=meta.get("title", ""),
+                    source=meta.get("source", ""),
+                    locator=meta.get("locator", ""),
+                    kind=meta.get("kind", ""),
+                    fields=list(meta.get("fields") or []),
+                    text=self._texts[i],
+                    score=score,
                 )
             )
         return out

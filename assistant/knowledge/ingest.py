@@ -245,7 +245,7 @@ def split_sections(text: str) -> list[Section]:
 
 def _locator(paths: list[list[str]]) -> str:
     common: list[str] = []
-    for parts in zip(*paths):
+    for parts in zip(*paths, strict=False):
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
@@ -293,8 +293,12 @@ def _splitter():
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     return RecursiveCharacterTextSplitter(
-        separators=SEPARATORS, chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP,
-        keep_separator="end", length_function=len, strip_whitespace=True,
+        separators=SEPARATORS,
+        chunk_size=CHUNK_SIZE,
+        chunk_overlap=CHUNK_OVERLAP,
+        keep_separator="end",
+        length_function=len,
+        strip_whitespace=True,
     )
 
 
@@ -304,7 +308,9 @@ def fields_for(locator: str, doc_fields: list[str]) -> list[str]:
     return named or list(doc_fields)
 
 
-def chunk_document(doc_id: str, text: str, meta: DocumentMeta, source: str, content_hash: str, origin: str) -> list[Chunk]:
+def chunk_document(
+    doc_id: str, text: str, meta: DocumentMeta, source: str, content_hash: str, origin: str
+) -> list[Chunk]:
     """Split a document into chunks that carry its metadata and their section path."""
     splitter = _splitter()
     chunks: list[Chunk] = []
@@ -312,10 +318,21 @@ def chunk_document(doc_id: str, text: str, meta: DocumentMeta, source: str, cont
         for piece in splitter.split_text(block):
             chunks.append(
                 Chunk(
-                    chunk_id=f"{doc_id}:{len(chunks):04d}", doc_id=doc_id, index=len(chunks), text=piece,
-                    locator=locator, title=meta.title, source=source, kind=meta.kind,
-                    fields=fields_for(locator, meta.fields), issuer=meta.issuer, doc_number=meta.doc_number,
-                    date=meta.date, source_url=meta.source_url, content_hash=content_hash, origin=origin,
+                    chunk_id=f"{doc_id}:{len(chunks):04d}",
+                    doc_id=doc_id,
+                    index=len(chunks),
+                    text=piece,
+                    locator=locator,
+                    title=meta.title,
+                    source=source,
+                    kind=meta.kind,
+                    fields=fields_for(locator, meta.fields),
+                    issuer=meta.issuer,
+                    doc_number=meta.doc_number,
+                    date=meta.date,
+                    source_url=meta.source_url,
+                    content_hash=content_hash,
+                    origin=origin,
                 )
             )
     return chunks
@@ -361,10 +378,19 @@ def store_document(
     documents = store.documents()
     existing = documents.get(doc_id)
     if existing and existing.get("content_hash") == content_hash:
-        return IngestResult(filename=filename, status="duplicate", doc_id=doc_id, title=existing.get("title", ""),
-                            chunks=existing["chunks"], message="内容与已导入的文档相同，已跳过。")
-    replaced = [d for d, info in documents.items() if d == doc_id or (origin == "user" and info.get("source") == source
-                and info.get("origin") == "user")]
+        return IngestResult(
+            filename=filename,
+            status="duplicate",
+            doc_id=doc_id,
+            title=existing.get("title", ""),
+            chunks=existing["chunks"],
+            message="内容与已导入的文档相同，已跳过。",
+        )
+    replaced = [
+        d
+        for d, info in documents.items()
+        if d == doc_id or (origin == "user" and info.get("source") == source and info.get("origin") == "user")
+    ]
     chunks = chunk_document(doc_id, text, meta, source, content_hash, origin)
     if not chunks:
         raise DocumentReadError(f"文件 {filename} 没有可提取的文字。")
@@ -372,5 +398,11 @@ def store_document(
         store.delete_document(old)
     store.add(chunks)
     status = "updated" if replaced else "added"
-    return IngestResult(filename=filename, status=status, doc_id=doc_id, title=meta.title, chunks=len(chunks),
-                        message="已更新为新版本。" if replaced else "已导入。")
+    return IngestResult(
+        filename=filename,
+        status=status,
+        doc_id=doc_id,
+        title=meta.title,
+        chunks=len(chunks),
+        message="已更新为新版本。" if replaced else "已导入。",
+    )

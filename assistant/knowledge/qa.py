@@ -40,7 +40,8 @@ PLACES = (
     "苏州 厦门 青岛 大连 宁波 沈阳 长沙 郑州 济南 合肥 福州 昆明 贵阳 南宁 兰州 "
 ).split()
 _GENERIC = frozenset(
-    "规定 要求 具体 相关 内容 情况 介绍 说明 文件 提到 写 多 最多 最少 一下 时候 怎么办 办理 里 几份 几个 几天 多长 多久 "
+    "规定 要求 具体 相关 内容 情况 介绍 说明 文件 提到 写 多 最多 最少 一下 时候 怎么办 办理 里 "
+    "几份 几个 几天 多长 多久 "
     "哪些 什么样 能否 满足 交 要交 填 提交 得到 条件 需要".split()
 )
 _QUESTION_FRAME = re.compile(r"[几一二三四五六七八九十两\d]+个|什么|怎么|是否|吗|呢|？|\?")
@@ -70,7 +71,7 @@ class Evidence(BaseModel):
 
 
 # --- evidence -------------------------------------------------------------------------------
-def _weights(question: str, kb: "KnowledgeBase") -> dict[str, float]:
+def _weights(question: str, kb: KnowledgeBase) -> dict[str, float]:
     df, total = kb.store.document_frequency()
     tokens = list(dict.fromkeys(tokenize(_QUESTION_FRAME.sub(" ", question))))
     # jieba's search mode also yields compounds of the parts ("纸质材料" after "纸质", "材料"); keep the parts.
@@ -81,7 +82,9 @@ def _weights(question: str, kb: "KnowledgeBase") -> dict[str, float]:
 
 def _answer_type_bonus(question: str, sentence: str) -> float:
     bonus = 0.0
-    if re.search(r"时间|日期|哪天|何时|什么时候|截止|期限", question) and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sentence):
+    if re.search(r"时间|日期|哪天|何时|什么时候|截止|期限", question) and re.search(
+        r"\d{4}年\d{1,2}月\d{1,2}日", sentence
+    ):
         bonus += 0.15
     if re.search(r"字数|多少字|几个字|篇幅", question) and re.search(r"\d+字", sentence):
         bonus += 0.2
@@ -107,7 +110,7 @@ def question_places(question: str) -> list[str]:
     return [p for p in PLACES if p in question]
 
 
-def select_evidence(question: str, passages: list[Passage], kb: "KnowledgeBase") -> list[Evidence]:
+def select_evidence(question: str, passages: list[Passage], kb: KnowledgeBase) -> list[Evidence]:
     """Sentences that cover the question, best first; empty when nothing relevant was found."""
     weights = _weights(question, kb)
     df, _ = kb.store.document_frequency()
@@ -140,7 +143,7 @@ def select_evidence(question: str, passages: list[Passage], kb: "KnowledgeBase")
 
 
 # --- outlines ("案例简介包括哪几部分？") -------------------------------------------------------------
-def _outline_answer(question: str, passages: list[Passage], kb: "KnowledgeBase") -> tuple[str, Passage] | None:
+def _outline_answer(question: str, passages: list[Passage], kb: KnowledgeBase) -> tuple[str, Passage] | None:
     """List the sub-parts of the heading the question names, read from the document's structure."""
     if not _STRUCTURE_CUE.search(question):
         return None
@@ -218,7 +221,8 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
     dropped = 0
     out_sentences = []
     for sentence in _SENTENCE_END.split(reply):
-        def keep(match: re.Match[str]) -> str:
+
+        def keep(match: re.Match[str], sentence: str = sentence) -> str:
             nonlocal dropped
             n = int(match.group(1))
             if 1 <= n <= len(passages) and is_supported(sentence, passages[n - 1]):
@@ -233,12 +237,15 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
     return "".join(out_sentences).strip(), kept, dropped
 
 
-def model_answer(question: str, passages: list[Passage], chat_model: "ChatModel") -> QAAnswer | None:
+def model_answer(question: str, passages: list[Passage], chat_model: ChatModel) -> QAAnswer | None:
     """Ask the model; None when it produced no verifiable citation (the caller falls back)."""
     messages = render_messages(
         "answer_question",
         question=question,
-        passages=[{"n": i + 1, "title": p.title, "locator": p.locator or "文首", "text": p.text} for i, p in enumerate(passages)],
+        passages=[
+            {"n": i + 1, "title": p.title, "locator": p.locator or "文首", "text": p.text}
+            for i, p in enumerate(passages)
+        ],
     )
     reply = chat_model.complete(messages, max_tokens=800).strip()
     if NOT_FOUND.rstrip("。") in reply:
@@ -251,7 +258,7 @@ def model_answer(question: str, passages: list[Passage], chat_model: "ChatModel"
     return QAAnswer(question=question, answer=text, grounded=True, citations=[_citation(p) for p in kept])
 
 
-def answer_question(kb: "KnowledgeBase", question: str, chat_model: "ChatModel | None" = None) -> QAAnswer:
+def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | None = None) -> QAAnswer:
     """Answer a staff question from the knowledge base, citing the passages used."""
     question = question.strip()
     if not question:
@@ -266,7 +273,9 @@ def answer_question(kb: "KnowledgeBase", question: str, chat_model: "ChatModel |
         return declined(question)
     if chat_model is not None:
         supporting = list(dict.fromkeys(e.passage.chunk_id for e in evidence))
-        ranked = [p for p in passages if p.chunk_id in supporting] + [p for p in passages if p.chunk_id not in supporting]
+        ranked = [p for p in passages if p.chunk_id in supporting] + [
+            p for p in passages if p.chunk_id not in supporting
+        ]
         try:
             answer = model_answer(question, ranked[:6], chat_model)
         except ModelUnavailableError as exc:

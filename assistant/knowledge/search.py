@@ -52,7 +52,7 @@ def rrf_fuse(rankings: list[list[str]], k: int = RRF_K, weights: list[float] | N
     """Reciprocal rank fusion of several ranked id lists (ranks start at 1)."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = defaultdict(float)
-    for ranking, weight in zip(rankings, weights):
+    for ranking, weight in zip(rankings, weights, strict=False):
         for rank, item in enumerate(ranking, start=1):
             scores[item] += weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
@@ -75,7 +75,7 @@ class KnowledgeBase:
         self.embedder = store.embedder
 
     @classmethod
-    def open(cls, settings: Settings, client: Any = None) -> "KnowledgeBase":
+    def open(cls, settings: Settings, client: Any = None) -> KnowledgeBase:
         """Open (or create) the index; no model is loaded and nothing is read until first use."""
         return cls(settings, ChunkStore.open(settings, build_embedder(settings), client=client))
 
@@ -91,8 +91,9 @@ class KnowledgeBase:
         vector = self.embedder.embed([query], "query")[0]
         return self.search_by_vector(query, vector, k=k, kinds=kinds, field=field)
 
-    def search_by_vector(self, query: str, vector: Any, k: int = 5, kinds: list[str] | None = None,
-                         field: str | None = None) -> list[Passage]:
+    def search_by_vector(
+        self, query: str, vector: Any, k: int = 5, kinds: list[str] | None = None, field: str | None = None
+    ) -> list[Passage]:
         """The part of :meth:`search` after the query embedding (what the latency target measures)."""
         depth = max(CANDIDATES, k)
         dense = self.store.dense(vector, depth, kinds, field)
@@ -132,12 +133,22 @@ class KnowledgeBase:
         for doc_id, info in stored.items():
             if info.get("origin") == "bundled" and doc_id not in wanted:
                 self.store.delete_document(doc_id)
-        todo = [d for d in corpus
-                if stored.get(d.doc_id, {}).get("content_hash") != document_hash(d.text, d.meta, "bundled")]
+        todo = [
+            d
+            for d in corpus
+            if stored.get(d.doc_id, {}).get("content_hash") != document_hash(d.text, d.meta, "bundled")
+        ]
         added = 0
         for doc in _progress(todo, progress, "索引内置文档"):
-            result = store_document(self.store, doc_id=doc.doc_id, text=doc.text, meta=doc.meta, source=doc.source,
-                                    origin="bundled", filename=doc.source)
+            result = store_document(
+                self.store,
+                doc_id=doc.doc_id,
+                text=doc.text,
+                meta=doc.meta,
+                source=doc.source,
+                origin="bundled",
+                filename=doc.source,
+            )
             added += result.chunks if result.status != "duplicate" else 0
         return added
 
@@ -176,15 +187,29 @@ class KnowledgeBase:
         except ValueError as exc:
             raise InvalidInputError(f"文件 {name} 的元数据有误：{exc}") from exc
         doc_id = "doc-" + content_hash_of(extracted.text)[:16]
-        return store_document(self.store, doc_id=doc_id, text=extracted.text, meta=meta, source=source or name,
-                              origin="user", filename=name)
+        return store_document(
+            self.store,
+            doc_id=doc_id,
+            text=extracted.text,
+            meta=meta,
+            source=source or name,
+            origin="user",
+            filename=name,
+        )
 
     def list_documents(self) -> list[DocumentInfo]:
         """Every stored document with its chunk count (bundled first, then by title)."""
         docs = [
-            DocumentInfo(doc_id=doc_id, title=info.get("title", ""), kind=info.get("kind", ""),
-                         source=info.get("source", ""), chunks=info["chunks"], origin=info.get("origin", "user"),
-                         doc_number=info.get("doc_number", ""), date=info.get("date", ""))
+            DocumentInfo(
+                doc_id=doc_id,
+                title=info.get("title", ""),
+                kind=info.get("kind", ""),
+                source=info.get("source", ""),
+                chunks=info["chunks"],
+                origin=info.get("origin", "user"),
+                doc_number=info.get("doc_number", ""),
+                date=info.get("date", ""),
+            )
             for doc_id, info in self.store.documents().items()
         ]
         return sorted(docs, key=lambda d: (d.origin != "bundled", d.title))

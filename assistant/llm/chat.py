@@ -7,7 +7,8 @@ The offline drafter does not pretend to be a chat model; it implements the
 
 from __future__ import annotations
 
-from typing import Callable, Literal, Protocol
+from collections.abc import Callable
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = "模型服务暂时不可用，已保存您的回答，请稍后重试；也可以改用离线起草。"
 MALFORMED_MESSAGE = (
-    "模型服务返回了无法解析的内容：请检查接口地址（CASE_ASSISTANT_LLM_BASE_URL）是否为 OpenAI 兼容接口（通常以 /v1 结尾）；"
+    "模型服务返回了无法解析的内容：请检查接口地址（CASE_ASSISTANT_LLM_BASE_URL）"
+    "是否为 OpenAI 兼容接口（通常以 /v1 结尾）；"
     "已保存您的回答，也可以改用离线起草。"
 )
 EMPTY_MESSAGE = "模型没有返回任何内容（可能被内容审核拦截或服务异常），已保存您的回答，请稍后重试；也可以改用离线起草。"
@@ -76,7 +77,8 @@ def _status_error(exc: openai.APIStatusError) -> Exception:
         return _Transient(f"HTTP {code}", _retry_after(exc.response))
     if code in (401, 403):
         return ModelUnavailableError(
-            f"模型接口拒绝了请求（HTTP {code}）：请检查 CASE_ASSISTANT_LLM_API_KEY 是否正确；已保存您的回答，也可以改用离线起草。"
+            f"模型接口拒绝了请求（HTTP {code}）：请检查 CASE_ASSISTANT_LLM_API_KEY 是否正确；"
+            "已保存您的回答，也可以改用离线起草。"
         )
     if code == 404:
         return ModelUnavailableError(
@@ -110,7 +112,7 @@ class OpenAIChatModel:
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides: Any) -> "OpenAIChatModel":
+    def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAIChatModel:
         options: dict[str, Any] = {
             "base_url": settings.llm_base_url,
             "model": settings.llm_model,

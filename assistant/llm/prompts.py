@@ -74,7 +74,7 @@ def split_sections(source: str) -> dict[str, str]:
     if len(pieces) == 1:
         return {"user": source}
     sections: dict[str, str] = {}
-    for marker, body in zip(pieces[1::2], pieces[2::2]):
+    for marker, body in zip(pieces[1::2], pieces[2::2], strict=False):
         role = "system" if marker == SYSTEM_MARKER else "user"
         if role in sections:
             raise PromptError(f"提示词模板中“{marker}”出现了不止一次。")
@@ -105,7 +105,12 @@ def render_messages(name: str, **variables: object) -> list[ChatMessage]:
     unknown = sorted(variables.keys() - declared)
     if missing or unknown:
         detail = "；".join(
-            part for part in (f"缺少变量 {'、'.join(missing)}" if missing else "", f"模板未使用变量 {'、'.join(unknown)}" if unknown else "") if part
+            part
+            for part in (
+                f"缺少变量 {'、'.join(missing)}" if missing else "",
+                f"模板未使用变量 {'、'.join(unknown)}" if unknown else "",
+            )
+            if part
         )
         raise PromptError(f"提示词模板 {name}.md 与程序传入的变量不一致：{detail}。")
     messages = []

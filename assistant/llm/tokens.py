@@ -36,7 +36,7 @@ class TokenizerUnavailableError(UserFacingError):
 
 
 @lru_cache(maxsize=1)
-def encoding() -> "tiktoken.Encoding":
+def encoding() -> tiktoken.Encoding:
     """The o200k_base encoding, loaded from the shipped file only (never downloaded)."""
     cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR", "")
     if not cache_dir:

@@ -30,23 +30,50 @@ def review_part(
     issues: list[Issue] = []
     words = count_words(text)
     if words > budget:
-        issues.append(Issue(part_id=part_id, kind="over_limit", severity="error",
-                            message=f"本部分{words}字，超过分配的{budget}字。"))
+        issues.append(
+            Issue(
+                part_id=part_id, kind="over_limit", severity="error", message=f"本部分{words}字，超过分配的{budget}字。"
+            )
+        )
     if PLACEHOLDER_MARK in text:
-        issues.append(Issue(part_id=part_id, kind="placeholder", severity="error",
-                            message="草稿中还有【待补充】标记，请补充后再提交。"))
+        issues.append(
+            Issue(
+                part_id=part_id,
+                kind="placeholder",
+                severity="error",
+                message="草稿中还有【待补充】标记，请补充后再提交。",
+            )
+        )
     for raw in untraceable_numbers(text, sources):
-        issues.append(Issue(part_id=part_id, kind="untraceable_number", severity="error",
-                            message=f"数字“{raw}”在您的回答和引用材料中找不到出处，请核实或删除。"))
+        issues.append(
+            Issue(
+                part_id=part_id,
+                kind="untraceable_number",
+                severity="error",
+                message=f"数字“{raw}”在您的回答和引用材料中找不到出处，请核实或删除。",
+            )
+        )
     lacking = missing_elements(form, part.required_elements, text) if PLACEHOLDER_MARK not in text else []
     if lacking:
         labels = "、".join(form.elements[e].label for e in lacking)
-        issues.append(Issue(part_id=part_id, kind="missing_element", severity="warning",
-                            message=f"模板要求本部分体现：{labels}。目前草稿中没有找到，建议补充。"))
+        issues.append(
+            Issue(
+                part_id=part_id,
+                kind="missing_element",
+                severity="warning",
+                message=f"模板要求本部分体现：{labels}。目前草稿中没有找到，建议补充。",
+            )
+        )
     if group.publishable:
         for kind in find_private_data(text, people):
-            issues.append(Issue(part_id=part_id, kind="private_data", severity="error",
-                                message=f"宣传推广材料将对外公开，其中含有{kind}，请删除。"))
+            issues.append(
+                Issue(
+                    part_id=part_id,
+                    kind="private_data",
+                    severity="error",
+                    message=f"宣传推广材料将对外公开，其中含有{kind}，请删除。",
+                )
+            )
     return issues
 
 

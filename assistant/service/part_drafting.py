@@ -36,9 +36,19 @@ class StoredDraft(BaseModel):
     issues: list[Issue]
 
 
-def draft_and_store(store: Store, drafter: Drafter, knowledge: Retriever | None, row: ApplicationRow, form: FormSpec,
-                    state: InterviewState, part_id: str, *, instruction: str = "", previous: str = "",
-                    on_delta: DeltaCallback | None = None) -> StoredDraft:
+def draft_and_store(
+    store: Store,
+    drafter: Drafter,
+    knowledge: Retriever | None,
+    row: ApplicationRow,
+    form: FormSpec,
+    state: InterviewState,
+    part_id: str,
+    *,
+    instruction: str = "",
+    previous: str = "",
+    on_delta: DeltaCallback | None = None,
+) -> StoredDraft:
     info = ApplicationInfo.model_validate(row.info)
     answers = {pid: progress.answers for pid, progress in state.parts.items()}
     heads = store.head_versions(row.id)
@@ -54,12 +64,19 @@ def draft_and_store(store: Store, drafter: Drafter, knowledge: Retriever | None,
         job = retrieve_for(knowledge, job)
     draft = finalize_part(form, job, run_drafter(drafter, job, on_delta), people_of(info))
     if instruction and draft.text.strip() == previous.strip():
-        return StoredDraft(part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=None, issues=draft.issues)
+        return StoredDraft(
+            part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=None, issues=draft.issues
+        )
     report = {
-        "issues": [i.model_dump() for i in draft.issues], "removed_numbers": draft.removed_numbers,
-        "model_calls": draft.model_calls, "condense_calls": draft.condense_calls,
+        "issues": [i.model_dump() for i in draft.issues],
+        "removed_numbers": draft.removed_numbers,
+        "model_calls": draft.model_calls,
+        "condense_calls": draft.condense_calls,
         "citations": [c.model_dump() for c in draft.citations],
     }
-    version = store.add_version(row.id, part_id, draft.text, draft.words, budget, draft.source,
-                                        "revise" if instruction else "draft", report)
-    return StoredDraft(part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=version, issues=draft.issues)
+    version = store.add_version(
+        row.id, part_id, draft.text, draft.words, budget, draft.source, "revise" if instruction else "draft", report
+    )
+    return StoredDraft(
+        part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=version, issues=draft.issues
+    )

@@ -52,8 +52,14 @@ DEFAULT_FORM = "cq-2024-batch2"
 
 
 class Service:
-    def __init__(self, settings: Settings, store: Store, drafter: Drafter, knowledge: Any = None,
-                 chat_model: ChatModel | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        drafter: Drafter,
+        knowledge: Any = None,
+        chat_model: ChatModel | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.drafter = drafter
@@ -88,13 +94,17 @@ class Service:
             if problem:
                 raise InvalidInputError(problem)
 
-    def create_application(self, principal: Principal, info: ApplicationInfo, form_id: str = DEFAULT_FORM) -> ApplicationView:
+    def create_application(
+        self, principal: Principal, info: ApplicationInfo, form_id: str = DEFAULT_FORM
+    ) -> ApplicationView:
         form = load_form(form_id)
         if not info.field:
             raise InvalidInputError("请选择案例所属领域（12个领域之一）。")
         self.validate_info(form, info)
         if self.store.count_applications(principal.id) >= self.settings.limit_applications_per_user:
-            raise QuotaExceededError(f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。")
+            raise QuotaExceededError(
+                f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。"
+            )
         state, prompt = start(form)
         app_id = self.store.create_application(principal.id, form.id, info.model_dump(), state.model_dump())
         self.store.add_message(app_id, "assistant", _welcome(form, prompt), part_id=prompt.part_id)
@@ -102,14 +112,25 @@ class Service:
 
     def list_applications(self, principal: Principal) -> list[ApplicationSummary]:
         rows = self.store.list_applications(None if principal.can_read_all else principal.id)
-        return [ApplicationSummary(id=r.id, owner_id=r.owner_id, case_name=r.info.get("case_name", ""), field=r.info.get("field", ""),
-                                   applicant=r.info.get("applicant", ""), updated_at=r.updated_at) for r in rows]
+        return [
+            ApplicationSummary(
+                id=r.id,
+                owner_id=r.owner_id,
+                case_name=r.info.get("case_name", ""),
+                field=r.info.get("field", ""),
+                applicant=r.info.get("applicant", ""),
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
 
     def get_application(self, principal: Principal, app_id: int) -> ApplicationView:
         row = self._row(principal, app_id)
         return build_view(load_form(row.form_id), row, self.store)
 
-    def update_application(self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None) -> ApplicationView:
+    def update_application(
+        self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None
+    ) -> ApplicationView:
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
         new_info = ApplicationInfo.model_validate({**row.info, **(info or {})})
@@ -123,8 +144,16 @@ class Service:
         self.store.delete_application(app_id)
 
     # ---- chat ----
-    def send_message(self, principal: Principal, app_id: int, text: str, *, part_id: str | None = None,
-                     action: str | None = None, on_delta: DeltaCallback | None = None) -> TurnResult:
+    def send_message(
+        self,
+        principal: Principal,
+        app_id: int,
+        text: str,
+        *,
+        part_id: str | None = None,
+        action: str | None = None,
+        on_delta: DeltaCallback | None = None,
+    ) -> TurnResult:
         """One chat turn. The applicant's message is committed before anything else happens."""
         text = (text or "").strip()
         if not text:
@@ -146,8 +175,15 @@ class Service:
             return self._revise(principal, row, form, state, target, text, on_delta)
         return self._answer(principal, row, form, state, text, on_delta)
 
-    def _answer(self, principal: Principal, row: ApplicationRow, form: FormSpec, state: InterviewState, text: str,
-                on_delta: DeltaCallback | None) -> TurnResult:
+    def _answer(
+        self,
+        principal: Principal,
+        row: ApplicationRow,
+        form: FormSpec,
+        state: InterviewState,
+        text: str,
+        on_delta: DeltaCallback | None,
+    ) -> TurnResult:
         answered_part = state.current
         state, prompt = record_answer(state, form, text, self.settings.max_followups_per_part)
         self.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
@@ -157,7 +193,9 @@ class Service:
             draft = self._draft_part(row, form, state, prompt.completed_part, on_delta=on_delta)
             issues = draft.issues
             part = form.part(prompt.completed_part)
-            notes.append(f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。")
+            notes.append(
+                f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。"
+            )
             notes += [f"【注意】{i.message}" for i in issues if i.severity != "info"]
         if prompt.kind == "followup":
             prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
@@ -172,28 +210,68 @@ class Service:
         except ModelUnavailableError:
             return prompt.text
 
-    def _revise(self, principal: Principal, row: ApplicationRow, form: FormSpec, state: InterviewState, part_id: str,
-                instruction: str, on_delta: DeltaCallback | None) -> TurnResult:
+    def _revise(
+        self,
+        principal: Principal,
+        row: ApplicationRow,
+        form: FormSpec,
+        state: InterviewState,
+        part_id: str,
+        instruction: str,
+        on_delta: DeltaCallback | None,
+    ) -> TurnResult:
         head = self.store.head_versions(row.id).get(part_id)
         if head is None:
             raise InvalidInputError("这一部分还没有草稿，请先回答访谈问题。")
-        draft = self._draft_part(row, form, state, part_id, instruction=instruction, previous=head.text, on_delta=on_delta)
+        draft = self._draft_part(
+            row, form, state, part_id, instruction=instruction, previous=head.text, on_delta=on_delta
+        )
         part = form.part(part_id)
         changed = draft.version is not None
-        lead = f"已修改“{part.number}{part.title}”（第{draft.version}版，{draft.words}/{draft.budget}字）。" if changed else "草稿没有变化。"
+        lead = (
+            f"已修改“{part.number}{part.title}”（第{draft.version}版，{draft.words}/{draft.budget}字）。"
+            if changed
+            else "草稿没有变化。"
+        )
         notes = [i.message for i in draft.issues if i.kind == "revision" or i.severity != "info"]
         reply = "\n".join([lead] + notes + ["如不满意，可以点击“撤销”恢复上一版。" if changed else ""]).strip()
-        return self._reply(principal, row.id, reply, current_prompt(state, form), revised_part=part_id if changed else None, issues=draft.issues)
+        return self._reply(
+            principal,
+            row.id,
+            reply,
+            current_prompt(state, form),
+            revised_part=part_id if changed else None,
+            issues=draft.issues,
+        )
 
     def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: Any) -> TurnResult:
         self.store.add_message(app_id, "assistant", reply, part_id=prompt.part_id)
         return TurnResult(reply=reply, prompt=prompt, application=self.get_application(principal, app_id), **extra)
 
     # ---- drafting ----
-    def _draft_part(self, row: ApplicationRow, form: FormSpec, state: InterviewState, part_id: str, *,
-                    instruction: str = "", previous: str = "", on_delta: DeltaCallback | None = None) -> StoredDraft:
-        return draft_and_store(self.store, self.drafter, self.knowledge, row, form, state, part_id,
-                               instruction=instruction, previous=previous, on_delta=on_delta)
+    def _draft_part(
+        self,
+        row: ApplicationRow,
+        form: FormSpec,
+        state: InterviewState,
+        part_id: str,
+        *,
+        instruction: str = "",
+        previous: str = "",
+        on_delta: DeltaCallback | None = None,
+    ) -> StoredDraft:
+        return draft_and_store(
+            self.store,
+            self.drafter,
+            self.knowledge,
+            row,
+            form,
+            state,
+            part_id,
+            instruction=instruction,
+            previous=previous,
+            on_delta=on_delta,
+        )
 
     def redraft(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
         row = self._own_row(principal, app_id)
@@ -205,10 +283,14 @@ class Service:
         row = self._row(principal, app_id)
         load_form(row.form_id).part(part_id)
         head = self.store.head_versions(app_id).get(part_id)
-        return [VersionView(**v.model_dump(exclude={"id", "part_id", "report"}),
-                            is_head=head is not None and head.version == v.version,
-                            issues=[Issue.model_validate(i) for i in v.report.get("issues", [])])
-                for v in self.store.versions(app_id, part_id)]
+        return [
+            VersionView(
+                **v.model_dump(exclude={"id", "part_id", "report"}),
+                is_head=head is not None and head.version == v.version,
+                issues=[Issue.model_validate(i) for i in v.report.get("issues", [])],
+            )
+            for v in self.store.versions(app_id, part_id)
+        ]
 
     def undo(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
         """Make the version before the current one current again; every version stays stored."""
@@ -238,7 +320,9 @@ class Service:
         issues = info_issues(form, view.info)
         for part in view.parts:
             if part.version is None:
-                issues.append(Issue(part_id=part.part_id, kind="missing", severity="error", message=f"“{part.title}”还没有草稿。"))
+                issues.append(
+                    Issue(part_id=part.part_id, kind="missing", severity="error", message=f"“{part.title}”还没有草稿。")
+                )
             issues += [i for i in part.issues if i.severity != "info"]
         return issues
 
@@ -278,5 +362,7 @@ def _with_supplement(state: InterviewState, part_id: str, instruction: str) -> I
 
 
 def _welcome(form: FormSpec, prompt: Prompt) -> str:
-    return ("您好！我会按申报书模板逐部分向您提问，根据您的回答起草申报材料。所有数字都只来自您的回答；"
-            f"没有的信息会标为【待补充】。随时可以回答“跳过”。\n{prompt.text}")
+    return (
+        "您好！我会按申报书模板逐部分向您提问，根据您的回答起草申报材料。所有数字都只来自您的回答；"
+        f"没有的信息会标为【待补充】。随时可以回答“跳过”。\n{prompt.text}"
+    )

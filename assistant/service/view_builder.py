@@ -34,20 +34,50 @@ def build_view(form: FormSpec, row: ApplicationRow, store: Store) -> Application
             head = heads.get(part.id)
             issues = [Issue.model_validate(i) for i in head.report.get("issues", [])] if head else []
             progress = state.parts.get(part.id)
-            parts.append(PartView(
-                part_id=part.id, group_id=group.id, number=part.number, title=part.title,
-                status=part_status(head, issues, bool(progress and progress.answers), state.current == part.id),
-                words=head.words if head else 0, budget=head.budget if head else part.default_budget,
-                text=head.text if head else "", version=head.version if head else None,
-                source=head.source if head else "", issues=issues,
-                citations=[Passage.model_validate(c) for c in head.report.get("citations", [])] if head else [],
-            ))
-    groups = [GroupView(id=g.id, number=g.number, title=g.title, limit=g.limit,
-                        words=sum(p.words for p in parts if p.group_id == g.id)) for g in form.groups]
+            parts.append(
+                PartView(
+                    part_id=part.id,
+                    group_id=group.id,
+                    number=part.number,
+                    title=part.title,
+                    status=part_status(head, issues, bool(progress and progress.answers), state.current == part.id),
+                    words=head.words if head else 0,
+                    budget=head.budget if head else part.default_budget,
+                    text=head.text if head else "",
+                    version=head.version if head else None,
+                    source=head.source if head else "",
+                    issues=issues,
+                    citations=[Passage.model_validate(c) for c in head.report.get("citations", [])] if head else [],
+                )
+            )
+    groups = [
+        GroupView(
+            id=g.id,
+            number=g.number,
+            title=g.title,
+            limit=g.limit,
+            words=sum(p.words for p in parts if p.group_id == g.id),
+        )
+        for g in form.groups
+    ]
     info = ApplicationInfo.model_validate(row.info)
-    messages = [MessageView(role=m.role, content=m.content, part_id=m.part_id, created_at=m.created_at) for m in store.messages(row.id)]
+    messages = [
+        MessageView(role=m.role, content=m.content, part_id=m.part_id, created_at=m.created_at)
+        for m in store.messages(row.id)
+    ]
     return ApplicationView(
-        id=row.id, owner_id=row.owner_id, case_name=info.case_name, field=info.field, applicant=info.applicant,
-        updated_at=row.updated_at, form_id=row.form_id, info=info, media=MediaInfo.model_validate(row.media),
-        parts=parts, groups=groups, messages=messages, prompt=current_prompt(state, form), info_issues=info_issues(form, info),
+        id=row.id,
+        owner_id=row.owner_id,
+        case_name=info.case_name,
+        field=info.field,
+        applicant=info.applicant,
+        updated_at=row.updated_at,
+        form_id=row.form_id,
+        info=info,
+        media=MediaInfo.model_validate(row.media),
+        parts=parts,
+        groups=groups,
+        messages=messages,
+        prompt=current_prompt(state, form),
+        info_issues=info_issues(form, info),
     )

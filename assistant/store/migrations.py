@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 MIGRATIONS: list[tuple[str, str]] = [
-    ("0001_initial", """
+    (
+        "0001_initial",
+        """
         CREATE TABLE users (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             username TEXT NOT NULL UNIQUE,
@@ -60,5 +62,6 @@ MIGRATIONS: list[tuple[str, str]] = [
             version INTEGER NOT NULL,
             PRIMARY KEY (application_id, part_id)
         );
-    """),
+    """,
+    ),
 ]

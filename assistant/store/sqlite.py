@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -22,7 +22,7 @@ from assistant.store.migrations import MIGRATIONS
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class ApplicationRow(BaseModel):
@@ -63,7 +63,7 @@ class Store:
         self.path = Path(path)
 
     @classmethod
-    def open(cls, path: Path) -> "Store":
+    def open(cls, path: Path) -> Store:
         store = cls(path)
         store.path.parent.mkdir(parents=True, exist_ok=True)
         store.migrate()
@@ -89,7 +89,9 @@ class Store:
         applied: list[str] = []
         with self.connect() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
             done = {row["name"] for row in conn.execute("SELECT name FROM schema_migrations")}
             for name, sql in MIGRATIONS:
                 if name in done:
@@ -105,7 +107,14 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO applications (owner_id, form_id, info_json, state_json, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (owner_id, form_id, json.dumps(info, ensure_ascii=False), json.dumps(state, ensure_ascii=False), now_iso(), now_iso()),
+                (
+                    owner_id,
+                    form_id,
+                    json.dumps(info, ensure_ascii=False),
+                    json.dumps(state, ensure_ascii=False),
+                    now_iso(),
+                    now_iso(),
+                ),
             )
             return int(cur.lastrowid)
 
@@ -125,10 +134,14 @@ class Store:
 
     def count_applications(self, owner_id: int) -> int:
         with self.connect() as conn:
-            row = conn.execute("SELECT COUNT(*) FROM applications WHERE owner_id = ? AND deleted_at IS NULL", (owner_id,)).fetchone()
+            row = conn.execute(
+                "SELECT COUNT(*) FROM applications WHERE owner_id = ? AND deleted_at IS NULL", (owner_id,)
+            ).fetchone()
         return int(row[0])
 
-    def update_application(self, app_id: int, *, info: dict | None = None, media: dict | None = None, state: dict | None = None) -> None:
+    def update_application(
+        self, app_id: int, *, info: dict | None = None, media: dict | None = None, state: dict | None = None
+    ) -> None:
         sets, params = ["updated_at = ?"], [now_iso()]
         for column, value in (("info_json", info), ("media_json", media), ("state_json", state)):
             if value is not None:
@@ -143,7 +156,9 @@ class Store:
             conn.execute("UPDATE applications SET deleted_at = ? WHERE id = ?", (now_iso(), app_id))
 
     # messages -----------------------------------------------------------
-    def add_message(self, app_id: int, role: str, content: str, part_id: str | None = None, state: dict | None = None) -> int:
+    def add_message(
+        self, app_id: int, role: str, content: str, part_id: str | None = None, state: dict | None = None
+    ) -> int:
         """Append a chat message (and the new interview state) in one transaction."""
         with self.connect() as conn:
             cur = conn.execute(
@@ -151,41 +166,71 @@ class Store:
                 (app_id, role, part_id, content, now_iso()),
             )
             if state is not None:
-                conn.execute("UPDATE applications SET state_json = ?, updated_at = ? WHERE id = ?",
-                             (json.dumps(state, ensure_ascii=False), now_iso(), app_id))
+                conn.execute(
+                    "UPDATE applications SET state_json = ?, updated_at = ? WHERE id = ?",
+                    (json.dumps(state, ensure_ascii=False), now_iso(), app_id),
+                )
             return int(cur.lastrowid)
 
     def messages(self, app_id: int) -> list[MessageRow]:
         with self.connect() as conn:
             rows = conn.execute("SELECT * FROM messages WHERE application_id = ? ORDER BY id", (app_id,)).fetchall()
-        return [MessageRow(id=r["id"], role=r["role"], part_id=r["part_id"], content=r["content"], created_at=r["created_at"]) for r in rows]
+        return [
+            MessageRow(
+                id=r["id"], role=r["role"], part_id=r["part_id"], content=r["content"], created_at=r["created_at"]
+            )
+            for r in rows
+        ]
 
     # part versions --------------------------------------------------------
-    def add_version(self, app_id: int, part_id: str, text: str, words: int, budget: int, source: str, action: str, report: dict) -> int:
+    def add_version(
+        self, app_id: int, part_id: str, text: str, words: int, budget: int, source: str, action: str, report: dict
+    ) -> int:
         """Append a version, make it the head, return its number."""
         with self.connect() as conn:
-            head = conn.execute("SELECT version FROM part_heads WHERE application_id = ? AND part_id = ?", (app_id, part_id)).fetchone()
-            last = conn.execute("SELECT MAX(version) FROM part_versions WHERE application_id = ? AND part_id = ?", (app_id, part_id)).fetchone()[0]
+            head = conn.execute(
+                "SELECT version FROM part_heads WHERE application_id = ? AND part_id = ?", (app_id, part_id)
+            ).fetchone()
+            last = conn.execute(
+                "SELECT MAX(version) FROM part_versions WHERE application_id = ? AND part_id = ?", (app_id, part_id)
+            ).fetchone()[0]
             version = (last or 0) + 1
             conn.execute(
-                "INSERT INTO part_versions (application_id, part_id, version, parent_version, text, words, budget, source, action, report_json, created_at)"
+                "INSERT INTO part_versions (application_id, part_id, version, parent_version, text, words, budget,"
+                " source, action, report_json, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (app_id, part_id, version, head["version"] if head else None, text, words, budget, source, action,
-                 json.dumps(report, ensure_ascii=False), now_iso()),
+                (
+                    app_id,
+                    part_id,
+                    version,
+                    head["version"] if head else None,
+                    text,
+                    words,
+                    budget,
+                    source,
+                    action,
+                    json.dumps(report, ensure_ascii=False),
+                    now_iso(),
+                ),
             )
             conn.execute("INSERT OR REPLACE INTO part_heads VALUES (?, ?, ?)", (app_id, part_id, version))
             return version
 
     def versions(self, app_id: int, part_id: str) -> list[VersionRow]:
         with self.connect() as conn:
-            rows = conn.execute("SELECT * FROM part_versions WHERE application_id = ? AND part_id = ? ORDER BY version", (app_id, part_id)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM part_versions WHERE application_id = ? AND part_id = ? ORDER BY version",
+                (app_id, part_id),
+            ).fetchall()
         return [_version(r) for r in rows]
 
     def head_versions(self, app_id: int) -> dict[str, VersionRow]:
         with self.connect() as conn:
             rows = conn.execute(
                 "SELECT v.* FROM part_versions v JOIN part_heads h ON h.application_id = v.application_id"
-                " AND h.part_id = v.part_id AND h.version = v.version WHERE v.application_id = ?", (app_id,)).fetchall()
+                " AND h.part_id = v.part_id AND h.version = v.version WHERE v.application_id = ?",
+                (app_id,),
+            ).fetchall()
         return {r["part_id"]: _version(r) for r in rows}
 
     def set_head(self, app_id: int, part_id: str, version: int | None) -> None:
@@ -197,12 +242,29 @@ class Store:
 
 
 def _application(row: sqlite3.Row) -> ApplicationRow:
-    return ApplicationRow(id=row["id"], owner_id=row["owner_id"], form_id=row["form_id"], info=json.loads(row["info_json"]),
-                          media=json.loads(row["media_json"]), state=json.loads(row["state_json"]),
-                          created_at=row["created_at"], updated_at=row["updated_at"])
+    return ApplicationRow(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        form_id=row["form_id"],
+        info=json.loads(row["info_json"]),
+        media=json.loads(row["media_json"]),
+        state=json.loads(row["state_json"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 def _version(row: sqlite3.Row) -> VersionRow:
-    return VersionRow(id=row["id"], part_id=row["part_id"], version=row["version"], parent_version=row["parent_version"],
-                      text=row["text"], words=row["words"], budget=row["budget"], source=row["source"], action=row["action"],
-                      report=json.loads(row["report_json"]), created_at=row["created_at"])
+    return VersionRow(
+        id=row["id"],
+        part_id=row["part_id"],
+        version=row["version"],
+        parent_version=row["parent_version"],
+        text=row["text"],
+        words=row["words"],
+        budget=row["budget"],
+        source=row["source"],
+        action=row["action"],
+        report=json.loads(row["report_json"]),
+        created_at=row["created_at"],
+    )

@@ -31,8 +31,10 @@ FAST_SCRYPT_N = 2**8  # tests only: the production cost is asserted in test_acco
 FIELD = "交通运输"
 CASE_NAME = "交通运输领域——重庆物流数据共享平台"
 # One answer rich enough (numbers, data source, flow, security, results) to draft a part at once.
-RICH_ANSWER = ("我们公司面临物流数据分散的问题，2023年空驶率达到35%，数据来源于公司运输管理系统和交通部门，"
-               "每天处理10万条数据，数据通过平台汇聚、清洗后共享给合作伙伴，采用数据加密、访问控制等安全措施，成效是成本降低20%。")
+RICH_ANSWER = (
+    "我们公司面临物流数据分散的问题，2023年空驶率达到35%，数据来源于公司运输管理系统和交通部门，"
+    "每天处理10万条数据，数据通过平台汇聚、清洗后共享给合作伙伴，采用数据加密、访问控制等安全措施，成效是成本降低20%。"
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACE_MARKERS = ("Traceback", 'File "', "most recent call last", ".py\", line")
 

@@ -85,11 +85,20 @@ def test_sessions_end_and_unknown_tokens_are_none(accounts: Accounts) -> None:
     assert accounts.principal_for_token(token) is None
 
 
-@pytest.mark.parametrize(("host", "users", "expected"), [
-    ("127.0.0.1", 0, True), ("localhost", 0, True), ("::1", 0, True),
-    ("0.0.0.0", 0, False), ("192.168.1.5", 0, False), ("127.0.0.1", 1, False),
-])
-def test_local_mode_only_on_loopback_with_no_accounts(accounts: Accounts, host: str, users: int, expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("host", "users", "expected"),
+    [
+        ("127.0.0.1", 0, True),
+        ("localhost", 0, True),
+        ("::1", 0, True),
+        ("0.0.0.0", 0, False),
+        ("192.168.1.5", 0, False),
+        ("127.0.0.1", 1, False),
+    ],
+)
+def test_local_mode_only_on_loopback_with_no_accounts(
+    accounts: Accounts, host: str, users: int, expected: bool
+) -> None:
     if users:
         accounts.add_user("alice", "12345678", "applicant")
     assert accounts.local_mode(accounts.settings.model_copy(update={"host": host})) is expected

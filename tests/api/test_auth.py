@@ -19,7 +19,11 @@ def test_login_returns_a_bearer_token_and_sets_an_http_only_lax_cookie(team: Wor
     cookie = response.headers["set-cookie"]
     assert f"case_assistant_session={body['token']}" in cookie
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Path=/" in cookie
-    assert team.client(body["token"]).get("/api/me").json() == {"username": "alice", "role": "applicant", "local": False}
+    assert team.client(body["token"]).get("/api/me").json() == {
+        "username": "alice",
+        "role": "applicant",
+        "local": False,
+    }
 
 
 def test_the_session_cookie_alone_authenticates_and_logout_ends_it(team: World) -> None:
@@ -67,7 +71,11 @@ def test_only_admins_list_users_and_never_see_password_hashes(team: World) -> No
     response = team.as_user("root").get("/api/users")
     assert response.status_code == 200
     assert [(u["username"], u["role"]) for u in response.json()] == [
-        ("alice", "applicant"), ("bob", "applicant"), ("sam", "staff"), ("root", "admin")]
+        ("alice", "applicant"),
+        ("bob", "applicant"),
+        ("sam", "staff"),
+        ("root", "admin"),
+    ]
     assert "password" not in response.text and "scrypt" not in response.text
 
 

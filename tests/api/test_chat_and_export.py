@@ -26,8 +26,8 @@ def parse_sse(text: str) -> list[tuple[str, dict]]:
         lines = [line for line in block.split("\n") if not line.startswith(":")]
         if not lines:
             continue
-        event = next(line[len("event: "):] for line in lines if line.startswith("event: "))
-        data = "\n".join(line[len("data: "):] for line in lines if line.startswith("data: "))
+        event = next(line[len("event: ") :] for line in lines if line.startswith("event: "))
+        data = "\n".join(line[len("data: ") :] for line in lines if line.startswith("data: "))
         events.append((event, json.loads(data)))
     return events
 
@@ -67,7 +67,9 @@ def test_versions_undo_redraft_and_review(world: World) -> None:
     app_id = new_application(client)["id"]
     part_id = answer_until_drafted(client, app_id)["drafted_part"]
     base = f"/api/applications/{app_id}/parts/{part_id}"
-    revised = client.post(f"/api/applications/{app_id}/messages", json={"text": "更简洁一些", "part_id": part_id, "action": "revise"})
+    revised = client.post(
+        f"/api/applications/{app_id}/messages", json={"text": "更简洁一些", "part_id": part_id, "action": "revise"}
+    )
     assert revised.status_code == 200
     redrafted = client.post(f"{base}/redraft")
     assert redrafted.status_code == 200

@@ -17,8 +17,15 @@ REPO = Path(__file__).resolve().parents[2]
 def run_cli(data_dir: Path, *args: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "CASE_ASSISTANT_DATA_DIR": str(data_dir), "CASE_ASSISTANT_EMBEDDER": "hash"}
     env.pop("CASE_ASSISTANT_HOST", None)
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=data_dir, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data_dir,
+        timeout=timeout,
+    )
 
 
 def test_users_add_list_disable(tmp_path: Path) -> None:

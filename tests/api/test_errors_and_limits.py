@@ -76,8 +76,11 @@ def test_message_size_limit_is_413_whether_or_not_the_length_is_declared(tmp_pat
     huge = '{"text": "' + "字" * 200_000 + '"}'
     declared = client.post(url, content=huge.encode(), headers={"content-type": "application/json"})
     assert declared.status_code == 413 and "单条消息最多50个字符" in declared.json()["error"]
-    chunked = client.post(url, content=iter([huge.encode()[:70_000], huge.encode()[70_000:]]),
-                          headers={"content-type": "application/json"})
+    chunked = client.post(
+        url,
+        content=iter([huge.encode()[:70_000], huge.encode()[70_000:]]),
+        headers={"content-type": "application/json"},
+    )
     assert chunked.status_code == 413 and "单条消息最多50个字符" in chunked.json()["error"]
     assert len(world.store.messages(app_id)) == 1  # only the welcome message: nothing was stored
 
@@ -95,8 +98,10 @@ def test_applications_per_user_limit(tmp_path: Path) -> None:
 def test_patch_changes_only_the_fields_sent(world: World) -> None:
     client = world.client()
     app_id = new_application(client, address="重庆市渝北区")["id"]
-    response = client.patch(f"/api/applications/{app_id}",
-                            json={"contact": {"name": "王五", "phone": "023-12345678"}, "media": {"video": "介绍.mp4"}})
+    response = client.patch(
+        f"/api/applications/{app_id}",
+        json={"contact": {"name": "王五", "phone": "023-12345678"}, "media": {"video": "介绍.mp4"}},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["info"]["address"] == "重庆市渝北区" and body["info"]["contact"]["name"] == "王五"

@@ -66,15 +66,21 @@ def snapshot(world: World, app_id: int, part_id: str) -> tuple:
     row = world.store.get_application(app_id)
     assert row is not None, "the application was deleted"
     heads = world.store.head_versions(app_id)
-    return (row.info, row.state, len(world.store.messages(app_id)), heads[part_id].version,
-            len(world.store.versions(app_id, part_id)))
+    return (
+        row.info,
+        row.state,
+        len(world.store.messages(app_id)),
+        heads[part_id].version,
+        len(world.store.versions(app_id, part_id)),
+    )
 
 
 def test_route_table_covers_every_route_with_an_application_id(shared: tuple[World, int, str]) -> None:
     world, _, _ = shared
     paths = world.app.openapi()["paths"]
-    registered = {(method.upper(), path) for path, operations in paths.items() if "{app_id}" in path
-                  for method in operations}
+    registered = {
+        (method.upper(), path) for path, operations in paths.items() if "{app_id}" in path for method in operations
+    }
     assert registered == {(r.method, r.path) for r in ROUTES}
 
 

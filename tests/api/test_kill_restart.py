@@ -38,8 +38,14 @@ def free_port() -> int:
 def running_server(command: list[str], data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen, httpx.Client]]:
     """Start the server, wait for /api/health, yield (process, client); SIGKILL it on the way out."""
     port = free_port()
-    env = {**os.environ, "CASE_ASSISTANT_DATA_DIR": str(data_dir), "CASE_ASSISTANT_EMBEDDER": "hash",
-           "CASE_ASSISTANT_HOST": "127.0.0.1", "CASE_ASSISTANT_PORT": str(port), "CASE_ASSISTANT_LLM_BASE_URL": ""}
+    env = {
+        **os.environ,
+        "CASE_ASSISTANT_DATA_DIR": str(data_dir),
+        "CASE_ASSISTANT_EMBEDDER": "hash",
+        "CASE_ASSISTANT_HOST": "127.0.0.1",
+        "CASE_ASSISTANT_PORT": str(port),
+        "CASE_ASSISTANT_LLM_BASE_URL": "",
+    }
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
@@ -79,15 +85,16 @@ def drafted_by_json(client: httpx.Client, app_id: int) -> dict:
 def drafted_by_stream(client: httpx.Client, app_id: int, text: str) -> dict:
     """Stream turns until one drafts a part; return that turn's ``done`` data, read as soon as it arrives."""
     for _ in range(6):
-        with client.stream("POST", f"/api/applications/{app_id}/messages", json={"text": text},
-                           headers={"Accept": "text/event-stream"}) as response:
+        with client.stream(
+            "POST", f"/api/applications/{app_id}/messages", json={"text": text}, headers={"Accept": "text/event-stream"}
+        ) as response:
             assert response.status_code == 200
             event = None
             for line in response.iter_lines():
                 if line.startswith("event: "):
-                    event = line[len("event: "):]
+                    event = line[len("event: ") :]
                 elif line.startswith("data: ") and event == "done":
-                    result = json.loads(line[len("data: "):])
+                    result = json.loads(line[len("data: ") :])
                     break
             else:
                 raise AssertionError("stream ended without a done event")
@@ -113,7 +120,9 @@ def assert_turn_survived(client: httpx.Client, app_id: int, turn: dict, user_tex
 def kill_and_restart_keeps_turns(command: list[str], tmp_path: Path) -> None:
     data_dir, log = tmp_path / "data", tmp_path / "server.log"
     with running_server(command, data_dir, log) as (process, client):
-        app_id = client.post("/api/applications", json={"field": "交通运输", "applicant": "重庆某物流有限公司"}).json()["id"]
+        app_id = client.post("/api/applications", json={"field": "交通运输", "applicant": "重庆某物流有限公司"}).json()[
+            "id"
+        ]
         turn = drafted_by_json(client, app_id)
         kill_now(process)  # immediately after the acknowledged reply
     with running_server(command, data_dir, log) as (process, client):

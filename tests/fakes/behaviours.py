@@ -10,8 +10,9 @@ The same behaviour works for JSON and for SSE streaming requests.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 BehaviourKind = Literal["reply", "status", "hang", "malformed", "empty", "no_choices", "missing_choices"]
 

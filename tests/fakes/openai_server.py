@@ -29,7 +29,8 @@ import threading
 import time
 import uuid
 from collections import deque
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -107,7 +108,7 @@ class FakeOpenAIServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def start(self, port: int = 0) -> "FakeOpenAIServer":
+    def start(self, port: int = 0) -> FakeOpenAIServer:
         """Serve on 127.0.0.1 (a free port when ``port`` is 0) in a daemon thread."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -135,7 +136,7 @@ class FakeOpenAIServer:
             self._thread.join(timeout=10)
         self._server, self._thread = None, None
 
-    def __enter__(self) -> "FakeOpenAIServer":
+    def __enter__(self) -> FakeOpenAIServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -170,7 +171,9 @@ def create_app(state: FakeOpenAIServer) -> FastAPI:
     @app.get("/v1/models")
     async def models(request: Request) -> Response:
         await _recorded(request)
-        return JSONResponse({"object": "list", "data": [{"id": state.model, "object": "model", "created": 0, "owned_by": "fake"}]})
+        return JSONResponse(
+            {"object": "list", "data": [{"id": state.model, "object": "model", "created": 0, "owned_by": "fake"}]}
+        )
 
     return app
 
@@ -221,7 +224,12 @@ def _event(payload: dict[str, Any]) -> str:
 
 
 async def _sse_chunks(model: str, text: str, size: int, include_usage: bool, with_choices: bool) -> AsyncIterator[str]:
-    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+    base = {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+    }
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         return _event({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
@@ -238,7 +246,9 @@ async def _sse_chunks(model: str, text: str, size: int, include_usage: bool, wit
     yield "data: [DONE]\n\n"
 
 
-async def _stalling(state: FakeOpenAIServer, chunks: AsyncIterator[str], after: int, seconds: float) -> AsyncIterator[str]:
+async def _stalling(
+    state: FakeOpenAIServer, chunks: AsyncIterator[str], after: int, seconds: float
+) -> AsyncIterator[str]:
     sent = 0
     async for chunk in chunks:
         if sent == after and await state.wait_or_release(seconds):
@@ -255,7 +265,7 @@ async def _malformed_stream() -> AsyncIterator[str]:
 # ----- embeddings -------------------------------------------------------------------
 def _features(item: Any) -> list[str]:
     if isinstance(item, list):  # token ids
-        return [f"t{a}-{b}" for a, b in zip([None] + item, item)]
+        return [f"t{a}-{b}" for a, b in zip([None] + item, item, strict=False)]
     text = str(item)
     return [text[i : i + 2] for i in range(max(1, len(text) - 1))]
 
@@ -289,7 +299,12 @@ def embedding_body(body: Any, model: str) -> dict[str, Any]:
         encoded: Any = base64.b64encode(struct.pack(f"<{dim}f", *vector)).decode() if as_base64 else vector
         data.append({"object": "embedding", "index": index, "embedding": encoded})
     tokens = sum(len(_features(x)) for x in _inputs(body.get("input")))
-    return {"object": "list", "data": data, "model": body.get("model", model), "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+    return {
+        "object": "list",
+        "data": data,
+        "model": body.get("model", model),
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    }
 
 
 # ----- standalone ---------------------------------------------------------------------
@@ -297,7 +312,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake OpenAI-compatible server for tests (127.0.0.1 only).")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--draft-factor", type=float, default=None, help="drafts this many times the budget (e.g. 2.0)")
-    parser.add_argument("--condense-factor", type=float, default=None, help="condensed texts this many times the target")
+    parser.add_argument(
+        "--condense-factor", type=float, default=None, help="condensed texts this many times the target"
+    )
     args = parser.parse_args(argv)
     writer = smart_writer(draft_factor=args.draft_factor, condense_factor=args.condense_factor)
     server = FakeOpenAIServer(default=reply_with(writer))

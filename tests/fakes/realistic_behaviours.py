@@ -45,15 +45,42 @@ FILLERS = (  # generic, digit-free sentences a model pads with
 LOOP_SENTENCE_FALLBACK = "该平台实现了数据的互联互通和共享应用。"
 
 PRESETS = {
-    "realistic": ("think", "preamble", "markdown_heading_title", "bold", "numbered", "overlong",
-                  "invented_figure", "rule", "closing"),
+    "realistic": (
+        "think",
+        "preamble",
+        "markdown_heading_title",
+        "bold",
+        "numbered",
+        "overlong",
+        "invented_figure",
+        "rule",
+        "closing",
+    ),
     "plain": (),
 }
-TEXT_BEHAVIOURS = frozenset({
-    "think", "reasoning_content", "preamble", "markdown_heading_title", "bold", "bullets", "table",
-    "numbered", "numbered_cn", "overlong", "invented_figure", "english_drift", "loop", "rule", "closing",
-    "truncated", "ok_only", "cite_nonexistent", "not_found",
-})
+TEXT_BEHAVIOURS = frozenset(
+    {
+        "think",
+        "reasoning_content",
+        "preamble",
+        "markdown_heading_title",
+        "bold",
+        "bullets",
+        "table",
+        "numbered",
+        "numbered_cn",
+        "overlong",
+        "invented_figure",
+        "english_drift",
+        "loop",
+        "rule",
+        "closing",
+        "truncated",
+        "ok_only",
+        "cite_nonexistent",
+        "not_found",
+    }
+)
 STREAM_BEHAVIOURS = frozenset({"split_chunks", "empty_choices_chunk"})
 SERVER_BEHAVIOURS = frozenset({"http_429_once", "http_500_once", "hang", "slow"})
 ALL_BEHAVIOURS = TEXT_BEHAVIOURS | STREAM_BEHAVIOURS | SERVER_BEHAVIOURS
@@ -79,10 +106,33 @@ def expand_behaviours(names) -> frozenset[str]:
 # reading the conversation
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_SPLIT = re.compile(r"[。！？；!?;\n]+")
-INSTRUCTION_WORDS = ("请", "要求", "不得", "必须", "务必", "输出", "字数", "不要", "禁止", "你是", "你将",
-                     "撰写", "格式", "严格", "不超过", "字以内", "注意", "助手", "扮演", "示例", "markdown")
+INSTRUCTION_WORDS = (
+    "请",
+    "要求",
+    "不得",
+    "必须",
+    "务必",
+    "输出",
+    "字数",
+    "不要",
+    "禁止",
+    "你是",
+    "你将",
+    "撰写",
+    "格式",
+    "严格",
+    "不超过",
+    "字以内",
+    "注意",
+    "助手",
+    "扮演",
+    "示例",
+    "markdown",
+)
 TAG = re.compile(r"<[^<>\n]{1,60}>")
-LEAD = re.compile(r"^(?:[\s\-*#>•·|]+|\d{1,2}[.、)]\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)+")
+LEAD = re.compile(
+    r"^(?:[\s\-*#>•·|]+|\d{1,2}[.、)]\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)+"
+)
 LENGTH_PATTERNS = (
     re.compile(r"(?:不超过|不多于|不超出|不少于|控制在|约|大约|限)\s*(\d{2,5})\s*个?(?:汉)?字"),
     re.compile(r"(\d{2,5})\s*个?(?:汉)?字(?:以内|以下|左右|上下)"),
@@ -105,7 +155,9 @@ def message_text(message: dict) -> str:
 
 
 def split_conversation(messages: list) -> tuple[str, str]:
-    system = "\n".join(message_text(m) for m in messages if isinstance(m, dict) and m.get("role") in ("system", "developer"))
+    system = "\n".join(
+        message_text(m) for m in messages if isinstance(m, dict) and m.get("role") in ("system", "developer")
+    )
     users = [message_text(m) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     return system, (users[-1] if users else "")
 
@@ -137,7 +189,7 @@ def find_title(text: str) -> str | None:
 def rephrase(sentence: str) -> str:
     for a, b in (("我们", "本单位"), ("我司", "本单位"), ("我单位", "本单位"), ("咱们", "本单位")):
         sentence = sentence.replace(a, b)
-    sentence = sentence.strip(" ，,：:、").rstrip("等等")
+    sentence = sentence.strip(" ，,：:、").removesuffix("等等")
     return sentence + "。"
 
 
@@ -166,7 +218,7 @@ def passages_from(text: str) -> dict[int, str]:
     found: dict[int, str] = {}
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        seg = text[m.end():end].strip()
+        seg = text[m.end() : end].strip()
         n = int(m.group(1))
         if cjk_len(seg) > cjk_len(found.get(n, "")):
             found[n] = seg
@@ -175,7 +227,7 @@ def passages_from(text: str) -> dict[int, str]:
 
 def _bigrams(text: str) -> set[str]:
     chars = CJK.findall(text)
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -188,7 +240,9 @@ class Reply:
 
 
 def seed_for(obj) -> int:
-    return int(hashlib.sha256(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12], 16)
+    return int(
+        hashlib.sha256(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12], 16
+    )
 
 
 def compose(messages: list, behaviours: frozenset[str]) -> Reply:
@@ -214,8 +268,9 @@ def _answer(user: str, passages: dict[int, str], behaviours: frozenset[str]) -> 
     sentences = [s.strip() for s in SENTENCE_SPLIT.split(passages[1]) if cjk_len(s) >= 4]
     q = _bigrams(question)
     best = max(sentences, key=lambda s: (len(_bigrams(s) & q), -sentences.index(s))) if sentences else passages[1]
-    reasoning = (f"用户的问题需要依据所给的{len(passages)}段资料回答。我先看资料[1]，"
-                 "其中有一句与问题直接相关，可以直接引用。")
+    reasoning = (
+        f"用户的问题需要依据所给的{len(passages)}段资料回答。我先看资料[1]，其中有一句与问题直接相关，可以直接引用。"
+    )
     if "not_found" in behaviours:
         body = f"经查阅所提供的资料，{NOT_FOUND}。"
     else:
@@ -241,10 +296,12 @@ def _draft(system: str, user: str, behaviours: frozenset[str], rng: random.Rando
     length = requested_length(user) or requested_length(system)
     facts = facts_from(user, title) + [f for f in facts_from(system, title) if f not in facts_from(user, title)]
     with_digits = sum(bool(re.search(r"\d", f)) for f in facts)
-    reasoning = (f"用户希望我撰写{('“' + title + '”') if title else '一段正文'}。材料里有{len(facts)}条比较具体的信息，"
-                 f"其中{with_digits}条带有数字。"
-                 + (f"篇幅要求大约{length}字，我会尽量写得充实一些。" if length else "")
-                 + "结构上先概述总体情况，再分点说明主要做法，最后总结成效。")
+    reasoning = (
+        f"用户希望我撰写{('“' + title + '”') if title else '一段正文'}。材料里有{len(facts)}条比较具体的信息，"
+        f"其中{with_digits}条带有数字。"
+        + (f"篇幅要求大约{length}字，我会尽量写得充实一些。" if length else "")
+        + "结构上先概述总体情况，再分点说明主要做法，最后总结成效。"
+    )
     fillers = _filler_stream(rng)
     if not facts:  # nothing usable: generic paragraphs
         facts = [next(fillers) for _ in range(6)]
@@ -266,7 +323,9 @@ def _draft(system: str, user: str, behaviours: frozenset[str], rng: random.Rando
         sections.append(["\n".join(("- " if i % 2 == 0 else "* ") + it for i, it in enumerate(items))])
     if "table" in behaviours:
         rows = [f for f in facts if re.search(r"\d", f)][:3] or facts[:3]
-        table = ["| 序号 | 关键信息 |", "| --- | --- |"] + [f"| {i} | {r.rstrip('。')} |" for i, r in enumerate(rows, 1)]
+        table = ["| 序号 | 关键信息 |", "| --- | --- |"] + [
+            f"| {i} | {r.rstrip('。')} |" for i, r in enumerate(rows, 1)
+        ]
         sections.append(["\n".join(table)])
     results = "".join(rest) + (INVENTED_SENTENCE if "invented_figure" in behaviours else "") + next(fillers)
     sections.append([label(results, "取得成效")])

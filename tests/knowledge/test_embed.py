@@ -57,10 +57,14 @@ def test_openai_embedder_batches_strings(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         seen.append(body)
-        data = [{"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0]} for i, t in enumerate(body["input"])]
+        data = [
+            {"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0]} for i, t in enumerate(body["input"])
+        ]
         return httpx.Response(200, json={"object": "list", "data": data[::-1], "model": body["model"], "usage": {}})
 
-    client = OpenAI(base_url="http://embed.test/v1", api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = OpenAI(
+        base_url="http://embed.test/v1", api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     embedder = OpenAIEmbedder("http://embed.test/v1", "bge-m3", client=client)
     embedder.batch_size = 2
     vectors = embedder.embed(["一", "二二", "三三三"], "passage")

@@ -62,7 +62,9 @@ def test_markdown_sections_and_field_tags() -> None:
 def test_ingest_txt_md_docx_pdf_html(empty_kb, tmp_path: Path) -> None:
     files = {
         "a.txt": "关于开展测试工作的通知\n一、总体安排\n（一）时间。测试截止时间为2025年3月1日。".encode("gb18030"),
-        "b.md": "---\ntitle: 测试摘要\nkind: plan_digest\n---\n# 测试摘要\n## 一、目标\n数据产业年均增速超过20%。".encode(),
+        "b.md": (
+            "---\ntitle: 测试摘要\nkind: plan_digest\n---\n# 测试摘要\n## 一、目标\n数据产业年均增速超过20%。"
+        ).encode(),
         "c.html": "<html><head><title>网页通知</title><script>var x=1;</script></head><body>"
         "<h2>二、报送方式</h2><p>材料通过邮箱报送。</p></body></html>".encode(),
         "d.pdf": simple_pdf(["Deadline: 2024-08-20", "Paper copies: two"]),
@@ -84,7 +86,9 @@ def test_ingest_txt_md_docx_pdf_html(empty_kb, tmp_path: Path) -> None:
     results = empty_kb.ingest_paths(paths)
     assert [r.status for r in results] == ["added"] * 5, [r.message for r in results]
     titles = {r.filename: r.title for r in results}
-    assert titles["a.txt"] == "关于开展测试工作的通知" and titles["b.md"] == "测试摘要" and titles["c.html"] == "网页通知"
+    assert (
+        titles["a.txt"] == "关于开展测试工作的通知" and titles["b.md"] == "测试摘要" and titles["c.html"] == "网页通知"
+    )
     kinds = {d.title: d.kind for d in empty_kb.list_documents()}
     assert kinds["测试摘要"] == "plan_digest" and kinds["网页通知"] == "notice"
     html = empty_kb.search("邮箱报送", k=1)[0]
@@ -137,8 +141,14 @@ def test_bad_files_get_chinese_errors_and_the_batch_continues(empty_kb, tmp_path
     results = {Path(r.filename).name: r for r in empty_kb.ingest_paths(paths)}
     assert results["好.md"].status == "added"
     expected = {
-        "空.txt": "空文件", "加密.pdf": "已加密", "损坏.docx": "不是有效的 .docx", "旧版.docx": "旧版 .doc",
-        "过大.txt": "超过大小上限 1 MB", "扫描件.pdf": "没有可提取的文字", "表格.xlsx": "不受支持", "不存在.txt": "找不到文件",
+        "空.txt": "空文件",
+        "加密.pdf": "已加密",
+        "损坏.docx": "不是有效的 .docx",
+        "旧版.docx": "旧版 .doc",
+        "过大.txt": "超过大小上限 1 MB",
+        "扫描件.pdf": "没有可提取的文字",
+        "表格.xlsx": "不受支持",
+        "不存在.txt": "找不到文件",
     }
     for name, phrase in expected.items():
         result = results[name]

@@ -18,8 +18,14 @@ KEY_FACTS = [
     ("视频时长多少？", "5分钟左右"),
     ("案例简介最多写多少字？", "5000字"),
     ("宣传推广材料能写多少字？", "1500字"),
-    ("申报重点聚焦哪12个行业领域？", "工业制造、现代农业、商贸流通、交通运输、金融服务、科技创新、文化旅游、医疗健康、应急管理、气象服务、城市治理、绿色低碳"),
-    ("案例简介包括哪六个部分？", "（一）问题描述；（二）解决方案；（三）应用成效；（四）创新点；（五）安全合规；（六）参与单位情况介绍"),
+    (
+        "申报重点聚焦哪12个行业领域？",
+        "工业制造、现代农业、商贸流通、交通运输、金融服务、科技创新、文化旅游、医疗健康、应急管理、气象服务、城市治理、绿色低碳",
+    ),
+    (
+        "案例简介包括哪六个部分？",
+        "（一）问题描述；（二）解决方案；（三）应用成效；（四）创新点；（五）安全合规；（六）参与单位情况介绍",
+    ),
 ]
 
 
@@ -105,9 +111,7 @@ def test_model_answer_keeps_only_checked_citations(bundled_kb) -> None:
     assert "申报截止时间是哪天？" in user.content
     n = _passage_numbers(user.content)["deadline"]
     wrong = 2 if n != 2 else 3
-    chat = ScriptedChat(
-        f"申报截止时间为2024年8月20日[{n}]。申报截止时间为2024年9月30日[{wrong}]。另见[42]。"
-    )
+    chat = ScriptedChat(f"申报截止时间为2024年8月20日[{n}]。申报截止时间为2024年9月30日[{wrong}]。另见[42]。")
     answer = answer_question(bundled_kb, "申报截止时间是哪天？", chat_model=chat)
     assert answer.grounded and "2024年8月20日[1]" in answer.answer
     assert "[42]" not in answer.answer and f"[{wrong}]" not in answer.answer
@@ -120,8 +124,9 @@ def test_model_refusal_and_fallbacks(bundled_kb) -> None:
     assert not refused.grounded and refused.citations == []
     uncited = answer_question(bundled_kb, "申报截止时间是哪天？", chat_model=ScriptedChat("大概是九月底。"))
     assert uncited.grounded and "「申报截止时间为2024年8月20日。」[1]" in uncited.answer
-    down = answer_question(bundled_kb, "申报截止时间是哪天？",
-                           chat_model=ScriptedChat(ModelUnavailableError("接口超时。")))
+    down = answer_question(
+        bundled_kb, "申报截止时间是哪天？", chat_model=ScriptedChat(ModelUnavailableError("接口超时。"))
+    )
     assert down.answer.startswith("（模型暂不可用") and "2024年8月20日" in down.answer
     never = ScriptedChat()
     declined = answer_question(bundled_kb, "四川省第二批数据要素×案例的申报截止时间是哪天？", chat_model=never)
@@ -138,8 +143,11 @@ def test_support_check_rejects_changed_numbers(bundled_kb) -> None:
 def test_answer_prompt_renders_strictly() -> None:
     from assistant.llm.prompts import PromptError, render_messages
 
-    messages = render_messages("answer_question", question="截止时间？",
-                               passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}])
+    messages = render_messages(
+        "answer_question",
+        question="截止时间？",
+        passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}],
+    )
     assert [m.role for m in messages] == ["system", "user"]
     assert "文件中没有找到相关规定" in messages[0].content
     assert "[1] 《通知》 二、安排\n截止为8月20日。" in messages[1].content

@@ -23,11 +23,17 @@ RESULTS_ANSWERS = [
     "货主办理时间从平均2天缩短到4小时，单证成本下降18.5%，累计为企业节约物流成本3200万元。",
 ]
 PLAN_PASSAGE = Passage(
-    chunk_id="plan-1", doc_id="plan", title="“数据要素×”三年行动计划", kind="plan_digest",
+    chunk_id="plan-1",
+    doc_id="plan",
+    title="“数据要素×”三年行动计划",
+    kind="plan_digest",
     text="到2026年底，打造300个以上示范性强、显示度高、带动性广的典型应用场景。",
 )
 EXEMPLAR_PASSAGE = Passage(
-    chunk_id="case-1", doc_id="case", title="某港口案例", kind="case",
+    chunk_id="case-1",
+    doc_id="case",
+    title="某港口案例",
+    kind="case",
     text="平台上线后服务企业1200家，节约成本35%，年均增收八千万元。",
 )
 
@@ -52,10 +58,16 @@ def drafter(chat_model: OpenAIChatModel, settings: Settings) -> ModelDrafter:
 def make_job(part_id: str = "intro.results", budget: int = 300, **updates: object) -> DraftJob:
     form = load_form("cq-2024-batch2")
     values: dict[str, object] = {
-        "form_id": form.id, "part": form.part(part_id), "group": form.group_of(part_id), "field": "交通运输",
-        "case_name": "交通运输领域——多式联运单证数据互认", "applicant": "重庆示例物流科技有限公司",
-        "answers": list(RESULTS_ANSWERS), "budget": budget,
-        "guidance_passages": [PLAN_PASSAGE], "exemplar_passages": [EXEMPLAR_PASSAGE],
+        "form_id": form.id,
+        "part": form.part(part_id),
+        "group": form.group_of(part_id),
+        "field": "交通运输",
+        "case_name": "交通运输领域——多式联运单证数据互认",
+        "applicant": "重庆示例物流科技有限公司",
+        "answers": list(RESULTS_ANSWERS),
+        "budget": budget,
+        "guidance_passages": [PLAN_PASSAGE],
+        "exemplar_passages": [EXEMPLAR_PASSAGE],
     }
     values.update(updates)
     return DraftJob(**values)

@@ -41,7 +41,11 @@ def run_draft(server: FakeOpenAIServer, data_dir: Path, out_dir: Path) -> dict:
     docx, report = out_dir / "x.docx", out_dir / "r.json"
     result = subprocess.run(
         [str(CLI), "draft", "--answers", str(EXAMPLE), "--out", str(docx), "--report", str(report)],
-        cwd=out_dir, env=env, capture_output=True, text=True, timeout=180,
+        cwd=out_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     assert "模型起草" in result.stdout

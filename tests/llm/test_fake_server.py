@@ -24,13 +24,15 @@ def _client(server: FakeOpenAIServer) -> openai.OpenAI:
 
 
 def _cosine(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=False))
 
 
 def test_embeddings_accept_strings_lists_and_token_arrays(fake_openai: FakeOpenAIServer) -> None:
     client = _client(fake_openai)
     single = client.embeddings.create(model="e", input="数据要素流通", encoding_format="float")
-    batch = client.embeddings.create(model="e", input=["数据要素流通", "数据要素流通共享", "天气晴朗"], encoding_format="float")
+    batch = client.embeddings.create(
+        model="e", input=["数据要素流通", "数据要素流通共享", "天气晴朗"], encoding_format="float"
+    )
     tokens = client.embeddings.create(model="e", input=[[101, 102, 103], [7, 8]], encoding_format="float")
     assert len(single.data[0].embedding) == EMBEDDING_DIM
     assert single.data[0].embedding == batch.data[0].embedding  # deterministic
@@ -40,7 +42,9 @@ def test_embeddings_accept_strings_lists_and_token_arrays(fake_openai: FakeOpenA
 
 
 def test_embeddings_base64_is_little_endian_float32(fake_openai: FakeOpenAIServer) -> None:
-    response = httpx.post(f"{fake_openai.base_url}/embeddings", json={"model": "e", "input": "公共数据", "encoding_format": "base64"})
+    response = httpx.post(
+        f"{fake_openai.base_url}/embeddings", json={"model": "e", "input": "公共数据", "encoding_format": "base64"}
+    )
     encoded = response.json()["data"][0]["embedding"]
     decoded = struct.unpack(f"<{EMBEDDING_DIM}f", base64.b64decode(encoded))
     assert [round(v, 5) for v in decoded] == [round(v, 5) for v in fake_vector("公共数据")]
@@ -76,8 +80,10 @@ def _free_port() -> int:
 def test_standalone_mode_serves_length_aware_chinese(tmp_path: Path) -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port)], cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 20
@@ -88,9 +94,15 @@ def test_standalone_mode_serves_length_aware_chinese(tmp_path: Path) -> None:
             except httpx.HTTPError:
                 assert time.monotonic() < deadline and process.poll() is None, "standalone fake did not start"
                 time.sleep(0.1)
-        prompt = "【任务：起草】\n<申报单位回答>\n平台在12家企业落地。\n</申报单位回答>\n【篇幅】约 120 字，不超过 130 字。"
+        prompt = (
+            "【任务：起草】\n<申报单位回答>\n平台在12家企业落地。\n</申报单位回答>\n【篇幅】约 120 字，不超过 130 字。"
+        )
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x", max_retries=0, timeout=5)
-        text = client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}]).choices[0].message.content
+        text = (
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": prompt}])
+            .choices[0]
+            .message.content
+        )
         from assistant.core.textlen import count_words
 
         assert 80 <= count_words(text) <= 120 and "12家企业" in text

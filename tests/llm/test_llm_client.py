@@ -33,11 +33,18 @@ from tests.fakes.openai_server import FakeOpenAIServer
 MESSAGES = [ChatMessage(role="system", content="你是助手。"), ChatMessage(role="user", content="请介绍案例。")]
 
 
-def model_for(server: FakeOpenAIServer, *, timeout: float = 5.0, retries: int = 2, sleeps: list[float] | None = None) -> OpenAIChatModel:
+def model_for(
+    server: FakeOpenAIServer, *, timeout: float = 5.0, retries: int = 2, sleeps: list[float] | None = None
+) -> OpenAIChatModel:
     sleep = sleeps.append if sleeps is not None else (lambda _s: None)
     return OpenAIChatModel(
-        base_url=server.base_url, model="fake-model", api_key="sk-test", temperature=0.2, timeout=timeout,
-        retry=RetryPolicy(max_retries=retries, base_delay=0.01, max_delay=0.05), sleep=sleep,
+        base_url=server.base_url,
+        model="fake-model",
+        api_key="sk-test",
+        temperature=0.2,
+        timeout=timeout,
+        retry=RetryPolicy(max_retries=retries, base_delay=0.01, max_delay=0.05),
+        sleep=sleep,
     )
 
 
@@ -49,7 +56,10 @@ def test_reply_and_request_shape(fake_openai: FakeOpenAIServer) -> None:
     assert request.body["model"] == "fake-model"
     assert request.body["temperature"] == 0.2
     assert request.body["max_tokens"] == 50
-    assert request.messages == [{"role": "system", "content": "你是助手。"}, {"role": "user", "content": "请介绍案例。"}]
+    assert request.messages == [
+        {"role": "system", "content": "你是助手。"},
+        {"role": "user", "content": "请介绍案例。"},
+    ]
     assert request.headers["authorization"] == "Bearer sk-test"
     assert not request.stream
 
@@ -164,7 +174,9 @@ def test_streaming_retries_when_nothing_was_emitted_yet(fake_openai: FakeOpenAIS
 def test_build_chat_model_follows_settings(fake_openai: FakeOpenAIServer) -> None:
     assert build_chat_model(Settings(llm_base_url="", llm_model="", _env_file=None)) is None
     model = build_chat_model(
-        Settings(llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_max_retries=4, llm_timeout=7, _env_file=None)
+        Settings(
+            llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_max_retries=4, llm_timeout=7, _env_file=None
+        )
     )
     assert isinstance(model, OpenAIChatModel)
     assert model.name == "fake-model" and model.retry.max_retries == 4
@@ -174,7 +186,9 @@ def test_build_chat_model_follows_settings(fake_openai: FakeOpenAIServer) -> Non
 
 
 def test_stream_dying_after_text_was_shown_is_not_retried(fake_openai: FakeOpenAIServer) -> None:
-    fake_openai.queue(stall_stream("已经显示给用户的前半段，后半段永远不会到达。", after_chunks=2, seconds=30, chunk_size=4))
+    fake_openai.queue(
+        stall_stream("已经显示给用户的前半段，后半段永远不会到达。", after_chunks=2, seconds=30, chunk_size=4)
+    )
     deltas: list[str] = []
     started = time.monotonic()
     with pytest.raises(ModelUnavailableError) as caught:

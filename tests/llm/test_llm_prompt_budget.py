@@ -25,7 +25,9 @@ from tests.fakes.openai_server import FakeOpenAIServer
 
 from .conftest import EXEMPLAR_PASSAGE, PLAN_PASSAGE, make_job
 
-LONG_ANSWER = "平台汇聚了铁路、港口和船公司的运单数据，经标准化处理后形成统一的电子运单。" * 60 + "末尾补充：覆盖货主500家。"
+LONG_ANSWER = (
+    "平台汇聚了铁路、港口和船公司的运单数据，经标准化处理后形成统一的电子运单。" * 60 + "末尾补充：覆盖货主500家。"
+)
 
 
 def _build(job: DraftJob):
@@ -79,7 +81,9 @@ def test_a_context_too_small_for_anything_is_a_clear_error() -> None:
 
 
 def test_drafter_keeps_the_prompt_inside_the_configured_context(fake_openai: FakeOpenAIServer, chat_model) -> None:
-    settings = Settings(llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_context_tokens=3000, _env_file=None)
+    settings = Settings(
+        llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_context_tokens=3000, _env_file=None
+    )
     fake_openai.queue(reply("平台覆盖货主500家。"))
     out = ModelDrafter(chat_model, settings).draft(make_job(answers=[LONG_ANSWER]))
     prompt = fake_openai.chat_requests()[0]

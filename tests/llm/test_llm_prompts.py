@@ -19,7 +19,7 @@ MY_PROMPTS = ["condense", "draft_part", "followup", "repair_numbers", "revise"]
 class Anything(str):
     """A permissive sample value for variables of prompts this suite does not know (iterable, has any attribute)."""
 
-    def __getattr__(self, name: str) -> "Anything":
+    def __getattr__(self, name: str) -> Anything:
         if name.startswith("__"):
             raise AttributeError(name)
         return Anything(f"示例{name}")
@@ -30,16 +30,30 @@ class Anything(str):
 
 PASSAGES = [{"label": "A", "title": "“数据要素×”三年行动计划", "text": "推动交通运输领域数据融合利用。"}]
 SAMPLES: dict[str, object] = {
-    "case_name": "交通运输领域——单证数据互认", "field": "交通运输", "applicant": "示例物流公司",
-    "group_title": "“数据要素×”典型案例简介", "group_note": "要有量化数据支撑。",
-    "part_number": "（三）", "part_title": "应用成效", "guidance": "分析经济和社会效益。",
+    "case_name": "交通运输领域——单证数据互认",
+    "field": "交通运输",
+    "applicant": "示例物流公司",
+    "group_title": "“数据要素×”典型案例简介",
+    "group_note": "要有量化数据支撑。",
+    "part_number": "（三）",
+    "part_title": "应用成效",
+    "guidance": "分析经济和社会效益。",
     "subpoints": [{"number": "1.", "title": "数据应用与流通", "guidance": "说明数据来源。"}],
-    "answers": ["平台在12家企业落地。"], "other_answers": [{"title": "（一）问题描述", "texts": ["单证重复录入。"]}],
-    "passages": PASSAGES, "exemplars": [{"label": "A", "title": "范例", "text": "范例正文。"}],
-    "target": 270, "budget": 300, "current": 612, "text": "待处理的草稿。",
-    "numbers": ["35%"], "sources": ["平台在12家企业落地。"],
-    "previous_text": "原来的正文。", "instruction": "语气更正式",
-    "missing_labels": ["量化数据", "数据来源"], "default_text": "能否补充具体数字？", "answer": "效率提高了。",
+    "answers": ["平台在12家企业落地。"],
+    "other_answers": [{"title": "（一）问题描述", "texts": ["单证重复录入。"]}],
+    "passages": PASSAGES,
+    "exemplars": [{"label": "A", "title": "范例", "text": "范例正文。"}],
+    "target": 270,
+    "budget": 300,
+    "current": 612,
+    "text": "待处理的草稿。",
+    "numbers": ["35%"],
+    "sources": ["平台在12家企业落地。"],
+    "previous_text": "原来的正文。",
+    "instruction": "语气更正式",
+    "missing_labels": ["量化数据", "数据来源"],
+    "default_text": "能否补充具体数字？",
+    "answer": "效率提高了。",
 }
 
 
@@ -91,8 +105,16 @@ def test_sections_split_on_marker_lines_only() -> None:
         split_sections("## 用户消息\n一\n## 用户消息\n二")
 
 
-@pytest.mark.parametrize("name,task", [("draft_part", "起草"), ("condense", "压缩"), ("revise", "修改"),
-                                       ("followup", "追问"), ("repair_numbers", "数字核对")])
+@pytest.mark.parametrize(
+    "name,task",
+    [
+        ("draft_part", "起草"),
+        ("condense", "压缩"),
+        ("revise", "修改"),
+        ("followup", "追问"),
+        ("repair_numbers", "数字核对"),
+    ],
+)
 def test_prompts_keep_the_conventions_the_code_and_fake_rely_on(name: str, task: str) -> None:
     system, user = render_messages(name, **samples_for(name))
     assert system.role == "system" and f"【任务：{task}】" in system.content

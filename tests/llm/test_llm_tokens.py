@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
-from assistant.llm import tokens
 from assistant.core.resources import TIKTOKEN_FILES, bundled_dir, verify_tiktoken_files
+from assistant.llm import tokens
 
 _connections: list[object] = []
 _watching = False

@@ -67,7 +67,9 @@ def test_invented_figure_is_repaired_and_reported(fake_openai: FakeOpenAIServer,
     assert "35%" in issue.message
 
 
-def test_figure_left_after_repair_takes_its_sentence_with_it(fake_openai: FakeOpenAIServer, drafter: ModelDrafter) -> None:
+def test_figure_left_after_repair_takes_its_sentence_with_it(
+    fake_openai: FakeOpenAIServer, drafter: ModelDrafter
+) -> None:
     stubborn = "平台已在12家企业落地。上线后节约成本35%，成效显著。单证成本下降18.5%。"
     fake_openai.queue(reply(stubborn), reply(stubborn))  # the repair call ignores the request
     out = drafter.draft(make_job())
@@ -88,7 +90,9 @@ def test_exemplar_figures_never_count_as_sources_but_cited_passages_do(
 
 
 def test_list_markers_are_not_mistaken_for_figures(fake_openai: FakeOpenAIServer, drafter: ModelDrafter) -> None:
-    fake_openai.queue(reply("1.数据应用与流通：平台汇聚12家企业的数据。\n2.安全治理措施：全程加密。\n（3）成效：单证成本下降18.5%。"))
+    fake_openai.queue(
+        reply("1.数据应用与流通：平台汇聚12家企业的数据。\n2.安全治理措施：全程加密。\n（3）成效：单证成本下降18.5%。")
+    )
     out = drafter.draft(make_job(part_id="promo.practice"))
     assert out.removed_numbers == [] and out.model_calls == 1
     assert out.text.startswith("1.数据应用与流通")

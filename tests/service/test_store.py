@@ -12,7 +12,9 @@ from assistant.store.sqlite import Store
 def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "a.sqlite3")
     assert store.migrate() == []  # second run applies nothing
-    rows = sqlite3.connect(tmp_path / "a.sqlite3").execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "a.sqlite3").execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    )
     assert [r[0] for r in rows] == [name for name, _ in MIGRATIONS]
     mode = sqlite3.connect(tmp_path / "a.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"

@@ -23,8 +23,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 START_TIMEOUT = 90.0
 STAFF_USER = "staff1"
@@ -78,8 +84,14 @@ def stop(process: subprocess.Popen) -> None:
 def _clean_env() -> dict[str, str]:
     """No inherited CASE_ASSISTANT_* (a developer's .env must not leak in); no proxies (loopback only)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASE_ASSISTANT_") and "proxy" not in k.lower()}
-    env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1",
-               ANONYMIZED_TELEMETRY="False", PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost")
+    env.update(
+        GRADIO_ANALYTICS_ENABLED="False",
+        HF_HUB_OFFLINE="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        ANONYMIZED_TELEMETRY="False",
+        PYTHONUNBUFFERED="1",
+        NO_PROXY="127.0.0.1,localhost",
+    )
     return env
 
 
@@ -116,9 +128,13 @@ def app_server(ui_work_dir: Path, fake_model: str) -> Iterator[RunningServer]:
     """``case-assistant serve`` on a free loopback port, model mode against the fake server, local mode."""
     port = free_port()
     env = _clean_env()
-    env.update(CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data"), CASE_ASSISTANT_EMBEDDER="hash",
-               CASE_ASSISTANT_LLM_BASE_URL=fake_model, CASE_ASSISTANT_LLM_MODEL="fake-model",
-               CASE_ASSISTANT_LLM_API_KEY="test-key")
+    env.update(
+        CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data"),
+        CASE_ASSISTANT_EMBEDDER="hash",
+        CASE_ASSISTANT_LLM_BASE_URL=fake_model,
+        CASE_ASSISTANT_LLM_MODEL="fake-model",
+        CASE_ASSISTANT_LLM_API_KEY="test-key",
+    )
     yield from _serve(port, env, ui_work_dir / "server.log")
 
 
@@ -127,8 +143,15 @@ def accounts_server(ui_work_dir: Path) -> Iterator[RunningServer]:
     """A second server with one staff account (so login is required), offline drafting."""
     env = _clean_env()
     env.update(CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data-accounts"), CASE_ASSISTANT_EMBEDDER="hash")
-    add = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", STAFF_USER, "--role", "staff"],
-                         cwd=REPO, env=env, input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    add = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "users", "add", STAFF_USER, "--role", "staff"],
+        cwd=REPO,
+        env=env,
+        input=STAFF_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert add.returncode == 0, add.stderr
     yield from _serve(free_port(), env, ui_work_dir / "server-accounts.log")
 

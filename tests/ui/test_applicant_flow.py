@@ -100,7 +100,8 @@ def watch_for_streaming(page: Page) -> None:
         window.__sawBusy = false;
         const chat = document.querySelector('#chat');
         new MutationObserver(() => {
-            if (chat.innerText.includes('正在处理您的回答') || chat.innerText.includes('正在起草')) window.__sawBusy = true;
+            const text = chat.innerText;
+            if (text.includes('正在处理您的回答') || text.includes('正在起草')) window.__sawBusy = true;
         }).observe(chat, {subtree: true, childList: true, characterData: true});
     }""")
 

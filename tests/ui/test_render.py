@@ -24,8 +24,18 @@ from ui.streaming import StreamedCall
 
 
 def part(**kw) -> PartView:
-    base = dict(part_id="intro.problem", group_id="intro", number="（一）", title="问题描述", status="已起草",
-                words=120, budget=800, text="第一段。\n第二段<script>x</script>", version=2, source="model")
+    base = dict(
+        part_id="intro.problem",
+        group_id="intro",
+        number="（一）",
+        title="问题描述",
+        status="已起草",
+        words=120,
+        budget=800,
+        text="第一段。\n第二段<script>x</script>",
+        version=2,
+        source="model",
+    )
     return PartView(**{**base, **kw})
 
 
@@ -63,8 +73,13 @@ def test_mode_badge_kind() -> None:
 
 
 def test_answer_html_numbers_sources_and_says_not_found() -> None:
-    grounded = {"answer": "截止时间为8月20日。[1]", "grounded": True,
-                "citations": [{"source": "notice.txt", "title": "补充通知", "locator": "二、申报工作安排", "text": "<b>原文</b>"}]}
+    grounded = {
+        "answer": "截止时间为8月20日。[1]",
+        "grounded": True,
+        "citations": [
+            {"source": "notice.txt", "title": "补充通知", "locator": "二、申报工作安排", "text": "<b>原文</b>"}
+        ],
+    }
     html = answer_html(grounded)
     assert '<details class="citation" data-citation="1">' in html and "[1]" in html
     assert "&lt;b&gt;原文&lt;/b&gt;" in html and "二、申报工作安排" in html
@@ -73,8 +88,12 @@ def test_answer_html_numbers_sources_and_says_not_found() -> None:
 
 
 def test_result_rows_label_statuses() -> None:
-    rows = result_rows([{"filename": "a.md", "status": "duplicate", "chunks": 2, "message": ""},
-                        {"filename": "b.xlsx", "status": "error", "chunks": 0, "message": "类型不受支持"}])
+    rows = result_rows(
+        [
+            {"filename": "a.md", "status": "duplicate", "chunks": 2, "message": ""},
+            {"filename": "b.xlsx", "status": "error", "chunks": 0, "message": "类型不受支持"},
+        ]
+    )
     assert rows[0][1].startswith("重复") and rows[1][1] == "失败" and rows[1][3] == "类型不受支持"
 
 

@@ -44,7 +44,10 @@ def test_staff_qa_shows_source(page: Page, app_server, shots) -> None:
 
 def test_knowledge_upload_reports_each_file(page: Page, app_server, shots, tmp_path: Path) -> None:
     notice = tmp_path / "测试通知.md"
-    notice.write_text("# 关于界面测试的通知\n\n一、总体要求\n\n各区县应每季度组织一次界面测试演练，并记录演练情况。\n", encoding="utf-8")
+    notice.write_text(
+        "# 关于界面测试的通知\n\n一、总体要求\n\n各区县应每季度组织一次界面测试演练，并记录演练情况。\n",
+        encoding="utf-8",
+    )
     unsupported = tmp_path / "名单.xlsx"
     unsupported.write_bytes(b"not a document")
     page.goto(app_server.url)

@@ -80,7 +80,9 @@ def build_router(settings: Settings) -> APIRouter:
         return ctx.service.get_application(principal, app_id)
 
     @router.patch("/{app_id}", response_model=ApplicationView)
-    def update_application(app_id: int, body: ApplicationPatch, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+    def update_application(
+        app_id: int, body: ApplicationPatch, principal: CurrentPrincipal, ctx: Context
+    ) -> ApplicationView:
         info = body.model_dump(exclude={"media"}, exclude_none=True)
         media = body.media.model_dump(exclude_none=True) if body.media else None
         return ctx.service.update_application(principal, app_id, info=info, media=media)
@@ -105,15 +107,23 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/{app_id}/review", response_model=ReviewOut)
     def review(app_id: int, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
         issues = ctx.service.review(principal, app_id)
-        return ReviewOut(issues=issues, errors=sum(i.severity == "error" for i in issues),
-                         warnings=sum(i.severity == "warning" for i in issues))
+        return ReviewOut(
+            issues=issues,
+            errors=sum(i.severity == "error" for i in issues),
+            warnings=sum(i.severity == "warning" for i in issues),
+        )
 
-    @router.get("/{app_id}/export.docx", response_class=Response,
-                responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 申报书"}})
+    @router.get(
+        "/{app_id}/export.docx",
+        response_class=Response,
+        responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 申报书"}},
+    )
     def export_docx(app_id: int, principal: CurrentPrincipal, ctx: Context) -> Response:
         filename, data = ctx.service.export_docx(principal, app_id)
-        headers = {"Content-Disposition": content_disposition(filename, f"application-{app_id}.docx"),
-                   "Cache-Control": "no-store"}
+        headers = {
+            "Content-Disposition": content_disposition(filename, f"application-{app_id}.docx"),
+            "Cache-Control": "no-store",
+        }
         return Response(content=data, media_type=DOCX_MEDIA_TYPE, headers=headers)
 
     return router

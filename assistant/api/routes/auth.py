@@ -83,8 +83,15 @@ def build_router(settings: Settings) -> APIRouter:
     def login(body: LoginIn, request: Request, response: Response, ctx: Context) -> LoginOut:
         principal = ctx.accounts.authenticate(body.username, body.password)
         token = ctx.accounts.create_session(principal)
-        response.set_cookie(SESSION_COOKIE, token, max_age=ctx.settings.session_hours * 3600, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=ctx.settings.session_hours * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
         return LoginOut(token=token, username=principal.username, role=principal.role)
 
     @router.post("/logout", response_model=OkOut)

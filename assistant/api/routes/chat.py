@@ -56,13 +56,17 @@ def wants_stream(request: Request) -> bool:
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/applications", tags=["对话"], max_body_size=json_body_limit(settings))
 
-    @router.post("/{app_id}/messages", response_model=TurnResult,
-                 responses={200: {"content": {"text/event-stream": {}}, "description": "JSON，或 SSE 事件流"}})
+    @router.post(
+        "/{app_id}/messages",
+        response_model=TurnResult,
+        responses={200: {"content": {"text/event-stream": {}}, "description": "JSON，或 SSE 事件流"}},
+    )
     async def send_message(app_id: int, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context):
         if wants_stream(request):
             return await stream_turn(ctx.service, principal, app_id, body)
-        return await run_in_threadpool(ctx.service.send_message, principal, app_id, body.text,
-                                       part_id=body.part_id, action=body.action)
+        return await run_in_threadpool(
+            ctx.service.send_message, principal, app_id, body.text, part_id=body.part_id, action=body.action
+        )
 
     return router
 
@@ -76,8 +80,14 @@ async def stream_turn(service: Any, principal: Principal, app_id: int, body: Mes
 
     def work() -> None:
         try:
-            result = service.send_message(principal, app_id, body.text, part_id=body.part_id, action=body.action,
-                                          on_delta=lambda text: put(("delta", text)))
+            result = service.send_message(
+                principal,
+                app_id,
+                body.text,
+                part_id=body.part_id,
+                action=body.action,
+                on_delta=lambda text: put(("delta", text)),
+            )
             put(("done", result))
         except Exception as exc:  # handed to the event loop, which reports it
             put(("error", exc))
@@ -108,7 +118,7 @@ async def _events(first: Item, queue: asyncio.Queue[Item], task: asyncio.Future)
                 break
         try:
             item = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             item = None
     await task
 

@@ -65,15 +65,21 @@ def build_router(settings: Settings) -> APIRouter:
         return jsonable_encoder(ctx.service.list_documents(principal))
 
     @router.post("/knowledge", status_code=201, max_body_size=upload_body_limit(settings))
-    def upload(file: Annotated[UploadFile, File(description="政策文件：.txt .md .docx .pdf .html")],
-               principal: CurrentPrincipal, ctx: Context, response: Response,
-               kind: Annotated[str, Form(description="文档类型，默认 notice")] = "notice") -> Any:
+    def upload(
+        file: Annotated[UploadFile, File(description="政策文件：.txt .md .docx .pdf .html")],
+        principal: CurrentPrincipal,
+        ctx: Context,
+        response: Response,
+        kind: Annotated[str, Form(description="文档类型，默认 notice")] = "notice",
+    ) -> Any:
         if not principal.can_manage_knowledge:
             raise PermissionDeniedError("只有工作人员可以上传政策文件。")
         name = check_upload_name(file.filename or "")
         result = ctx.service.upload_document(principal, name, read_upload(file, settings.limit_upload_mb), kind=kind)
         if getattr(result, "status", "") == "error":
-            raise InvalidInputError(getattr(result, "message", "") or f"无法读取文件“{name}”。", code="unreadable_document")
+            raise InvalidInputError(
+                getattr(result, "message", "") or f"无法读取文件“{name}”。", code="unreadable_document"
+            )
         if getattr(result, "status", "") == "duplicate":
             response.status_code = 200
         return jsonable_encoder(result)

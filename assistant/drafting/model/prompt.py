@@ -84,7 +84,9 @@ def _label(index: int) -> str:
 
 
 def passage_views(passages: list[Passage]) -> list[dict[str, str]]:
-    return [{"label": _label(i), "title": neutralise(p.title), "text": neutralise(p.text)} for i, p in enumerate(passages)]
+    return [
+        {"label": _label(i), "title": neutralise(p.title), "text": neutralise(p.text)} for i, p in enumerate(passages)
+    ]
 
 
 def _common(job: DraftJob, material: PromptMaterial, target: int) -> dict[str, object]:
@@ -95,7 +97,9 @@ def _common(job: DraftJob, material: PromptMaterial, target: int) -> dict[str, o
         "part_title": job.part.title,
         "guidance": job.part.guidance,
         "answers": [neutralise(a) for a in material.answers],
-        "other_answers": [{"title": o.title, "texts": [neutralise(t) for t in o.texts]} for o in material.other_answers],
+        "other_answers": [
+            {"title": o.title, "texts": [neutralise(t) for t in o.texts]} for o in material.other_answers
+        ],
         "passages": passage_views(material.passages),
         "target": target,
         "budget": job.budget,
@@ -110,7 +114,10 @@ def draft_variables(job: DraftJob, material: PromptMaterial, target: int) -> dic
         "group_title": job.group.title,
         "group_note": job.group.note,
         "subpoints": [sp.model_dump() for sp in job.part.subpoints],
-        "exemplars": [{"label": _label(i), "title": neutralise(e.title), "text": neutralise(e.text)} for i, e in enumerate(material.exemplars)],
+        "exemplars": [
+            {"label": _label(i), "title": neutralise(e.title), "text": neutralise(e.text)}
+            for i, e in enumerate(material.exemplars)
+        ],
     }
 
 

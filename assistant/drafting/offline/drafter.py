@@ -58,20 +58,43 @@ class OfflineDrafter:
             paras, set_aside = answer_to_paragraphs(answer)
             paragraphs.extend(paras)
             for text in set_aside:
-                issues.append(Issue(part_id=job.part.id, kind="instruction_ignored",
-                                    message=f"回答中的“{text[:30]}”像是对工具的指令，已作为普通内容处理、未执行，也未写入草稿。"))
+                issues.append(
+                    Issue(
+                        part_id=job.part.id,
+                        kind="instruction_ignored",
+                        message=f"回答中的“{text[:30]}”像是对工具的指令，已作为普通内容处理、未执行，也未写入草稿。",
+                    )
+                )
         paragraphs = _dedupe(paragraphs)
         if not paragraphs:
-            issues.append(Issue(part_id=job.part.id, kind="missing", severity="error",
-                                message=f"“{job.part.title}”还没有回答，草稿中保留了【待补充】标记。"))
+            issues.append(
+                Issue(
+                    part_id=job.part.id,
+                    kind="missing",
+                    severity="error",
+                    message=f"“{job.part.title}”还没有回答，草稿中保留了【待补充】标记。",
+                )
+            )
             return DraftOutput(text=placeholder(job.part), issues=issues)
         if from_fallback:
-            issues.append(Issue(part_id=job.part.id, kind="missing", severity="info",
-                                message=f"“{job.part.title}”根据案例简介中的回答自动整理，请核对是否适合对外公开。"))
+            issues.append(
+                Issue(
+                    part_id=job.part.id,
+                    kind="missing",
+                    severity="info",
+                    message=f"“{job.part.title}”根据案例简介中的回答自动整理，请核对是否适合对外公开。",
+                )
+            )
         text, dropped = self._arrange(job, paragraphs)
         if dropped:
-            issues.append(Issue(part_id=job.part.id, kind="trimmed", severity="info",
-                                message=f"为控制在{job.budget}字以内，草稿省略了{dropped}句次要内容（原回答已完整保存）。"))
+            issues.append(
+                Issue(
+                    part_id=job.part.id,
+                    kind="trimmed",
+                    severity="info",
+                    message=f"为控制在{job.budget}字以内，草稿省略了{dropped}句次要内容（原回答已完整保存）。",
+                )
+            )
         return DraftOutput(text=text, issues=issues)
 
     def _arrange(self, job: DraftJob, paragraphs: list[list[str]]) -> tuple[str, int]:
@@ -90,7 +113,7 @@ class OfflineDrafter:
         reserve = sum(count_words(h) for h in headings) + 40 * sum(1 for b in buckets if not b)
         fitted, dropped = fit_paragraphs(buckets, max(0, job.budget - reserve))
         lines = []
-        for heading, kept, sp in zip(headings, fitted, job.part.subpoints):
+        for heading, kept, sp in zip(headings, fitted, job.part.subpoints, strict=False):
             lines.append(heading + ("".join(kept) if kept else f"【待补充：{sp.title}】"))
         return "\n".join(lines), dropped
 

@@ -8,7 +8,6 @@ from assistant.core.textlen import count_words
 _SENTENCE_HINTS = ["来源", "流通", "安全", "提升", "降低", "节约", "数据"]
 
 
-
 def sentence_priority(sentence: str) -> int:
     """Sentences with figures and key terms are kept first when a part must shrink."""
     return 2 * bool(extract_numbers(sentence)) + sum(hint in sentence for hint in _SENTENCE_HINTS)

@@ -16,7 +16,10 @@ from assistant.drafting.offline.prose import answer_to_paragraphs, formalize_sen
 from assistant.drafting.protocol import DraftJob, DraftOutput
 
 _CN_INDEX = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-HELP = "离线模式支持的修改：“更简洁”“第二段更简洁”“语气更正式”“补充：<要补充的内容>”“删除第三段”。配置模型后可以自由描述修改要求。"
+HELP = (
+    "离线模式支持的修改：“更简洁”“第二段更简洁”“语气更正式”“补充：<要补充的内容>”“删除第三段”。"
+    "配置模型后可以自由描述修改要求。"
+)
 
 
 def _paragraph_index(instruction: str) -> int | None:
@@ -55,7 +58,10 @@ def revise_offline(job: DraftJob) -> DraftOutput:
         formal = [[formalize_sentence(s) for s in para] for para in paragraphs]
         return _changed(job, formal, "已统一为书面语表达（离线模式只做用语和标点规范，不改写内容）。")
     if re.match(r"^(补充|增加|添加)", instruction):
-        return _unchanged(job, "离线模式不会凭空补充内容。请直接给出要补充的内容，例如“补充：数据来自市交通运输委的货运平台，通过数据共享协议获取”。")
+        return _unchanged(
+            job,
+            "离线模式不会凭空补充内容。请直接给出要补充的内容，例如“补充：数据来自市交通运输委的货运平台，通过数据共享协议获取”。",
+        )
     return _unchanged(job, "离线模式无法理解这条修改要求。")
 
 
