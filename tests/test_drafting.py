@@ -17,12 +17,12 @@ from assistant.drafting.pipeline import (
     draft_application,
     finalize_part,
     part_budget,
-    remove_untraceable,
     run_drafter,
 )
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec, load_form
+from assistant.review.traceability import drop_untraceable_sentences
 from tests.spine_helpers import (
     ALL_PART_IDS,
     FORM_ID,
@@ -231,10 +231,10 @@ def test_finalize_redacts_publishable_parts_only(form: FormSpec, info: Applicati
 
 def test_remove_untraceable_keeps_clean_sentences_and_lines() -> None:
     text = "甲提升12%。乙提升99%。\n丙来源于港口。\n丁增长77%。"
-    cleaned, removed = remove_untraceable(text, ["提升12%"])
+    cleaned, removed = drop_untraceable_sentences(text, ["提升12%"])
     assert cleaned == "甲提升12%。\n丙来源于港口。"
     assert removed == ["99%", "77%"]
-    assert remove_untraceable("没有数字。", []) == ("没有数字。", [])
+    assert drop_untraceable_sentences("没有数字。", []) == ("没有数字。", [])
 
 
 def test_run_drafter_falls_back_to_offline_when_model_is_down(form: FormSpec, info: ApplicationInfo) -> None:

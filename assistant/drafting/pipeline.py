@@ -13,11 +13,9 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from assistant.core.errors import ModelUnavailableError
-from assistant.core.figures import untraceable_numbers
 from assistant.core.textlen import (
     allocate_budgets,
     count_words,
-    split_sentences,
     trim_to_limit,
 )
 from assistant.core.types import Issue, Passage
@@ -29,6 +27,7 @@ from assistant.llm.chat import DeltaCallback
 from assistant.review.info import info_issues
 from assistant.review.parts import group_totals, review_part
 from assistant.review.privacy import PersonTerm, redact
+from assistant.review.traceability import drop_untraceable_sentences
 
 
 class Retriever(Protocol):
@@ -111,29 +110,12 @@ def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None)
         return output
 
 
-def remove_untraceable(text: str, sources: list[str]) -> tuple[str, list[str]]:
-    """Delete sentences holding figures found in no source; return (text, removed figures)."""
-    removed = untraceable_numbers(text, sources)
-    if not removed:
-        return text, []
-    lines = []
-    for line in text.split("\n"):
-        kept = [s for s in split_sentences(line) if not untraceable_numbers(s, sources)]
-        if "".join(kept).strip():
-            lines.append("".join(kept))
-    return "\n".join(lines), removed
-
-
 def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: list[PersonTerm]) -> PartDraft:
     """Apply the hard guarantees to a drafter's output and review it."""
     issues = list(output.issues)
-    sources = (
-        job.answers + [a for v in job.fallback_answers.values() for a in v] + [p.text for p in job.guidance_passages]
-    )
-    sources += [sp.number for sp in job.part.subpoints] + (
-        [job.previous_text, job.instruction] if job.instruction else []
-    )
-    text, removed = remove_untraceable(output.text.strip(), sources)
+    sources = job.figure_sources()
+    structure = job.structure_numbers()
+    text, removed = drop_untraceable_sentences(output.text.strip(), sources, structure)
     for raw in removed:
         issues.append(
             Issue(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from assistant.core.types import Issue, Passage
 from assistant.forms.spec import PartGroup, PartSpec
 from assistant.llm.chat import DeltaCallback
+from assistant.review.traceability import structure_numbers
 
 
 class DraftJob(BaseModel):
@@ -35,6 +36,23 @@ class DraftJob(BaseModel):
     previous_text: str = ""
     instruction: str = ""
     private_terms: list[str] = Field(default_factory=list)
+
+    def figure_sources(self) -> list[str]:
+        """Texts a figure in the draft may be traced to: the one list every checker uses.
+
+        The applicant's answers in full, the guidance passages the drafter was given, and
+        when revising the previous version and the instruction (both from the applicant).
+        Never exemplars: another applicant's figures are not this applicant's facts.
+        """
+        sources = list(self.answers) + [t for texts in self.fallback_answers.values() for t in texts]
+        sources += [p.text for p in self.guidance_passages]
+        if self.instruction.strip():
+            sources += [self.previous_text, self.instruction]
+        return sources
+
+    def structure_numbers(self) -> list[str]:
+        """The template's own numbers for this part (see ``review.traceability``)."""
+        return structure_numbers(self.part, self.group)
 
 
 class DraftOutput(BaseModel):

@@ -7,12 +7,12 @@ offline and model mode.
 
 from __future__ import annotations
 
-from assistant.core.figures import untraceable_numbers
 from assistant.core.textlen import count_words
 from assistant.core.types import Issue
 from assistant.forms.spec import FormSpec
 from assistant.interview.elements import missing_elements
 from assistant.review.privacy import PersonTerm, find_private_data
+from assistant.review.traceability import structure_numbers, untraceable_figures
 
 PLACEHOLDER_MARK = "【待补充"
 
@@ -44,7 +44,7 @@ def review_part(
                 message="草稿中还有【待补充】标记，请补充后再提交。",
             )
         )
-    for raw in untraceable_numbers(text, sources):
+    for raw in untraceable_figures(text, sources, structure_numbers(part, group)):
         issues.append(
             Issue(
                 part_id=part_id,

@@ -14,7 +14,6 @@ from assistant.drafting.model.prompt import (
     draft_variables,
     fit_material,
     material_from_job,
-    number_sources,
     shortened_issue,
 )
 from assistant.drafting.protocol import DraftJob
@@ -70,7 +69,7 @@ def test_answers_are_shortened_last_and_never_silently() -> None:
     issue = shortened_issue(job, fitted)
     assert issue is not None and issue.severity == "warning" and "本部分第1条回答" in issue.message
     # the applicant's full answer still counts as a source for figures
-    assert LONG_ANSWER in number_sources(job, fitted)
+    assert LONG_ANSWER in job.figure_sources()
 
 
 def test_a_context_too_small_for_anything_is_a_clear_error() -> None:

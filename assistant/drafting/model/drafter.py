@@ -22,9 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.core.figures import untraceable_numbers
 from assistant.core.settings import Settings
-from assistant.core.textlen import count_words, split_sentences, trim_to_limit
+from assistant.core.textlen import count_words, trim_to_limit
 from assistant.core.types import Issue
 from assistant.drafting.model.prompt import (
     PromptMaterial,
@@ -32,7 +31,6 @@ from assistant.drafting.model.prompt import (
     fit_material,
     material_from_job,
     neutralise,
-    number_sources,
     revise_variables,
     shortened_issue,
 )
@@ -41,6 +39,7 @@ from assistant.forms.spec import PartSpec
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
 from assistant.llm.prompts import render_messages
 from assistant.llm.tokens import prompt_allowance, truncate_to_tokens
+from assistant.review.traceability import drop_untraceable_sentences, untraceable_figures
 
 TARGET_RATIO = 0.9
 MAX_CONDENSE_CALLS = 2
@@ -49,8 +48,6 @@ FOLLOWUP_MAX_WORDS = 120
 _THINK_RE = re.compile(r"<think>.*?</think>", re.S)
 _FENCE_RE = re.compile(r"^```[a-zA-Z]*\s*$", re.M)
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
-# List markers at a line start ("1." "2、" "（3）") are not figures and must not count as numbers.
-_ENUMERATOR_RE = re.compile(r"^(\s*)(?:(\d{1,2})(?=[.．、)）])|[（(](\d{1,2})(?=[)）]))", re.M)
 
 
 def clean_reply(text: str, part_title: str = "") -> str:
@@ -62,21 +59,6 @@ def clean_reply(text: str, part_title: str = "") -> str:
     if lines and part_title and part_title in lines[0] and count_words(lines[0]) <= count_words(part_title) + 8:
         lines = lines[1:]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _mask_enumerators(text: str) -> str:
-    return _ENUMERATOR_RE.sub(lambda m: m.group(0).replace(m.group(2) or m.group(3), "#"), text)
-
-
-def untraceable(text: str, sources: list[str]) -> list[str]:
-    """Figures in ``text`` not found in ``sources`` (list markers ignored)."""
-    return untraceable_numbers(_mask_enumerators(text), sources)
-
-
-def drop_sentences_with(text: str, sources: list[str]) -> str:
-    """Remove every sentence that contains an untraceable figure; keep paragraph breaks."""
-    kept = [s for s in split_sentences(text) if not untraceable(s, sources)]
-    return re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
 
 
 def hard_cut(text: str, limit: int) -> str:
@@ -135,7 +117,7 @@ class ModelDrafter:
         material, messages = self._prompt(job)
         if (issue := shortened_issue(job, material)) is not None:
             run.issues.append(issue)
-        sources = number_sources(job, material)
+        sources = job.figure_sources()
         text = self._call(run, messages, on_delta)
         text = self._repair_numbers(run, text, sources, material)
         text = self._enforce_length(run, text)
@@ -177,7 +159,7 @@ class ModelDrafter:
         return clean_reply(self.chat_model.complete(messages, on_delta=on_delta), run.job.part.title)
 
     def _repair_numbers(self, run: _Run, text: str, sources: list[str], material: PromptMaterial) -> str:
-        found = untraceable(text, sources)
+        found = untraceable_figures(text, sources, run.job.structure_numbers())
         if not found:
             return text
         run.note_removed(found)
@@ -228,8 +210,6 @@ class ModelDrafter:
         return cut
 
     def _drop_untraceable(self, run: _Run, text: str, sources: list[str]) -> str:
-        remaining = untraceable(text, sources)
-        if not remaining:
-            return text
-        run.note_removed(remaining)
-        return drop_sentences_with(text, sources)
+        text, removed = drop_untraceable_sentences(text, sources, run.job.structure_numbers())
+        run.note_removed(removed)
+        return text

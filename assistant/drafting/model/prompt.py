@@ -130,21 +130,6 @@ def revise_variables(job: DraftJob, material: PromptMaterial, target: int) -> di
     }
 
 
-def number_sources(job: DraftJob, material: PromptMaterial) -> list[str]:
-    """Texts a figure in the draft may be traced to.
-
-    The applicant's answers in full (even where shortened for the prompt, they are
-    the applicant's facts), the passages the model actually saw, and when revising
-    the previous version and the instruction (both come from the applicant). Never
-    exemplars: another applicant's figures are not this applicant's facts.
-    """
-    sources = list(job.answers) + [t for texts in job.fallback_answers.values() for t in texts]
-    sources += [p.text for p in material.passages]
-    if job.instruction.strip():
-        sources += [job.previous_text, job.instruction]
-    return sources
-
-
 def _shorten_longest_answer(material: PromptMaterial, excess: int) -> bool:
     """Cut the longest answer by about ``excess`` tokens; False when nothing is left to cut."""
     slots = [("answers", i, None) for i in range(len(material.answers))]
