@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test install system-deps bench test-offline clean
+.PHONY: run test lint install system-deps bench test-offline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,19 +24,25 @@ run: install
 	$(BIN)/case-assistant prepare
 	$(BIN)/case-assistant serve
 
-## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font.
+## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font, poppler (pdftotext).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-zenhei"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "安装测试所需的系统软件包:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing fontconfig >/dev/null; \
 	fi
 
-## make test: everything the tests need, then the whole suite
-test: install system-deps
+## make lint: ruff (E,F,I,B,UP) and the layered import contract (import-linter)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## make test: everything the tests need, the lint gates, then the whole suite
+test: install system-deps lint
 	$(BIN)/python -m pytest -q
 
 ## the same suite with the network cut off (only loopback up); needs root and unshare

@@ -105,7 +105,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             apps = gr.Dropdown(label="我的申报书", choices=[], value=None, interactive=True, elem_id="app-select")
             with gr.Accordion("新建申报", open=False, elem_id="new-app") as new_acc:
                 field = gr.Dropdown(
-                    label="所属领域（12个领域之一）", choices=list(form.fields), value=None, elem_id="new-field"
+                    label=f"所属领域（{form.fields_phrase}之一）", choices=list(form.fields), value=None, elem_id="new-field"
                 )
                 case_name = gr.Textbox(
                     label="案例名称",

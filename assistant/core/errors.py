@@ -57,3 +57,10 @@ class ModelUnavailableError(UserFacingError):
 
     status_code = 503
     code = "model_unavailable"
+
+
+class UnsupportedFileError(InvalidInputError):
+    """A file type the knowledge base cannot read (one list: ``knowledge.ingest.SUPPORTED_SUFFIXES``)."""
+
+    status_code = 415
+    code = "unsupported_file_type"

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.core.errors import UserFacingError
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASE_ASSISTANT_", env_file=".env", extra="ignore")
@@ -22,7 +24,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./data"), description="数据目录：SQLite 数据库、Chroma 索引、嵌入缓存都放在这里")
     host: str = Field("127.0.0.1", description="服务监听地址；非 127.0.0.1 时必须先创建用户")
     port: int = Field(7860, description="服务端口")
-    database_url: str = Field("", description="数据库地址；留空则使用 数据目录/app.sqlite3")
+    database_url: str = Field(
+        "", description="数据库地址：留空则使用 数据目录/app.sqlite3；也可写 sqlite:///文件路径（暂不支持其他数据库）"
+    )
 
     llm_base_url: str = Field(
         "", description="OpenAI 兼容接口地址（如 https://api.deepseek.com/v1）；留空则使用离线起草"
@@ -49,21 +53,64 @@ class Settings(BaseSettings):
 
     max_followups_per_part: int = Field(2, description="每个部分最多追问次数")
     limit_message_chars: int = Field(8000, description="单条消息最大字符数")
+    limit_question_chars: int = Field(1000, description="政策问答单个问题最大字符数")
     limit_upload_mb: int = Field(20, description="上传文件大小上限（MB）")
     limit_applications_per_user: int = Field(20, description="每个用户最多申报书数量")
     session_hours: int = Field(12, description="登录有效期（小时）")
+    limit_upload_files: int = Field(10, description="界面一次最多上传的文件数")
+
+    login_max_failures: int = Field(5, description="同一账号在锁定窗口内允许的密码错误次数，超过即暂时锁定")
+    login_lockout_minutes: int = Field(15, description="登录锁定窗口（分钟）：错误次数在此窗口内累计")
+    login_per_client_per_minute: int = Field(20, description="同一客户端地址每分钟最多登录尝试次数")
+    login_concurrency: int = Field(4, description="同时进行的密码校验（scrypt）数量上限，防止耗尽内存")
+    cors_origins: str = Field(
+        "", description="允许跨源访问（带登录状态）的来源，逗号分隔（如 https://portal.example.com）；默认不允许"
+    )
+    allowed_hosts: str = Field(
+        "", description="允许的 Host 名，逗号分隔；留空时监听本机地址只接受 localhost/127.0.0.1，其他地址不限"
+    )
+    cookie_secure: bool = Field(False, description="登录 Cookie 总是带 Secure 标志（在 TLS 反向代理后面部署时打开）")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1", description="信任其 X-Forwarded-For/-Proto 头的反向代理地址，逗号分隔"
+    )
 
     @property
     def sqlite_path(self) -> Path:
-        return self.data_dir / "app.sqlite3"
+        """The SQLite file: ``sqlite:///<path>`` from the database URL, else 数据目录/app.sqlite3.
+
+        Any other URL is refused with a clear message rather than silently ignored, until
+        the PostgreSQL store exists.
+        """
+        url = self.database_url.strip()
+        if not url:
+            return self.data_dir / "app.sqlite3"
+        if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///"))
+        raise UserFacingError(
+            f"暂不支持数据库地址“{url.split('://')[0]}://…”：目前只支持 SQLite（sqlite:///文件路径），"
+            "请清空 CASE_ASSISTANT_DATABASE_URL 或改为 sqlite:/// 开头的地址。",
+            code="unsupported_database",
+        )
 
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
     @property
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [h.lower() for h in _split(self.allowed_hosts)]
+
+    @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
 @lru_cache(maxsize=1)

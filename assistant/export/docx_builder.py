@@ -23,7 +23,7 @@ from assistant.export.styles import (
     set_run_font,
     setup_document,
 )
-from assistant.forms.application import ApplicationInfo, MediaInfo
+from assistant.forms.application import ApplicationInfo, MediaInfo, Person
 from assistant.forms.spec import FormSpec
 
 MISSING = "【待补充】"
@@ -56,18 +56,32 @@ def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _units(info: ApplicationInfo) -> list[str]:
+    return [info.applicant or MISSING] + info.co_applicants
+
+
 def _cover(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
+    """Title, then each cover field of the form ("案例名称：…", "申报单位：…"), then the date line."""
     for _ in range(4):
         document.add_paragraph()
     add_text(document, form.cover.title, font=TITLE_FONT, size=26, align=WD_ALIGN_PARAGRAPH.CENTER)
     for _ in range(5):
         document.add_paragraph()
-    units = "、".join([info.applicant or MISSING] + info.co_applicants)
-    for label, value in (("案例名称", info.case_name or MISSING), ("申报单位", units)):
-        add_text(document, f"{label}：{value}", size=16, indent=False)
-    document.add_paragraph()
-    add_text(document, _chinese_date(day), align=WD_ALIGN_PARAGRAPH.CENTER)
+    for field in form.cover.fields:
+        if field.id == "date":
+            continue
+        value = "、".join(_units(info)) if field.id == "applicant" else _printable(info.value(field.id))
+        add_text(document, f"{field.label}：{value or MISSING}", size=16, indent=False)
+    if any(f.id == "date" for f in form.cover.fields):
+        document.add_paragraph()
+        add_text(document, _chinese_date(day), align=WD_ALIGN_PARAGRAPH.CENTER)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _printable(value: str | list[str] | Person) -> str:
+    if isinstance(value, Person):
+        return value.name
+    return "\n".join(value) if isinstance(value, list) else value
 
 
 def _cell(cell, text: str, bold: bool = False) -> None:
@@ -78,38 +92,36 @@ def _cell(cell, text: str, bold: bool = False) -> None:
         set_run_font(paragraph.add_run(line), BODY_FONT, 14, bold)
 
 
+def _wide_row(table, label: str, value: str) -> None:
+    cells = table.add_row().cells
+    _cell(cells[0], label, bold=True)
+    _cell(cells[1].merge(cells[5]), value)
+
+
+def _person_row(table, form: FormSpec, label: str, person: Person) -> None:
+    title_label, phone_label = form.info.person_labels
+    texts = (label, person.name or MISSING, title_label, person.title or MISSING, phone_label, person.phone or MISSING)
+    for cell, text, bold in zip(table.add_row().cells, texts, (True, False, True, False, True, False), strict=True):
+        _cell(cell, text, bold)
+
+
 def _info_table(document, form: FormSpec, info: ApplicationInfo) -> None:
+    """One row per printed info field of the form, then the 申报单位意见 row with each unit's seal line."""
     add_heading(document, f"{form.info.number}、{form.info.title}", 1)
     table = document.add_table(rows=0, cols=6)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-
-    def wide_row(label: str, value: str) -> None:
-        cells = table.add_row().cells
-        _cell(cells[0], label, bold=True)
-        merged = cells[1].merge(cells[5])
-        _cell(merged, value)
-
-    def person_row(label: str, name: str, title: str, phone: str) -> None:
-        cells = table.add_row().cells
-        for cell, text, bold in zip(
-            cells,
-            (label, name or MISSING, "部门职务", title or MISSING, "联系方式", phone or MISSING),
-            (True, False, True, False, True, False),
-            strict=False,
-        ):
-            _cell(cell, text, bold)
-
-    wide_row("申报单位", "\n".join([info.applicant or MISSING] + info.co_applicants))
-    wide_row("案例名称", info.case_name or MISSING)
-    person_row("负责人", info.leader.name, info.leader.title, info.leader.phone)
-    person_row("联系人", info.contact.name, info.contact.title, info.contact.phone)
-    wide_row("通讯地址", info.address or MISSING)
-    wide_row("申报理由", info.reason or MISSING)
-    seals = "\n".join(
-        [f"{u}（盖章）" for u in [info.applicant or "主申报单位"] + info.co_applicants] + ["", "年  月  日"]
-    )
-    wide_row(form.info.opinion_label, seals)
+    for spec in form.info.fields:
+        if not spec.printed:
+            continue
+        value = info.value(spec.id)
+        if isinstance(value, Person):
+            _person_row(table, form, spec.label, value)
+            continue
+        lines = [_printable(value) or MISSING] + [_printable(info.value(j)) for j in spec.joined]
+        _wide_row(table, spec.label, "\n".join(line for line in lines if line))
+    seals = [f"{u}{form.info.seal_suffix}" for u in [info.applicant or "主申报单位"] + info.co_applicants]
+    _wide_row(table, form.info.opinion_label, "\n".join([*seals, "", form.info.opinion_text]))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -126,12 +138,12 @@ def _groups(document, form: FormSpec, texts: dict[str, str]) -> None:
 def _media(document, form: FormSpec, media: MediaInfo) -> None:
     spec = form.media
     add_heading(document, f"{spec.number}、{spec.title}", 1)
-    add_heading(document, "（一）图片", 2)
+    add_heading(document, spec.images_heading, 2)
     for index, kind in enumerate(spec.images, start=1):
         add_text(document, f"{index}.{kind}（{spec.image_format}格式）")
     if media.images:
         add_text(document, "已准备的图片文件：" + "、".join(media.images))
-    add_heading(document, "（二）视频", 2)
+    add_heading(document, spec.video_heading, 2)
     add_text(document, spec.video.guidance)
     add_text(
         document,
@@ -149,7 +161,7 @@ def _pledge(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
     for unit in [info.applicant or "主申报单位"] + info.co_applicants:
         add_text(document, unit, align=WD_ALIGN_PARAGRAPH.RIGHT)
     add_text(document, form.pledge.seal_note, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add_text(document, f"{day.year}年  月  日", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_text(document, form.pledge.date_line.format(year=day.year), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
 def build_docx(

@@ -19,7 +19,7 @@ from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import FormSpec, load_form
 
 _TOP_KEYS = {"form", "info", "answers", "media"}
-_INFO_KEYS = set(ApplicationInfo.model_fields)
+_STANDARD_INFO_KEYS = set(ApplicationInfo.model_fields) - {"extra"}
 
 
 class AnswersFile(BaseModel):
@@ -45,17 +45,21 @@ def _normalise_answers(raw: Any, form: FormSpec, warnings: list[str]) -> dict[st
     return answers
 
 
-def parse_answers(data: Any) -> AnswersFile:
+def parse_answers(data: Any, form: FormSpec | None = None) -> AnswersFile:
+    """Validate an answers file; ``form`` overrides its "form" id (a call's YAML not bundled)."""
     if not isinstance(data, dict):
         raise InvalidInputError("回答文件的顶层必须是 JSON 对象。")
     warnings = [f"忽略未知字段“{k}”" for k in data if k not in _TOP_KEYS and not k.startswith("_")]
-    form = load_form(str(data.get("form", "")))
+    form = form or load_form(str(data.get("form", "")))
     info_raw = data.get("info") or {}
     if not isinstance(info_raw, dict):
         raise InvalidInputError("“info”必须是对象。")
-    warnings += [f"忽略申报信息表中的未知字段“{k}”" for k in info_raw if k not in _INFO_KEYS]
+    form_keys = {f.id for f in form.info.fields}
+    warnings += [f"忽略申报信息表中的未知字段“{k}”" for k in info_raw if k not in _STANDARD_INFO_KEYS | form_keys]
+    extra = {k: str(v) for k, v in info_raw.items() if k in form_keys - _STANDARD_INFO_KEYS}
     try:
-        info = ApplicationInfo.model_validate({k: v for k, v in info_raw.items() if k in _INFO_KEYS})
+        standard = {k: v for k, v in info_raw.items() if k in _STANDARD_INFO_KEYS}
+        info = ApplicationInfo.model_validate({**standard, "extra": extra})
         media = MediaInfo.model_validate(data.get("media") or {})
     except ValidationError as exc:
         first = exc.errors()[0]

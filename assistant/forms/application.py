@@ -28,6 +28,8 @@ class ApplicationInfo(BaseModel):
     contact: Person = Field(default_factory=Person)
     address: str = ""
     reason: str = ""
+    extra: dict[str, str] = Field(default_factory=dict)
+    """Items of another call's 申报信息表 that this model has no attribute for (by field id)."""
 
     @field_validator("co_applicants", mode="before")
     @classmethod
@@ -35,6 +37,13 @@ class ApplicationInfo(BaseModel):
         if isinstance(value, str):
             value = [value]
         return [v.strip() for v in value or [] if isinstance(v, str) and v.strip()]
+
+
+    def value(self, field_id: str) -> str | list[str] | Person:
+        """The value of a form's info field, whether a standard attribute or an extra item."""
+        if field_id != "extra" and field_id in type(self).model_fields:
+            return getattr(self, field_id)
+        return self.extra.get(field_id, "")
 
 
 class MediaInfo(BaseModel):
@@ -48,7 +57,7 @@ def case_name_problem(form: FormSpec, case_name: str, field: str) -> str | None:
     if not match:
         return f"案例名称应写成“<领域>领域——<案例名称>”，例如“{form.case_name_example}”。"
     if match.group("field") not in form.fields:
-        return f"案例名称中的“{match.group('field')}”不是行动计划的12个领域之一：{'、'.join(form.fields)}。"
+        return f"案例名称中的“{match.group('field')}”不是{form.fields_phrase}之一：{'、'.join(form.fields)}。"
     if field and match.group("field") != field:
         return f"案例名称中的领域“{match.group('field')}”与所选领域“{field}”不一致。"
     return None

@@ -20,19 +20,34 @@ from assistant.core.resources import bundled_dir
 
 
 class InfoField(BaseModel):
+    """One item of the 申报信息表.
+
+    ``printed`` is False for items kept for the tool but not given a row of their own
+    (所属领域 shows in the case name); ``joined`` lists items printed in this row's cell
+    after this one (联合申报单位 under 申报单位).
+    """
+
     id: str
     label: str
     kind: Literal["text", "list", "choice", "person", "multiline"] = "text"
     required: bool = False
     help: str = ""
+    max_chars: int = Field(200, gt=0)
+    printed: bool = True
+    joined: list[str] = Field(default_factory=list)
 
 
 class InfoSection(BaseModel):
     number: str
     title: str
     fields: list[InfoField]
+    person_labels: list[str] = Field(default_factory=lambda: ["部门职务", "联系方式"], min_length=2, max_length=2)
     opinion_label: str
+    seal_suffix: str = "（盖章）"
     opinion_text: str
+
+    def field(self, field_id: str) -> InfoField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
 
 
 class ElementSpec(BaseModel):
@@ -90,6 +105,8 @@ class MediaSpec(BaseModel):
     number: str
     title: str
     note: str = ""
+    images_heading: str = "（一）图片"
+    video_heading: str = "（二）视频"
     images: list[str]
     image_format: str
     video: VideoSpec
@@ -100,6 +117,7 @@ class PledgeSpec(BaseModel):
     title: str
     text: str
     seal_note: str
+    date_line: str = "{year}年  月  日"
 
 
 class CoverField(BaseModel):
@@ -143,6 +161,11 @@ class FormSpec(BaseModel):
                     raise ValueError(f"{part.id}: unknown fallback source {source}")
         re.compile(self.case_name_pattern)
         return self
+
+    @property
+    def fields_phrase(self) -> str:
+        """How the call names its field list (“N个领域”): counted from the YAML, never written in code."""
+        return f"{len(self.fields)}个领域"
 
     def all_parts(self) -> list[PartSpec]:
         return [p for g in self.groups for p in g.parts]

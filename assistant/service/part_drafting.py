@@ -24,7 +24,8 @@ from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.interview.machine import InterviewState
 from assistant.llm.chat import DeltaCallback
-from assistant.store.sqlite import ApplicationRow, Store
+from assistant.store.protocol import ApplicationStore
+from assistant.store.rows import ApplicationRow
 
 
 class StoredDraft(BaseModel):
@@ -37,7 +38,7 @@ class StoredDraft(BaseModel):
 
 
 def draft_and_store(
-    store: Store,
+    store: ApplicationStore,
     drafter: Drafter,
     knowledge: Retriever | None,
     row: ApplicationRow,

@@ -9,6 +9,7 @@ same "not found" as for an id that does not exist.
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import Any
 
 from assistant.auth.principal import Principal
@@ -19,6 +20,7 @@ from assistant.core.errors import (
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
+    UnsupportedFileError,
 )
 from assistant.core.settings import Settings
 from assistant.core.types import Issue
@@ -35,6 +37,7 @@ from assistant.interview.machine import (
     record_answer,
     start,
 )
+from assistant.knowledge.ingest import SUPPORTED_SUFFIXES
 from assistant.knowledge.qa import answer_question
 from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.review.info import info_issues
@@ -46,7 +49,8 @@ from assistant.service.views import (
     TurnResult,
     VersionView,
 )
-from assistant.store.sqlite import ApplicationRow, Store
+from assistant.store.protocol import ApplicationStore
+from assistant.store.rows import ApplicationRow
 
 DEFAULT_FORM = "cq-2024-batch2"
 
@@ -55,7 +59,7 @@ class Service:
     def __init__(
         self,
         settings: Settings,
-        store: Store,
+        store: ApplicationStore,
         drafter: Drafter,
         knowledge: Any = None,
         chat_model: ChatModel | None = None,
@@ -88,7 +92,7 @@ class Service:
 
     def validate_info(self, form: FormSpec, info: ApplicationInfo) -> None:
         if info.field and info.field not in form.fields:
-            raise InvalidInputError(f"所属领域须为12个领域之一：{'、'.join(form.fields)}。")
+            raise InvalidInputError(f"所属领域须为{form.fields_phrase}之一：{'、'.join(form.fields)}。")
         if info.case_name:
             problem = case_name_problem(form, info.case_name, info.field)
             if problem:
@@ -99,7 +103,7 @@ class Service:
     ) -> ApplicationView:
         form = load_form(form_id)
         if not info.field:
-            raise InvalidInputError("请选择案例所属领域（12个领域之一）。")
+            raise InvalidInputError(f"请选择案例所属领域（{form.fields_phrase}之一）。")
         self.validate_info(form, info)
         if self.store.count_applications(principal.id) >= self.settings.limit_applications_per_user:
             raise QuotaExceededError(
@@ -336,13 +340,15 @@ class Service:
         question = (question or "").strip()
         if not question:
             raise InvalidInputError("请输入问题。")
-        if len(question) > 1000:
-            raise LimitExceededError("问题太长了，请控制在1000字以内。")
+        if len(question) > self.settings.limit_question_chars:
+            raise LimitExceededError(f"问题太长了，请控制在{self.settings.limit_question_chars}字以内。")
         return answer_question(self._require_knowledge(), question, self.chat_model)
 
     def upload_document(self, principal: Principal, filename: str, data: bytes, kind: str = "notice"):
         if not principal.can_manage_knowledge:
             raise PermissionDeniedError("只有工作人员可以上传政策文件。")
+        if PurePath(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnsupportedFileError(f"文件“{filename}”的类型不受支持：仅支持 {'、'.join(SUPPORTED_SUFFIXES)}。")
         if len(data) > self.settings.limit_upload_mb * 1024 * 1024:
             raise LimitExceededError(f"文件“{filename}”超过{self.settings.limit_upload_mb}MB 的上传上限。")
         return self._require_knowledge().ingest_bytes(filename, data, kind=kind)

@@ -14,7 +14,8 @@ from assistant.service.views import (
     PartStatus,
     PartView,
 )
-from assistant.store.sqlite import ApplicationRow, Store, VersionRow
+from assistant.store.protocol import ApplicationStore
+from assistant.store.rows import ApplicationRow, VersionRow
 
 
 def part_status(head: VersionRow | None, issues: list[Issue], has_answers: bool, is_current: bool) -> PartStatus:
@@ -25,7 +26,7 @@ def part_status(head: VersionRow | None, issues: list[Issue], has_answers: bool,
     return "已起草"
 
 
-def build_view(form: FormSpec, row: ApplicationRow, store: Store) -> ApplicationView:
+def build_view(form: FormSpec, row: ApplicationRow, store: ApplicationStore) -> ApplicationView:
     state = InterviewState.model_validate(row.state)
     heads = store.head_versions(row.id)
     parts: list[PartView] = []

@@ -13,52 +13,15 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from assistant.store.migrations import MIGRATIONS
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class ApplicationRow(BaseModel):
-    id: int
-    owner_id: int
-    form_id: str
-    info: dict
-    media: dict
-    state: dict
-    created_at: str
-    updated_at: str
-
-
-class MessageRow(BaseModel):
-    id: int
-    role: str
-    part_id: str | None
-    content: str
-    created_at: str
-
-
-class VersionRow(BaseModel):
-    id: int
-    part_id: str
-    version: int
-    parent_version: int | None
-    text: str
-    words: int
-    budget: int
-    source: str
-    action: str
-    report: dict
-    created_at: str
+from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
 
 
 class Store:
+    """The SQLite implementation of ``ApplicationStore`` (WAL, synchronous=FULL)."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 

@@ -1,0 +1,44 @@
+"""The rows the store hands out: typed, so no layer above sees a database cursor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ApplicationRow(BaseModel):
+    id: int
+    owner_id: int
+    form_id: str
+    info: dict
+    media: dict
+    state: dict
+    created_at: str
+    updated_at: str
+
+
+class MessageRow(BaseModel):
+    id: int
+    role: str
+    part_id: str | None
+    content: str
+    created_at: str
+
+
+class VersionRow(BaseModel):
+    id: int
+    part_id: str
+    version: int
+    parent_version: int | None
+    text: str
+    words: int
+    budget: int
+    source: str
+    action: str
+    report: dict
+    created_at: str
