@@ -160,7 +160,7 @@ def test_media_and_pledge_sections(example_docx: bytes, form: FormSpec, example_
     assert pledge[0] == form.pledge.text
     assert example_info.applicant in pledge and example_info.co_applicants[0] in pledge
     assert form.pledge.seal_note in pledge
-    assert "2024年  月  日" in pledge
+    assert "2024年8月15日" in pledge  # the applicant set a date; undated prints "2024年  月  日"
 
 
 def test_missing_info_and_parts_show_markers(form: FormSpec) -> None:
@@ -183,38 +183,65 @@ def test_a4_page(example_docx: bytes) -> None:
     assert section.page_height.cm == pytest.approx(29.7, abs=0.05)
 
 
-def test_east_asian_fonts_are_set(example_docx: bytes) -> None:
+def _style_east_asian(style) -> str | None:
+    """The East Asian face a paragraph style gives its text, following the base-style chain."""
+    while style is not None:
+        fonts = style.element.rPr.rFonts if style.element.rPr is not None else None
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return fonts.get(qn("w:eastAsia"))
+        style = style.base_style
+    return None
+
+
+def _all_paragraphs(document) -> list:
+    cells = [p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return [p for p in document.paragraphs + cells if p.text.strip()]
+
+
+def test_east_asian_fonts_come_from_named_styles(example_docx: bytes) -> None:
+    """Every paragraph's face comes from its style (so restyling in Word changes it everywhere)."""
     document = Document(io.BytesIO(example_docx))
-    normal_fonts = document.styles["Normal"].element.rPr.rFonts
-    assert normal_fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    runs = [run for p in document.paragraphs for run in p.runs if run.text.strip()]
-    runs += [
-        run
-        for t in document.tables
-        for row in t.rows
-        for c in row.cells
-        for p in c.paragraphs
-        for run in p.runs
-        if run.text.strip()
+    paragraphs = _all_paragraphs(document)
+    assert paragraphs
+    assert [p.text for p in paragraphs if not _style_east_asian(p.style)] == []
+    direct = [
+        r.text for p in paragraphs for r in p.runs if r._element.rPr is not None and r._element.rPr.rFonts is not None
     ]
-    assert runs
-    missing = [
-        run.text
-        for run in runs
-        if run._element.rPr is None
-        or run._element.rPr.rFonts is None
-        or not run._element.rPr.rFonts.get(qn("w:eastAsia"))
-    ]
-    assert missing == []
-    fonts = {run._element.rPr.rFonts.get(qn("w:eastAsia")) for run in runs}
+    assert direct == []
+    fonts = {_style_east_asian(p.style) for p in paragraphs}
     assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"} <= fonts
+    assert {"申报书正文", "申报书标题", "表格文字"} <= {p.style.name for p in paragraphs}
 
 
-def test_headings_use_word_heading_styles_with_heiti(example_docx: bytes) -> None:
+def test_headings_are_black_heiti_and_kaiti(example_docx: bytes) -> None:
     document = Document(io.BytesIO(example_docx))
-    for paragraph in document.paragraphs:
-        if paragraph.style.name == "Heading 1":
-            assert paragraph.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    for name, face in (("Heading 1", "黑体"), ("Heading 2", "楷体_GB2312")):
+        style = document.styles[name]
+        assert _style_east_asian(style) == face
+        color = style.element.rPr.find(qn("w:color"))
+        assert color.get(qn("w:val")) == "000000" and color.get(qn("w:themeColor")) is None
+        assert style.element.rPr.rFonts.get(qn("w:asciiTheme")) is None
+
+
+def test_page_numbers_from_page_two_and_fallback_fonts(example_docx: bytes) -> None:
+    document = Document(io.BytesIO(example_docx))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in footer and " —" in footer
+    assert not "".join(p.text for p in section.first_page_footer.paragraphs).strip()
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    fonts = document.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE).blob.decode("utf-8")
+    for name, alternative in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+        assert f'w:name="{name}"' in fonts and f'w:val="{alternative}"' in fonts
+
+
+def test_cover_date_is_blank_unless_the_applicant_sets_one(form: FormSpec, example_info: ApplicationInfo) -> None:
+    undated = example_info.model_copy(update={"date": ""})
+    paragraphs = [text for _, text in docx_paragraphs(build_docx(form, undated, {}, day=DAY))]
+    cover = paragraphs[: paragraphs.index("一、“数据要素×”典型案例申报信息表")]
+    assert cover[-1] == "年  月  日" and not any("2024年8月15日" in line for line in cover)
 
 
 # --- limits -------------------------------------------------------------------------------------------

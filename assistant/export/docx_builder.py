@@ -1,8 +1,9 @@
-"""Assemble the whole application as a .docx in the template's order and layout.
+"""Assemble the application as a .docx in the template's order and layout, driven by the form spec.
 
 Order: cover → 一、申报信息表 (a real table) → 二、案例简介 (一)–(六) →
 三、宣传推广材料 → 四、多媒体材料目录 → 五、申报承诺书. Before writing, each group is
-checked against its limit once more, so no exported file ever exceeds one.
+checked against its limit once more, so no exported file ever exceeds one. The
+宣传推广材料 is published on its own, so it can also be exported alone.
 """
 
 from __future__ import annotations
@@ -11,22 +12,29 @@ import io
 from datetime import date
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm
 
 from assistant.core.textlen import count_words, trim_to_limit
 from assistant.export.styles import (
-    BODY_FONT,
-    TITLE_FONT,
+    COVER_DATE,
+    COVER_LINE,
+    SIGNATURE,
+    TITLE,
+    add_cell_text,
     add_heading,
     add_text,
-    set_run_font,
     setup_document,
 )
 from assistant.forms.application import ApplicationInfo, MediaInfo, Person
-from assistant.forms.spec import FormSpec
+from assistant.forms.spec import FormSpec, PartGroup
 
 MISSING = "【待补充】"
+# Six columns across the 15.6 cm text width: label, name, 部门职务, title, 联系方式, phone (a full mobile fits).
+COLUMN_WIDTHS_CM = (2.4, 2.1, 2.2, 3.1, 2.2, 3.6)
+BLANK_DATE = "年  月  日"
 
 
 def enforce_group_limits(form: FormSpec, texts: dict[str, str]) -> dict[str, str]:
@@ -52,30 +60,21 @@ def _is_marker(text: str) -> bool:
     return text.startswith("【待补充：") and text.endswith("】") and "\n" not in text
 
 
-def _chinese_date(day: date) -> str:
+def cover_date(info: ApplicationInfo) -> str:
+    """The applicant's date as “2024年8月15日”, or the template's blank “年  月  日”."""
+    try:
+        day = date.fromisoformat(info.date.strip())
+    except ValueError:
+        return BLANK_DATE
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _page_break(document: DocumentObject) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _units(info: ApplicationInfo) -> list[str]:
     return [info.applicant or MISSING] + info.co_applicants
-
-
-def _cover(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
-    """Title, then each cover field of the form ("案例名称：…", "申报单位：…"), then the date line."""
-    for _ in range(4):
-        document.add_paragraph()
-    add_text(document, form.cover.title, font=TITLE_FONT, size=26, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for _ in range(5):
-        document.add_paragraph()
-    for field in form.cover.fields:
-        if field.id == "date":
-            continue
-        value = "、".join(_units(info)) if field.id == "applicant" else _printable(info.value(field.id))
-        add_text(document, f"{field.label}：{value or MISSING}", size=16, indent=False)
-    if any(f.id == "date" for f in form.cover.fields):
-        document.add_paragraph()
-        add_text(document, _chinese_date(day), align=WD_ALIGN_PARAGRAPH.CENTER)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _printable(value: str | list[str] | Person) -> str:
@@ -84,58 +83,71 @@ def _printable(value: str | list[str] | Person) -> str:
     return "\n".join(value) if isinstance(value, list) else value
 
 
-def _cell(cell, text: str, bold: bool = False) -> None:
-    cell.text = ""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        set_run_font(paragraph.add_run(line), BODY_FONT, 14, bold)
+def _cover(document: DocumentObject, form: FormSpec, info: ApplicationInfo) -> None:
+    """Title, then each cover field of the form ("案例名称：…", "申报单位：…"), then the date line."""
+    for _ in range(4):
+        add_text(document, "", COVER_LINE)
+    add_text(document, form.cover.title, TITLE)
+    for _ in range(5):
+        add_text(document, "", COVER_LINE)
+    for field in form.cover.fields:
+        if field.id != "date":
+            value = "、".join(_units(info)) if field.id == "applicant" else _printable(info.value(field.id))
+            add_text(document, f"{field.label}：{value or MISSING}", COVER_LINE)
+    if any(f.id == "date" for f in form.cover.fields):
+        add_text(document, "", COVER_LINE)
+        add_text(document, cover_date(info), COVER_DATE)
+    _page_break(document)
 
 
-def _wide_row(table, label: str, value: str) -> None:
+def _wide_row(document: DocumentObject, table, label: str, value: str) -> None:
     cells = table.add_row().cells
-    _cell(cells[0], label, bold=True)
-    _cell(cells[1].merge(cells[5]), value)
+    add_cell_text(cells[0], label, document, bold=True)
+    add_cell_text(cells[1].merge(cells[5]), value, document)
 
 
-def _person_row(table, form: FormSpec, label: str, person: Person) -> None:
+def _person_row(document: DocumentObject, table, form: FormSpec, label: str, person: Person) -> None:
     title_label, phone_label = form.info.person_labels
     texts = (label, person.name or MISSING, title_label, person.title or MISSING, phone_label, person.phone or MISSING)
     for cell, text, bold in zip(table.add_row().cells, texts, (True, False, True, False, True, False), strict=True):
-        _cell(cell, text, bold)
+        add_cell_text(cell, text, document, bold=bold)
 
 
-def _info_table(document, form: FormSpec, info: ApplicationInfo) -> None:
+def _info_table(document: DocumentObject, form: FormSpec, info: ApplicationInfo) -> None:
     """One row per printed info field of the form, then the 申报单位意见 row with each unit's seal line."""
     add_heading(document, f"{form.info.number}、{form.info.title}", 1)
     table = document.add_table(rows=0, cols=6)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for spec in form.info.fields:
         if not spec.printed:
             continue
         value = info.value(spec.id)
         if isinstance(value, Person):
-            _person_row(table, form, spec.label, value)
+            _person_row(document, table, form, spec.label, value)
             continue
         lines = [_printable(value) or MISSING] + [_printable(info.value(j)) for j in spec.joined]
-        _wide_row(table, spec.label, "\n".join(line for line in lines if line))
+        _wide_row(document, table, spec.label, "\n".join(line for line in lines if line))
     seals = [f"{u}{form.info.seal_suffix}" for u in [info.applicant or "主申报单位"] + info.co_applicants]
-    _wide_row(table, form.info.opinion_label, "\n".join([*seals, "", form.info.opinion_text]))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _wide_row(document, table, form.info.opinion_label, "\n".join([*seals, "", form.info.opinion_text]))
+    for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
+        column.width = Cm(width)  # the grid LibreOffice and WPS lay out by
+        for cell in column.cells:
+            cell.width = Cm(width)  # the per-cell width Word prefers
+    _page_break(document)
 
 
-def _groups(document, form: FormSpec, texts: dict[str, str]) -> None:
-    for group in form.groups:
-        add_heading(document, f"{group.number}、{group.title}", 1)
-        for part in group.parts:
-            add_heading(document, f"{part.number}{part.title}", 2)
-            for line in texts[part.id].split("\n"):
-                if line.strip():
-                    add_text(document, line.strip())
+def _group(document: DocumentObject, group: PartGroup, texts: dict[str, str]) -> None:
+    add_heading(document, f"{group.number}、{group.title}", 1)
+    for part in group.parts:
+        add_heading(document, f"{part.number}{part.title}", 2)
+        for line in texts[part.id].split("\n"):
+            if line.strip():
+                add_text(document, line.strip())
 
 
-def _media(document, form: FormSpec, media: MediaInfo) -> None:
+def _media(document: DocumentObject, form: FormSpec, media: MediaInfo) -> None:
     spec = form.media
     add_heading(document, f"{spec.number}、{spec.title}", 1)
     add_heading(document, spec.images_heading, 2)
@@ -145,23 +157,31 @@ def _media(document, form: FormSpec, media: MediaInfo) -> None:
         add_text(document, "已准备的图片文件：" + "、".join(media.images))
     add_heading(document, spec.video_heading, 2)
     add_text(document, spec.video.guidance)
-    add_text(
-        document,
-        f"视频文件：{media.video}"
-        if media.video
-        else f"视频文件：{MISSING}（{spec.video.format}格式，约{spec.video.minutes}分钟）",
-    )
+    missing = f"视频文件：{MISSING}（{spec.video.format}格式，约{spec.video.minutes}分钟）"
+    add_text(document, f"视频文件：{media.video}" if media.video else missing)
 
 
-def _pledge(document, form: FormSpec, info: ApplicationInfo, day: date) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def _pledge(document: DocumentObject, form: FormSpec, info: ApplicationInfo, day: date) -> None:
+    _page_break(document)
     add_heading(document, f"{form.pledge.number}、{form.pledge.title}", 1)
     add_text(document, form.pledge.text)
-    document.add_paragraph()
+    add_text(document, "", SIGNATURE)
     for unit in [info.applicant or "主申报单位"] + info.co_applicants:
-        add_text(document, unit, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add_text(document, form.pledge.seal_note, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add_text(document, form.pledge.date_line.format(year=day.year), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        add_text(document, unit, SIGNATURE)
+    add_text(document, form.pledge.seal_note, SIGNATURE)
+    dated = cover_date(info)
+    add_text(document, dated if dated != BLANK_DATE else form.pledge.date_line.format(year=day.year), SIGNATURE)
+
+
+def _texts_for_export(form: FormSpec, texts: dict[str, str]) -> dict[str, str]:
+    marked = {p.id: (texts.get(p.id) or "").strip() or f"【待补充：{p.title}】" for p in form.all_parts()}
+    return enforce_group_limits(form, marked)
+
+
+def _saved(document: DocumentObject) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def build_docx(
@@ -173,15 +193,27 @@ def build_docx(
 ) -> bytes:
     """The application as .docx bytes; ``texts`` maps part ids to their current drafts."""
     day = day or date.today()
-    marked = {p.id: (texts.get(p.id) or "").strip() or f"【待补充：{p.title}】" for p in form.all_parts()}
-    texts = enforce_group_limits(form, marked)
+    texts = _texts_for_export(form, texts)
     document = Document()
     setup_document(document)
-    _cover(document, form, info, day)
+    _cover(document, form, info)
     _info_table(document, form, info)
-    _groups(document, form, texts)
+    for group in form.groups:
+        _group(document, group, texts)
     _media(document, form, media or MediaInfo())
     _pledge(document, form, info, day)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _saved(document)
+
+
+def build_publishable_docx(form: FormSpec, info: ApplicationInfo, texts: dict[str, str]) -> bytes:
+    """Only the publishable groups (宣传推广材料), titled with the case name, for publishing on its own."""
+    texts = _texts_for_export(form, texts)
+    document = Document()
+    setup_document(document)
+    document.sections[0].different_first_page_header_footer = False
+    add_text(document, info.case_name or form.title, TITLE)
+    add_text(document, "", COVER_LINE)
+    for group in form.groups:
+        if group.publishable:
+            _group(document, group, texts)
+    return _saved(document)

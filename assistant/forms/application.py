@@ -28,6 +28,8 @@ class ApplicationInfo(BaseModel):
     contact: Person = Field(default_factory=Person)
     address: str = ""
     reason: str = ""
+    date: str = ""
+    """The date printed on the cover (YYYY-MM-DD); blank keeps the template's “年  月  日” to fill by hand."""
     extra: dict[str, str] = Field(default_factory=dict)
     """Items of another call's 申报信息表 that this model has no attribute for (by field id)."""
 

@@ -25,7 +25,8 @@ from assistant.core.errors import (
 from assistant.core.settings import Settings
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
-from assistant.export.docx_builder import build_docx
+from assistant.export.docx_builder import build_docx, build_publishable_docx
+from assistant.export.pdf import docx_to_pdf
 from assistant.forms.application import ApplicationInfo, MediaInfo, case_name_problem
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.intents import choose_action
@@ -308,14 +309,28 @@ class Service:
         return self.get_application(principal, app_id)
 
     # ---- export ----
-    def export_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
+    def _export_inputs(self, principal: Principal, app_id: int) -> tuple[FormSpec, ApplicationInfo, dict[str, str]]:
         row = self._row(principal, app_id)
-        form = load_form(row.form_id)
-        info = ApplicationInfo.model_validate(row.info)
         texts = {pid: v.text for pid, v in self.store.head_versions(app_id).items()}
-        data = build_docx(form, info, texts, MediaInfo.model_validate(row.media))
-        name = (info.case_name or f"申报书{app_id}").replace("/", "-")
-        return f"{name}.docx", data
+        return load_form(row.form_id), ApplicationInfo.model_validate(row.info), texts
+
+    def _export_name(self, info: ApplicationInfo, app_id: int, suffix: str) -> str:
+        return (info.case_name or f"申报书{app_id}").replace("/", "-") + suffix
+
+    def export_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
+        form, info, texts = self._export_inputs(principal, app_id)
+        media = MediaInfo.model_validate(self._row(principal, app_id).media)
+        return self._export_name(info, app_id, ".docx"), build_docx(form, info, texts, media)
+
+    def export_publishable_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
+        """The 宣传推广材料 alone: it is published separately from the application."""
+        form, info, texts = self._export_inputs(principal, app_id)
+        return self._export_name(info, app_id, "-宣传推广材料.docx"), build_publishable_docx(form, info, texts)
+
+    def export_pdf(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
+        """The whole application as PDF (LibreOffice); a Chinese 501 error when it is not installed."""
+        name, data = self.export_docx(principal, app_id)
+        return name.removesuffix(".docx") + ".pdf", docx_to_pdf(data, name.removesuffix(".docx"))
 
     def review(self, principal: Principal, app_id: int) -> list[Issue]:
         """All open issues of an application: the 申报信息表 and each part's current version."""
