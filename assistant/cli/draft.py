@@ -27,7 +27,8 @@ def run_draft(args: argparse.Namespace) -> int:
     from assistant.drafting.pipeline import draft_application
     from assistant.export.docx_builder import build_docx, build_publishable_docx
     from assistant.export.pdf import docx_to_pdf
-    from assistant.export.scripted import build_report, load_answers_file
+    from assistant.export.scripted import build_report, load_answers_file, review_scripted
+    from assistant.knowledge.corpus import field_sections
     from assistant.service.factory import build_drafter, open_knowledge
 
     settings = get_settings()
@@ -44,7 +45,8 @@ def run_draft(args: argparse.Namespace) -> int:
         _write(args.promo, build_publishable_docx(answers.form, answers.info, texts))
     if args.pdf:
         _write(args.pdf, docx_to_pdf(data, answers.info.case_name or "申报书"))
-    report = build_report(answers.form, draft, drafter.mode, answers.warnings)
+    review = review_scripted(answers, draft, field_sections(answers.info.field))
+    report = build_report(answers.form, draft, drafter.mode, answers.warnings, review)
     if args.report:
         Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     totals = "；".join(f"{g}：{v['words']}/{v['limit']}字" for g, v in report["groups"].items())

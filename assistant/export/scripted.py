@@ -14,9 +14,12 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.core.errors import InvalidInputError
+from assistant.core.types import Passage
 from assistant.drafting.pipeline import ApplicationDraft
 from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import FormSpec, load_form
+from assistant.review.application import review_application
+from assistant.review.findings import ReviewReport
 
 _TOP_KEYS = {"form", "info", "answers", "media"}
 _STANDARD_INFO_KEYS = set(ApplicationInfo.model_fields) - {"extra"}
@@ -85,7 +88,20 @@ def load_answers_file(path: Path) -> AnswersFile:
     return parse_answers(data)
 
 
-def build_report(form: FormSpec, draft: ApplicationDraft, mode: str, warnings: list[str]) -> dict[str, Any]:
+def review_scripted(answers: AnswersFile, draft: ApplicationDraft, plan_passages: list[Passage]) -> ReviewReport:
+    """The pre-submission review of a scripted draft: the answers file is the applicant's word."""
+    texts = {pid: d.text for pid, d in draft.parts.items()}
+    sources = [t for turns in answers.answers.values() for t in turns]
+    sources += [c.text for d in draft.parts.values() for c in d.citations]
+    budgets = {pid: d.budget for pid, d in draft.parts.items()}
+    return review_application(
+        answers.form, answers.info, answers.media, texts, sources=sources, budgets=budgets, plan_passages=plan_passages
+    )
+
+
+def build_report(
+    form: FormSpec, draft: ApplicationDraft, mode: str, warnings: list[str], review: ReviewReport | None = None
+) -> dict[str, Any]:
     limits = {p.id: g.limit for g in form.groups for p in g.parts}
     parts = []
     for part in form.all_parts():
@@ -113,4 +129,7 @@ def build_report(form: FormSpec, draft: ApplicationDraft, mode: str, warnings: l
         "parts": parts,
         "info_issues": [i.model_dump() for i in draft.info_issues],
         "warnings": warnings,
+        "review": [f.model_dump() for f in review.findings] if review else [],
+        "checklist": [c.model_dump() for c in review.checklist] if review else [],
+        "alignment": [a.model_dump(exclude={"citation"}) for a in review.alignment] if review else [],
     }

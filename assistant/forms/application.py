@@ -51,6 +51,8 @@ class ApplicationInfo(BaseModel):
 class MediaInfo(BaseModel):
     images: list[str] = Field(default_factory=list)
     video: str = ""
+    prepared: list[str] = Field(default_factory=list)
+    """Ids of the call's submission items the applicant says are ready (营业执照复印件 …)."""
 
 
 def case_name_problem(form: FormSpec, case_name: str, field: str) -> str | None:

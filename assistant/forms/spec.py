@@ -120,6 +120,44 @@ class PledgeSpec(BaseModel):
     date_line: str = "{year}年  月  日"
 
 
+class ElementCheck(BaseModel):
+    element: str
+    parts: list[str]
+    label: str
+    fix: str
+
+
+class LawfulAcquisitionCheck(BaseModel):
+    parts: list[str]
+    keywords: list[str]
+    fix: str
+
+
+class AlignmentSpec(BaseModel):
+    source_kind: str = "plan_digest"
+    directions_label: str = "重点方向"
+
+
+class SubmissionItem(BaseModel):
+    """One requirement of the notice for what is handed in, with the notice's own words."""
+
+    id: str
+    requirement: str
+    notice: str
+    declared_by: Literal["media.video", "media.images", "parts", "deadline", "applicant"] = "applicant"
+
+
+class ReviewSpec(BaseModel):
+    """What the pre-submission reviewer checks for this call (see ``assistant/review``)."""
+
+    quantitative_parts: list[str] = Field(default_factory=list)
+    element_checks: list[ElementCheck] = Field(default_factory=list)
+    lawful_acquisition: LawfulAcquisitionCheck | None = None
+    template_leftovers: list[str] = Field(default_factory=list)
+    alignment: AlignmentSpec = Field(default_factory=AlignmentSpec)
+    submission: list[SubmissionItem] = Field(default_factory=list)
+
+
 class CoverField(BaseModel):
     id: str
     label: str
@@ -146,6 +184,7 @@ class FormSpec(BaseModel):
     groups: list[PartGroup]
     media: MediaSpec
     pledge: PledgeSpec
+    review: ReviewSpec = Field(default_factory=ReviewSpec)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> FormSpec:

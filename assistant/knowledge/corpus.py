@@ -20,6 +20,7 @@ pull guidance and exemplars for the applicant's field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.core.errors import InvalidInputError
 from assistant.core.resources import bundled_dir
+from assistant.core.types import Passage
 
 FIELDS: tuple[str, ...] = (
     "工业制造",
@@ -124,3 +126,31 @@ def load_bundled_corpus(root: Path | None = None) -> list[CorpusDocument]:
     root = root or bundled_dir("knowledge") / "corpus"
     paths = sorted(p for p in root.rglob("*") if p.suffix in CORPUS_SUFFIXES and p.is_file())
     return [load_corpus_document(p, root) for p in paths]
+
+
+def field_sections(field: str, kind: str = "plan_digest", root: Path | None = None) -> list[Passage]:
+    """The sections of the bundled ``kind`` documents whose heading names ``field``, as citable passages.
+
+    The reviewer's alignment check needs the action plan's directions for one field; reading
+    them from the bundled files means a scripted ``draft``/``review`` does not have to build
+    the search index first.
+    """
+    passages = []
+    for doc in load_bundled_corpus(root):
+        if doc.meta.kind != kind:
+            continue
+        for index, section in enumerate(re.split(r"(?m)^#{2,4} ", doc.text)):
+            heading, _, body = section.partition("\n")
+            if field and field in heading:
+                passages.append(
+                    Passage(
+                        chunk_id=f"{doc.doc_id}#s{index}",
+                        doc_id=doc.doc_id,
+                        title=doc.meta.title,
+                        source=doc.source,
+                        locator=heading.strip(),
+                        kind=kind,
+                        text=body.strip(),
+                    )
+                )
+    return passages

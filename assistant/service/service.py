@@ -23,7 +23,7 @@ from assistant.core.errors import (
     UnsupportedFileError,
 )
 from assistant.core.settings import Settings
-from assistant.core.types import Issue
+from assistant.core.types import Issue, Passage
 from assistant.drafting.protocol import Drafter
 from assistant.export.docx_builder import build_docx, build_publishable_docx
 from assistant.export.pdf import docx_to_pdf
@@ -38,9 +38,12 @@ from assistant.interview.machine import (
     record_answer,
     start,
 )
+from assistant.knowledge.corpus import field_sections
 from assistant.knowledge.ingest import SUPPORTED_SUFFIXES
 from assistant.knowledge.qa import answer_question
 from assistant.llm.chat import ChatModel, DeltaCallback
+from assistant.review.application import review_application
+from assistant.review.findings import ReviewReport
 from assistant.review.info import info_issues
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.view_builder import build_view
@@ -344,6 +347,36 @@ class Service:
                 )
             issues += [i for i in part.issues if i.severity != "info"]
         return issues
+
+    def review_report(self, principal: Principal, app_id: int) -> ReviewReport:
+        """The pre-submission review the bureau would do: findings, plan alignment and the materials checklist."""
+        row = self._row(principal, app_id)
+        form = load_form(row.form_id)
+        info = ApplicationInfo.model_validate(row.info)
+        heads = self.store.head_versions(app_id)
+        state = InterviewState.model_validate(row.state)
+        sources = [answer for progress in state.parts.values() for answer in progress.answers]
+        sources += [c.get("text", "") for head in heads.values() for c in head.report.get("citations", [])]
+        return review_application(
+            form,
+            info,
+            MediaInfo.model_validate(row.media),
+            {pid: v.text for pid, v in heads.items()},
+            sources=sources,
+            budgets={pid: v.budget for pid, v in heads.items()},
+            plan_passages=self._plan_passages(form, info.field),
+        )
+
+    def _plan_passages(self, form: FormSpec, field: str) -> list[Passage]:
+        """The action plan's section for the field: from the knowledge base, or the bundled digest without one."""
+        kind = form.review.alignment.source_kind
+        if self.knowledge is not None and field:
+            found = self.knowledge.search(
+                f"数据要素×{field} {form.review.alignment.directions_label}", k=4, kinds=[kind], field=field
+            )
+            if any(form.review.alignment.directions_label in p.text for p in found):
+                return found
+        return field_sections(field, kind)
 
     # ---- knowledge ----
     def _require_knowledge(self):

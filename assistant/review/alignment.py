@@ -1,0 +1,83 @@
+"""Which of the action plan's directions for the applicant's field the case speaks to.
+
+The passages come from the knowledge base (the service retrieves them; review does
+not import knowledge). A field's section of the plan digest lists its directions as
+“重点方向：A；B；C” and explains each in a paragraph “A：…”. A direction counts as
+addressed when the case's text shares enough of that paragraph's content words.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+
+from assistant.core.types import Passage
+from assistant.review.findings import Alignment, Finding
+
+MIN_SHARED_TERMS = 3
+# Words every direction and every case shares; matching on them would align anything with anything.
+_STOP = set(
+    "推进 提升 推动 支撑 支持 开展 加强 实现 数据 应用 服务 能力 价值 发展 建设 相关 基于 利用 融合 推广 "
+    "企业 创新 平台 主体 电子 系统 管理 行业 提供 信息 场景 模式 机制 领域 产业 经营 社会 经济 交通 运输 "
+    "构建 打造 形成 促进 鼓励 重点 方向 全程 一次".split()
+)
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in jieba.lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w) and w not in _STOP}
+
+
+def _directions(passages: list[Passage], label: str) -> list[tuple[str, str, str, Passage]]:
+    """(direction, its explanation or "", the digest's caveat, passage) for each direction listed."""
+    listed: list[tuple[str, str, Passage]] = []
+    explained: dict[str, str] = {}
+    heading = re.compile(rf"^{re.escape(label)}(?:（(?P<note>[^）]*)）)?：(?P<items>.+)$")
+    for passage in passages:
+        for line in passage.text.splitlines():
+            if (match := heading.match(line.strip())) is not None:
+                items = re.split(r"[；;]", re.sub(r"（[^）]*）", "", match.group("items")))
+                listed += [
+                    (item.strip("。 "), match.group("note") or "", passage) for item in items if item.strip("。 ")
+                ]
+            elif "：" in line:
+                head, body = line.split("：", 1)
+                explained[head.strip()] = body
+    seen: set[str] = set()
+    return [(d, explained.get(d, ""), note, p) for d, note, p in listed if not (d in seen or seen.add(d))]
+
+
+def align(case_text: str, passages: list[Passage], label: str = "重点方向") -> list[Alignment]:
+    """A direction with an explanation needs ``MIN_SHARED_TERMS`` of its words in the case; a bare one, half."""
+    case_terms = _terms(case_text)
+    result = []
+    for direction, explanation, note, passage in _directions(passages, label):
+        wanted = _terms(direction + explanation)
+        shared = sorted(wanted & case_terms)
+        needed = MIN_SHARED_TERMS if explanation else max(1, (len(wanted) + 1) // 2)
+        result.append(
+            Alignment(
+                direction=direction,
+                addressed=len(shared) >= needed,
+                matched_terms=shared[:8],
+                note=note,
+                citation=passage,
+            )
+        )
+    return result
+
+
+def alignment_findings(field: str, alignments: list[Alignment]) -> list[Finding]:
+    if not alignments or any(a.addressed for a in alignments):
+        return []
+    names = "、".join(a.direction for a in alignments)
+    return [
+        Finding(
+            rule="no_plan_direction",
+            severity="建议",
+            part_id="intro.problem",
+            message=f"案例没有明显对应行动计划中“{field}”领域的重点方向：{names}。",
+            fix="在问题描述或解决方案中点明案例对应的重点方向（例如其中一项），并说明做法。",
+            citations=[a.citation for a in alignments[:1] if a.citation is not None],
+        )
+    ]
