@@ -1,4 +1,4 @@
-"""CLI subcommands ``ingest`` and ``ask`` (wired into ``case-assistant`` by ``assistant.cli``).
+"""CLI subcommands ``ingest``, ``ask`` and ``eval-qa`` (wired into ``case-assistant`` by ``assistant.cli``).
 
 Also runnable on its own: ``python -m assistant.cli ask "问题"``.
 Everything printed is Chinese; ``--json`` prints one JSON object per question per
@@ -101,6 +101,26 @@ def run_ask(args: argparse.Namespace, settings: Settings | None = None) -> int:
     return 0
 
 
+def run_eval_qa(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    """Score the Q&A on a development set (JSONL: id, question, answer_keywords, kind)."""
+    from assistant.knowledge.qa_eval import load_rows, miss_lines, report_json, run_eval, summary_lines
+
+    settings = settings or get_settings()
+    rows = load_rows(Path(args.file))
+    kb = _open_kb(settings, _wants_progress(args) and not args.json)
+    chat_model = _chat_model(settings) if args.model else None
+    if args.model and chat_model is None:
+        raise InvalidInputError("没有配置模型：--model 需要先在设置中配置对话模型。")
+    report = run_eval(kb, rows, chat_model=chat_model, name=Path(args.file).stem)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+        return 0
+    print("\n".join(summary_lines(report)))
+    if args.verbose:
+        print("\n".join(miss_lines(report)) or "（没有未命中的题目）")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``ingest`` and ``ask`` to an argparse subparsers object."""
     ingest = subparsers.add_parser("ingest", help="导入政策文件（.txt .md .docx .pdf .html）到知识库")
@@ -115,6 +135,14 @@ def register(subparsers: Any) -> None:
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     ask.add_argument("--progress", action="store_true", help="首次建立索引时显示进度条")
     ask.set_defaults(handler=run_ask)
+
+    evaluate = subparsers.add_parser("eval-qa", help="用评测集（JSONL）评估政策问答：命中率、拒答、耗时")
+    evaluate.add_argument("file", help="评测文件，每行一个 JSON：id、question、answer_keywords、kind")
+    evaluate.add_argument("--model", action="store_true", help="使用已配置的对话模型（默认离线）")
+    evaluate.add_argument("--verbose", action="store_true", help="列出未命中和未拒答的题目")
+    evaluate.add_argument("--json", action="store_true", help="输出一行 JSON 汇总")
+    evaluate.add_argument("--progress", action="store_true", help="首次建立索引时显示进度条")
+    evaluate.set_defaults(handler=run_eval_qa)
 
 
 def main(argv: list[str] | None = None) -> int:

