@@ -63,7 +63,7 @@ def test_followup_asked_when_numbers_and_sources_are_missing(form: FormSpec) -> 
     state, _ = iv.start(form)
     state, prompt = iv.record_answer(state, form, "行业里单证重复录入的问题很突出。", max_followups=2)
     assert prompt.kind == "question"  # second question of intro.problem
-    state, prompt = iv.record_answer(state, form, "主要是运单和结算类数据。", max_followups=2)
+    state, prompt = iv.record_answer(state, form, "环节多，效率低，企业意见很大。", max_followups=2)
     assert prompt.kind == "followup" and prompt.part_id == "intro.problem"
     assert prompt.missing == ["numbers", "data_sources"]
     assert prompt.text.startswith(form.elements["numbers"].followup)
@@ -75,7 +75,7 @@ def test_followup_asked_when_numbers_and_sources_are_missing(form: FormSpec) -> 
 def test_followup_targets_the_remaining_gap(form: FormSpec) -> None:
     state, _ = iv.start(form)
     state, _ = iv.record_answer(state, form, "行业问题突出。", max_followups=3)
-    state, prompt = iv.record_answer(state, form, "涉及运单数据。", max_followups=3)
+    state, prompt = iv.record_answer(state, form, "环节多，效率低。", max_followups=3)
     assert prompt.missing[0] == "numbers"
     state, prompt = iv.record_answer(state, form, "涉及企业120家。", max_followups=3)
     assert prompt.kind == "followup"
@@ -92,16 +92,22 @@ def test_at_most_max_followups_per_part(form: FormSpec, max_followups: int) -> N
     state, _ = iv.record_answer(state, form, "问题突出。", max_followups)
     followups = 0
     prompt = None
+    asked: list[str] = []
     for _ in range(10):
-        state, prompt = iv.record_answer(state, form, "还是说不清楚。", max_followups)
+        state, prompt = iv.record_answer(state, form, "这个问题在行业里确实很普遍。", max_followups)
         if prompt.kind != "followup":
             break
+        assert prompt.text not in asked  # never the same follow-up twice
+        asked.append(prompt.text)
         followups += 1
-    assert followups == max_followups
+    # intro.problem lacks two elements: each is asked about at most once, within the limit
+    assert followups == min(max_followups, 2)
     assert prompt is not None and prompt.part_id == "intro.solution"
     assert prompt.completed_part == "intro.problem"
-    assert state.parts["intro.problem"].followups_asked == max_followups
+    assert state.parts["intro.problem"].followups_asked == min(max_followups, 2)
     assert state.parts["intro.problem"].done
+    assert state.parts["intro.problem"].answers[-1] == "【待补充：量化数据、数据来源】"
+    assert "还缺少：量化数据、数据来源" in prompt.text
 
 
 def test_part_without_required_elements_never_follows_up(form: FormSpec) -> None:
@@ -130,7 +136,8 @@ def test_skip_during_followup_keeps_earlier_answers(form: FormSpec) -> None:
     state, prompt = iv.record_answer(state, form, "跳过", 2)
     assert prompt.part_id == "intro.solution" and prompt.completed_part == "intro.problem"
     progress = state.parts["intro.problem"]
-    assert progress.answers == ["问题突出。", "运单数据。"]
+    assert progress.answers[:2] == ["问题突出。", "运单数据。"]
+    assert progress.answers[2:] == ["【待补充：量化数据】"] and progress.unresolved == ["numbers"]
     assert progress.done and not progress.skipped and progress.pending_element is None
 
 

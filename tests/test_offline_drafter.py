@@ -64,7 +64,7 @@ def template_numbers(form: FormSpec, part_id: str) -> list[str]:
 
 
 def draft(form: FormSpec, job: DraftJob) -> DraftOutput:
-    return OfflineDrafter(form.elements).draft(job)
+    return OfflineDrafter(form).draft(job)
 
 
 # --- prose --------------------------------------------------------------------------------------------
@@ -291,4 +291,4 @@ def test_revise_supplement_of_only_an_instruction_adds_nothing(form: FormSpec) -
 
 def test_revise_offline_is_what_the_drafter_calls(form: FormSpec) -> None:
     job = make_job(form, "intro.solution", ["原回答。"], previous=PREVIOUS, instruction="删除第一段")
-    assert revise_offline(job) == OfflineDrafter(form.elements).draft(job)
+    assert revise_offline(job) == OfflineDrafter(form).draft(job)

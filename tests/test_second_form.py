@@ -50,7 +50,7 @@ def _table_rows(docx: bytes) -> list[list[str]]:
 def test_second_form_drafts_within_its_own_limits_and_prints_its_extra_row(form: FormSpec) -> None:
     parsed = parse_answers(_answers(form), form=form)
     assert parsed.warnings == [] and parsed.info.extra == {"district": "示例区"}
-    draft = draft_application(form, parsed.info, parsed.answers, OfflineDrafter(elements=form.elements))
+    draft = draft_application(form, parsed.info, parsed.answers, OfflineDrafter(form=form))
     totals = draft.totals(form)
     assert totals["intro"][1] == 4000 and totals["promo"][1] == 1200
     assert totals["intro"][0] <= 4000 and totals["promo"][0] <= 1200

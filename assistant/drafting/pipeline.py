@@ -186,7 +186,10 @@ def estimate_need(job: DraftJob, drafter: Drafter) -> int:
     if drafter.mode == "model":
         return max(floor, job.part.default_budget)
     texts = job.answers or [a for v in job.fallback_answers.values() for a in v]
-    return max(floor, 60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
+    guess = max(floor, 60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
+    # The offline drafter knows what it will actually use (e.g. 简介 sentences filling a promo point).
+    own_estimate = getattr(drafter, "estimate_need", None)
+    return max(guess, own_estimate(job)) if callable(own_estimate) else guess
 
 
 def draft_application(

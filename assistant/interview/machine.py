@@ -2,7 +2,11 @@
 
 It walks the form part by part, asks each part's questions, asks at most N
 follow-ups when an answer lacks a required element (numbers, data sources, data
-flow, security measures, results), honours 跳过, and reports which parts are done.
+flow, security measures, results) — never the same follow-up twice — and
+understands turn intents in natural wording (see ``turns.py``): skip, draft now
+("没有了""先这样"), don't know ("不清楚"), go back, go to a named part ("回到解决方案"),
+next part, finish. A part closed while elements are still missing is drafted with
+【待补充：…】 markers, and the next prompt says what is missing.
 The service persists the state after every turn; this module only computes it.
 """
 
@@ -15,8 +19,9 @@ from pydantic import BaseModel, Field
 
 from assistant.forms.spec import FormSpec
 from assistant.interview.elements import missing_elements
+from assistant.interview.turns import SKIP_WORDS, Turn, classify_turn
 
-SKIP_WORDS = {"跳过", "跳过。", "skip", "略过", "暂不回答", "下一步", "下一个"}
+MARKER_PREFIX = "【待补充："
 
 
 class PartProgress(BaseModel):
@@ -25,6 +30,8 @@ class PartProgress(BaseModel):
     followups_asked: int = 0
     pending_element: str | None = None
     pending_missing: list[str] = Field(default_factory=list)
+    asked_elements: list[str] = Field(default_factory=list)
+    unresolved: list[str] = Field(default_factory=list)
     done: bool = False
     skipped: bool = False
 
@@ -43,6 +50,9 @@ class Prompt(BaseModel):
     text: str
     missing: list[str] = Field(default_factory=list)
     completed_part: str | None = None
+    # every part closed by this turn (a "finish" closes several); completed_part is the first
+    completed_parts: list[str] = Field(default_factory=list)
+    intent: str = "answer"
 
 
 def start(form: FormSpec) -> tuple[InterviewState, Prompt]:
@@ -51,7 +61,7 @@ def start(form: FormSpec) -> tuple[InterviewState, Prompt]:
 
 
 def is_skip(text: str) -> bool:
-    return text.strip().lower() in SKIP_WORDS
+    return text.strip().lower().rstrip("。.") in SKIP_WORDS
 
 
 def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
@@ -68,19 +78,39 @@ def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
 
 
 def record_answer(
-    state: InterviewState, form: FormSpec, text: str, max_followups: int
+    state: InterviewState, form: FormSpec, text: str, max_followups: int, turn: Turn | None = None
 ) -> tuple[InterviewState, Prompt]:
-    """Record ``text`` against the current part and decide what to ask next."""
+    """Record ``text`` against the current part and decide what to ask next.
+
+    ``turn`` is the classified intent; when omitted it is read from ``text`` itself.
+    """
+    turn = turn or classify_turn(form, text)
+    if turn.kind == "goto" and turn.target:
+        state, prompt = jump_to(state, form, turn.target)
+        return state, prompt.model_copy(update={"intent": "goto"})
+    if turn.kind == "back":
+        return _back(state, form)
     state = state.model_copy(deep=True)
     if state.current is None:
         return state, _done_prompt(form, None)
     part = form.part(state.current)
     progress = state.parts[part.id]
-    if is_skip(text):
-        progress.done = True
-        progress.skipped = not progress.answers
-        progress.pending_element, progress.pending_missing = None, []
-        return _advance(state, form, completed=part.id)
+    if turn.content and turn.kind != "answer":
+        progress.answers.append(turn.content.strip())
+    if turn.kind in ("skip", "draft_now", "next"):
+        return _close(state, form, part.id, turn.kind)
+    if turn.kind == "finish":
+        return _finish(state, form, part.id)
+    if turn.kind == "dont_know":
+        if not progress.pending_element and progress.question_index + 1 < len(part.questions):
+            progress.question_index += 1  # "不清楚" to one question moves to the next one
+            return state, Prompt(
+                kind="question",
+                part_id=part.id,
+                text="好的，这一问先留空。" + _question_text(form, part.id, progress.question_index),
+                intent="dont_know",
+            )
+        return _close(state, form, part.id, "dont_know")
     progress.answers.append(text.strip())
     progress.pending_element, progress.pending_missing = None, []
     if progress.question_index + 1 < len(part.questions):
@@ -88,14 +118,72 @@ def record_answer(
         return state, Prompt(
             kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index)
         )
-    missing = missing_elements(form, part.required_elements, "\n".join(progress.answers))
-    if missing and progress.followups_asked < max_followups:
+    missing = missing_elements(form, part.required_elements, _answers_text(progress))
+    not_yet_asked = [m for m in missing if m not in progress.asked_elements]
+    if not_yet_asked and progress.followups_asked < max_followups:
         progress.followups_asked += 1
-        progress.pending_element = missing[0]
-        progress.pending_missing = missing
+        # ask for the first gap not asked about yet: never the same follow-up twice in a row
+        progress.pending_element = not_yet_asked[0]
+        progress.pending_missing = not_yet_asked + [m for m in missing if m not in not_yet_asked]
+        progress.asked_elements.append(not_yet_asked[0])
         return state, current_prompt(state, form)
+    return _close(state, form, part.id, "answer")
+
+
+def _answers_text(progress: PartProgress) -> str:
+    return "\n".join(a for a in progress.answers if not a.startswith(MARKER_PREFIX))
+
+
+def _close(state: InterviewState, form: FormSpec, part_id: str, intent: str) -> tuple[InterviewState, Prompt]:
+    """Mark ``part_id`` done; if it has answers but lacks elements, mark them 【待补充】 and say so."""
+    part = form.part(part_id)
+    progress = state.parts[part_id]
     progress.done = True
-    return _advance(state, form, completed=part.id)
+    progress.skipped = not [a for a in progress.answers if not a.startswith(MARKER_PREFIX)]
+    progress.pending_element, progress.pending_missing = None, []
+    progress.answers = [a for a in progress.answers if not a.startswith(MARKER_PREFIX)]
+    missing = missing_elements(form, part.required_elements, _answers_text(progress)) if progress.answers else []
+    progress.unresolved = missing
+    labels = [form.elements[m].label for m in missing]
+    if missing:
+        progress.answers.append(f"{MARKER_PREFIX}{'、'.join(labels)}】")
+    state, prompt = _advance(state, form, completed=part_id)
+    note = _closing_note(form, part_id, labels, progress.skipped)
+    return state, prompt.model_copy(update={"text": note + prompt.text, "intent": intent})
+
+
+def _closing_note(form: FormSpec, part_id: str, missing_labels: list[str], skipped: bool) -> str:
+    title = form.part(part_id).title
+    if skipped:
+        return f"好的，“{title}”先留空，草稿中会标注【待补充】，之后可以说“回到{title}”再补充。\n"
+    if missing_labels:
+        return (
+            f"好的，先按现有内容起草“{title}”；还缺少：{'、'.join(missing_labels)}，"
+            f"草稿中已标注【待补充】，之后可以说“回到{title}”补充。\n"
+        )
+    return ""
+
+
+def _finish(state: InterviewState, form: FormSpec, part_id: str) -> tuple[InterviewState, Prompt]:
+    """Close the current part and every part not yet done; the prompt lists what stays empty."""
+    closed = [part_id] + [pid for pid in form.part_ids() if pid != part_id and not state.parts[pid].done]
+    for pid in closed:
+        state, _ = _close(state, form, pid, "finish")
+    empty = [form.part(pid).title for pid in closed if state.parts[pid].skipped]
+    text = "好的，结束访谈，按现有回答起草。"
+    if empty:
+        text += f"以下部分还没有回答，草稿中标注了【待补充】：{'、'.join(empty)}。"
+    state.current = None
+    done = _done_prompt(form, part_id)
+    return state, done.model_copy(update={"text": text + done.text, "completed_parts": closed, "intent": "finish"})
+
+
+def _back(state: InterviewState, form: FormSpec) -> tuple[InterviewState, Prompt]:
+    order = form.part_ids()
+    index = order.index(state.current) if state.current in order else len(order)
+    target = order[max(0, index - 1)]
+    state, prompt = jump_to(state, form, target)
+    return state, prompt.model_copy(update={"intent": "back"})
 
 
 def jump_to(state: InterviewState, form: FormSpec, part_id: str) -> tuple[InterviewState, Prompt]:
@@ -106,6 +194,8 @@ def jump_to(state: InterviewState, form: FormSpec, part_id: str) -> tuple[Interv
     progress = state.parts[part_id]
     progress.done = False
     progress.pending_element, progress.pending_missing = None, []
+    progress.asked_elements = []
+    progress.answers = [a for a in progress.answers if not a.startswith(MARKER_PREFIX)]
     progress.question_index = min(progress.question_index, len(form.part(part_id).questions) - 1)
     return state, current_prompt(state, form)
 
@@ -115,14 +205,19 @@ def _advance(state: InterviewState, form: FormSpec, completed: str | None) -> tu
         if not state.parts[pid].done:
             state.current = pid
             prompt = current_prompt(state, form)
-            return state, prompt.model_copy(update={"completed_part": completed})
+            return state, prompt.model_copy(
+                update={"completed_part": completed, "completed_parts": [completed] if completed else []}
+            )
     state.current = None
     return state, _done_prompt(form, completed)
 
 
 def _followup_text(form: FormSpec, missing: list[str]) -> str:
     labels = "、".join(form.elements[m].label for m in missing)
-    return f"{form.elements[missing[0]].followup}（本部分还缺少：{labels}。如暂时没有，可回答“跳过”。）"
+    return (
+        f"{form.elements[missing[0]].followup}（本部分还缺少：{labels}。"
+        "如暂时没有，可回答“跳过”“不清楚”或“先这样，直接起草”。）"
+    )
 
 
 def _question_text(form: FormSpec, part_id: str, index: int) -> str:
@@ -142,8 +237,9 @@ def _done_prompt(form: FormSpec, completed: str | None) -> Prompt:
         part_id=None,
         text="所有部分都已访谈完毕。您可以继续用对话修改任一部分（例如“第二段更简洁”），或点击“导出 Word”。",
         completed_part=completed,
+        completed_parts=[completed] if completed else [],
     )
 
 
 def unanswered_parts(state: InterviewState) -> list[str]:
-    return [pid for pid, p in state.parts.items() if not p.answers]
+    return [pid for pid, p in state.parts.items() if not [a for a in p.answers if not a.startswith(MARKER_PREFIX)]]

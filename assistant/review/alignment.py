@@ -8,7 +8,9 @@ addressed when the case's text shares enough of that paragraph's content words.
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import lru_cache
 
 import jieba
 
@@ -24,8 +26,16 @@ _STOP = set(
 )
 
 
+@lru_cache(maxsize=1)
+def _segmenter() -> jieba.Tokenizer:
+    """jieba, quiet: its start-up lines must not reach a CLI user's terminal."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.dt
+
+
 def _terms(text: str) -> set[str]:
-    return {w for w in jieba.lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w) and w not in _STOP}
+    return {w for w in _segmenter().lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w) and w not in _STOP}
 
 
 def _directions(passages: list[Passage], label: str) -> list[tuple[str, str, str, Passage]]:

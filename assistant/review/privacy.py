@@ -63,8 +63,20 @@ def redact(text: str, people: list[PersonTerm] | None = None) -> Redaction:
             removed.append(kind)
     for person in people or []:
         if person.name and len(person.name) >= 2 and person.name in text:
-            text = text.replace(person.name, person.role)
+            # "联系人李演示" becomes "项目联系人", not "联系人项目联系人".
+            text = re.sub(rf"(?:项目)?(?:负责人|联系人)?[:：]?\s*{re.escape(person.name)}", person.role, text)
             removed.append("负责人或联系人姓名")
+    return Redaction(text=_tidy(text), removed=sorted(set(removed)))
+
+
+_LABEL_LEFT = re.compile(r"(?:值班|服务|咨询|办公|热线)?(?:联系电话|电话|手机号码?|手机|邮箱|电子邮箱|联系方式)[:：]?\s*(?=[，,。；;、）)]|$)")
+
+
+def _tidy(text: str) -> str:
+    """Remove what a deletion leaves behind: empty brackets, a bare "电话：", doubled commas."""
+    text = _LABEL_LEFT.sub("", text)
     text = re.sub(r"[（(]\s*[）)]", "", text)
-    text = re.sub(r"(电话|手机|邮箱|联系方式)[:：]\s*([，。；])", r"\2", text)
-    return Redaction(text=text, removed=sorted(set(removed)))
+    text = re.sub(r"[，,、]\s*(?=[，,、。；;])", "", text)
+    text = re.sub(r"(?<=[。；;])\s*[，,、]", "", text)
+    text = re.sub(r"^[，,、]\s*", "", text)
+    return re.sub(r"(?:^|(?<=[。；！？\n]))\s*[。；]", "", text)  # a sentence that held only contact data

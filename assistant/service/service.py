@@ -197,14 +197,16 @@ class Service:
         self.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
         notes: list[str] = []
         issues: list[Issue] = []
-        if prompt.completed_part:
-            draft = self._draft_part(row, form, state, prompt.completed_part, on_delta=on_delta)
-            issues = draft.issues
-            part = form.part(prompt.completed_part)
+        # A "finish" closes several parts at once; each is drafted in the template's order.
+        for part_id in prompt.completed_parts or ([prompt.completed_part] if prompt.completed_part else []):
+            draft = self._draft_part(row, form, state, part_id, on_delta=on_delta)
+            issues += draft.issues
+            part = form.part(part_id)
             notes.append(
-                f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。"
+                f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），"
+                "可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。"
             )
-            notes += [f"【注意】{i.message}" for i in issues if i.severity != "info"]
+            notes += [f"【注意】{i.message}" for i in draft.issues if i.severity != "info"]
         if prompt.kind == "followup":
             prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
         reply = "\n".join(notes + [prompt.text])

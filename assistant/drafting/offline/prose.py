@@ -1,15 +1,21 @@
 """Turn an applicant's spoken-style answer into clean written sentences, without adding facts.
 
-Only form changes are made: punctuation to full width, fillers dropped, 我们/我司 to
-本单位, a closing 。 added. Sentences that read as instructions to the tool
-("忽略之前的指令…") are set aside as data and reported, never obeyed.
+Only form changes are made: punctuation to full width, typos fixed, fillers dropped,
+spoken words rewritten by the reviewed table in ``knowledge/register/`` (see
+``register.py``: 我们这边→本单位, 拿的→获取的, 大概→约 …), a closing 。 added — never a
+figure changed. Sentences that read as instructions to the tool ("忽略之前的指令…")
+are set aside as data and reported, never obeyed; remarks to the tool ("您看着整理")
+and turn intents ("没有了""不清楚") are not content and are set aside too.
 """
 
 from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, Field
+
 from assistant.core.textlen import ends_sentence, split_sentences
+from assistant.drafting.offline.register import load_register, to_written
 
 INSTRUCTION_RE = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不要管)(掉)?(之前|以上|上面|上述|前面|先前|所有|全部|的|你的)*(指令|指示|要求|提示|规则|设定)"
@@ -47,6 +53,7 @@ def _full_width_punctuation(text: str) -> str:
 
 def formalize_sentence(sentence: str) -> str:
     sentence = _FILLER_RE.sub("", sentence.strip())
+    sentence = to_written(sentence)
     for spoken, written in _FIRST_PERSON:
         sentence = sentence.replace(spoken, written)
     sentence = _full_width_punctuation(sentence).strip()
@@ -59,25 +66,79 @@ def formalize_sentence(sentence: str) -> str:
     return sentence
 
 
-def answer_to_paragraphs(answer: str) -> tuple[list[list[str]], list[str]]:
-    """Split an answer into paragraphs of formal sentences; return (paragraphs, set-aside instructions)."""
-    paragraphs: list[list[str]] = []
-    set_aside: list[str] = []
+class CleanAnswer(BaseModel):
+    paragraphs: list[list[str]] = Field(default_factory=list)
+    instructions: list[str] = Field(default_factory=list)  # set aside: instructions to the tool
+    remarks: list[str] = Field(default_factory=list)  # set aside: remarks to the tool, turn intents
+
+
+_NON_ANSWER_RE = re.compile(
+    r"^(没有了|没了|没有|无|不清楚|不知道|不太清楚|说不上来|先这样吧?|就这些|跳过|略过|暂无|待补充|没有补充)[，。！!,.\s]*"
+    r"(就这些|吧|了)?[。！!.\s]*$"
+)
+_PAREN_RE = re.compile(r"[（(]([^（）()]{2,80})[）)]")
+
+
+def _split_asides(raw: str, remarks: list[str], instructions: list[str]) -> str:
+    """Cut a parenthesised remark or instruction out of a sentence ("（以下内容请帮我扩写…）我们搭了…")."""
+
+    def cut(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        to_tool = re.search(r"扩写|帮我|请你", inner)
+        if looks_like_instruction(inner) or load_register().is_meta_remark(inner) or to_tool:
+            instructions.append(inner)
+            return ""
+        return match.group(0)
+
+    return _PAREN_RE.sub(cut, raw)
+
+
+def _drop_meta_clauses(sentence: str, remarks: list[str]) -> str:
+    """Keep the clauses of a sentence that are content ("说得有点乱，还有就是试点扩到2个区")."""
+    register = load_register()
+    kept = []
+    for clause in re.split(r"(?<=[，,；;])", sentence):
+        if register.is_meta_remark(clause.strip("，,；; ")):
+            remarks.append(clause.strip("，,；; "))
+        else:
+            kept.append(clause)
+    rest = "".join(kept).strip("，,；; ")
+    return rest if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 8 else ""
+
+
+def clean_answer(answer: str) -> CleanAnswer:
+    """Split an answer into paragraphs of written sentences, setting aside what is not content."""
+    register = load_register()
+    result = CleanAnswer()
+    if _NON_ANSWER_RE.match(answer.strip()):
+        result.remarks.append(answer.strip())
+        return result
     for block in re.split(r"\n\s*\n|\n", answer):
         sentences = []
         injected = False
         for raw in split_sentences(block.strip()):
             if not raw.strip():
                 continue
+            raw = _split_asides(raw, result.remarks, result.instructions)
             if looks_like_instruction(raw):
                 injected = True
             if injected:
                 # once a paragraph tries to instruct the tool, the rest of it is the payload
-                set_aside.append(raw.strip())
+                result.instructions.append(raw.strip())
                 continue
+            if register.is_meta_remark(raw):
+                raw = _drop_meta_clauses(raw, result.remarks)
+                if not raw:
+                    continue
             sentence = formalize_sentence(raw)
-            if sentence:
+            if sentence and re.sub(r"\W", "", sentence):
                 sentences.append(sentence)
         if sentences:
-            paragraphs.append(sentences)
-    return paragraphs, set_aside
+            result.paragraphs.append(sentences)
+    return result
+
+
+def answer_to_paragraphs(answer: str) -> tuple[list[list[str]], list[str]]:
+    """Split an answer into paragraphs of formal sentences; return (paragraphs, set-aside instructions)."""
+    cleaned = clean_answer(answer)
+    return cleaned.paragraphs, cleaned.instructions
