@@ -144,6 +144,23 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--progress", action="store_true", help="首次建立索引时显示进度条")
     evaluate.set_defaults(handler=run_eval_qa)
 
+    ship = subparsers.add_parser("export-embeddings", help="（开发者）把数据目录中的内置文档向量导出为随包发布的文件")
+    ship.add_argument("data_dir", help="刚运行过 case-assistant prepare 的空数据目录")
+    ship.set_defaults(handler=run_export_embeddings)
+
+
+def run_export_embeddings(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    """Ship the bundled corpus's vectors (see ``embed.seed_cache``); run after ``prepare`` on an empty dir."""
+    from assistant.knowledge.embed import EmbeddingCache, build_base_embedder, export_cache, shipped_vectors_path
+
+    settings = settings or get_settings()
+    cache_file = Path(args.data_dir) / "embedding_cache.sqlite3"
+    if not cache_file.is_file():
+        raise InvalidInputError(f"{args.data_dir} 中没有嵌入缓存：请先在该目录运行 case-assistant prepare。")
+    target = shipped_vectors_path(build_base_embedder(settings).name)
+    print(f"已导出 {export_cache(EmbeddingCache(cache_file), target)} 个向量到 {target}")
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="case-assistant", description="知识库导入与政策问答")
