@@ -40,6 +40,9 @@ class InterviewState(BaseModel):
     form_id: str
     current: str | None = None
     parts: dict[str, PartProgress] = Field(default_factory=dict)
+    pending_drafts: list[str] = Field(default_factory=list)
+    """Parts this turn closed whose drafts are not stored yet: stored with the applicant's message,
+    cleared one by one as each draft lands, so a turn killed mid-draft is found and finished later."""
 
 
 class Prompt(BaseModel):

@@ -116,17 +116,28 @@ def classify_turn(form: FormSpec, text: str) -> Turn:
             return Turn(kind="dont_know")
         if stripped.startswith(("跳过", "略过")):
             return Turn(kind="skip")
-    # an answer that ends with "没有了，请直接起草" / "其他不清楚"
-    sentences = [s for s in re.split(r"(?<=[。！？!?；;\n])", stripped) if s.strip()]
-    if len(sentences) >= 2:
-        last = sentences[-1]
-        head = "".join(sentences[:-1]).strip()
-        if len(last) <= 20 and not elements_in(form, last):
-            if _FINISH_RE.search(last):
-                return Turn(kind="finish", content=head)
-            if _DRAFT_NOW_RE.search(last) and len(_residue(last, _DRAFT_NOW_RE)) <= 8:
-                return Turn(kind="draft_now", content=head)
-    return Turn(kind="answer", content=stripped)
+    return _trailing_intent(form, stripped) or Turn(kind="answer", content=stripped)
+
+
+def _trailing_intent(form: FormSpec, text: str) -> Turn | None:
+    """An answer that ends with "……。没有了，请直接起草" or "……，就这些，直接写吧": content plus the intent.
+
+    People end with the intent after a full stop or just after a comma, so the last one or
+    two clauses (at most 20 characters, carrying no element of an answer) are tried.
+    """
+    clauses = [c for c in re.split(r"(?<=[，,。！？!?；;\n])", text) if c.strip()]
+    for take in (2, 1):  # the longer tail first, so "没有了，请直接起草" leaves no "没有了" in the answer
+        if len(clauses) <= take:
+            continue
+        last = "".join(clauses[-take:])
+        head = "".join(clauses[:-take]).strip().rstrip("，,")
+        if len(last) > 20 or elements_in(form, last):
+            continue
+        if _FINISH_RE.search(last):
+            return Turn(kind="finish", content=head)
+        if _DRAFT_NOW_RE.search(last) and len(_residue(last, _DRAFT_NOW_RE)) <= 8:
+            return Turn(kind="draft_now", content=head)
+    return None
 
 
 def is_navigation(form: FormSpec, text: str) -> bool:

@@ -69,7 +69,9 @@ def redact(text: str, people: list[PersonTerm] | None = None) -> Redaction:
     return Redaction(text=_tidy(text), removed=sorted(set(removed)))
 
 
-_LABEL_LEFT = re.compile(r"(?:值班|服务|咨询|办公|热线)?(?:联系电话|电话|手机号码?|手机|邮箱|电子邮箱|联系方式)[:：]?\s*(?=[，,。；;、）)]|$)")
+_LABEL_LEFT = re.compile(
+    r"(?:值班|服务|咨询|办公|热线)?(?:联系电话|电话|手机号码?|手机|邮箱|电子邮箱|联系方式)[:：]?\s*(?=[，,。；;、）)]|$)"
+)
 
 
 def _tidy(text: str) -> str:

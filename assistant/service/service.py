@@ -23,10 +23,8 @@ from assistant.core.errors import (
     UnsupportedFileError,
 )
 from assistant.core.settings import Settings
-from assistant.core.types import Issue, Passage
+from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
-from assistant.export.docx_builder import build_docx, build_publishable_docx
-from assistant.export.pdf import docx_to_pdf
 from assistant.forms.application import ApplicationInfo, MediaInfo, case_name_problem
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.intents import choose_action
@@ -38,13 +36,12 @@ from assistant.interview.machine import (
     record_answer,
     start,
 )
-from assistant.knowledge.corpus import field_sections
 from assistant.knowledge.ingest import SUPPORTED_SUFFIXES
 from assistant.knowledge.qa import answer_question
 from assistant.llm.chat import ChatModel, DeltaCallback
-from assistant.review.application import review_application
 from assistant.review.findings import ReviewReport
 from assistant.review.info import info_issues
+from assistant.service import documents
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.view_builder import build_view
 from assistant.service.views import (
@@ -169,6 +166,9 @@ class Service:
         if len(text) > self.settings.limit_message_chars:
             raise LimitExceededError(f"单条消息最多{self.settings.limit_message_chars}个字符，请分几次发送。")
         row = self._own_row(principal, app_id)
+        if InterviewState.model_validate(row.state).pending_drafts:
+            self.resume_interrupted(principal, app_id)
+            row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
         state = InterviewState.model_validate(row.state)
         drafted = set(self.store.head_versions(app_id))
@@ -194,12 +194,26 @@ class Service:
     ) -> TurnResult:
         answered_part = state.current
         state, prompt = record_answer(state, form, text, self.settings.max_followups_per_part)
+        # A "finish" closes several parts at once; each is drafted in the template's order.
+        closed = prompt.completed_parts or ([prompt.completed_part] if prompt.completed_part else [])
+        state = state.model_copy(update={"pending_drafts": list(closed)})
         self.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
+        notes, issues, state = self._draft_pending(row, form, state, on_delta)
+        if prompt.kind == "followup":
+            prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
+        reply = "\n".join(notes + [prompt.text])
+        return self._reply(principal, row.id, reply, prompt, drafted_part=prompt.completed_part, issues=issues)
+
+    def _draft_pending(
+        self, row: ApplicationRow, form: FormSpec, state: InterviewState, on_delta: DeltaCallback | None
+    ) -> tuple[list[str], list[Issue], InterviewState]:
+        """Draft every part in ``state.pending_drafts``, clearing each in storage once its version is stored."""
         notes: list[str] = []
         issues: list[Issue] = []
-        # A "finish" closes several parts at once; each is drafted in the template's order.
-        for part_id in prompt.completed_parts or ([prompt.completed_part] if prompt.completed_part else []):
+        for part_id in list(state.pending_drafts):
             draft = self._draft_part(row, form, state, part_id, on_delta=on_delta)
+            state = state.model_copy(update={"pending_drafts": [p for p in state.pending_drafts if p != part_id]})
+            self.store.update_application(row.id, state=state.model_dump())
             issues += draft.issues
             part = form.part(part_id)
             notes.append(
@@ -207,10 +221,19 @@ class Service:
                 "可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。"
             )
             notes += [f"【注意】{i.message}" for i in draft.issues if i.severity != "info"]
-        if prompt.kind == "followup":
-            prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
-        reply = "\n".join(notes + [prompt.text])
-        return self._reply(principal, row.id, reply, prompt, drafted_part=prompt.completed_part, issues=issues)
+        return notes, issues, state
+
+    def resume_interrupted(self, principal: Principal, app_id: int) -> ApplicationView:
+        """Finish the drafts of a turn that was cut off (a crash or a kill mid-draft) and say so in the chat."""
+        row = self._own_row(principal, app_id)
+        state = InterviewState.model_validate(row.state)
+        if state.pending_drafts:
+            form = load_form(row.form_id)
+            titles = "、".join(f"“{form.part(p).title}”" for p in state.pending_drafts)
+            notes, _, _ = self._draft_pending(row, form, state, None)
+            note = f"上次起草{titles}时被中断，您的回答都已保存，现已重新起草。"
+            self.store.add_message(app_id, "assistant", "\n".join([note, *notes]), part_id=None)
+        return self.get_application(principal, app_id)
 
     def _phrase_followup(self, form: FormSpec, prompt: Prompt, answer: str) -> str:
         part = form.part(prompt.part_id or "")
@@ -314,28 +337,16 @@ class Service:
         return self.get_application(principal, app_id)
 
     # ---- export ----
-    def _export_inputs(self, principal: Principal, app_id: int) -> tuple[FormSpec, ApplicationInfo, dict[str, str]]:
-        row = self._row(principal, app_id)
-        texts = {pid: v.text for pid, v in self.store.head_versions(app_id).items()}
-        return load_form(row.form_id), ApplicationInfo.model_validate(row.info), texts
-
-    def _export_name(self, info: ApplicationInfo, app_id: int, suffix: str) -> str:
-        return (info.case_name or f"申报书{app_id}").replace("/", "-") + suffix
-
     def export_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
-        form, info, texts = self._export_inputs(principal, app_id)
-        media = MediaInfo.model_validate(self._row(principal, app_id).media)
-        return self._export_name(info, app_id, ".docx"), build_docx(form, info, texts, media)
+        return documents.application_docx(self._row(principal, app_id), self.store)
 
     def export_publishable_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         """The 宣传推广材料 alone: it is published separately from the application."""
-        form, info, texts = self._export_inputs(principal, app_id)
-        return self._export_name(info, app_id, "-宣传推广材料.docx"), build_publishable_docx(form, info, texts)
+        return documents.publishable_docx(self._row(principal, app_id), self.store)
 
     def export_pdf(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         """The whole application as PDF (LibreOffice); a Chinese 501 error when it is not installed."""
-        name, data = self.export_docx(principal, app_id)
-        return name.removesuffix(".docx") + ".pdf", docx_to_pdf(data, name.removesuffix(".docx"))
+        return documents.application_pdf(self._row(principal, app_id), self.store)
 
     def review(self, principal: Principal, app_id: int) -> list[Issue]:
         """All open issues of an application: the 申报信息表 and each part's current version."""
@@ -352,33 +363,7 @@ class Service:
 
     def review_report(self, principal: Principal, app_id: int) -> ReviewReport:
         """The pre-submission review the bureau would do: findings, plan alignment and the materials checklist."""
-        row = self._row(principal, app_id)
-        form = load_form(row.form_id)
-        info = ApplicationInfo.model_validate(row.info)
-        heads = self.store.head_versions(app_id)
-        state = InterviewState.model_validate(row.state)
-        sources = [answer for progress in state.parts.values() for answer in progress.answers]
-        sources += [c.get("text", "") for head in heads.values() for c in head.report.get("citations", [])]
-        return review_application(
-            form,
-            info,
-            MediaInfo.model_validate(row.media),
-            {pid: v.text for pid, v in heads.items()},
-            sources=sources,
-            budgets={pid: v.budget for pid, v in heads.items()},
-            plan_passages=self._plan_passages(form, info.field),
-        )
-
-    def _plan_passages(self, form: FormSpec, field: str) -> list[Passage]:
-        """The action plan's section for the field: from the knowledge base, or the bundled digest without one."""
-        kind = form.review.alignment.source_kind
-        if self.knowledge is not None and field:
-            found = self.knowledge.search(
-                f"数据要素×{field} {form.review.alignment.directions_label}", k=4, kinds=[kind], field=field
-            )
-            if any(form.review.alignment.directions_label in p.text for p in found):
-                return found
-        return field_sections(field, kind)
+        return documents.review_report(self._row(principal, app_id), self.store, self.knowledge)
 
     # ---- knowledge ----
     def _require_knowledge(self):

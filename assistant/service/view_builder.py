@@ -80,5 +80,6 @@ def build_view(form: FormSpec, row: ApplicationRow, store: ApplicationStore) -> 
         groups=groups,
         messages=messages,
         prompt=current_prompt(state, form),
+        interrupted=list(state.pending_drafts),
         info_issues=info_issues(form, info),
     )

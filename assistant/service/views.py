@@ -61,6 +61,8 @@ class ApplicationView(ApplicationSummary):
     messages: list[MessageView]
     prompt: Prompt
     info_issues: list[Issue] = Field(default_factory=list)
+    interrupted: list[str] = Field(default_factory=list)
+    """Parts whose drafting was cut off; ``Service.resume_interrupted`` (or the next message) finishes them."""
 
 
 class TurnResult(BaseModel):

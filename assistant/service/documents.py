@@ -1,0 +1,74 @@
+"""Documents made from a stored application: the .docx, the 宣传推广材料 alone, the PDF and the review.
+
+Plain functions over a row the service has already authorised, so the permission
+check stays in one place (``Service._row``).
+"""
+
+from __future__ import annotations
+
+from assistant.core.types import Passage
+from assistant.export.docx_builder import build_docx, build_publishable_docx
+from assistant.export.pdf import docx_to_pdf
+from assistant.forms.application import ApplicationInfo, MediaInfo
+from assistant.forms.spec import FormSpec, load_form
+from assistant.interview.machine import InterviewState
+from assistant.knowledge.corpus import field_sections
+from assistant.review.application import review_application
+from assistant.review.findings import ReviewReport
+from assistant.store.protocol import ApplicationStore
+from assistant.store.rows import ApplicationRow
+
+
+def _name(info: ApplicationInfo, app_id: int, suffix: str) -> str:
+    return (info.case_name or f"申报书{app_id}").replace("/", "-") + suffix
+
+
+def _texts(row: ApplicationRow, store: ApplicationStore) -> dict[str, str]:
+    return {pid: v.text for pid, v in store.head_versions(row.id).items()}
+
+
+def application_docx(row: ApplicationRow, store: ApplicationStore) -> tuple[str, bytes]:
+    info = ApplicationInfo.model_validate(row.info)
+    data = build_docx(load_form(row.form_id), info, _texts(row, store), MediaInfo.model_validate(row.media))
+    return _name(info, row.id, ".docx"), data
+
+
+def publishable_docx(row: ApplicationRow, store: ApplicationStore) -> tuple[str, bytes]:
+    info = ApplicationInfo.model_validate(row.info)
+    data = build_publishable_docx(load_form(row.form_id), info, _texts(row, store))
+    return _name(info, row.id, "-宣传推广材料.docx"), data
+
+
+def application_pdf(row: ApplicationRow, store: ApplicationStore) -> tuple[str, bytes]:
+    name, data = application_docx(row, store)
+    stem = name.removesuffix(".docx")
+    return stem + ".pdf", docx_to_pdf(data, stem)
+
+
+def review_report(row: ApplicationRow, store: ApplicationStore, knowledge: object | None) -> ReviewReport:
+    form = load_form(row.form_id)
+    info = ApplicationInfo.model_validate(row.info)
+    heads = store.head_versions(row.id)
+    state = InterviewState.model_validate(row.state)
+    sources = [answer for progress in state.parts.values() for answer in progress.answers]
+    sources += [c.get("text", "") for head in heads.values() for c in head.report.get("citations", [])]
+    return review_application(
+        form,
+        info,
+        MediaInfo.model_validate(row.media),
+        {pid: v.text for pid, v in heads.items()},
+        sources=sources,
+        budgets={pid: v.budget for pid, v in heads.items()},
+        plan_passages=plan_passages(form, info.field, knowledge),
+    )
+
+
+def plan_passages(form: FormSpec, field: str, knowledge: object | None) -> list[Passage]:
+    """The action plan's section for the field: from the knowledge base, or the bundled digest without one."""
+    kind, label = form.review.alignment.source_kind, form.review.alignment.directions_label
+    search = getattr(knowledge, "search", None)
+    if callable(search) and field:
+        found = search(f"数据要素×{field} {label}", k=4, kinds=[kind], field=field)
+        if any(label in p.text for p in found):
+            return found
+    return field_sections(field, kind)
