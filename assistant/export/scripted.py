@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.core.errors import InvalidInputError
 from assistant.core.types import Passage
 from assistant.drafting.pipeline import ApplicationDraft
-from assistant.forms.application import ApplicationInfo, MediaInfo
+from assistant.forms.application import ApplicationInfo, MediaInfo, validation_text
 from assistant.forms.spec import FormSpec, load_form
 from assistant.review.application import review_application
 from assistant.review.findings import ReviewReport
@@ -65,9 +65,7 @@ def parse_answers(data: Any, form: FormSpec | None = None) -> AnswersFile:
         info = ApplicationInfo.model_validate({**standard, "extra": extra})
         media = MediaInfo.model_validate(data.get("media") or {})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise InvalidInputError(f"回答文件中“{where}”的格式不对：应为文字或文字列表。") from exc
+        raise InvalidInputError("回答文件中" + validation_text(exc)) from exc
     answers = _normalise_answers(data.get("answers") or {}, form, warnings)
     return AnswersFile(form=form, info=info, answers=answers, media=media, warnings=warnings)
 

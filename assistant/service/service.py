@@ -23,9 +23,10 @@ from assistant.core.errors import (
     UnsupportedFileError,
 )
 from assistant.core.settings import Settings
+from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
-from assistant.forms.application import ApplicationInfo, MediaInfo, case_name_problem
+from assistant.forms.application import ApplicationInfo, case_name_problem, parse_info, parse_media
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.intents import choose_action
 from assistant.interview.machine import (
@@ -138,9 +139,9 @@ class Service:
     ) -> ApplicationView:
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
-        new_info = ApplicationInfo.model_validate({**row.info, **(info or {})})
+        new_info = parse_info({**row.info, **(info or {})})
         self.validate_info(form, new_info)
-        new_media = MediaInfo.model_validate({**row.media, **(media or {})})
+        new_media = parse_media({**row.media, **(media or {})})
         self.store.update_application(app_id, info=new_info.model_dump(), media=new_media.model_dump())
         return self.get_application(principal, app_id)
 
@@ -160,7 +161,7 @@ class Service:
         on_delta: DeltaCallback | None = None,
     ) -> TurnResult:
         """One chat turn. The applicant's message is committed before anything else happens."""
-        text = (text or "").strip()
+        text = clean_block(text or "")
         if not text:
             raise InvalidInputError("消息不能为空。")
         if len(text) > self.settings.limit_message_chars:
@@ -372,7 +373,7 @@ class Service:
         return self.knowledge
 
     def ask(self, principal: Principal, question: str):
-        question = (question or "").strip()
+        question = clean_block(question or "")
         if not question:
             raise InvalidInputError("请输入问题。")
         if len(question) > self.settings.limit_question_chars:

@@ -1,0 +1,42 @@
+"""Normalise text that people type or paste, before it is stored or printed.
+
+NFC so the same character is always the same code points (a decomposed “é” or a
+full-width variant pasted from a PDF would otherwise compare unequal); control and
+bidirectional-override characters removed, because U+202E in a case name reverses
+how it prints in Word and on screen, and a trailing CR/LF breaks the cover line.
+Lone UTF-16 surrogates cannot be stored at all and are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.core.errors import InvalidInputError
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL_LINE = re.compile(f"[\u0000-\u001f\u007f-\u009f{_BIDI}\ufeff]")
+_CONTROL_BLOCK = re.compile(f"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f{_BIDI}\ufeff]")
+
+
+class InvalidTextError(InvalidInputError):
+    status_code = 422
+    code = "invalid_text"
+
+
+def _checked(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidTextError("内容中含有无效字符（不成对的 Unicode 代理字符），请删除后重试。") from exc
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_line(value: str) -> str:
+    """One-line text (a name, a title): no control characters at all, trimmed."""
+    return _CONTROL_LINE.sub("", _checked(value)).strip()
+
+
+def clean_block(value: str) -> str:
+    """Multi-line text (an answer, 申报理由): line breaks and tabs kept, CRLF made LF, trimmed."""
+    return _CONTROL_BLOCK.sub("", _checked(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
