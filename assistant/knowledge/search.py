@@ -26,11 +26,11 @@ from assistant.knowledge.ingest import (
     IngestResult,
     content_hash_of,
     document_hash,
-    extract_text,
     guess_title,
     read_path,
     store_document,
 )
+from assistant.knowledge.parse_worker import extract_text_bounded
 
 RRF_K = 60
 CANDIDATES = 30
@@ -178,7 +178,7 @@ class KnowledgeBase:
 
     def _ingest(self, name: str, data: bytes, kind: str, source: str | None = None) -> IngestResult:
         self._check_filters([kind], None)
-        extracted = extract_text(name, data, self._max_bytes)
+        extracted = extract_text_bounded(name, data, self._max_bytes)
         header = dict(extracted.header or {})
         header.setdefault("kind", kind)
         header["title"] = guess_title(extracted, name)
