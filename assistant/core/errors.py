@@ -64,3 +64,28 @@ class UnsupportedFileError(InvalidInputError):
 
     status_code = 415
     code = "unsupported_file_type"
+
+
+class DiskFullError(UserFacingError):
+    """A write failed for lack of space: nothing was half-written, and the user is told so."""
+
+    status_code = 507
+    code = "disk_full"
+
+    def __init__(self, message: str = "磁盘空间不足，您的内容未保存，请联系管理员释放空间后重试。") -> None:
+        super().__init__(message)
+
+
+_DISK_FULL_WORDS = ("no space left", "disk is full", "database or disk is full", "disk full", "enospc")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or anything in its cause chain) means the disk is full, whatever library raised it."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
+            return True
+        if any(word in str(exc).lower() for word in _DISK_FULL_WORDS):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

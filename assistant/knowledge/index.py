@@ -12,6 +12,7 @@ means re-indexing into a fresh collection, which the bundled corpus does on its 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
 from assistant.core.types import Passage
 from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
@@ -111,6 +113,8 @@ def make_client(settings: Settings) -> Any:
 class ChunkStore:
     """Chunks in Chroma, mirrored in memory for BM25, filters and citation lookups."""
 
+    ADD_BATCH = 1000  # chunks per Chroma add call
+
     def __init__(self, collection: Any, embedder: CachedEmbedder, client: Any = None) -> None:
         self.client = client
         self.collection = collection
@@ -193,19 +197,35 @@ class ChunkStore:
         if not chunks:
             return
         search_texts = [c.search_text() for c in chunks]
-        vectors = self.embedder.embed([c.embed_text() for c in chunks], "passage")
-        batch = 1000
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            self.collection.add(
-                ids=[c.chunk_id for c in part],
-                embeddings=vectors[start : start + batch],
-                documents=[c.text for c in part],
-                metadatas=[
-                    c.metadata(tokenize(t)) for c, t in zip(part, search_texts[start : start + batch], strict=False)
-                ],
-            )
-        self.refresh()
+        vectors = self.embedder.embed([c.embed_text() for c in chunks], "passage")  # before anything is written
+        batch, written = self.ADD_BATCH, []
+        try:
+            for start in range(0, len(chunks), batch):
+                part = chunks[start : start + batch]
+                self.collection.add(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=vectors[start : start + batch],
+                    documents=[c.text for c in part],
+                    metadatas=[
+                        c.metadata(tokenize(t)) for c, t in zip(part, search_texts[start : start + batch], strict=False)
+                    ],
+                )
+                written += [c.chunk_id for c in part]
+        except Exception as exc:
+            self._undo(written)
+            if is_disk_full(exc):
+                raise DiskFullError(
+                    "磁盘空间不足，文件未导入（已撤销写入的部分），请联系管理员释放空间后重试。"
+                ) from exc
+            raise
+        finally:
+            self.refresh()
+
+    def _undo(self, chunk_ids: list[str]) -> None:
+        """Remove the chunks of a failed add, so a document is in the index whole or not at all."""
+        if chunk_ids:
+            with contextlib.suppress(Exception):  # the add already failed; report that error, not this one
+                self.collection.delete(ids=chunk_ids)
 
     def delete_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})

@@ -9,12 +9,15 @@ database (see ``assistant.accounts``).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.store.migrations import MIGRATIONS
 from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
 
@@ -30,19 +33,33 @@ class Store:
         store = cls(path)
         store.path.parent.mkdir(parents=True, exist_ok=True)
         store.migrate()
+        store._keep_wal_open()
         return store
+
+    def _keep_wal_open(self) -> None:
+        """Hold one idle connection for the store's lifetime.
+
+        In WAL mode SQLite deletes the -wal and -shm files when the last connection closes,
+        and the next connection must create them again; on a full disk that fails and even
+        reads die with "disk I/O error". An idle reader keeps them, so reads survive a full disk.
+        """
+        self._keeper = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self._keeper.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchall()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = FULL")
         try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
             yield conn
             conn.commit()
-        except BaseException:
-            conn.rollback()
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.rollback()
+            if isinstance(exc, sqlite3.Error | OSError) and (is_disk_full(exc) or _no_space_left(self.path)):
+                raise DiskFullError() from exc  # rolled back: nothing half-written
             raise
         finally:
             conn.close()
@@ -231,3 +248,11 @@ def _version(row: sqlite3.Row) -> VersionRow:
         report=json.loads(row["report_json"]),
         created_at=row["created_at"],
     )
+
+
+def _no_space_left(path: Path) -> bool:
+    """SQLite reports a full disk while writing its WAL as a bare "disk I/O error": look at the disk."""
+    try:
+        return shutil.disk_usage(path.parent).free < 256 * 1024
+    except OSError:
+        return False
