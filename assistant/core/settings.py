@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="模型接口密钥")
     llm_model: str = Field("", description="模型名称（如 deepseek-chat、qwen-plus）")
     llm_temperature: float = Field(0.3, description="生成温度")
-    llm_timeout: float = Field(60.0, description="单次请求超时（秒）")
+    llm_timeout: float = Field(60.0, description="连接超时（秒）；未设置 llm_read_timeout 时也作读取超时")
+    llm_read_timeout: float = Field(120.0, description="流式输出两段之间的最长等待（秒），不限制总时长")
+    llm_followup_timeout: float = Field(8.0, description="追问措辞的总时限（秒），超时改用规则生成的问题")
     llm_max_retries: int = Field(2, description="429/5xx/超时后的重试次数")
     llm_context_tokens: int = Field(32000, description="模型上下文长度（token），用于裁剪提示词")
 

@@ -43,6 +43,7 @@ class Issue(BaseModel):
         "inconsistent_name",
         "revision",
         "answer_truncated",
+        "figure_omitted",
     ]
     message: str
     severity: Literal["info", "warning", "error"] = "warning"

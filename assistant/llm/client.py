@@ -4,30 +4,44 @@ Why our own retry loop (the SDK's ``max_retries`` is set to 0): which failures a
 retried, how long we wait and what the user finally reads must be explicit and
 testable. Retried: HTTP 408/409/429/5xx, timeouts and connection errors, with
 exponential backoff (honouring ``Retry-After`` up to ``max_delay``). Not retried:
-other 4xx (a wrong key, URL or model name will not fix itself), malformed JSON and
-empty replies (usually a base URL that is not an OpenAI-compatible endpoint). Every
-failure ends as ``ModelUnavailableError`` with a Chinese message that says what to
-do next; no stack trace reaches the user.
+other 4xx (a wrong key, URL or model name will not fix itself) and malformed JSON
+(usually a base URL that is not an OpenAI-compatible endpoint). Every failure ends
+as ``ModelUnavailableError`` with a Chinese message that says what to do next; no
+stack trace reaches the user.
 
-Streaming: when ``on_delta`` is given the request uses SSE and each piece of text is
-passed on as it arrives; the return value is the whole text. A stream that breaks
-after text was already passed on is not retried (the caller would see it twice).
+Every request streams (SSE), with or without ``on_delta``: ``timeout`` is a read
+timeout *between* chunks, never a limit on the whole reply, so a local model writing
+8–10 tokens/s finishes a long part as long as it keeps writing. ``limited`` gives a
+copy with a total deadline and no retries, for short calls (a follow-up question).
+``reasoning_content`` deltas keep the stream alive and are never part of the reply;
+chunks with empty ``choices`` (usage, keep-alive) are skipped.
+
+Every reply passes ``assistant.llm.normalise`` (reasoning, preambles, Markdown, closing
+offers, loops removed); ``on_delta`` receives the cleaned text only, and the return
+value equals what was passed on. A reply that is empty after cleaning (「好的。」, only
+reasoning) is a failed call: retried once, then ``ModelUnavailableError`` so the caller
+falls back. A reply cut off by the server (``finish_reason: "length"``) loses its
+unfinished sentence. A stream that breaks after text was already passed on is not
+retried (the caller would see it twice).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import openai
 from pydantic import BaseModel, Field
 
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.settings import Settings
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
+from assistant.llm.normalise import StreamNormaliser
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +51,7 @@ MALFORMED_MESSAGE = (
     "是否为 OpenAI 兼容接口（通常以 /v1 结尾）；"
     "已保存您的回答，也可以改用离线起草。"
 )
+DEADLINE_MESSAGE = "模型在规定时间内没有答完，已保存您的回答，请稍后重试；也可以改用离线起草。"
 EMPTY_MESSAGE = "模型没有返回任何内容（可能被内容审核拦截或服务异常），已保存您的回答，请稍后重试；也可以改用离线起草。"
 BROKEN_STREAM_MESSAGE = "模型输出中途中断，已保存您的回答，请稍后重试；也可以改用离线起草。"
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -53,6 +68,10 @@ class RetryPolicy(BaseModel):
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         wanted = retry_after if retry_after is not None else self.base_delay * (2**attempt)
         return max(0.0, min(wanted, self.max_delay))
+
+
+class _Empty(Exception):
+    """A reply with nothing left after cleaning (「好的。」, only reasoning, empty content)."""
 
 
 class _Transient(Exception):
@@ -103,13 +122,18 @@ class OpenAIChatModel:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        connect_timeout: float = 10.0,
     ) -> None:
         self.name = model
         self.temperature = temperature
+        self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.deadline: float | None = None  # seconds for a whole call; None: only the read timeout applies
         self._sleep = sleep
+        # ``timeout`` bounds the wait for each chunk of the stream, not the whole reply.
+        limits = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
         # Local servers (vLLM, Ollama) need no key, but the SDK refuses an empty one.
-        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
+        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=limits, max_retries=0)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAIChatModel:
@@ -118,10 +142,18 @@ class OpenAIChatModel:
             "model": settings.llm_model,
             "api_key": settings.llm_api_key,
             "temperature": settings.llm_temperature,
-            "timeout": settings.llm_timeout,
+            "timeout": settings.llm_read_timeout,
             "retry": RetryPolicy(max_retries=settings.llm_max_retries),
         }
         return cls(**{**options, **overrides})
+
+    def limited(self, seconds: float) -> OpenAIChatModel:
+        """A copy for short calls: the whole call within ``seconds``, no retries; shares the HTTP client."""
+        clone = copy.copy(self)
+        clone.deadline = seconds
+        clone.retry = RetryPolicy(max_retries=0)
+        clone._client = self._client.with_options(timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)))
+        return clone
 
     def complete(
         self,
@@ -138,67 +170,81 @@ class OpenAIChatModel:
         if max_tokens is not None:
             request["max_tokens"] = max_tokens
         emitted: list[str] = []
-        for attempt in range(self.retry.max_retries + 1):
+        deadline = time.monotonic() + self.deadline if self.deadline is not None else None
+        empty_retried = False
+        attempt = 0
+        while True:
             try:
-                return self._attempt(request, on_delta, emitted)
+                return self._attempt(request, on_delta, emitted, deadline)
+            except _Empty as failure:
+                if empty_retried or (deadline is not None and time.monotonic() >= deadline):
+                    log.warning("model %s: reply empty after cleaning, twice", self.name)
+                    raise ModelUnavailableError(EMPTY_MESSAGE) from failure
+                empty_retried = True
+                log.info("model %s: reply empty after cleaning; retrying once", self.name)
             except _Transient as failure:
                 if emitted:
                     raise ModelUnavailableError(BROKEN_STREAM_MESSAGE) from failure
-                if attempt == self.retry.max_retries:
+                if attempt >= self.retry.max_retries:
                     log.warning("model %s unavailable after %d attempts: %s", self.name, attempt + 1, failure)
-                    raise ModelUnavailableError(UNAVAILABLE_MESSAGE) from failure
+                    message = DEADLINE_MESSAGE if str(failure) == "deadline" else UNAVAILABLE_MESSAGE
+                    raise ModelUnavailableError(message) from failure
                 wait = self.retry.delay(attempt, failure.retry_after)
                 log.info("model %s: %s; retry %d in %.2fs", self.name, failure, attempt + 1, wait)
                 self._sleep(wait)
-        raise AssertionError("unreachable")
+                attempt += 1
 
     def close(self) -> None:
         self._client.close()
 
-    def _attempt(self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str]) -> str:
+    def _attempt(
+        self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str], deadline: float | None
+    ) -> str:
         """One HTTP request; transient failures become ``_Transient``, the rest ``ModelUnavailableError``."""
         try:
-            if on_delta is None:
-                return _content_of(self._client.chat.completions.create(**request))
-            return self._stream(request, on_delta, emitted)
+            return self._stream(request, on_delta, emitted, deadline)
         except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
+            raise _Transient(type(exc).__name__) from exc
+        except httpx.TransportError as exc:  # a read timeout or broken connection the SDK did not wrap
             raise _Transient(type(exc).__name__) from exc
         except openai.APIStatusError as exc:
             raise _status_error(exc) from exc
         except (json.JSONDecodeError, openai.APIResponseValidationError) as exc:
             raise ModelUnavailableError(MALFORMED_MESSAGE) from exc
 
-    def _stream(self, request: dict[str, Any], on_delta: DeltaCallback, emitted: list[str]) -> str:
+    def _stream(
+        self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str], deadline: float | None
+    ) -> str:
         stream = self._client.chat.completions.create(**request, stream=True)
-        saw_choice = False
+        cleaner = StreamNormaliser()
+        saw_choice = truncated = False
+
+        def relay(text: str) -> None:
+            if text:
+                emitted.append(text)
+                if on_delta is not None:
+                    on_delta(text)
+
         with stream:
             for chunk in stream:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise _Transient("deadline")
                 choices = getattr(chunk, "choices", None) or []
-                if not choices:
+                if not choices:  # a usage or keep-alive chunk
                     continue
                 saw_choice = True
-                piece = getattr(choices[0].delta, "content", None) if choices[0].delta else None
-                if piece:
-                    emitted.append(piece)
-                    on_delta(piece)
-        text = "".join(emitted)
+                choice = choices[0]
+                truncated = truncated or getattr(choice, "finish_reason", None) == "length"
+                delta = getattr(choice, "delta", None)
+                piece = getattr(delta, "content", None) if delta is not None else None
+                if piece:  # ``reasoning_content`` only keeps the stream alive; it is never the reply
+                    relay(cleaner.feed(piece))
         if not saw_choice:
             raise ModelUnavailableError(MALFORMED_MESSAGE)
-        if not text.strip():
-            raise ModelUnavailableError(EMPTY_MESSAGE)
-        return text
-
-
-def _content_of(completion: Any) -> str:
-    """The reply text of a non-streamed completion, or the right Chinese error."""
-    choices = getattr(completion, "choices", None)
-    if not isinstance(choices, list) or not choices:
-        raise ModelUnavailableError(MALFORMED_MESSAGE if not isinstance(choices, list) else EMPTY_MESSAGE)
-    message = getattr(choices[0], "message", None)
-    content = getattr(message, "content", None)
-    if not isinstance(content, str) or not content.strip():
-        raise ModelUnavailableError(EMPTY_MESSAGE)
-    return content
+        relay(cleaner.finish(truncated=truncated))
+        if not cleaner.text.strip():
+            raise _Empty("empty reply")
+        return cleaner.text
 
 
 def build_chat_model(settings: Settings) -> ChatModel | None:

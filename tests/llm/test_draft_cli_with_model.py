@@ -1,9 +1,10 @@
-"""End to end: ``case-assistant draft`` with the model pointed at the fake server.
+"""End to end: ``case-assistant draft`` with the model pointed at a fake server.
 
-The fake writes every draft at twice its budget. The exported report must show every
-part within its budget and every group within its limit, with at most two condense
-calls per part — also when the model does not manage to condense (then the part is
-cut at a sentence end and the report says so).
+A model writing 1.5× the requested length (the realistic fake's ``overlong``, whose
+condensed versions overshoot too) and a verbose cooperating writer: the exported report
+must show every part within its budget and every group within its limit, with at most
+two condense calls per part — also when the model does not manage to condense (then
+sentences are dropped, figures of the applicant's last, and the report says so).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from tests.fakes import reply_with, smart_writer
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.realistic_model import RealisticModelServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "case-assistant"
@@ -29,7 +31,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cli-data")  # shared: the knowledge index is built once
 
 
-def run_draft(server: FakeOpenAIServer, data_dir: Path, out_dir: Path) -> dict:
+def run_draft(server: FakeOpenAIServer | RealisticModelServer, data_dir: Path, out_dir: Path) -> dict:
     env = {
         **os.environ,
         "CASE_ASSISTANT_LLM_BASE_URL": server.base_url,
@@ -64,7 +66,7 @@ def assert_within_limits(report: dict) -> None:
 
 
 @pytest.mark.skipif(not CLI.exists(), reason="console script not installed (pip install -e .)")
-def test_drafts_at_twice_the_budget_are_condensed_into_the_limits(
+def test_drafts_at_twice_the_budget_stay_within_the_limits(
     fake_openai: FakeOpenAIServer, data_dir: Path, tmp_path: Path
 ) -> None:
     fake_openai.set_default(reply_with(smart_writer(draft_factor=2.0)))
@@ -73,18 +75,20 @@ def test_drafts_at_twice_the_budget_are_condensed_into_the_limits(
     drafts = fake_openai.chat_requests("起草")
     assert len(drafts) == len(report["parts"])
     assert all(r.target is not None and r.target <= 0.9 * r.budget + 1 for r in drafts)
-    assert all(p["condense_calls"] >= 1 for p in report["parts"])
+    # the writer pads by cycling its sentences; verbatim repeats are dropped by the normaliser,
+    # so a part may fit without condensing
     assert sum(p["condense_calls"] for p in report["parts"]) == len(fake_openai.chat_requests("压缩"))
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not CLI.exists(), reason="console script not installed (pip install -e .)")
-def test_a_model_that_cannot_condense_still_exports_within_limits(
-    fake_openai: FakeOpenAIServer, data_dir: Path, tmp_path: Path
-) -> None:
-    fake_openai.set_default(reply_with(smart_writer(draft_factor=2.0, condense_factor=3.0)))
-    report = run_draft(fake_openai, data_dir, tmp_path)
+def test_a_model_that_cannot_condense_still_exports_within_limits(data_dir: Path, tmp_path: Path) -> None:
+    with RealisticModelServer(["plain", "overlong"]) as server:
+        report = run_draft(server, data_dir, tmp_path)
+        condense = [r for r in server.requests if "【任务：压缩】" in r["messages"][0]["content"]]
     assert_within_limits(report)
+    assert sum(p["condense_calls"] for p in report["parts"]) == len(condense)
+    assert any(p["condense_calls"] == 2 for p in report["parts"])
     for part in report["parts"]:
-        assert part["condense_calls"] == 2
-        assert "trimmed" in [i["kind"] for i in part["issues"]], part["part_id"]
+        assert not {"1", "2", "3"} & set(part["removed_numbers"]), part["part_id"]  # ordinals are structure
+        if part["condense_calls"] == 2 and "trimmed" in [i["kind"] for i in part["issues"]]:
+            assert "删去部分句子" in next(i["message"] for i in part["issues"] if i["kind"] == "trimmed")

@@ -52,7 +52,7 @@ def test_still_over_after_two_condense_calls_is_cut_at_a_sentence_end(
     assert count_words(out.text) <= 300
     assert out.text[-1] in SENTENCE_ENDS
     trimmed = [i for i in out.issues if i.kind == "trimmed"]
-    assert len(trimmed) == 1 and "截断" in trimmed[0].message
+    assert len(trimmed) == 1 and "删去部分句子" in trimmed[0].message
 
 
 def test_invented_figure_is_repaired_and_reported(fake_openai: FakeOpenAIServer, drafter: ModelDrafter) -> None:
@@ -93,7 +93,7 @@ def test_list_markers_are_not_mistaken_for_figures(fake_openai: FakeOpenAIServer
     fake_openai.queue(
         reply("1.数据应用与流通：平台汇聚12家企业的数据。\n2.安全治理措施：全程加密。\n（3）成效：单证成本下降18.5%。")
     )
-    out = drafter.draft(make_job(part_id="promo.practice"))
+    out = drafter.draft(make_job(part_id="promo.practice", answers=["平台汇聚12家企业的数据，单证成本下降18.5%。"]))
     assert out.removed_numbers == [] and out.model_calls == 1
     assert out.text.startswith("1.数据应用与流通")
 
@@ -106,7 +106,7 @@ def test_streaming_passes_the_first_generation_and_rechecks_the_final_text(
     deltas: list[str] = []
     out = drafter.draft(make_job(), on_delta=deltas.append)
     assert len(deltas) > 1 and "".join(deltas) == streamed
-    assert fake_openai.chat_requests()[0].stream and not fake_openai.chat_requests()[1].stream
+    assert all(r.stream for r in fake_openai.chat_requests())  # the read timeout is between chunks
     assert out.text == "平台在12家企业落地。单证成本下降18.5%。"
     assert out.removed_numbers == ["35%"]
 

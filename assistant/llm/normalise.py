@@ -1,0 +1,433 @@
+"""The one output normaliser: every model reply passes it, streamed or not.
+
+Real chat models wrap the answer in things that must never reach an application form:
+a reasoning block (``<think>…</think>``, possibly split across stream chunks), a chat
+preamble (「好的，以下是“（一）问题描述”部分的正文：」), a Markdown heading repeating
+the part title, ``**bold**``, bullets, tables, ``---`` rules, a closing offer
+(「如需进一步修改……请随时告诉我。」), a paragraph in English, or the same sentence
+over and over. This module removes them and nothing else.
+
+What it keeps, and how:
+- every sentence that is content: it never drops a sentence with a digit, except a
+  verbatim repeat of a sentence it already kept;
+- numbered points stay text, one paragraph each, in one style: a first-level point
+  starts "1." (from "1、" "1)" "1）" "1．" "1. "), a second-level point "（1）"
+  (from "(1)" "①"), as under the form's own "（一）" part titles;
+- Markdown becomes plain paragraphs: headings lose their ``#``, bullets their mark,
+  emphasis its asterisks; a table row becomes one sentence ("指标：数值。"), a
+  separator row and an ordinal column go;
+- paragraphs are separated by one ``\\n``.
+
+Streaming: ``StreamNormaliser.feed`` returns only text that is final — a sentence is
+passed on once it has ended and been checked, a line that may be a table or a rule
+once it has ended, a possibly split ``<thi`` is held back. ``normalise(text)`` is the
+same machine fed at once, so the streamed preview always equals the cleaned reply.
+Applying it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"), ("<reasoning>", "</reasoning>"))
+_ALL_TAGS = tuple(t for pair in _TAGS for t in pair)
+_SENTENCE_ENDS = "。！？"
+_CLOSERS = "”’」』）》】"
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_DIGIT_RE = re.compile(r"[0-9０-９]|[零〇一二两三四五六七八九十百千万亿]+(?:元|倍|吨|亩|公里|个百分点|成)")
+_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
+
+_RULE_RE = re.compile(r"^\s*([-*_=~])(?:\s*\1){2,}\s*$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE_PREFIX_RE = re.compile(r"^>\s?")
+_HEADING_PREFIX_RE = re.compile(r"^#{1,6}(?:\s+|(?=\S))")
+_BULLET_PREFIX_RE = re.compile(r"^(?:[-*+](?=\s)|[•·●▪◆■◇○])\s*")
+_ORDINAL_RE = re.compile(r"^(\d{1,2})\s*[.．、)）](?!\d)\s*")
+_BRACKET_ORDINAL_RE = re.compile(r"^[（(](\d{1,2})[)）]\s*")
+_ORDINAL_HEADERS = ("序号", "编号", "No.", "No", "#", "")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+_INLINE_SUBS = (
+    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # image
+    (re.compile(r"\[([^\]\n]+)\]\((?:https?://|/|#)[^)\n]*\)"), r"\1"),  # link; "[1]" citations untouched
+    (re.compile(r"\*\*|__|~~"), ""),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *italic*
+    (re.compile(r"`+([^`\n]*)`+"), r"\1"),
+    (re.compile(r"</?(?:br|p|div|span|b|strong|em|i|u|sup|sub)\s*/?>", re.I), ""),
+)
+
+_ACK = r"(?:好的|好滴|好|嗯|当然可以|当然|没问题|可以的|可以|收到|明白了|明白|了解|OK|Ok|ok|Sure|sure)"
+_ACK_ONLY_RE = re.compile(rf"^{_ACK}[\s，,。.！!～~]*$")
+_ACK_LEAD_RE = re.compile(rf"^{_ACK}[，,。.！!～~\s]+")
+_PREAMBLE_START_RE = re.compile(
+    r"^(?:以下|下面|如下|这是|这里是|现将|现为|为您|给您|我(?:将|来|已|为|会|按|根据)|根据您|按照您|遵照您|依据您|"
+    r"根据(?:您的)?要求|按(?:照)?(?:您的)?要求|请看|请参考)"
+)
+_PREAMBLE_COLON_RE = re.compile(r"(?:正文|全文|内容|草稿|初稿|如下|以下|下面|为您|修改后|压缩后|核对后|回答|答复|改写)")
+_ANSWER_LABEL_RE = re.compile(r"^(?:答复|回答|答|正文)[:：]\s*")
+_CLOSING_START_RE = re.compile(
+    r"^[（(]?(?:如需|如果(?:您)?(?:需要|还需要|还有|有)|如有(?:需要|任何|其他|疑问)|如您|若(?:您)?(?:需|还需|有)|"
+    r"希望(?:以上|这|本|对您)|以上(?:内容|就是|即为|是|为)|需要(?:我|的话)|请随时|欢迎|您可以|还需要|注[:：]|说明[:：])"
+)
+_CLOSING_WORD_RE = re.compile(r"您|我|告诉|随时|进一步|调整|参考|修改|帮助|满意|润色")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_KEY_DROP_RE = re.compile(r"[\s，,。．.！!？?；;：:、“”\"'‘’（）()\[\]【】《》—…·•-]")
+_REPEATED_LABEL_RE = re.compile(r"^([^：:，。\s]{2,12}[：:])(?:\s*\1)+")  # 「总体情况：总体情况：」
+_LABEL_RE = re.compile(r"^[^：:，。\s]{2,8}[：:]")
+_ECHO_LEAD_RE = re.compile(r"^(?:\d{1,2}[.．、]|[·•])\s*")
+_PROMPT_LABEL_RE = re.compile(r"【(?:依据|范例|资料)[A-Z0-9]{1,3}】")  # the prompt's own passage labels
+_BARE_TITLE_RE = re.compile(r"^《[^《》]*(?:《[^《》]*》[^《》]*)*》[。；;，,]?$")  # only a document's title
+_MIN_DEDUPE_KEY = 8
+_TITLE_FILL = r"[\s“”\"《》*#（）()、.．]*"
+
+
+def _has_figure(text: str) -> bool:
+    return bool(_DIGIT_RE.search(text))
+
+
+def _inline(text: str) -> str:
+    for pattern, repl in _INLINE_SUBS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _key(text: str) -> str:
+    return _KEY_DROP_RE.sub("", text)
+
+
+def is_preamble(sentence: str) -> bool:
+    """A chat preamble (「好的，以下是……：」「好的。」): never content, never carries a figure."""
+    s = sentence.strip()
+    if not s:
+        return False
+    if _ACK_ONLY_RE.match(s):
+        return True
+    if _has_figure(_QUOTED_RE.sub("", s)):
+        return False
+    rest = _ACK_LEAD_RE.sub("", s)
+    if _PREAMBLE_START_RE.match(rest) and count_chars(rest) <= 80:
+        return True
+    return s.endswith(("：", ":")) and count_chars(s) <= 60 and bool(_PREAMBLE_COLON_RE.search(s))
+
+
+def is_closing(sentence: str) -> bool:
+    """A closing offer or meta note (「如需进一步修改……请随时告诉我。」), never content."""
+    s = sentence.strip()
+    return (
+        bool(_CLOSING_START_RE.match(s))
+        and bool(_CLOSING_WORD_RE.search(s))
+        and not _has_figure(_QUOTED_RE.sub("", s))
+        and count_chars(s) <= 120
+    )
+
+
+def is_english_drift(sentence: str) -> bool:
+    """A sentence in English with no figure (a model drifting out of Chinese)."""
+    s = sentence.strip()
+    return not _CJK_RE.search(s) and len(_LATIN_WORD_RE.findall(s)) >= 4 and not _has_figure(s)
+
+
+def count_chars(text: str) -> int:
+    return len(text.strip())
+
+
+def _title_variants(titles: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for title in titles:
+        k = _key(_inline(title))
+        if len(k) >= 2 and k not in out:
+            out.append(k)
+    return sorted(out, key=len, reverse=True)
+
+
+class _ReasoningFilter:
+    """Drops ``<think>…</think>`` blocks from a stream; holds back a tag that may be split."""
+
+    def __init__(self) -> None:
+        self._buf = ""
+        self._close: str | None = None  # the closing tag we wait for while inside a block
+
+    def feed(self, piece: str, final: bool = False) -> str:
+        self._buf += piece
+        out: list[str] = []
+        while self._buf:
+            if self._close is not None:
+                end = self._buf.find(self._close)
+                if end < 0:
+                    keep = _partial_suffix(self._buf, (self._close,))
+                    self._buf = "" if final else self._buf[len(self._buf) - keep :]
+                    break
+                self._buf = self._buf[end + len(self._close) :]
+                self._close = None
+                continue
+            hits = [(self._buf.find(t), t) for t in _ALL_TAGS if t in self._buf]
+            if hits:
+                at, tag = min(hits)
+                out.append(self._buf[:at])
+                self._buf = self._buf[at + len(tag) :]
+                self._close = next((c for o, c in _TAGS if o == tag), None)  # a stray closing tag just goes
+                continue
+            keep = 0 if final else _partial_suffix(self._buf, _ALL_TAGS)
+            out.append(self._buf[: len(self._buf) - keep])
+            self._buf = self._buf[len(self._buf) - keep :]
+            break
+        return "".join(out)
+
+
+def _partial_suffix(text: str, tags: Iterable[str]) -> int:
+    """Length of the longest end of ``text`` that a tag could still grow from."""
+    best = 0
+    for tag in tags:
+        for n in range(min(len(tag) - 1, len(text)), best, -1):
+            if tag.startswith(text[-n:]):
+                best = n
+                break
+    return best
+
+
+class StreamNormaliser:
+    """Incremental normaliser; ``feed`` and ``finish`` return the cleaned text to show now.
+
+    ``titles``: the part's title forms (「（一）问题描述」「问题描述」); a line that only
+    repeats one is dropped and a line starting with one loses it. ``echo``: sentences of
+    the instructions the model was given (template guidance); a digit-free sentence
+    that copies one verbatim is an echo, not content.
+    """
+
+    def __init__(self, titles: Iterable[str] = (), echo: Iterable[str] = ()) -> None:
+        self._reasoning = _ReasoningFilter()
+        self._titles = _title_variants(titles)
+        self._echo = [k for k in (_key(_inline(_ECHO_LEAD_RE.sub("", e.strip()))) for e in echo) if len(k) >= 12]
+        self._buf = ""
+        self._line_start = True
+        self._line_point: tuple[str, int] | None = None  # the line's list style and the number the model wrote
+        self._counters: dict[str, tuple[int, int]] = {}  # per list style: (last written, last kept) number
+        self._line_kept = False
+        self._line_first = True
+        self._table_pending: list[str] | None = None
+        self._table_header: list[str] | None = None
+        self._in_table = False
+        self._seen: set[str] = set()
+        self._parts: list[str] = []
+        self._finished = False
+
+    @property
+    def text(self) -> str:
+        """Everything passed on so far."""
+        return "".join(self._parts)
+
+    def feed(self, piece: str) -> str:
+        return self._run(self._reasoning.feed(piece), final=False)
+
+    def finish(self, truncated: bool = False) -> str:
+        """Flush what is held back; ``truncated``: the reply was cut off, drop its unfinished sentence."""
+        if self._finished:
+            return ""
+        self._finished = True
+        return self._run(self._reasoning.feed("", final=True), final=True, truncated=truncated)
+
+    # ----- the line and sentence machine ------------------------------------------------
+    def _run(self, text: str, *, final: bool, truncated: bool = False) -> str:
+        self._buf += text
+        before = len(self._parts)
+        while self._buf:
+            step = self._start_line(final) if self._line_start else self._sentence(final, truncated)
+            if not step:
+                break
+        if final:
+            self._end_table()
+        return "".join(self._parts[before:])
+
+    def _start_line(self, final: bool) -> bool:
+        """Classify the line at the start of the buffer; False when more text is needed."""
+        newline = self._buf.find("\n")
+        head = self._buf if newline < 0 else self._buf[:newline]
+        complete = newline >= 0 or final
+        stripped = head.strip()
+        if not complete and (stripped[:1] in ("|", "`", "~") or not stripped.strip("-*_=#> ") or len(stripped) < 6):
+            return False  # may be a table row, a fence, a rule or a list mark: wait for more
+        if not stripped or _FENCE_RE.match(head) or _RULE_RE.match(head):
+            if not stripped:
+                self._end_table()
+            self._consume_line(newline)
+            return True
+        if stripped.startswith("|"):
+            self._table_line(stripped)
+            self._consume_line(newline)
+            return True
+        self._end_table()
+        self._begin_prose()
+        return True
+
+    def _consume_line(self, newline: int) -> None:
+        self._buf = "" if newline < 0 else self._buf[newline + 1 :]
+        self._line_start = True
+
+    def _begin_prose(self) -> None:
+        """Strip the line's Markdown marks; remember its ordinal; go on sentence by sentence."""
+        rest, prefix = self._buf, None
+        while True:
+            rest = re.sub(r"^(?:\*\*|__)+", "", rest.lstrip(" \t\u3000"))
+            if m := _QUOTE_PREFIX_RE.match(rest) or _HEADING_PREFIX_RE.match(rest) or _BULLET_PREFIX_RE.match(rest):
+                rest = rest[m.end() :]
+            elif not prefix and (m := _ORDINAL_RE.match(rest)):
+                rest, prefix = rest[m.end() :], ("1.", int(m.group(1)))
+            elif not prefix and (m := _BRACKET_ORDINAL_RE.match(rest)):
+                rest, prefix = rest[m.end() :], ("（1）", int(m.group(1)))
+            elif not prefix and rest[:1] and rest[0] in _CIRCLED:
+                rest, prefix = rest[1:], ("（1）", _CIRCLED.index(rest[0]) + 1)
+            else:
+                break
+        self._buf = rest
+        self._line_start = False
+        self._line_point = prefix
+        self._line_kept, self._line_first = False, True
+
+    def _sentence(self, final: bool, truncated: bool) -> bool:
+        """Take one sentence (or the rest of the line) from the buffer; False when it has not ended."""
+        end = -1
+        for i, ch in enumerate(self._buf):
+            if ch == "\n":
+                end = i
+                break
+            if ch in _SENTENCE_ENDS:
+                j = i + 1
+                while j < len(self._buf) and self._buf[j] in _CLOSERS:
+                    j += 1
+                if j == len(self._buf) and not final:
+                    return False  # a closing quote may still follow
+                end = j - 1
+                break
+        if end < 0:
+            if not final:
+                return False
+            sentence, self._buf, line_end = self._buf, "", True
+            if truncated and sentence.strip():
+                sentence = ""  # cut off mid-sentence: the unfinished fragment goes
+        elif self._buf[end] == "\n":
+            sentence, self._buf, line_end = self._buf[:end], self._buf[end + 1 :], True
+        else:
+            sentence, self._buf, line_end = self._buf[: end + 1], self._buf[end + 1 :], False
+        self._keep(sentence)
+        if line_end:
+            self._line_start = True
+        return True
+
+    def _keep(self, raw: str) -> None:
+        sentence = _REPEATED_LABEL_RE.sub(r"\1", _PROMPT_LABEL_RE.sub("", _inline(raw)).strip())
+        first = self._line_first
+        self._line_first = False
+        if not sentence:
+            return
+        started = bool(self._parts)
+        if not started:
+            if is_preamble(sentence):
+                return
+            if self._line_point is None:
+                sentence = _ANSWER_LABEL_RE.sub("", _ACK_LEAD_RE.sub("", sentence))
+            if not sentence.strip():
+                return
+        if first and self._titles:
+            sentence = self._strip_title(sentence)
+            if not sentence:
+                return
+        if is_closing(sentence) or is_english_drift(sentence) or _BARE_TITLE_RE.match(sentence):
+            return
+        key = _key(_LABEL_RE.sub("", sentence))
+        if self._echo and not _has_figure(sentence) and self._is_echo(sentence):
+            return
+        if len(key) >= _MIN_DEDUPE_KEY:
+            if key in self._seen:
+                return
+            self._seen.add(key)
+        if not self._line_kept:
+            if self._parts:
+                self._parts.append("\n")
+            self._parts.append(self._number())
+            self._line_kept = True
+        self._parts.append(sentence)
+
+    def _number(self) -> str:
+        """The kept point's number: as written, except that points dropped before it leave no gap."""
+        if self._line_point is None:
+            return ""
+        style, written = self._line_point
+        last = self._counters.get(style)
+        number = written
+        if written != 1 and last is not None and written > last[0]:
+            number = last[1] + 1
+        self._counters[style] = (written, number)
+        return f"{number}." if style == "1." else f"（{number}）"
+
+    def _is_echo(self, sentence: str) -> bool:
+        for key in {_key(sentence), _key(_LABEL_RE.sub("", sentence))}:
+            if any(e in key for e in self._echo) or (len(key) >= 12 and any(key in e for e in self._echo)):
+                return True
+        return False
+
+    def _strip_title(self, sentence: str) -> str:
+        key = _key(sentence)
+        for title in self._titles:
+            if key == title:
+                return ""
+        for title in self._titles:
+            pattern = "".join(re.escape(ch) + _TITLE_FILL for ch in title)
+            m = re.match(rf"^{_TITLE_FILL}{pattern}[：:\s]\s*", sentence)
+            if m and m.end() < len(sentence):
+                return sentence[m.end() :]
+        return sentence
+
+    # ----- tables -------------------------------------------------------------------------
+    def _table_line(self, line: str) -> None:
+        if _TABLE_SEP_RE.match(line):
+            if self._table_pending is not None:
+                self._table_header, self._table_pending = self._table_pending, None
+            self._in_table = True
+            return
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not self._in_table and self._table_pending is None:
+            self._table_pending = cells  # a header if a separator row follows
+            return
+        if self._table_pending is not None:
+            self._row(self._table_pending, None)
+            self._table_pending = None
+        self._in_table = True
+        self._row(cells, self._table_header)
+
+    def _end_table(self) -> None:
+        if self._table_pending is not None:
+            pending, self._table_pending = self._table_pending, None
+            self._row(pending, None)
+        self._in_table, self._table_header = False, None
+
+    def _row(self, cells: list[str], header: list[str] | None) -> None:
+        """One table row as one sentence: 「指标：数值。」, or its cells joined by "，"."""
+        cells = [_inline(c).strip() for c in cells]
+        header = [_inline(h).strip() for h in header] if header else None
+        if header and len(header) != len(cells):
+            header = None
+        if len(cells) > 1 and (re.fullmatch(r"\d{1,2}\.?", cells[0]) or (header and header[0] in _ORDINAL_HEADERS)):
+            cells, header = cells[1:], header[1:] if header else None
+        if not any(cells):
+            return
+        if header and len(cells) >= 3 and all(header):
+            text = f"{cells[0]}：" + "，".join(f"{h}为{c}" for h, c in zip(header[1:], cells[1:], strict=True) if c)
+        elif header and len(cells) == 2 and all(header):
+            text = f"{cells[0]}：{cells[1]}"
+        else:
+            text = "，".join(c for c in cells if c)
+        text = text.rstrip("，,；;：: ")
+        if text and text[-1] not in _SENTENCE_ENDS + _CLOSERS:
+            text += "。"
+        self._line_point, self._line_kept, self._line_first = None, False, True
+        for sentence in re.findall(rf"[^{_SENTENCE_ENDS}]+[{_SENTENCE_ENDS}][{_CLOSERS}]*|[^{_SENTENCE_ENDS}]+$", text):
+            self._keep(sentence)
+        self._line_start = True
+
+
+def normalise(text: str, titles: Iterable[str] = (), echo: Iterable[str] = (), truncated: bool = False) -> str:
+    """The cleaned reply: the same as streaming ``text`` through ``StreamNormaliser``."""
+    machine = StreamNormaliser(titles, echo)
+    return machine.feed(text) + machine.finish(truncated)
