@@ -6,18 +6,33 @@ This is the composition root: the only module of ``assistant`` that imports grad
 Local mode: listening on 127.0.0.1 with no accounts, the app runs for a single
 local user without login. On any other address it refuses to start until an
 account exists, because an open instance would expose every applicant's drafts.
+
+Hardening of the mounted Gradio app (see SECURITY.md):
+* Gradio's own check of client-supplied file paths runs only after ``launch()``,
+  which a mounted app never calls, so ``has_launched`` is set here; Gradio's files
+  live in a private (0700) folder under the data directory; the database and the
+  index are in ``blocked_paths``.
+* Our own ``CORSMiddleware`` on the parent app (allow-list ``cors_origins``, empty by
+  default) replaces Gradio's, which echoes any Origin with credentials.
+* ``HostGuard``, ``CrossSiteGuard`` and ``GradioSurface`` (``assistant.api``) check
+  Host names, cross-site writes, and close or protect Gradio's extra routes.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.api.app import create_api
+from assistant.api.guards import HostGuard
+from assistant.api.surface import GradioSurface
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
 from assistant.core.settings import Settings
@@ -27,17 +42,50 @@ from assistant.store.sqlite import Store
 from ui.app import build_ui
 
 
+def gradio_dir(settings: Settings) -> Path:
+    return (settings.data_dir / "gradio").resolve()
+
+
+def use_private_gradio_dir(settings: Settings) -> Path:
+    """Gradio's upload cache: ours, 0700, absolute (Gradio does not resolve GRADIO_TEMP_DIR)."""
+    directory = gradio_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    os.environ["GRADIO_TEMP_DIR"] = str(directory)
+    return directory
+
+
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     """The ASGI app: API routes first, then the UI mounted at / (so /api/* is never shadowed)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    use_private_gradio_dir(settings)  # before any Blocks is built: each block reads it once
     service = service or build_service(settings, progress=True)
     accounts = Accounts(service.store, settings)
     app = create_api(service, accounts, settings)
     blocks = build_ui(service, accounts, settings)
-    return gr.mount_gradio_app(app, blocks, path="", **_ui_mount_options(blocks))
+    app = gr.mount_gradio_app(app, blocks, path="", **_ui_mount_options(blocks, settings))
+    # Gradio checks FileData paths only "after launch" (processing_utils._check_allowed); switch it on.
+    blocks.has_launched = True
+    app.add_middleware(GradioSurface, settings=settings, accounts=accounts)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_credentials=bool(settings.cors_origin_list),
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["authorization", "content-type", "accept"],
+    )
+    app.add_middleware(HostGuard, settings=settings)
+    return app
 
 
-def _ui_mount_options(blocks: Any) -> dict:
-    return getattr(blocks, "mount_options", {})
+def _ui_mount_options(blocks: Any, settings: Settings) -> dict:
+    options = dict(getattr(blocks, "mount_options", {}))
+    options.update(
+        run_history=False,  # the browser would keep every event's inputs in localStorage
+        enable_monitoring=False,  # /monitoring/summary is open unless this is exactly False
+        blocked_paths=[str(settings.sqlite_path.resolve()), str(settings.chroma_path.resolve())],
+    )
+    return options
 
 
 def serve(settings: Settings) -> int:
@@ -45,5 +93,12 @@ def serve(settings: Settings) -> int:
     check_exposure(settings, Accounts(Store.open(settings.sqlite_path), settings).count_users())
     app = create_app(settings)
     print(f"申报助手已启动：http://{settings.host}:{settings.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return 0

@@ -10,7 +10,9 @@ module only places components and connects events.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,16 +28,28 @@ from .session import Sessions
 from .style import CSS
 
 TITLE = "数据要素× 案例申报助手"
-# BrowserState encrypts with a key that is sent to the browser anyway; a fixed key only
-# lets the stored session token survive a server restart (a random one would not).
-BROWSER_SECRET = "case-assistant-browser-state-v1"
+# The session is an HttpOnly cookie (see ``ui.session``); the browser only remembers which
+# application was open. BrowserState's key is public (it is in /config), so nothing secret
+# is kept there; a per-process key just means the last application is forgotten on restart.
+BROWSER_SECRET = secrets.token_hex(16)
+# After a successful login event: trade the one-time ticket for the HttpOnly cookie, reload.
+EXCHANGE_TICKET_JS = """async (ticket) => {
+  if (!ticket) { return; }
+  const response = await fetch("api/session", {method: "POST", credentials: "same-origin",
+    headers: {"content-type": "application/json"}, body: JSON.stringify({ticket: ticket})});
+  if (response.ok) { window.location.reload(); }
+}"""
+LOGOUT_JS = """async () => {
+  await fetch("api/logout", {method: "POST", credentials: "same-origin"});
+  window.location.reload();
+}"""
 
 
 @dataclass
 class Page:
     """Components shared by several event wirings."""
 
-    token: Any
+    ticket: Any
     last_app: Any
     user_line: Any
     logout: Any
@@ -50,13 +64,17 @@ class Page:
 def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
     """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``."""
     sessions = Sessions(accounts)
-    desk = staff.StaffDesk(service, sessions)
+    desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files)
     place = workspace.Workspace(service, sessions)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
         page = _layout(service)
         ws_handlers = workspace.guarded_handlers(place)
         _wire_workspace(page, ws_handlers)
         _wire_page(blocks, page, sessions, place, desk)
+    desk.is_uploaded = _upload_check(blocks)
+    for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
+        fn.api_visibility = "private"
+    blocks.queue(api_open=False)
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
         "css": CSS,
@@ -67,8 +85,18 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
     return blocks
 
 
+def _upload_check(blocks: gr.Blocks) -> Any:
+    """A path is acceptable only if Gradio's own upload route produced it, inside its cache."""
+
+    def is_uploaded(path: str) -> bool:
+        cache = Path(blocks.GRADIO_CACHE).resolve()
+        return path in blocks.upload_file_set and Path(path).resolve().is_relative_to(cache)
+
+    return is_uploaded
+
+
 def _layout(service: Any) -> Page:
-    token = gr.BrowserState(None, storage_key="case-assistant-token", secret=BROWSER_SECRET)
+    ticket = gr.Textbox(visible=False, elem_id="login-ticket")
     last_app = gr.BrowserState(None, storage_key="case-assistant-last-app", secret=BROWSER_SECRET)
     with gr.Row(elem_id="header", equal_height=True):
         gr.HTML(f"<h1>{TITLE}</h1>", js_on_load=None, scale=2)
@@ -87,7 +115,7 @@ def _layout(service: Any) -> Page:
             with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
                 kb = _knowledge_layout()
     ws.login, ws.qa, ws.kb = login, qa, kb
-    return Page(token, last_app, user_line, logout, login_col, main_col, kb_tab, kb.docs, new_acc, ws)
+    return Page(ticket, last_app, user_line, logout, login_col, main_col, kb_tab, kb.docs, new_acc, ws)
 
 
 def _login_form() -> SimpleNamespace:
@@ -105,7 +133,10 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             apps = gr.Dropdown(label="我的申报书", choices=[], value=None, interactive=True, elem_id="app-select")
             with gr.Accordion("新建申报", open=False, elem_id="new-app") as new_acc:
                 field = gr.Dropdown(
-                    label=f"所属领域（{form.fields_phrase}之一）", choices=list(form.fields), value=None, elem_id="new-field"
+                    label=f"所属领域（{form.fields_phrase}之一）",
+                    choices=list(form.fields),
+                    value=None,
+                    elem_id="new-field",
                 )
                 case_name = gr.Textbox(
                     label="案例名称",
@@ -119,6 +150,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
         with gr.Column(scale=5, min_width=360):
             chat = gr.Chatbot(
                 label="访谈与修改",
+                latex_delimiters=[],
                 height=560,
                 elem_id="chat",
                 buttons=["copy"],
@@ -146,7 +178,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             with gr.Row():
                 undo = gr.Button("撤销（恢复上一版）", elem_id="undo")
                 export = gr.Button("导出 Word", variant="primary", elem_id="export")
-            download = gr.DownloadButton("下载", visible=False, elem_id="download")
+            download = gr.HTML("", visible=False, elem_id="download", js_on_load=None)
             issues = gr.Markdown(elem_id="issues")
             with gr.Accordion("历史版本", open=False, elem_id="versions-acc"):
                 versions = gr.HTML(elem_id="versions", js_on_load=None)
@@ -212,24 +244,21 @@ def _panel(page: Page) -> list[Any]:
 
 
 def _wire_workspace(page: Page, h: dict[str, Any]) -> None:
+    """Handlers take ``request: gr.Request`` (the session cookie), never a token as an input."""
     ws, panel = page.ws, _panel(page)
     hide_download = dict(fn=lambda: gr.update(visible=False), outputs=[ws.download], queue=False)
-    ws.apps.input(h["open"], [ws.apps, page.token], panel).then(**hide_download)
-    ws.part.input(
-        h["select_part"], [ws.part, ws.apps, page.token], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions]
-    )
+    ws.apps.input(h["open"], [ws.apps], panel).then(**hide_download)
+    ws.part.input(h["select_part"], [ws.part, ws.apps], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions])
     ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
     ws.create.click(
-        h["create"],
-        [ws.field, ws.case_name, ws.applicant, page.token],
-        panel + [page.new_acc, ws.case_name, ws.applicant],
+        h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.new_acc, ws.case_name, ws.applicant]
     ).then(**hide_download)
     turn = dict(outputs=[ws.msg] + panel, show_progress="minimal")
-    ws.send.click(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
-    ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part, page.token], **turn).then(**hide_download)
-    ws.skip.click(h["skip"], [ws.apps, ws.part, page.token], **turn).then(**hide_download)
-    ws.undo.click(h["undo"], [ws.apps, ws.part, page.token], panel).then(**hide_download)
-    ws.export.click(h["export"], [ws.apps, page.token], [ws.download])
+    ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download)
+    ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download)
+    ws.skip.click(h["skip"], [ws.apps, ws.part], **turn).then(**hide_download)
+    ws.undo.click(h["undo"], [ws.apps, ws.part], panel).then(**hide_download)
+    ws.export.click(h["export"], [ws.apps], [ws.download])
 
 
 def _prefill_case_name(field: str | None, case_name: str) -> Any:
@@ -246,9 +275,9 @@ def _wire_page(
     page_outputs = [page.login_col, page.main_col, page.user_line, page.logout, page.kb_tab, page.docs, page.new_acc]
     outputs = page_outputs + _panel(page)
 
-    def show_page(token: str | None, last_app: int | None) -> tuple:
-        principal = sessions.try_principal(token)
-        panel = place.load(token, last_app)
+    def show_page(last_app: int | None, request: gr.Request) -> tuple:
+        principal = sessions.try_principal(request)
+        panel = place.load(last_app, request)
         if principal is None:
             return (
                 gr.update(visible=True),
@@ -266,22 +295,22 @@ def _wire_page(
             user_line_html(principal.username, principal.role, principal.local),
             gr.update(visible=not principal.local),
             gr.update(visible=principal.can_manage_knowledge),
-            desk.documents(token),
+            desk.documents(request),
             gr.update(open=not has_apps),
         ) + panel
 
-    show = guarded(show_page)
-    blocks.load(show, [page.token, page.last_app], outputs)
-    login_h = guarded(lambda user, pw: (sessions.login(user, pw)[0], ""))
+    def log_in(username: str, password: str, request: gr.Request) -> tuple[str, str]:
+        """The password never leaves this handler; the browser gets a one-time ticket (see ui.session)."""
+        return sessions.login(username, password, request)[0], ""
+
+    blocks.load(guarded(show_page), [page.last_app], outputs)
     for trigger in (ws.login.button.click, ws.login.password.submit):
-        trigger(login_h, [ws.login.username, ws.login.password], [page.token, ws.login.password]).then(
-            show, [page.token, page.last_app], outputs
+        trigger(guarded(log_in), [ws.login.username, ws.login.password], [page.ticket, ws.login.password]).then(
+            None, [page.ticket], None, js=EXCHANGE_TICKET_JS
         )
-    page.logout.click(guarded(lambda token: (sessions.logout(token), None)[1]), [page.token], [page.token]).then(
-        show, [page.token, page.last_app], outputs
-    )
+    page.logout.click(None, None, None, js=LOGOUT_JS)
     sh = staff.guarded_handlers(desk)
-    ws.qa.ask.click(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])
-    ws.qa.question.submit(sh["ask"], [ws.qa.question, page.token], [ws.qa.answer])
-    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind, page.token], [ws.kb.results, ws.kb.docs, ws.kb.files])
-    ws.kb.refresh.click(sh["documents"], [page.token], [ws.kb.docs])
+    ws.qa.ask.click(sh["ask"], [ws.qa.question], [ws.qa.answer])
+    ws.qa.question.submit(sh["ask"], [ws.qa.question], [ws.qa.answer])
+    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], [ws.kb.results, ws.kb.docs, ws.kb.files])
+    ws.kb.refresh.click(sh["documents"], None, [ws.kb.docs])

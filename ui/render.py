@@ -3,6 +3,12 @@
 Pure functions with no gradio import, so the layout logic is unit-tested without a
 browser. Every piece of user or document text is HTML-escaped here, because drafts
 and uploaded documents are untrusted input that ends up inside ``gr.HTML``.
+
+Text that goes into Markdown (chat bubbles, the draft preview, review notes) is made
+inert by :func:`inert_markdown`: every ASCII punctuation mark is backslash-escaped,
+so no HTML tag, image, link, autolink, heading or list can form — an applicant's
+``<img src=…>`` or ``![](http://…)`` shows as those characters in every browser,
+the staff's included, and loads nothing.
 """
 
 from __future__ import annotations
@@ -84,14 +90,23 @@ def rail_html(view: ApplicationView | None, selected: str | None = None) -> str:
     return f'<div class="rail">{groups}{info}</div>'
 
 
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown that renders as exactly ``text``: no HTML, images, links, emphasis or lists."""
+    return _MD_PUNCTUATION.sub(r"\\\1", text or "")
+
+
+def chat_message(role: str, content: str) -> dict[str, str]:
+    return {"role": role if role in ("user", "assistant") else "assistant", "content": inert_markdown(content)}
+
+
 def chat_messages(view: ApplicationView | None) -> list[dict[str, str]]:
     """The stored conversation in Chatbot's messages format (a refresh rebuilds it from here)."""
     if view is None:
         return []
-    return [
-        {"role": m.role if m.role in ("user", "assistant") else "assistant", "content": m.content}
-        for m in view.messages
-    ]
+    return [chat_message(m.role, m.content) for m in view.messages]
 
 
 def application_choices(apps: list[ApplicationSummary]) -> list[tuple[str, int]]:
@@ -134,9 +149,8 @@ def preview_markdown(part: PartView | None) -> str:
 
 
 def _escape_md(text: str) -> str:
-    """Keep draft text literal: no accidental lists, headings or HTML from the applicant's words."""
-    text = escape(text, quote=False)
-    return re.sub(r"(?m)^(\s*)([#>*+\-]|\d+\.)", lambda m: m.group(1) + "\\" + m.group(2), text)
+    """Keep draft text literal: no lists, headings, links, images or HTML from the applicant's words."""
+    return inert_markdown(text)
 
 
 def issues_markdown(part: PartView | None) -> str:
@@ -145,7 +159,7 @@ def issues_markdown(part: PartView | None) -> str:
     shown = [i for i in part.issues if i.severity != "info" or i.kind in ("trimmed", "revision")]
     if not shown:
         return "**审阅意见**：这一部分没有发现问题。"
-    lines = [f"- {SEVERITY_MARK.get(i.severity, '')}{escape(i.message, quote=False)}" for i in shown]
+    lines = [f"- {SEVERITY_MARK.get(i.severity, '')}{inert_markdown(i.message)}" for i in shown]
     return "**审阅意见**\n\n" + "\n".join(lines)
 
 
@@ -171,3 +185,11 @@ def versions_html(versions: list[VersionView]) -> str:
             f'<div class="version-text">{escape(v.text)}</div></details>'
         )
     return '<div class="versions">' + "".join(items) + "</div>"
+
+
+def download_link_html(app_id: int, filename: str) -> str:
+    """A link to the authenticated export route (relative, so it works under a proxy prefix)."""
+    return (
+        f'<a class="download-link" href="api/applications/{int(app_id)}/export.docx" download>'
+        f"下载 {escape(filename)}</a>"
+    )

@@ -1,12 +1,18 @@
-"""Who is using the page: the login form's session token, checked on every event.
+"""Who is using the page: the HttpOnly session cookie, checked on every event.
 
-Why our own login form with the token in ``gr.BrowserState`` instead of Gradio's
-``auth=``: Gradio keeps its logins in process memory and only gives us a username,
-while ``Accounts`` already has database-backed sessions. Resolving the token with
-``Accounts.principal_for_token`` on every event means a disabled account or an
-expired session is locked out at its next click, sessions survive a server restart,
-logout really ends the session, and the login page is in Chinese like the rest.
-In local mode (loopback, no accounts) no token is needed at all.
+Why our own login form instead of Gradio's ``auth=``: Gradio keeps its logins in
+process memory and only gives us a username, while ``Accounts`` already has
+database-backed sessions. Every event handler takes ``request: gr.Request`` and
+resolves the principal from the session cookie with
+``Accounts.principal_for_token``, so a disabled account or an expired session is
+locked out at its next click, sessions survive a server restart, and logout really
+ends the session. In local mode (loopback, no accounts) no login is needed at all.
+
+Why a cookie and not a token in ``gr.BrowserState``: the BrowserState key is sent to
+every visitor in ``/config``, so a token kept there is readable by any script on the
+page. The login event returns a one-time ticket instead; the page exchanges it at
+``POST /api/session`` for the HttpOnly cookie, which page scripts cannot read.
+The login goes through ``Accounts.login``, the same throttle as ``POST /api/login``.
 """
 
 from __future__ import annotations
@@ -14,13 +20,19 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.auth.principal import Principal, local_principal
+from assistant.auth.web import request_cookie_token
 from assistant.core.errors import AuthenticationError
 
 LOGIN_REQUIRED = "登录已失效或尚未登录，请刷新页面后重新登录。"
 
 
+def client_address(request: Any) -> str:
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "unknown")
+
+
 class Sessions:
-    """The UI's view of ``assistant.accounts.Accounts``: login, logout, principal per event."""
+    """The UI's view of ``assistant.auth.accounts.Accounts``: login and the principal per event."""
 
     def __init__(self, accounts: Any) -> None:
         self.accounts = accounts
@@ -29,26 +41,24 @@ class Sessions:
         """Asked on every event, so creating the first account ends local mode without a restart."""
         return bool(self.accounts.local_mode())
 
-    def principal(self, token: str | None) -> Principal:
+    def principal(self, request: Any) -> Principal:
         """The Principal for this event; raises AuthenticationError when nobody is logged in."""
         if self.local_mode():
             return local_principal()
+        token = request_cookie_token(request)
         principal = self.accounts.principal_for_token(token) if token else None
         if principal is None:
             raise AuthenticationError(LOGIN_REQUIRED)
         return principal
 
-    def try_principal(self, token: str | None) -> Principal | None:
+    def try_principal(self, request: Any) -> Principal | None:
         try:
-            return self.principal(token)
+            return self.principal(request)
         except AuthenticationError:
             return None
 
-    def login(self, username: str, password: str) -> tuple[str, Principal]:
-        """Check the password and open a database session; the token goes to the browser."""
-        principal = self.accounts.authenticate((username or "").strip(), password or "")
-        return self.accounts.create_session(principal), principal
-
-    def logout(self, token: str | None) -> None:
-        if token and not self.local_mode():
-            self.accounts.end_session(token)
+    def login(self, username: str, password: str, request: Any) -> tuple[str, Principal]:
+        """Check the password (throttled), open a session; return a one-time ticket for the cookie."""
+        principal = self.accounts.login((username or "").strip(), password or "", client_address(request))
+        token = self.accounts.create_session(principal)
+        return self.accounts.login_tickets.issue(token), principal

@@ -8,13 +8,14 @@ needs no re-render to expand and keeps the quoted passage one click away.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.core.errors import PermissionDeniedError, UserFacingError
+from assistant.core.errors import InvalidInputError, PermissionDeniedError, UserFacingError
 
 from .feedback import guarded, notify, warn
 from .session import Sessions
@@ -25,6 +26,7 @@ NOT_FOUND_TEXT = "文件中没有找到相关规定"
 RESULT_HEADERS = ["文件", "结果", "片段数", "说明"]
 DOC_HEADERS = ["标题", "类型", "片段数", "来源"]
 EXAMPLE_QUESTIONS = ["申报截止时间是哪天？", "案例简介有字数要求吗？", "申报材料需要盖章吗？"]
+FORGED_FILE = "文件无效：只能导入通过本页面上传的文件，请重新选择文件上传。"
 
 
 def _get(obj: Any, name: str, default: Any = "") -> Any:
@@ -90,29 +92,46 @@ def document_rows(documents: list[Any]) -> list[list[Any]]:
 
 
 class StaffDesk:
-    """Handlers for the 政策问答 and 知识库 tabs."""
+    """Handlers for the 政策问答 and 知识库 tabs.
 
-    def __init__(self, service: Any, sessions: Sessions) -> None:
+    ``is_uploaded`` says whether a path is a file that this app's upload route
+    received (set by ``ui.app`` from the Blocks' upload set); until it is set, no
+    path is accepted. Paths named by the client are never trusted.
+    """
+
+    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10) -> None:
         self.service = service
         self.sessions = sessions
+        self.max_files = max_files
+        self.is_uploaded: Callable[[str], bool] = lambda path: False
 
-    def ask(self, question: str, token: str | None, progress: gr.Progress = gr.Progress()) -> str:
-        principal = self.sessions.principal(token)
+    def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        principal = self.sessions.principal(request)
         progress(0.3, desc="正在检索政策文件……")
         return answer_html(self.service.ask(principal, question))
 
-    def documents(self, token: str | None) -> list[list[Any]]:
-        principal = self.sessions.try_principal(token)
+    def documents(self, request: gr.Request) -> list[list[Any]]:
+        principal = self.sessions.try_principal(request)
         if principal is None or not principal.can_manage_knowledge:
             return []
         return document_rows(self.service.list_documents(principal))
 
+    def checked_paths(self, files: list[str] | None) -> list[Path]:
+        files = list(files or [])
+        if len(files) > self.max_files:
+            raise InvalidInputError(f"一次最多导入{self.max_files}个文件，请分批上传。")
+        if not all(isinstance(f, str) and self.is_uploaded(f) for f in files):
+            raise InvalidInputError(FORGED_FILE, code="forged_path")
+        return [Path(f) for f in files]
+
     def upload(
-        self, files: list[str] | None, kind: str, token: str | None, progress: gr.Progress = gr.Progress()
+        self, files: list[str] | None, kind: str, request: gr.Request, progress: gr.Progress = gr.Progress()
     ) -> tuple[list[list[Any]], list[list[Any]], Any]:
         """Ingest each file in turn; a bad file is reported in its row and the rest still go in."""
-        principal = self.sessions.principal(token)
-        paths = [Path(f) for f in files or []]
+        principal = self.sessions.principal(request)
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以上传政策文件。")
+        paths = self.checked_paths(files)
         if not paths:
             warn("请先选择要导入的文件（.txt .md .docx .pdf .html）。")
             return gr.skip(), gr.skip(), gr.skip()
@@ -131,6 +150,8 @@ class StaffDesk:
             raise
         except UserFacingError as exc:  # e.g. over the size limit: report in this file's row, go on
             return {"filename": path.name, "status": "error", "chunks": 0, "message": exc.message}
+        finally:
+            path.unlink(missing_ok=True)  # the uploaded copy is not needed once its text is indexed
 
 
 def guarded_handlers(desk: StaffDesk) -> dict[str, Any]:

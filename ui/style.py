@@ -15,6 +15,7 @@ body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","M
 .mode-model { background:#e8f5e9; color:#1b5e20; border:1px solid #81c784; }
 .user-line { text-align:left; color: var(--body-text-color-subdued); font-size:.9rem; }
 #login { max-width: 420px; margin: 40px auto; }
+.download-link { display:block; text-align:center; padding:10px; border-radius:8px; font-weight:600; background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color) !important; text-decoration:none; }
 .rail { display:flex; flex-direction:column; gap:10px; }
 .rail.empty, .versions.empty { color: var(--body-text-color-subdued); padding: 8px; }
 .rail-group { border:1px solid var(--border-color-primary); border-radius:8px; padding:8px; }

@@ -1,6 +1,6 @@
 """Event handlers of the applicant workspace: open, create, chat, skip, undo, export.
 
-Every handler resolves the Principal from the session token first and then calls
+Every handler resolves the Principal from the session cookie (``request``) first and then calls
 the one service object; state shown on screen is always rebuilt from what the
 service returns, so a refresh (``load``) shows exactly what is stored.
 
@@ -21,12 +21,13 @@ from assistant.core.errors import InvalidInputError
 from assistant.forms.application import ApplicationInfo
 from assistant.service.views import ApplicationView, TurnResult
 
-from .exports import ExportFiles
 from .feedback import guarded, notify, report
 from .render import (
     AUTO_PART,
     application_choices,
+    chat_message,
     chat_messages,
+    download_link_html,
     find_part,
     issues_markdown,
     part_choices,
@@ -47,7 +48,6 @@ class Workspace:
     def __init__(self, service: Any, sessions: Sessions) -> None:
         self.service = service
         self.sessions = sessions
-        self.exports = ExportFiles()
 
     # ---- rendering ----------------------------------------------------------------
     def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
@@ -82,9 +82,9 @@ class Workspace:
         return self.service.get_application(principal, int(app_id))
 
     # ---- handlers -------------------------------------------------------------------
-    def load(self, token: str | None, last_app: int | None) -> tuple:
+    def load(self, last_app: int | None, request: gr.Request) -> tuple:
         """Page load or refresh: reopen the last application this browser had open."""
-        principal = self.sessions.try_principal(token)
+        principal = self.sessions.try_principal(request)
         if principal is None:
             return self.panel_for_nobody()
         apps = self.service.list_applications(principal)
@@ -105,18 +105,18 @@ class Workspace:
             None,
         )
 
-    def open(self, app_id: int | None, token: str | None) -> tuple:
-        principal = self.sessions.principal(token)
+    def open(self, app_id: int | None, request: gr.Request) -> tuple:
+        principal = self.sessions.principal(request)
         view = self.service.get_application(principal, int(app_id)) if app_id else None
         return self.panel(principal, view, AUTO_PART)
 
-    def select_part(self, part_id: str, app_id: int | None, token: str | None) -> tuple:
-        principal = self.sessions.principal(token)
+    def select_part(self, part_id: str, app_id: int | None, request: gr.Request) -> tuple:
+        principal = self.sessions.principal(request)
         view = self.service.get_application(principal, int(app_id)) if app_id else None
         return self.part_outputs(principal, view, part_id or AUTO_PART, rail=True)
 
-    def create(self, field: str | None, case_name: str, applicant: str, token: str | None) -> tuple:
-        principal = self.sessions.principal(token)
+    def create(self, field: str | None, case_name: str, applicant: str, request: gr.Request) -> tuple:
+        principal = self.sessions.principal(request)
         info = ApplicationInfo(
             field=field or "", case_name=(case_name or "").strip(), applicant=(applicant or "").strip()
         )
@@ -124,8 +124,8 @@ class Workspace:
         notify(f"已创建“{view.case_name or '新申报书'}”，请在对话框中回答第一个问题。")
         return self.panel(principal, view, AUTO_PART) + (gr.update(open=False), "", "")
 
-    def undo(self, app_id: int | None, part_id: str, token: str | None) -> tuple:
-        principal = self.sessions.principal(token)
+    def undo(self, app_id: int | None, part_id: str, request: gr.Request) -> tuple:
+        principal = self.sessions.principal(request)
         view = self._view(principal, app_id)
         target = preview_part_id(view, part_id)
         if not target:
@@ -133,38 +133,37 @@ class Workspace:
         view = self.service.undo(principal, view.id, target)
         return self.panel(principal, view, target)
 
-    def export(self, app_id: int | None, token: str | None, progress: gr.Progress = gr.Progress()) -> Any:
-        """Build the .docx, write it to a private temp dir, hand the path to the download button."""
-        principal = self.sessions.principal(token)
+    def export(self, app_id: int | None, request: gr.Request) -> Any:
+        """Check the export works, then show a link to the authenticated export route.
+
+        The file is built again when the link is followed (``GET /api/applications/{id}/
+        export.docx``, session cookie or local mode); nothing is written to disk or to
+        Gradio's cache, where ``/gradio_api/file=`` would hand it to anyone with the URL.
+        """
+        principal = self.sessions.principal(request)
         view = self._view(principal, app_id)
-        progress(0.2, desc="正在生成 Word 文件……")
-        name, data = self.service.export_docx(principal, view.id)
-        path = self.exports.write(name, data)
-        progress(1.0, desc="已生成")
-        return gr.update(value=str(path), visible=True, label=f"下载 {name}")
+        name, _ = self.service.export_docx(principal, view.id)
+        return gr.update(value=download_link_html(view.id, name), visible=True)
 
     # ---- chat (streaming) -----------------------------------------------------------------
-    def send(self, text: str, app_id: int | None, part_id: str, token: str | None) -> Iterator[tuple]:
+    def send(self, text: str, app_id: int | None, part_id: str, request: gr.Request) -> Iterator[tuple]:
         """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS)."""
-        yield from self._turn(text, app_id, part_id, token, action=None)
+        yield from self._turn(text, app_id, part_id, request, action=None)
 
-    def skip(self, app_id: int | None, part_id: str, token: str | None) -> Iterator[tuple]:
+    def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> Iterator[tuple]:
         """跳过 always answers the interview, even when a drafted part is selected for revision."""
-        yield from self._turn(SKIP_TEXT, app_id, part_id, token, action="answer")
+        yield from self._turn(SKIP_TEXT, app_id, part_id, request, action="answer")
 
     def _turn(
-        self, text: str, app_id: int | None, part_id: str, token: str | None, action: str | None
+        self, text: str, app_id: int | None, part_id: str, request: gr.Request, action: str | None
     ) -> Iterator[tuple]:
-        principal = self.sessions.principal(token)
+        principal = self.sessions.principal(request)
         view = self._view(principal, app_id)
         text = (text or "").strip()
         if not text:
             raise InvalidInputError("请先输入您的回答或修改意见。")
         target = part_id if part_id and part_id != AUTO_PART else None
-        history = chat_messages(view) + [
-            {"role": "user", "content": text},
-            {"role": "assistant", "content": "正在处理您的回答……"},
-        ]
+        history = chat_messages(view) + [chat_message("user", text), chat_message("assistant", "正在处理您的回答……")]
         yield _chat_only("", history)
         call: StreamedCall[TurnResult] = StreamedCall(
             lambda on_delta: self.service.send_message(
@@ -172,7 +171,7 @@ class Workspace:
             )
         )
         for partial in call.stream():
-            history[-1] = {"role": "assistant", "content": f"正在起草（已写{len(partial)}字）……\n\n{partial}"}
+            history[-1] = chat_message("assistant", f"正在起草（已写{len(partial)}字）……\n\n{partial}")
             yield _chat_only(gr.skip(), history)
         try:
             result = call.result()

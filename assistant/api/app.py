@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from assistant.api.context import ApiContext
 from assistant.api.errors import DeclaredSizeLimit, install_error_handlers
+from assistant.api.guards import CrossSiteGuard
 from assistant.api.routes.applications import build_router as applications_router
 from assistant.api.routes.auth import build_router as auth_router
 from assistant.api.routes.chat import build_router as chat_router
 from assistant.api.routes.knowledge import build_router as knowledge_router
+from assistant.api.text_guard import reject_invalid_text
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
 
@@ -34,10 +36,12 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(reject_invalid_text)],
     )
     app.state.api = ApiContext(service=service, accounts=accounts, settings=settings)
     install_error_handlers(app)
     app.add_middleware(DeclaredSizeLimit, settings=settings)
+    app.add_middleware(CrossSiteGuard, settings=settings)  # also covers the UI mounted on this app
     for router in (
         auth_router(settings),
         applications_router(settings),

@@ -29,6 +29,7 @@ _HTTP_MESSAGES = {
     405: "不支持该请求方法。",
     413: "请求内容超过大小上限。",
     415: "不支持的内容类型。",
+    429: "请求过于频繁，请稍后再试。",
 }
 _VALIDATION_MESSAGES = {
     "missing": "缺少此项",
@@ -42,6 +43,11 @@ _VALIDATION_MESSAGES = {
     "extra_forbidden": "不认识的字段",
     "literal_error": "取值不在允许范围内",
     "string_too_long": "内容太长",
+    "string_unicode": "含有无效字符",
+    "less_than": "数值太大",
+    "less_than_equal": "数值太大",
+    "greater_than_equal": "数值太小",
+    "greater_than": "数值太小",
 }
 
 
@@ -51,6 +57,9 @@ def error_body(message: str, code: str) -> dict[str, str]:
 
 def user_error_response(exc: UserFacingError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        headers = {"Retry-After": str(int(retry_after))}
     return JSONResponse(error_body(exc.message, exc.code), status_code=exc.status_code, headers=headers)
 
 

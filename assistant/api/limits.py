@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
+
 from assistant.core.settings import Settings
 
 
@@ -12,3 +16,8 @@ def json_body_limit(settings: Settings) -> int:
 
 def upload_body_limit(settings: Settings) -> int:
     return settings.limit_upload_mb * 1024 * 1024 + 64 * 1024
+
+
+# SQLite integers are signed 64-bit: a larger id is not "not found" but unstorable, so refuse it as 422.
+MAX_ID = 2**63 - 1
+AppId = Annotated[int, Path(ge=1, le=MAX_ID, description="申报书编号")]

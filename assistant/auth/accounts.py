@@ -27,6 +27,8 @@ from pydantic import BaseModel
 
 from assistant.auth.exposure import is_loopback
 from assistant.auth.principal import Principal, Role
+from assistant.auth.throttle import LoginThrottle
+from assistant.auth.tickets import TicketBook
 from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
 from assistant.core.settings import Settings
 from assistant.store.sqlite import Store, now_iso
@@ -131,6 +133,9 @@ class Accounts:
         self.store = store
         self.settings = settings
         self.scrypt_n = scrypt_n
+        self.throttle = LoginThrottle(settings)
+        # The UI's login event returns one of these instead of the token (see ``assistant.auth.web``).
+        self.login_tickets: TicketBook[str] = TicketBook(ttl=60.0)
         # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
         self._dummy_hash = (
             f"scrypt$n={scrypt_n},r={SCRYPT_R},p={SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(SCRYPT_DKLEN))}"
@@ -140,7 +145,8 @@ class Accounts:
     def add_user(self, username: str, password: str, role: str = "applicant") -> Principal:
         name, checked_role = check_username(username), check_role(role)
         check_password(password)
-        password_hash = hash_password(password, self.scrypt_n)
+        with self.throttle.hashing():
+            password_hash = hash_password(password, self.scrypt_n)
         try:
             with self.store.connect() as conn:
                 cur = conn.execute(
@@ -186,12 +192,25 @@ class Accounts:
         return is_loopback(settings.host) and self.count_users() == 0
 
     # ---- login ----
+    def login(self, username: str, password: str, client: str) -> Principal:
+        """``authenticate`` behind the login throttle; every login path (API and UI) comes here."""
+        name = normalise_username(username)[:64]
+        self.throttle.check(name, client)
+        try:
+            principal = self.authenticate(name, password)
+        except AuthenticationError:
+            self.throttle.failed(name)
+            raise
+        self.throttle.succeeded(name)
+        return principal
+
     def authenticate(self, username: str, password: str) -> Principal:
-        """The account for this name and password; one vague error for any wrong pair."""
+        """The account for this name and password; one vague error for any wrong pair (no throttle)."""
         name = normalise_username(username)
         with self.store.connect() as conn:
             row = conn.execute("SELECT * FROM users WHERE username = ?", (name,)).fetchone()
-        ok = verify_password(password or "", row["password_hash"] if row else self._dummy_hash)
+        with self.throttle.hashing():
+            ok = verify_password(password or "", row["password_hash"] if row else self._dummy_hash)
         if row is None or not ok:
             raise AuthenticationError("用户名或密码错误。", code="bad_credentials")
         if row["disabled"]:

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from assistant.core.errors import InvalidInputError, LimitExceededError
 from assistant.knowledge.corpus import FIELDS, DocumentMeta, split_front_matter
 from assistant.knowledge.index import Chunk, ChunkStore
+from assistant.knowledge.injection import mark_instructions
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 CHUNK_SIZE = 400
@@ -312,6 +313,7 @@ def chunk_document(
     doc_id: str, text: str, meta: DocumentMeta, source: str, content_hash: str, origin: str
 ) -> list[Chunk]:
     """Split a document into chunks that carry its metadata and their section path."""
+    text, _ = mark_instructions(text)  # instruction-like passages are data, never quoted (see injection)
     splitter = _splitter()
     chunks: list[Chunk] = []
     for locator, block in _pack(split_sections(text)):
@@ -394,9 +396,11 @@ def store_document(
     chunks = chunk_document(doc_id, text, meta, source, content_hash, origin)
     if not chunks:
         raise DocumentReadError(f"文件 {filename} 没有可提取的文字。")
-    for old in replaced:
+    for old in (d for d in replaced if d == doc_id):  # same chunk ids: must go before the add
         store.delete_document(old)
-    store.add(chunks)
+    store.add(chunks)  # all or nothing (see ChunkStore.add)
+    for old in (d for d in replaced if d != doc_id):  # an older version goes only once the new one is in
+        store.delete_document(old)
     status = "updated" if replaced else "added"
     return IngestResult(
         filename=filename,

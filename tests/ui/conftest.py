@@ -15,8 +15,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +107,10 @@ def fake_model(ui_work_dir: Path) -> Iterator[str]:
     """The fake OpenAI-compatible server; yields its /v1 base URL."""
     port = free_port()
     log = ui_work_dir / "fake-openai.log"
-    process = start([sys.executable, "-m", "tests.fakes.openai_server", "--port", str(port)], _clean_env(), log)
+    # The realistic fake writes like real chat models (think blocks, preambles, Markdown, 1.5x length,
+    # an invented figure) and reads no product markers, so the UI is tested against what it will meet.
+    command = [sys.executable, "-m", "tests.fakes.realistic_model", "--port", str(port), "--behaviours", "realistic"]
+    process = start(command, _clean_env(), log)
     try:
         wait_for(f"http://127.0.0.1:{port}/v1/models", process, log)
         yield f"http://127.0.0.1:{port}/v1"
@@ -156,18 +161,39 @@ def accounts_server(ui_work_dir: Path) -> Iterator[RunningServer]:
     yield from _serve(free_port(), env, ui_work_dir / "server-accounts.log")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+_SHARED: dict[str, Any] = {"users": 0}
+
+
+@contextmanager
+def shared_chromium() -> Iterator[Any]:
+    """One Playwright and one Chromium per test process, however many suites ask for it.
+
+    Playwright's sync API cannot run twice at once in one process, so tests/ui and
+    tests/security share this instance; it closes when its last user is done.
+    """
     if not CHROMIUM.exists():
         pytest.skip("system Chromium not installed (apt-get install chromium fonts-wqy-zenhei)")
-    from playwright.sync_api import sync_playwright
+    if not _SHARED["users"]:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with shared_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_group_title_is_shortened_and_empty_rail_explains() -> None:
 
 def test_preview_escapes_draft_text_and_keeps_paragraphs() -> None:
     md = preview_markdown(part())
-    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "<script>" not in md and "\\<script\\>" in md  # backslash-escaped: shown, never run
     assert "第一段。\n\n第二段" in md
     assert "第2版 · 120/800字" in md
 
@@ -140,26 +140,27 @@ class FakeAccounts:
         self.ended.append(token)
 
 
-def test_sessions_resolve_per_event() -> None:
+def _request(token: str | None) -> object:
+    from types import SimpleNamespace
+
+    from assistant.auth.web import SESSION_COOKIE
+
+    return SimpleNamespace(cookies={SESSION_COOKIE: token} if token else {}, headers={})
+
+
+def test_sessions_resolve_per_event_from_the_cookie() -> None:
     assert Sessions(FakeAccounts(local=True)).principal(None).local
     sessions = Sessions(FakeAccounts(local=False))
-    assert sessions.principal("good").username == "li"
+    assert sessions.principal(_request("good")).username == "li"
     with pytest.raises(AuthenticationError):
-        sessions.principal("expired")
+        sessions.principal(_request("expired"))
+    assert sessions.try_principal(_request(None)) is None
     assert sessions.try_principal(None) is None
-    sessions.logout("good")
-    assert sessions.accounts.ended == ["good"]
 
 
-def test_export_files_are_private_and_old_ones_purged(tmp_path) -> None:
-    import os
+def test_download_link_points_at_the_authenticated_route() -> None:
+    from ui.render import download_link_html
 
-    from ui.exports import ExportFiles
-
-    files = ExportFiles(max_age=60, root=tmp_path)
-    old = files.write("交通运输领域——旧.docx", b"old")
-    os.utime(old.parent, (0, 0))
-    new = files.write("交通运输领域——新.docx", b"new")
-    assert new.read_bytes() == b"new" and new.name == "交通运输领域——新.docx"
-    assert oct(new.parent.stat().st_mode & 0o777) == "0o700"
-    assert not old.exists()
+    html = download_link_html(7, "交通运输领域——<b>x</b>.docx")
+    assert 'href="api/applications/7/export.docx"' in html
+    assert "<b>" not in html and "&lt;b&gt;" in html

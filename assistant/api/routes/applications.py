@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.api.limits import json_body_limit
+from assistant.api.limits import AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.core.settings import Settings
 from assistant.core.types import Issue
@@ -76,36 +76,36 @@ def build_router(settings: Settings) -> APIRouter:
         return ctx.service.create_application(principal, info, form_id=body.form_id)
 
     @router.get("/{app_id}", response_model=ApplicationView)
-    def get_application(app_id: int, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+    def get_application(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
         return ctx.service.get_application(principal, app_id)
 
     @router.patch("/{app_id}", response_model=ApplicationView)
     def update_application(
-        app_id: int, body: ApplicationPatch, principal: CurrentPrincipal, ctx: Context
+        app_id: AppId, body: ApplicationPatch, principal: CurrentPrincipal, ctx: Context
     ) -> ApplicationView:
         info = body.model_dump(exclude={"media"}, exclude_none=True)
         media = body.media.model_dump(exclude_none=True) if body.media else None
         return ctx.service.update_application(principal, app_id, info=info, media=media)
 
     @router.delete("/{app_id}", status_code=204)
-    def delete_application(app_id: int, principal: CurrentPrincipal, ctx: Context) -> Response:
+    def delete_application(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
         ctx.service.delete_application(principal, app_id)
         return Response(status_code=204)
 
     @router.get("/{app_id}/parts/{part_id}/versions", response_model=list[VersionView])
-    def versions(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> list[VersionView]:
+    def versions(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> list[VersionView]:
         return ctx.service.versions(principal, app_id, part_id)
 
     @router.post("/{app_id}/parts/{part_id}/undo", response_model=ApplicationView)
-    def undo(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+    def undo(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
         return ctx.service.undo(principal, app_id, part_id)
 
     @router.post("/{app_id}/parts/{part_id}/redraft", response_model=ApplicationView)
-    def redraft(app_id: int, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+    def redraft(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
         return ctx.service.redraft(principal, app_id, part_id)
 
     @router.get("/{app_id}/review", response_model=ReviewOut)
-    def review(app_id: int, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
+    def review(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
         issues = ctx.service.review(principal, app_id)
         return ReviewOut(
             issues=issues,
@@ -118,7 +118,7 @@ def build_router(settings: Settings) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 申报书"}},
     )
-    def export_docx(app_id: int, principal: CurrentPrincipal, ctx: Context) -> Response:
+    def export_docx(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
         filename, data = ctx.service.export_docx(principal, app_id)
         headers = {
             "Content-Disposition": content_disposition(filename, f"application-{app_id}.docx"),

@@ -18,10 +18,9 @@ from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
 from assistant.auth.accounts import UserInfo
 from assistant.auth.principal import Principal, Role, local_principal
+from assistant.auth.web import SESSION_COOKIE
 from assistant.core.errors import AuthenticationError, PermissionDeniedError
 from assistant.core.settings import Settings
-
-SESSION_COOKIE = "case_assistant_session"
 
 
 def request_token(request: Request) -> str | None:
@@ -51,6 +50,10 @@ class LoginIn(BaseModel):
     password: str = Field(max_length=256)
 
 
+class TicketIn(BaseModel):
+    ticket: str = Field(max_length=128)
+
+
 class LoginOut(BaseModel):
     token: str
     username: str
@@ -72,6 +75,23 @@ class OkOut(BaseModel):
     ok: bool = True
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as uvicorn reports it (X-Forwarded-For only from ``forwarded_allow_ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookie(response: Response, request: Request, settings: Settings, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure or request.url.scheme == "https",
+        path="/",
+    )
+
+
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["账号"], max_body_size=json_body_limit(settings))
 
@@ -81,18 +101,19 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.post("/login", response_model=LoginOut)
     def login(body: LoginIn, request: Request, response: Response, ctx: Context) -> LoginOut:
-        principal = ctx.accounts.authenticate(body.username, body.password)
+        principal = ctx.accounts.login(body.username, body.password, client_address(request))
         token = ctx.accounts.create_session(principal)
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            max_age=ctx.settings.session_hours * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            path="/",
-        )
+        set_session_cookie(response, request, ctx.settings, token)
         return LoginOut(token=token, username=principal.username, role=principal.role)
+
+    @router.post("/session", response_model=OkOut)
+    def session_from_ticket(body: TicketIn, request: Request, response: Response, ctx: Context) -> OkOut:
+        """Exchange the one-time ticket from the UI's login form for the HttpOnly session cookie."""
+        token = ctx.accounts.login_tickets.redeem(body.ticket)
+        if token is None or ctx.accounts.principal_for_token(token) is None:
+            raise AuthenticationError("登录凭据已失效，请重新登录。", code="bad_ticket")
+        set_session_cookie(response, request, ctx.settings, token)
+        return OkOut()
 
     @router.post("/logout", response_model=OkOut)
     def logout(request: Request, response: Response, ctx: Context) -> OkOut:

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.errors import INTERNAL_ERROR, error_body
-from assistant.api.limits import json_body_limit
+from assistant.api.limits import AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.auth.principal import Principal
 from assistant.core.errors import UserFacingError
@@ -61,7 +61,7 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=TurnResult,
         responses={200: {"content": {"text/event-stream": {}}, "description": "JSON，或 SSE 事件流"}},
     )
-    async def send_message(app_id: int, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context):
+    async def send_message(app_id: AppId, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context):
         if wants_stream(request):
             return await stream_turn(ctx.service, principal, app_id, body)
         return await run_in_threadpool(

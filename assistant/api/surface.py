@@ -1,0 +1,122 @@
+"""The Gradio routes we do not use are closed; the ones that hold files need a login.
+
+Gradio (mounted at /) answers many routes of its own. The browser page needs only
+the page, its assets, ``/config``, the queue and ``/gradio_api/run`` (our events
+authorize themselves from the session cookie). Everything else is either closed
+here (404: named-API calls such as the old ``/gradio_api/call/lambda_6`` login,
+monitoring, MCP, run history, dev and vibe tools…) or, when accounts exist,
+requires a valid session cookie (401): uploads and file downloads.
+
+Uploads also get a size cap for the whole request (``limit_upload_files`` ×
+``limit_upload_mb``) and Gradio's English 413 for a single oversized file is
+replaced by a Chinese one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+
+from assistant.auth.web import token_from_cookie_header
+from assistant.core.settings import Settings
+
+DENIED = (
+    "/gradio_api/call/",
+    "/gradio_api/api/",
+    "/gradio_api/openapi.json",
+    "/gradio_api/startup-events",
+    "/gradio_api/dev/",
+    "/gradio_api/run-history",
+    "/gradio_api/runs",
+    "/gradio_api/deep_link",
+    "/gradio_api/mcp",
+    "/gradio_api/vibe",
+    "/gradio_api/undo-vibe",
+    "/gradio_api/profiling",
+    "/gradio_api/process_recording",
+    "/gradio_api/proxy=",
+    "/gradio_api/token",
+    "/gradio_api/user",
+    "/gradio_api/login_check",
+    "/monitoring",
+    "/login",
+    "/logout",
+)
+NEEDS_LOGIN = ("/gradio_api/upload", "/gradio_api/file=", "/gradio_api/file/", "/gradio_api/stream")
+UPLOAD = "/gradio_api/upload"
+
+
+def _error(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message, "code": code}, status_code=status)
+
+
+class GradioSurface:
+    def __init__(self, app: Any, settings: Settings, accounts: Any) -> None:
+        self.app = app
+        self.settings = settings
+        self.accounts = accounts
+        self.per_file = settings.limit_upload_mb * 1024 * 1024
+        self.per_request = self.per_file * max(1, settings.limit_upload_files) + 1024 * 1024
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path or path.startswith("/api/"):
+            return await self.app(scope, receive, send)
+        refusal = await self.refusal(scope, path)
+        if refusal is not None:
+            return await refusal(scope, receive, send)
+        if path.startswith(UPLOAD):
+            return await self.app(scope, receive, self._chinese_413(send))
+        return await self.app(scope, receive, send)
+
+    async def refusal(self, scope: dict, path: str) -> JSONResponse | None:
+        if path.startswith(DENIED):
+            return _error("找不到请求的地址。", "http_404", 404)
+        if not path.startswith(NEEDS_LOGIN):
+            return None
+        headers = Headers(scope=scope)
+        if not await run_in_threadpool(self._logged_in, headers.get("cookie", "")):
+            return _error("请先登录。", "unauthenticated", 401)
+        if path.startswith(UPLOAD) and scope.get("method") == "POST":
+            return self._size_refusal(headers)
+        return None
+
+    def _logged_in(self, cookie_header: str) -> bool:
+        if self.accounts.local_mode():
+            return True
+        return self.accounts.principal_for_token(token_from_cookie_header(cookie_header)) is not None
+
+    def _size_refusal(self, headers: Headers) -> JSONResponse | None:
+        try:
+            length = int(headers.get("content-length", ""))
+        except ValueError:
+            return _error("上传请求缺少长度信息，请使用页面上的上传按钮。", "length_required", 411)
+        if length > self.per_request:
+            return _error(self._too_large(), "http_413", 413)
+        return None
+
+    def _too_large(self) -> str:
+        return (
+            f"上传的文件太大：单个文件最多{self.settings.limit_upload_mb}MB，"
+            f"一次最多{self.settings.limit_upload_files}个文件，请拆分后再上传。"
+        )
+
+    def _chinese_413(self, send: Any) -> Any:
+        """Gradio answers an oversized file with an English text/plain 413; send ours instead."""
+        state = {"replaced": False}
+
+        async def wrapped(message: dict) -> None:
+            if message["type"] == "http.response.start" and message.get("status") == 413:
+                state["replaced"] = True
+                response = _error(self._too_large(), "http_413", 413)
+                await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+                await send({"type": "http.response.body", "body": response.body})
+                return
+            if state["replaced"]:
+                return
+            await send(message)
+
+        return wrapped
