@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api.limits import json_body_limit, upload_body_limit
-from assistant.core.errors import UserFacingError
+from assistant.core.errors import DiskFullError, UserFacingError, is_disk_full
 from assistant.core.settings import Settings
 
 logger = logging.getLogger("assistant.api")
@@ -97,6 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        if is_disk_full(exc):  # a library that does not know our DiskFullError ran out of space
+            logger.error("磁盘空间不足：%s %s", request.method, request.url.path)
+            return user_error_response(DiskFullError())
         logger.error("未处理的异常：%s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse(error_body(INTERNAL_ERROR, "internal"), status_code=500)
 

@@ -90,7 +90,7 @@ def test_passwords_are_stored_as_self_describing_salted_scrypt(team: World) -> N
 
 def test_local_mode_needs_no_login_on_loopback_without_accounts(world: World) -> None:
     client = world.client()
-    assert client.get("/api/health").json() == {"status": "ok", "login_required": False}
+    assert client.get("/api/health").json() == {"status": "ok", "login_required": False, "disk": "ok"}
     assert client.get("/api/me").json() == {"username": "本机用户", "role": "applicant", "local": True}
     app_id = new_application(client)["id"]
     assert [a["id"] for a in client.get("/api/applications").json()] == [app_id]

@@ -9,6 +9,8 @@ account switches login on without a restart.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -69,6 +71,19 @@ class MeOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     login_required: bool
+    disk: str = "ok"
+
+
+LOW_DISK_BYTES = 20 * 1024 * 1024
+
+
+def _disk(path: Path) -> tuple[int | None, int]:
+    """(free, total) bytes of the data directory's disk; "low" is under 20 MB or 5 % of a small disk."""
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError:
+        return None, 0
+    return usage.free, usage.total
 
 
 class OkOut(BaseModel):
@@ -97,7 +112,14 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get("/health", response_model=HealthOut)
     def health(ctx: Context) -> HealthOut:
-        return HealthOut(status="ok", login_required=not ctx.accounts.local_mode())
+        """Answers even on a full disk (reads still work) and says so, so a monitor can alert."""
+        free, total = _disk(ctx.settings.data_dir)
+        low = free is not None and free < min(LOW_DISK_BYTES, total // 20)
+        return HealthOut(
+            status="degraded" if low else "ok",
+            login_required=not ctx.accounts.local_mode(),
+            disk="磁盘空间不足，新内容无法保存" if low else "ok",
+        )
 
     @router.post("/login", response_model=LoginOut)
     def login(body: LoginIn, request: Request, response: Response, ctx: Context) -> LoginOut:
