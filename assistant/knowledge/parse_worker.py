@@ -20,7 +20,7 @@ import sys
 import zipfile
 
 from assistant.core.errors import InvalidInputError
-from assistant.knowledge.ingest import DocumentReadError, ExtractedText, extract_text
+from assistant.knowledge.readers import DocumentReadError, ExtractedText, extract_text
 
 MAX_MEMBERS = 5_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024

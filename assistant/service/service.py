@@ -37,17 +37,18 @@ from assistant.interview.machine import (
     record_answer,
     start,
 )
-from assistant.knowledge.ingest import SUPPORTED_SUFFIXES
 from assistant.knowledge.qa import answer_question
+from assistant.knowledge.readers import SUPPORTED_SUFFIXES
 from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.review.findings import ReviewReport
 from assistant.review.info import info_issues
-from assistant.service import documents
+from assistant.service import documents, overview
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.view_builder import build_view
 from assistant.service.views import (
     ApplicationSummary,
     ApplicationView,
+    OverviewRow,
     TurnResult,
     VersionView,
 )
@@ -391,6 +392,47 @@ class Service:
 
     def list_documents(self, principal: Principal):
         return self._require_knowledge().list_documents()
+
+    # ---- issue 13: the info form, review documents, the staff overview (logic in ``overview``) ----
+    def save_application_info(
+        self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None
+    ) -> ApplicationView:
+        """``update_application`` plus the checks of the UI and the API: phone formats, JPG/MP4 names."""
+        form = load_form(self._own_row(principal, app_id).form_id)
+        overview.check_info(form, info or {})
+        overview.check_media(form, media or {})
+        return self.update_application(principal, app_id, info=info, media=media)
+
+    def export_review(self, principal: Principal, app_id: int, kind: str = "docx") -> tuple[str, Any]:
+        """The review report as its own document (``kind`` "md" or "docx"), never inside the application."""
+        view = self.get_application(principal, app_id)
+        report = self.review_report(principal, app_id)
+        return overview.review_document(load_form(view.form_id), report, view, kind)
+
+    def overview(self, principal: Principal, field: str | None = None) -> list[OverviewRow]:
+        """Every application the principal may read (staff: all; applicants: their own), optionally one field."""
+        rows = []
+        for summary in self.list_applications(principal):
+            if field and summary.field != field:
+                continue
+            view = self.get_application(principal, summary.id)
+            rows.append(overview.overview_row(view, self.review_report(principal, summary.id)))
+        return rows
+
+    def note_review_errors(self, principal: Principal, app_id: int, part_ids: list[str]) -> bool:
+        """After a draft: put the review's 错误 for those parts in the chat (warnings stay in the panel)."""
+        row = self._own_row(principal, app_id)
+        form = load_form(row.form_id)
+        errors = overview.errors_for(form, self.review_report(principal, app_id), part_ids)
+        if errors:
+            self.store.add_message(app_id, "assistant", overview.errors_note(form, errors), part_id=part_ids[0])
+        return bool(errors)
+
+    def suggest_reason(self, principal: Principal, app_id: int) -> str:
+        """A 申报理由 made only of the applicant's own interview sentences (nothing invented)."""
+        row = self._own_row(principal, app_id)
+        spec = load_form(row.form_id).info.field("reason")
+        return overview.reason_from_answers(InterviewState.model_validate(row.state), spec.max_chars if spec else 2000)
 
 
 def _with_supplement(state: InterviewState, part_id: str, instruction: str) -> InterviewState:

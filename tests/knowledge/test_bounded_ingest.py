@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from assistant.knowledge import parse_worker
-from assistant.knowledge.ingest import DocumentReadError
+from assistant.knowledge.readers import DocumentReadError
 from assistant.knowledge.parse_worker import check_archive, extract_text_bounded
 
 MAX = 20 * 1024 * 1024
@@ -52,6 +52,8 @@ def test_a_parse_that_runs_too_long_is_killed_with_a_chinese_error(monkeypatch: 
 
 
 def test_a_parse_that_needs_too_much_memory_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parse_worker, "PARSE_MEMORY", 64 * 1024 * 1024)  # less than the parser needs to start
+    monkeypatch.setattr(parse_worker, "PARSE_MEMORY", 96 * 1024 * 1024)
+    page = ("<div><p>数据</p></div>" * 200_000).encode()  # 4 MB of tags: the parse tree needs far more than 96 MB
     with pytest.raises(DocumentReadError, match="内存|中止"):
-        extract_text_bounded("大.html", "<p>数据</p>".encode(), MAX)
+        extract_text_bounded("大.html", page, MAX)
+    assert extract_text_bounded("小.html", "<p>申报截止时间</p>".encode(), MAX).text == "申报截止时间"

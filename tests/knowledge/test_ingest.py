@@ -9,13 +9,8 @@ import docx
 import pypdf
 
 from assistant.knowledge.corpus import DocumentMeta, load_bundled_corpus
-from assistant.knowledge.ingest import (
-    CHUNK_SIZE,
-    chunk_document,
-    heading_of,
-    normalise_text,
-    split_sections,
-)
+from assistant.knowledge.ingest import CHUNK_SIZE, chunk_document, heading_of, split_sections
+from assistant.knowledge.readers import normalise_text
 
 from .pdf_bytes import simple_pdf
 
