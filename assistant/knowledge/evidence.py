@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from assistant.core.types import Passage
 from assistant.knowledge.index import tokenize
 from assistant.knowledge.ingest import heading_of
+from assistant.knowledge.injection import INJECTION_MARK
 from assistant.knowledge.question import Question
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(
     r"\d+(?:\.\d+)?\s*[%‰万亿余多个份类条家项种字分钟年部倍]|[一二两三四五六七八九十百]+[个份类条项种部]"
 )
+# A number question wants an amount, not the year it is dated; "多少个" prefers "300个".
+_YEAR_OR_DATE = re.compile(r"\d{4}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{4}\s*[—-]\s*\d{4}")
+_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍])")
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
 _YEAR = re.compile(r"20\d\d年")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
@@ -121,8 +125,13 @@ def _type_bonus(question: Question, sentence: str) -> float:
     bonus = 0.0
     if "date" in question.types and _DATE.search(sentence):
         bonus += 0.15
-    if "number" in question.types and _NUMBER.search(sentence):
-        bonus += 0.1
+    if "number" in question.types:
+        amounts = [m.group(0) for m in _NUMBER.finditer(_YEAR_OR_DATE.sub("", sentence))]
+        if amounts:
+            bonus += 0.1
+            unit = _ASKED_UNIT.search(question.text)
+            if unit and any(a.endswith(unit.group(1)) for a in amounts):
+                bonus += 0.1
     if re.search(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片", question.text) and _FORMAT.search(sentence):
         bonus += 0.1
     if "eligibility" in question.types and re.search(r"资格|法人|注册|申报主体|不良记录|条件", sentence):
@@ -154,11 +163,14 @@ def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
 
 
 def _sentences(passage: Passage) -> list[str]:
-    """Sentences to quote; a fragment (a table cell such as 「联系方式」) is joined to what follows it."""
+    """Sentences to quote; a fragment (a table cell such as 「联系方式」) is joined to what follows it.
+
+    Text set aside at ingestion as instruction-like (``INJECTION_MARK``) is never quoted.
+    """
     out: list[str] = []
     pending = ""
     for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
-        if not sentence:
+        if not sentence or INJECTION_MARK in sentence:
             continue
         if len(sentence) <= 24 and heading_of(sentence) is not None and not pending:
             continue
@@ -183,15 +195,16 @@ def specifiers(question: Question, passage: Passage) -> list[str]:
     return named + _YEAR.findall(question.text) + _BATCH.findall(question.text)
 
 
-def subject_ok(named: list[str], weights: dict[str, float], sentence: str) -> bool:
-    """A named place/year must be what the sentence is about: present, not one of a list, with the rest."""
+def subject_ok(named: list[str], weights: dict[str, float], sentence: str, context: str = "") -> bool:
+    """A named place/year must be what the sentence is about: present (in it or in its section heading,
+    as "（三）总体目标（到2026年底）" is for "打造300个以上…场景"), not one of a list, with the rest."""
     if not named:
         return True
-    if any(n not in sentence for n in named) or len(places_of(sentence)) >= 3:
+    if any(n not in sentence and n not in context for n in named) or len(places_of(sentence)) >= 3:
         return False
     rest = {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
     total = sum(rest.values())
-    return not total or sum(w for t, w in rest.items() if t in sentence) / total >= SUBJECT_COVERAGE
+    return not total or sum(w for t, w in rest.items() if t in sentence or t in context) / total >= SUBJECT_COVERAGE
 
 
 def score_sentences(
@@ -209,7 +222,7 @@ def score_sentences(
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage)
         for sentence in _sentences(passage):
-            if not subject_ok(named, weights, sentence):
+            if not subject_ok(named, weights, sentence, passage.locator):
                 continue
             coverage = _coverage(weights, sentence, context, passage.text)
             score = coverage + _type_bonus(question, sentence) + prior

@@ -10,6 +10,11 @@ against passage n. A question is declined with 「文件中没有找到相关规
 the passages never mention ("四川省…截止时间"), or when it asks for a kind of fact the
 documents do not hold (a phone number, a web address, an amount of money).
 
+Two kinds of question are answered from document structure before plain sentence scoring:
+a question naming a part of the application template (:mod:`assistant.knowledge.template`:
+the part's guidance, the template's 注 clauses naming it, its items, its position) and a
+case lookup (:mod:`assistant.knowledge.cases`: every case card that fits, named up front).
+
 Why evidence scores rather than a vocabulary gate: one word no document uses (any
 loanword, typo or phrasing) used to refuse the whole question; now it only lowers
 the score. With a model configured the offline evidence is a fallback, not a gate.
@@ -24,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
+from assistant.knowledge.cases import case_evidence, is_lookup
 from assistant.knowledge.evidence import (
     MIN_SCORE,
     Evidence,
@@ -34,6 +40,7 @@ from assistant.knowledge.evidence import (
 )
 from assistant.knowledge.lead import lead_line
 from assistant.knowledge.question import Question, analyse
+from assistant.knowledge.template import match_part, template_evidence
 from assistant.llm.prompts import render_messages
 
 if TYPE_CHECKING:
@@ -260,7 +267,9 @@ def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | No
         raise InvalidInputError("问题为空：请输入要查询的政策问题。")
     asked = analyse(question, kb)
     passages = kb.search(asked.text, k=SEARCH_K)
-    outline = _outline_answer(asked, passages, kb)
+    part = match_part(asked, kb)
+    guidance, lead = template_evidence(asked, part, kb) if part is not None else ([], "")
+    outline = None if guidance else _outline_answer(asked, passages, kb)
     if outline is not None:
         text, passage = outline
         return QAAnswer(question=question, answer=f"{text}[1]", grounded=True, citations=[_citation(passage)])
@@ -268,7 +277,17 @@ def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | No
     evidence = score_sentences(asked, usable, kb)
     relevant = is_relevant(asked, evidence)
     fallback = None
-    if relevant:
+    if not guidance and is_lookup(asked):
+        guidance, lead = case_evidence(asked, kb)
+    if guidance:
+        direct = lead_line(asked, guidance)
+        if direct and (not direct.startswith("答：") or lead.startswith("模板对")):
+            lead = direct
+        fallback = extractive_answer(question, guidance, lead)
+        usable = list({p.chunk_id: p for p in [e.passage for e in guidance] + usable}.values())
+        evidence = guidance + evidence
+        relevant = True
+    elif relevant:
         if len(asked.parts) > 1:
             evidence = _multi_part(asked, kb, evidence)
         picked = pick_evidence(asked, evidence)

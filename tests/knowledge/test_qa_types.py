@@ -84,3 +84,41 @@ def test_eligibility(corpus_kb) -> None:
 def test_declines_other_places_and_missing_facts(corpus_kb, question: str) -> None:
     answer = answer_question(corpus_kb, question)
     assert not answer.grounded and answer.answer.startswith(NOT_FOUND) and answer.citations == []
+
+
+# --- template parts, numbers with a unit, case lookups ------------------------------------------
+def test_how_to_write_quotes_the_template_note_for_the_part(corpus_kb) -> None:
+    # The part's guidance and the template's 注 clause that names it are both quoted.
+    text = _answer(corpus_kb, "应用成效那块该怎么写")
+    assert text.startswith("模板对「应用成效」") and "社会效益" in text
+
+
+def test_yes_no_about_a_template_part_answers_yes_with_the_sentence(corpus_kb) -> None:
+    text = _answer(corpus_kb, "宣传材料的主要做法及成效里需不需要写安全治理")
+    assert text.startswith("要。") and "安全治理措施" in text
+
+
+def test_list_question_gathers_every_item_split_across_chunks(corpus_kb) -> None:
+    text = _answer(corpus_kb, "图片那部分要准备哪几类图")
+    assert all(f"{n}." in text for n in range(1, 6)) and "系统界面呈现图" in text
+
+
+def test_position_of_a_template_part(corpus_kb) -> None:
+    text = _answer(corpus_kb, "创新点在简介的第几部分")
+    assert "第（四）部分" in text
+
+
+def test_template_part_not_covering_the_question_falls_back_to_retrieval(corpus_kb) -> None:
+    # 视频 is a template part, but the format is stated in the notice body, not the template.
+    assert "MP4" in _answer(corpus_kb, "视频交mov格式行吗")
+
+
+def test_number_prefers_an_amount_with_the_asked_unit(corpus_kb) -> None:
+    # The sentence with 300个 sits under the heading that names the year, not beside it.
+    text = _answer(corpus_kb, "行动计划说到2026年底培育多少个典型应用场景")
+    assert text.startswith("答：300个以上")
+
+
+def test_case_lookup_names_the_matching_card(corpus_kb) -> None:
+    text = _answer(corpus_kb, "有没有做文物方面的案例可以借鉴")
+    assert text.startswith("可参考的案例：") and "云冈石窟" in text

@@ -35,3 +35,11 @@ def test_injected_document_does_not_become_the_answer(tmp_path: Path) -> None:
     answer = answer_question(kb, "申报截止时间是哪天？需要盖章吗？", None)
     text = answer.answer + "".join(c.text for c in answer.citations)
     assert "2030" not in text and "无需盖章" not in text
+
+
+def test_the_isolation_mark_itself_is_never_quoted(tmp_path: Path) -> None:
+    kb = KnowledgeBase.open(Settings(data_dir=tmp_path, embedder="hash", chroma_mode="persistent"))
+    kb.ingest_bytes("通知.txt", (NOTICE + ATTACK).encode("utf-8"))
+    for question in ("这份通知有没有特别说明？", "截止时间是不是改了？", "需要盖章吗"):
+        answer = answer_question(kb, question, None)
+        assert INJECTION_MARK not in answer.answer, question

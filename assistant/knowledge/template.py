@@ -1,0 +1,267 @@
+"""Questions about a part of the application template, answered from the template's own guidance.
+
+Why: "解决方案里要不要交代数据来源", "多媒体材料里要不要放系统截图", "参与单位情况介绍放在第几部分"
+name a part of 《“数据要素×”典型案例申报书（模板）》. Retrieval finds the part's chunk, but the
+answer often lives in two places retrieval splits apart: the part's own guidance and the
+template's 注 ("解决方案部分要明确运用了哪些数据及其来源"), or a list the chunker cut into one
+chunk per item (图片 1.…5.). So the template is read as a tree of its headings (from the
+chunk locators) and field lines ("案例名称：示例：XX领域——案例名称"); a question naming a part
+(its heading, without numbering, quotes and 模板/目录) gets every guidance line of that part,
+the 注 clauses that mention it, its enumerated items, and its position in the template.
+
+The template region of a document is every chunk under a heading that contains 模板 or 目录,
+or under an 附件 heading naming a 申报书/承诺书/信息表 — any uploaded template works the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.evidence import Evidence, question_weights
+from assistant.knowledge.question import Question
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
+
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+\s*[、.．]|附件\s*\d*[：:])\s*"
+)
+_QUOTED = re.compile(r"[“\"「《][^”\"」》]{0,20}[”\"」》]")
+_REGION = re.compile(r"模板|目录")
+_ATTACHMENT = re.compile(r"^附件.*(申报书|承诺书|信息表)")
+_FIELD_LINE = re.compile(r"^([\u4e00-\u9fff]{2,8})[：:]\s*(示例[：:].+)$")
+_ARTIFACT = re.compile(r"\[bookmark:[^\]]*\]")
+_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])")
+_EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
+_CLAUSE = re.compile(r"(?<=[。；;])")
+# The asker wants the template's guidance: how to write / fill / place / format a part.
+TEMPLATE_CUE = re.compile(
+    r"要不要|需不需要|需要|要求|怎么写|如何写|写什么|写哪些|写些|要写|写法|格式|放|填|第几|哪几|哪些|包括|包含|"
+    r"几部分|几块|多少字|字数|篇幅|盖章|模板|交代|体现|必须|可以吗|吗|\d+\s*字|超"
+)
+# "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
+_UNIT = re.compile(r"(?:多少|几|\d+)\s*(字|分钟|份|页)")
+_WRITE = re.compile(
+    r"写法|怎么写|如何写|要写|写什么|写哪些|写些|不写|写不写|写进|写出|写明|填写|怎么填|交代|体现|哪几|哪些|几[部块]分?|包括"
+)
+_AMOUNT = re.compile(r"多少|字数|篇幅|多长|多久|限")
+_TEMPLATE_WORDS = frozenset("模板 示例 部分 要求 内容 材料".split())
+_WHERE = re.compile(r"第几|哪一?部分|放在哪|在哪部分")
+_SUFFIXES = ("模板", "目录", "材料", "情况介绍", "部分")
+_PREFIXES = ("典型案例", "申报", "案例")
+MAX_LINES = 8
+
+
+@dataclass
+class Part:
+    """One heading (or field line) of a template, with its lines in reading order."""
+
+    doc_id: str
+    path: tuple[str, ...]
+    heading: str
+    aliases: tuple[str, ...]
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (chunk_id, line) under this part
+    own: list[tuple[str, str]] = field(default_factory=list)  # lines not under a sub-part
+    children: list[str] = field(default_factory=list)
+
+
+def part_name(heading: str) -> str:
+    """ "二、“数据要素×”典型案例简介模板" → "典型案例简介模板" (numbering and quotes removed)."""
+    name = _NUMBERING.sub("", heading.split(" 至 ")[-1])
+    return _QUOTED.sub("", name).strip(" ：:")
+
+
+def aliases_of(name: str) -> tuple[str, ...]:
+    """The ways staff name a part: 典型案例简介模板 → 简介模板, 案例简介, 简介 …
+
+    A two-character alias only comes from dropping a suffix (简介模板 → 简介), never a prefix
+    (案例描述 ↛ 描述: too common a word to name a part).
+    """
+    found = {name}
+    for _ in range(3):
+        for alias in list(found):
+            for prefix in _PREFIXES:
+                if alias.startswith(prefix) and len(alias) - len(prefix) >= 3:
+                    found.add(alias[len(prefix) :])
+            for suffix in _SUFFIXES:
+                if alias.endswith(suffix) and len(alias) - len(suffix) >= 2:
+                    found.add(alias[: -len(suffix)])
+    found |= {"案例" + a for a in list(found) if len(a) == 2}
+    return tuple(sorted((a for a in found if len(a) >= 2), key=len, reverse=True))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in _ARTIFACT.sub("", text).splitlines() if line.strip()]
+
+
+def _in_region(parts: list[str]) -> int | None:
+    """Depth at which the template region starts, or None when the chunk is outside it."""
+    for depth, part in enumerate(parts):
+        if _REGION.search(part) or _ATTACHMENT.search(part):
+            return depth
+    return None
+
+
+_CACHE: dict[int, tuple[tuple[int, int], list[Part]]] = {}
+
+
+def template_parts(kb: KnowledgeBase) -> list[Part]:
+    """Every part of every template region in the knowledge base (cached per index state)."""
+    df, total = kb.store.document_frequency()
+    signature = (total, len(df))
+    cached = _CACHE.get(id(kb.store))
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    parts: dict[tuple[str, tuple[str, ...]], Part] = {}
+    for doc_id, info in kb.store.documents().items():
+        if info.get("kind") == "template_example":
+            continue
+        for cid, locator, text in kb.store.section_chunks(doc_id):
+            path = [p for p in locator.split(" > ") if p]
+            start = _in_region(path)
+            if start is None:
+                continue
+            for depth in range(start, len(path)):
+                key = (doc_id, tuple(path[: depth + 1]))
+                part = parts.get(key)
+                if part is None:
+                    heading = path[depth].split(" 至 ")[-1]
+                    part = parts[key] = Part(doc_id, key[1], heading, aliases_of(part_name(heading)))
+                    if depth > start:
+                        parts[(doc_id, key[1][:-1])].children.append(heading)
+                lines = _lines(text)
+                part.lines += [(cid, line) for line in lines]
+                if depth == len(path) - 1:
+                    part.own += [(cid, line) for line in lines]
+            for line in _lines(text):
+                match = _FIELD_LINE.match(line)
+                if match:
+                    key = (doc_id, (*path, match.group(1)))
+                    parts.setdefault(key, Part(doc_id, key[1], match.group(1), (match.group(1),), [(cid, line)]))
+                    parts[key].own = [(cid, line)]
+    built = list(parts.values())
+    _CACHE[id(kb.store)] = (signature, built)
+    return built
+
+
+def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
+    """The template parts the question names, most specific first.
+
+    A part whose sub-part is also named gives way to it ("简介里的参与单位情况介绍" → 参与单位情况介绍;
+    "多媒体材料里jpg图片" → 图片); among the rest the longest alias wins.
+    """
+    if not TEMPLATE_CUE.search(question.text):
+        return []
+    found: list[tuple[int, Part]] = []
+    for part in template_parts(kb):
+        hit = next((a for a in part.aliases if a in question.text), None)
+        if hit is not None:
+            found.append((len(hit), part))
+    kept = [
+        (n, part)
+        for n, part in found
+        if not any(
+            o.doc_id == part.doc_id and len(o.path) > len(part.path) and o.path[: len(part.path)] == part.path
+            for _, o in found
+        )
+    ]
+    return [part for _, part in sorted(kept, key=lambda pair: (pair[0], len(pair[1].path)), reverse=True)]
+
+
+def match_part(question: Question, kb: KnowledgeBase) -> Part | None:
+    parts = match_parts(question, kb)
+    return parts[0] if parts else None
+
+
+def _mentions(part: Part, kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Clauses elsewhere in the template that name the part ("解决方案部分要明确运用了哪些数据及其来源")."""
+    names = [a for a in part.aliases if len(a) >= 4] or list(part.aliases[:1])
+    own = {line for _, line in part.lines}
+    out = []
+    for other in template_parts(kb):
+        if (
+            other.doc_id != part.doc_id
+            or len(other.path) >= len(part.path)
+            or other.path != part.path[: len(other.path)]
+        ):
+            continue
+        for cid, line in other.own:
+            if line in own:
+                continue
+            for clause in _CLAUSE.split(line):
+                clause = clause.strip("（）() ;；")
+                if any(n in clause for n in names) and len(clause) > max(len(n) for n in names) + 4:
+                    out.append((cid, clause))
+    return out
+
+
+def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """The lines to quote for a question about ``part`` and a lead line read off them."""
+    guidance = [(cid, line) for cid, line in part.lines if line != part.heading and not _EXAMPLE.match(line)]
+    guidance = [(c, ln) for c, ln in guidance if part_name(ln) != part_name(part.heading)]
+    mentions = _mentions(part, kb)
+    lines = mentions + guidance
+    if "示例" in question.text or "例子" in question.text or not lines:
+        lines += [(c, ln) for c, ln in part.lines if _EXAMPLE.match(ln)]
+    if not lines:
+        lines = part.own[:1] or part.lines[:1]
+    passages = {p.chunk_id: p for p in kb.store.passages([(cid, 1.0) for cid in dict.fromkeys(c for c, _ in lines)])}
+    if not passages:
+        return [], ""
+    weights = question_weights(question, kb)
+    rest = {
+        t: w
+        for t, w in weights.items()
+        if len(t) >= 2 and t not in _TEMPLATE_WORDS and not any(t in a for a in part.aliases)
+    }
+
+    def overlap(line: str) -> float:
+        return sum(w for t, w in rest.items() if t in line)
+
+    items = [ln for _, ln in lines if _ITEM.match(ln)]
+    position = bool(_WHERE.search(question.text) and _position(part))
+    unit = _UNIT.search(question.text)
+    sized = bool(unit and any(re.search(r"\d\s*" + unit.group(1), ln) for _, ln in lines))
+    if not (position or sized or _WRITE.search(question.text) or any(overlap(ln) for _, ln in lines)):
+        return [], ""  # the part is named but its guidance says nothing about what is asked
+    lead = _lead(question, part, lines, items, overlap)
+    evidence = [
+        Evidence(passage=passages[cid], sentence=line, score=1.0 + overlap(line) / 100, rank=0)
+        for cid, line in lines
+        if cid in passages
+    ]
+    if "yes_no" in question.types and not items:
+        evidence.sort(key=lambda e: e.score, reverse=True)
+    return evidence[:MAX_LINES], lead
+
+
+def _position(part: Part) -> str:
+    number = re.match(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+)", part.heading)
+    if not number or len(part.path) < 2:
+        return ""
+    return f"「{part_name(part.heading)}」是「{part.path[-2]}」的第{number.group(1)}部分"
+
+
+def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: list[str], overlap: object) -> str:
+    name = part_name(part.heading)
+    if _WHERE.search(question.text) and _position(part):
+        return f"{_position(part)}。"
+    if ("list" in question.types or re.search(r"几[种类个部块]|哪几", question.text)) and not _AMOUNT.search(
+        question.text
+    ):
+        if len(part.children) >= 2:
+            kids = [c.strip() for c in part.children]
+            return f"「{name}」包括以下{len(kids)}个部分：{'；'.join(kids)}。"
+        if items:
+            return f"「{name}」共{len(items)}项：{'；'.join(items)}。"
+    field_line = _FIELD_LINE.match(part.own[0][1]) if len(part.own) == 1 else None
+    if field_line:
+        return f"模板给出的写法是「{field_line.group(2)}」。"
+    if "yes_no" in question.types:
+        score = overlap if callable(overlap) else (lambda _line: 0.0)
+        best = max(lines, key=lambda pair: score(pair[1]))
+        if score(best[1]) > 0:
+            return f"要。模板对「{name}」的要求是：{best[1].rstrip('。')}。"
+    return f"模板对「{name}」的写法要求如下。"
