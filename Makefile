@@ -24,13 +24,15 @@ run: install
 	$(BIN)/case-assistant prepare
 	$(BIN)/case-assistant serve
 
-## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font, poppler (pdftotext).
+## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font, poppler (pdftotext),
+## PostgreSQL 15 (the tests start their own server on 127.0.0.1 in a temporary directory, and stop it).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-zenhei"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	test -x /usr/lib/postgresql/15/bin/pg_ctl || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
 	  echo "安装测试所需的系统软件包:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing fontconfig >/dev/null; \

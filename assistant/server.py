@@ -38,7 +38,7 @@ from assistant.auth.exposure import check_exposure
 from assistant.core.settings import Settings
 from assistant.service.factory import build_service
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 from ui.app import build_ui
 
 
@@ -83,14 +83,14 @@ def _ui_mount_options(blocks: Any, settings: Settings) -> dict:
     options.update(
         run_history=False,  # the browser would keep every event's inputs in localStorage
         enable_monitoring=False,  # /monitoring/summary is open unless this is exactly False
-        blocked_paths=[str(settings.sqlite_path.resolve()), str(settings.chroma_path.resolve())],
+        blocked_paths=[str(p.resolve()) for p in (settings.sqlite_path, settings.chroma_path) if p is not None],
     )
     return options
 
 
 def serve(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    check_exposure(settings, Accounts(Store.open(settings.sqlite_path), settings).count_users())
+    check_exposure(settings, Accounts(Store.from_settings(settings), settings).count_users())
     app = create_app(settings)
     print(f"申报助手已启动：http://{settings.host}:{settings.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
     uvicorn.run(

@@ -29,7 +29,7 @@ def test_sqlite_url_is_used(tmp_path: Path) -> None:
 
 
 def test_other_database_is_refused_with_a_chinese_message(tmp_path: Path) -> None:
-    result = _users_list(tmp_path, "postgresql+psycopg://user:secret@127.0.0.1/db")
+    result = _users_list(tmp_path, "mysql://user:secret@127.0.0.1/db")
     assert result.returncode == 2
     assert "暂不支持数据库地址" in result.stderr and "CASE_ASSISTANT_DATABASE_URL" in result.stderr
     assert "secret" not in result.stderr and "Traceback" not in result.stderr

@@ -21,7 +21,7 @@ import gradio as gr
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
-from . import staff, workspace
+from . import app_forms, review_screen, staff, workspace
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -56,6 +56,7 @@ class Page:
     login_col: Any
     main_col: Any
     kb_tab: Any
+    ov_tab: Any
     docs: Any
     new_acc: Any
     ws: SimpleNamespace
@@ -66,12 +67,17 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
     sessions = Sessions(accounts)
     desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files)
     place = workspace.Workspace(service, sessions)
+    form = load_form(DEFAULT_FORM)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
         page = _layout(service)
         ws_handlers = workspace.guarded_handlers(place)
-        _wire_workspace(page, ws_handlers)
-        _wire_page(blocks, page, sessions, place, desk)
-    desk.is_uploaded = _upload_check(blocks)
+        events = _wire_workspace(page, ws_handlers)
+        forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)
+        reviews = review_screen.ReviewDesk(service, sessions, form)
+        review_screen.wire_overview(reviews, page.ws.ov, page.ov_tab)
+        events["opened"].append(_wire_page(blocks, page, sessions, place, desk))
+        _wire_forms(page, ws_handlers, forms, reviews, events)
+    desk.is_uploaded = forms.is_uploaded = _upload_check(blocks)
     for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
         fn.api_visibility = "private"
     blocks.queue(api_open=False)
@@ -110,12 +116,14 @@ def _layout(service: Any) -> Page:
         with gr.Tabs():
             with gr.Tab("我的申报", id="workspace", elem_id="tab-workspace"):
                 ws, new_acc = _workspace_layout()
+            with gr.Tab("申报总览", id="overview", elem_id="tab-overview") as ov_tab:
+                ws.ov = review_screen.overview_layout(load_form(DEFAULT_FORM))
             with gr.Tab("政策问答", id="qa", elem_id="tab-qa"):
                 qa = _qa_layout()
             with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
                 kb = _knowledge_layout()
     ws.login, ws.qa, ws.kb = login, qa, kb
-    return Page(ticket, last_app, user_line, logout, login_col, main_col, kb_tab, kb.docs, new_acc, ws)
+    return Page(ticket, last_app, user_line, logout, login_col, main_col, kb_tab, ov_tab, kb.docs, new_acc, ws)
 
 
 def _login_form() -> SimpleNamespace:
@@ -182,6 +190,13 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             issues = gr.Markdown(elem_id="issues")
             with gr.Accordion("历史版本", open=False, elem_id="versions-acc"):
                 versions = gr.HTML(elem_id="versions", js_on_load=None)
+    with gr.Tabs(elem_id="ws-tabs"):
+        with gr.Tab("申报信息表", id="info", elem_id="tab-info"):
+            info = app_forms.info_layout(form)
+        with gr.Tab("多媒体材料", id="media", elem_id="tab-media"):
+            media = app_forms.media_layout(form)
+        with gr.Tab("审阅", id="review", elem_id="tab-review"):
+            review = review_screen.review_layout()
     ws = SimpleNamespace(
         apps=apps,
         field=field,
@@ -200,6 +215,9 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
         download=download,
         issues=issues,
         versions=versions,
+        info=info,
+        media=media,
+        review=review,
     )
     return ws, new_acc
 
@@ -243,22 +261,30 @@ def _panel(page: Page) -> list[Any]:
     return [ws.apps, ws.chat, ws.rail, ws.part, ws.preview, ws.issues, ws.versions, page.last_app]
 
 
-def _wire_workspace(page: Page, h: dict[str, Any]) -> None:
-    """Handlers take ``request: gr.Request`` (the session cookie), never a token as an input."""
+def _wire_workspace(page: Page, h: dict[str, Any]) -> dict[str, list[Any]]:
+    """Handlers take ``request: gr.Request`` (the session cookie), never a token as an input.
+
+    Returns the events after which the forms (``opened``) or the review (``changed``) are refreshed.
+    """
     ws, panel = page.ws, _panel(page)
     hide_download = dict(fn=lambda: gr.update(visible=False), outputs=[ws.download], queue=False)
-    ws.apps.input(h["open"], [ws.apps], panel).then(**hide_download)
+    opened = [ws.apps.input(h["open"], [ws.apps], panel).then(**hide_download)]
     ws.part.input(h["select_part"], [ws.part, ws.apps], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions])
     ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
-    ws.create.click(
-        h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.new_acc, ws.case_name, ws.applicant]
-    ).then(**hide_download)
+    opened.append(
+        ws.create.click(
+            h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.new_acc, ws.case_name, ws.applicant]
+        ).then(**hide_download)
+    )
     turn = dict(outputs=[ws.msg] + panel, show_progress="minimal")
-    ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download)
-    ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download)
-    ws.skip.click(h["skip"], [ws.apps, ws.part], **turn).then(**hide_download)
-    ws.undo.click(h["undo"], [ws.apps, ws.part], panel).then(**hide_download)
+    changed = [
+        ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download),
+        ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download),
+        ws.skip.click(h["skip"], [ws.apps, ws.part], **turn).then(**hide_download),
+        ws.undo.click(h["undo"], [ws.apps, ws.part], panel).then(**hide_download),
+    ]
     ws.export.click(h["export"], [ws.apps], [ws.download])
+    return {"opened": opened, "changed": changed}
 
 
 def _prefill_case_name(field: str | None, case_name: str) -> Any:
@@ -270,7 +296,7 @@ def _prefill_case_name(field: str | None, case_name: str) -> Any:
 
 def _wire_page(
     blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspace.Workspace, desk: staff.StaffDesk
-) -> None:
+) -> Any:
     ws = page.ws
     page_outputs = [page.login_col, page.main_col, page.user_line, page.logout, page.kb_tab, page.docs, page.new_acc]
     outputs = page_outputs + _panel(page)
@@ -303,7 +329,7 @@ def _wire_page(
         """The password never leaves this handler; the browser gets a one-time ticket (see ui.session)."""
         return sessions.login(username, password, request)[0], ""
 
-    blocks.load(guarded(show_page), [page.last_app], outputs)
+    loaded = blocks.load(guarded(show_page), [page.last_app], outputs)
     for trigger in (ws.login.button.click, ws.login.password.submit):
         trigger(guarded(log_in), [ws.login.username, ws.login.password], [page.ticket, ws.login.password]).then(
             None, [page.ticket], None, js=EXCHANGE_TICKET_JS
@@ -314,3 +340,40 @@ def _wire_page(
     ws.qa.question.submit(sh["ask"], [ws.qa.question], [ws.qa.answer])
     ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], [ws.kb.results, ws.kb.docs, ws.kb.files])
     ws.kb.refresh.click(sh["documents"], None, [ws.kb.docs])
+    return loaded
+
+
+def _wire_forms(
+    page: Page,
+    h: dict[str, Any],
+    forms: app_forms.FormHandlers,
+    reviews: review_screen.ReviewDesk,
+    events: dict[str, list[Any]],
+) -> None:
+    """The 申报信息表, 多媒体材料 and 审阅 tabs: filled from the open application, refreshed after changes."""
+    ws = page.ws
+    forms.apps = ws.apps
+    review = dict(fn=guarded(reviews.review), inputs=[ws.apps], outputs=[ws.review.panel, ws.review.links])
+    refill = dict(fn=guarded(forms.load), inputs=[ws.apps], outputs=forms.info_outputs + forms.media_outputs)
+    for event in events["opened"]:
+        event.then(**refill).then(**review)
+    for event in events["changed"]:
+        event.then(**review)
+    slots = {s.field_id: s.component for s in ws.info["slots"]}
+    if "field" in slots and "case_name" in slots:
+        slots["field"].input(app_forms.swap_field_prefix, [slots["field"], slots["case_name"]], [slots["case_name"]])
+    info_inputs = {ws.apps, *(s.component for s in ws.info["slots"])}
+    ws.info["save"].click(guarded(forms.save_info), info_inputs, forms.info_outputs).then(
+        h["open"], [ws.apps], _panel(page)
+    ).then(**review)
+    if "reason" in slots and "reason" in ws.info["counts"]:
+        count = ws.info["counts"]["reason"]
+        slots["reason"].change(guarded(forms.count_reason), [slots["reason"]], [count], trigger_mode="always_last")
+        ws.info["suggest"].click(guarded(forms.suggest_reason), [ws.apps], [slots["reason"], count])
+    media = ws.media
+    media_inputs = {ws.apps, *media["image_names"], media["video_name"], media["prepared"]}
+    media["save"].click(guarded(forms.save_media), media_inputs, forms.media_outputs).then(**review)
+    for file, name in zip(media["image_files"], media["image_names"], strict=True):
+        file.upload(guarded(forms.upload_picture), [file], [name, file])
+    video = media["video_file"]
+    video.upload(guarded(forms.upload_video), [video], [media["video_name"], video])

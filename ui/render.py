@@ -86,7 +86,10 @@ def rail_html(view: ApplicationView | None, selected: str | None = None) -> str:
     groups = "".join(group_html(g, [p for p in view.parts if p.group_id == g.id], selected) for g in view.groups)
     info = ""
     if view.info_issues:
-        info = f'<div class="rail-info">申报信息表：还有 {len(view.info_issues)} 项待补充（导出时保留【待补充】）</div>'
+        info = (
+            f'<div class="rail-info">申报信息表：还有 {len(view.info_issues)} 项待补充，'
+            "请在下方“申报信息表”中填写（未填的导出时保留【待补充】）</div>"
+        )
     return f'<div class="rail">{groups}{info}</div>'
 
 

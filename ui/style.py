@@ -53,4 +53,32 @@ body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","M
 /* The chatbot's clear button would only blank the screen: the conversation is stored for good. */
 #chat button[aria-label="清空对话"], #chat button[aria-label="Clear"] { display: none; }
 .citation-source { font-size:.8rem; color: var(--body-text-color-subdued); }
+/* 审阅 panel, 申报信息表 status, 申报总览 (issue 13) */
+.review-counts { font-weight:600; margin-bottom:6px; }
+.review h4, .readonly h4 { margin:12px 0 4px; }
+.review-group { margin-bottom:8px; }
+.review-group-head { font-weight:600; padding:2px 8px; border-radius:4px; display:inline-block; color:#fff; }
+.sev-error { background: var(--ca-needs); } .sev-warning { background:#ef6c00; } .sev-suggestion { background: var(--ca-doing); }
+.review ul { margin:4px 0 4px 18px; padding:0; }
+.finding { margin:4px 0; line-height:1.6; }
+.finding-part { font-weight:600; margin-right:6px; }
+.finding-part::after { content:"："; }
+.finding-excerpt { color: var(--body-text-color-subdued); font-size:.88rem; white-space: pre-wrap; }
+.finding-fix { font-size:.88rem; color: var(--ca-ok); }
+.checklist { width:100%; border-collapse:collapse; font-size:.88rem; }
+.checklist td, .checklist th { border:1px solid var(--border-color-primary); padding:4px 6px; vertical-align:top; text-align:left; }
+.checklist-detail, .checklist-notice { color: var(--body-text-color-subdued); font-size:.82rem; }
+.status { white-space:nowrap; padding:1px 6px; border-radius:4px; color:#fff; font-size:.8rem; }
+.status-ok { background: var(--ca-ok); } .status-missing { background: var(--ca-needs); } .status-check { background: var(--ca-todo); }
+.alignment-item.open b { color: var(--ca-needs); }
+.alignment-note { font-size:.82rem; color:#ef6c00; }
+.form-status.ok { color: var(--ca-ok); font-weight:600; }
+.form-status.todo { color: var(--ca-needs); font-size:.9rem; }
+.word-count { font-variant-numeric: tabular-nums; color: var(--body-text-color-subdued); font-size:.85rem; }
+.word-count.over { color: var(--ca-needs); font-weight:600; }
+.download-links { display:flex; flex-wrap:wrap; gap:8px; margin:6px 0; }
+.download-links .download-link { display:inline-block; padding:6px 12px; }
+.ro-info { border-collapse:collapse; margin-bottom:8px; }
+.ro-info th, .ro-info td { border:1px solid var(--border-color-primary); padding:4px 8px; text-align:left; vertical-align:top; }
+.ro-text { white-space: pre-wrap; line-height:1.7; }
 """

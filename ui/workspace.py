@@ -182,7 +182,18 @@ class Workspace:
             yield (gr.skip() if kept else text,) + self.panel(principal, stored, part_id)
             return
         selected = result.drafted_part or result.revised_part or part_id
-        yield (gr.skip(),) + self.panel(principal, result.application, selected)
+        yield (gr.skip(),) + self.panel(principal, self._with_review_note(principal, result), selected)
+
+    def _with_review_note(self, principal: Principal, result: TurnResult) -> ApplicationView:
+        """After a draft or a revision the chat gets the review's 错误 for those parts (the rest: 审阅 panel)."""
+        parts = list(result.prompt.completed_parts or ([result.drafted_part] if result.drafted_part else []))
+        parts += [result.revised_part] if result.revised_part and result.revised_part not in parts else []
+        try:
+            if parts and self.service.note_review_errors(principal, result.application.id, parts):
+                return self.service.get_application(principal, result.application.id)
+        except Exception as exc:  # noqa: BLE001 - the turn is stored; a failed review must not hide it
+            report(exc)
+        return result.application
 
 
 def _chat_only(message_box: Any, history: list[dict[str, str]]) -> tuple:

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
@@ -31,7 +30,8 @@ from assistant.auth.throttle import LoginThrottle
 from assistant.auth.tickets import TicketBook
 from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
 from assistant.core.settings import Settings
-from assistant.store.sqlite import Store, now_iso
+from assistant.store.rows import now_iso
+from assistant.store.sql import Store
 
 ROLES: tuple[Role, ...] = ("applicant", "staff", "admin")
 ROLE_LABELS = {"applicant": "申报单位", "staff": "工作人员", "admin": "管理员"}
@@ -147,44 +147,23 @@ class Accounts:
         check_password(password)
         with self.throttle.hashing():
             password_hash = hash_password(password, self.scrypt_n)
-        try:
-            with self.store.connect() as conn:
-                cur = conn.execute(
-                    "INSERT INTO users (username, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
-                    (name, checked_role, password_hash, now_iso()),
-                )
-                user_id = int(cur.lastrowid)
-        except sqlite3.IntegrityError as exc:
-            raise InvalidInputError(f"用户名“{name}”已存在，请换一个。", code="user_exists") from exc
+        user_id = self.store.add_user(name, checked_role, password_hash)  # taken: UserExistsError (400, user_exists)
         return Principal(id=user_id, username=name, role=checked_role)
 
     def list_users(self) -> list[UserInfo]:
-        with self.store.connect() as conn:
-            rows = conn.execute("SELECT id, username, role, disabled, created_at FROM users ORDER BY id").fetchall()
         return [
-            UserInfo(
-                id=r["id"],
-                username=r["username"],
-                role=r["role"],
-                disabled=bool(r["disabled"]),
-                created_at=r["created_at"],
-            )
-            for r in rows
+            UserInfo(id=u.id, username=u.username, role=u.role, disabled=u.disabled, created_at=u.created_at)
+            for u in self.store.list_users()
         ]
 
     def disable_user(self, username: str) -> None:
         """Lock the account out: refuse logins and end every session it holds."""
         name = normalise_username(username)
-        with self.store.connect() as conn:
-            row = conn.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()
-            if row is None:
-                raise NotFoundError(f"没有名为“{name}”的用户。", code="user_not_found")
-            conn.execute("UPDATE users SET disabled = 1 WHERE id = ?", (row["id"],))
-            conn.execute("DELETE FROM sessions WHERE user_id = ?", (row["id"],))
+        if not self.store.disable_user(name):
+            raise NotFoundError(f"没有名为“{name}”的用户。", code="user_not_found")
 
     def count_users(self) -> int:
-        with self.store.connect() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM users").fetchone()[0])
+        return self.store.count_users()
 
     def local_mode(self, settings: Settings | None = None) -> bool:
         """True when the app may run without login: loopback address and no account yet."""
@@ -207,45 +186,32 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> Principal:
         """The account for this name and password; one vague error for any wrong pair (no throttle)."""
         name = normalise_username(username)
-        with self.store.connect() as conn:
-            row = conn.execute("SELECT * FROM users WHERE username = ?", (name,)).fetchone()
+        row = self.store.get_user(name)
         with self.throttle.hashing():
-            ok = verify_password(password or "", row["password_hash"] if row else self._dummy_hash)
+            ok = verify_password(password or "", row.password_hash if row else self._dummy_hash)
         if row is None or not ok:
             raise AuthenticationError("用户名或密码错误。", code="bad_credentials")
-        if row["disabled"]:
+        if row.disabled:
             raise AuthenticationError("该账号已被停用，请联系管理员。", code="account_disabled")
-        return Principal(id=row["id"], username=row["username"], role=row["role"])
+        return Principal(id=row.id, username=row.username, role=row.role)
 
     def create_session(self, principal: Principal) -> str:
         """A new random token; only its sha256 is stored, with an expiry."""
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(hours=self.settings.session_hours)
-        with self.store.connect() as conn:
-            conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now_iso(),))
-            conn.execute(
-                "INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
-                (token_hash(token), principal.id, expires.isoformat(timespec="seconds"), now_iso()),
-            )
+        self.store.create_session(token_hash(token), principal.id, expires.isoformat(timespec="seconds"))
         return token
 
     def principal_for_token(self, token: str | None) -> Principal | None:
         """The logged-in user for a token, or None if unknown, expired or disabled."""
         if not token:
             return None
-        with self.store.connect() as conn:
-            row = conn.execute(
-                "SELECT u.id, u.username, u.role, u.disabled, s.expires_at"
-                " FROM sessions s JOIN users u ON u.id = s.user_id"
-                " WHERE s.token_hash = ?",
-                (token_hash(token),),
-            ).fetchone()
-        if row is None or row["disabled"] or row["expires_at"] <= now_iso():
+        row = self.store.session(token_hash(token))
+        if row is None or row.disabled or row.expires_at <= now_iso():
             return None
-        return Principal(id=row["id"], username=row["username"], role=row["role"])
+        return Principal(id=row.user_id, username=row.username, role=row.role)
 
     def end_session(self, token: str | None) -> None:
         if not token:
             return
-        with self.store.connect() as conn:
-            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
+        self.store.delete_session(token_hash(token))

@@ -14,7 +14,7 @@ import sys
 from assistant.auth.accounts import ROLE_LABELS, Accounts
 from assistant.core.errors import InvalidInputError
 from assistant.core.settings import get_settings
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _accounts() -> Accounts:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Accounts(Store.open(settings.sqlite_path), settings)
+    return Accounts(Store.from_settings(settings), settings)
 
 
 def read_password() -> str:

@@ -15,8 +15,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.core.errors import UserFacingError
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CASE_ASSISTANT_", env_file=".env", extra="ignore")
@@ -25,7 +23,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="服务监听地址；非 127.0.0.1 时必须先创建用户")
     port: int = Field(7860, description="服务端口")
     database_url: str = Field(
-        "", description="数据库地址：留空则使用 数据目录/app.sqlite3；也可写 sqlite:///文件路径（暂不支持其他数据库）"
+        "",
+        description="数据库地址：留空则使用 数据目录/app.sqlite3；也可写 sqlite:///文件路径 或 "
+        "postgresql+psycopg://用户:密码@主机:端口/库名",
     )
 
     llm_base_url: str = Field(
@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     )
     chroma_host: str = Field("127.0.0.1", description="chroma_mode=http 时的服务地址")
     chroma_port: int = Field(8000, description="chroma_mode=http 时的服务端口")
+    chroma_auth_token: str = Field(
+        "", description="chroma_mode=http 时发送的访问令牌（Authorization: Bearer）；留空不发送"
+    )
 
     max_followups_per_part: int = Field(2, description="每个部分最多追问次数")
     limit_message_chars: int = Field(8000, description="单条消息最大字符数")
@@ -77,22 +80,17 @@ class Settings(BaseSettings):
     )
 
     @property
-    def sqlite_path(self) -> Path:
-        """The SQLite file: ``sqlite:///<path>`` from the database URL, else 数据目录/app.sqlite3.
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file (``sqlite:///<path>`` or 数据目录/app.sqlite3); None when the database is a server.
 
-        Any other URL is refused with a clear message rather than silently ignored, until
-        the PostgreSQL store exists.
+        The store itself opens the URL (``Store.from_settings``) and refuses unknown schemes in Chinese.
         """
         url = self.database_url.strip()
         if not url:
             return self.data_dir / "app.sqlite3"
         if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
             return Path(url.removeprefix("sqlite:///"))
-        raise UserFacingError(
-            f"暂不支持数据库地址“{url.split('://')[0]}://…”：目前只支持 SQLite（sqlite:///文件路径），"
-            "请清空 CASE_ASSISTANT_DATABASE_URL 或改为 sqlite:/// 开头的地址。",
-            code="unsupported_database",
-        )
+        return None
 
     @property
     def chroma_path(self) -> Path:

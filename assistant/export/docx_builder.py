@@ -29,6 +29,7 @@ from assistant.export.styles import (
     setup_document,
 )
 from assistant.forms.application import ApplicationInfo, MediaInfo, Person
+from assistant.forms.checks import image_kind
 from assistant.forms.spec import FormSpec, PartGroup
 
 MISSING = "【待补充】"
@@ -151,10 +152,18 @@ def _media(document: DocumentObject, form: FormSpec, media: MediaInfo) -> None:
     spec = form.media
     add_heading(document, f"{spec.number}、{spec.title}", 1)
     add_heading(document, spec.images_heading, 2)
+    by_kind: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for entry in media.images:
+        kind, name = image_kind(form, entry)
+        (by_kind.setdefault(kind, []) if kind else loose).append(name)
     for index, kind in enumerate(spec.images, start=1):
-        add_text(document, f"{index}.{kind}（{spec.image_format}格式）")
-    if media.images:
-        add_text(document, "已准备的图片文件：" + "、".join(media.images))
+        line = f"{index}.{kind}（{spec.image_format}格式）"
+        if by_kind:  # pictures declared by kind (the UI): each kind says what it has, or that it is missing
+            line += "：" + ("、".join(by_kind[kind]) if kind in by_kind else MISSING)
+        add_text(document, line)
+    if loose:
+        add_text(document, "已准备的图片文件：" + "、".join(loose))
     add_heading(document, spec.video_heading, 2)
     add_text(document, spec.video.guidance)
     missing = f"视频文件：{MISSING}（{spec.video.format}格式，约{spec.video.minutes}分钟）"

@@ -7,6 +7,7 @@ API and the UI: unknown keys are reported as warnings, wrong shapes as Chinese e
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, field_validator
@@ -46,6 +47,16 @@ class ApplicationInfo(BaseModel):
         default_factory=dict, max_length=20
     )
     """Items of another call's 申报信息表 that this model has no attribute for (by field id)."""
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError("不是有效的日期") from exc
+        return value
 
     @field_validator("co_applicants", mode="before")
     @classmethod
@@ -97,7 +108,12 @@ _LABELS = {
     "video": "视频",
     "extra": "其他信息",
 }
-_LIMIT_WORDS = {"string_too_long": "太长", "too_long": "项数太多", "string_pattern_mismatch": "格式不对"}
+_LIMIT_WORDS = {
+    "string_too_long": "太长",
+    "too_long": "项数太多",
+    "string_pattern_mismatch": "格式不对",
+    "value_error": "不是有效的日期",
+}
 
 
 def parse_info(data: dict) -> ApplicationInfo:

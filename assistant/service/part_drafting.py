@@ -75,8 +75,18 @@ def draft_and_store(
         "condense_calls": draft.condense_calls,
         "citations": [c.model_dump() for c in draft.citations],
     }
+    # Optimistic check: if another request stored a version of this part meanwhile, this one is refused
+    # (a Chinese 409) instead of silently becoming the head over it.
     version = store.add_version(
-        row.id, part_id, draft.text, draft.words, budget, draft.source, "revise" if instruction else "draft", report
+        row.id,
+        part_id,
+        draft.text,
+        draft.words,
+        budget,
+        draft.source,
+        "revise" if instruction else "draft",
+        report,
+        expected_head=heads[part_id].version if part_id in heads else 0,
     )
     return StoredDraft(
         part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=version, issues=draft.issues

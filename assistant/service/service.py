@@ -27,6 +27,7 @@ from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
 from assistant.forms.application import ApplicationInfo, case_name_problem, parse_info, parse_media
+from assistant.forms.checks import check_contacts, check_media
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.intents import choose_action
 from assistant.interview.machine import (
@@ -142,7 +143,9 @@ class Service:
         form = load_form(row.form_id)
         new_info = parse_info({**row.info, **(info or {})})
         self.validate_info(form, new_info)
+        check_contacts(form, new_info)
         new_media = parse_media({**row.media, **(media or {})})
+        check_media(form, new_media)
         self.store.update_application(app_id, info=new_info.model_dump(), media=new_media.model_dump())
         return self.get_application(principal, app_id)
 
@@ -334,7 +337,7 @@ class Service:
         head = self.store.head_versions(app_id).get(part_id)
         if head is None or head.parent_version is None:
             raise InvalidInputError("没有可以撤销的上一版。")
-        self.store.set_head(app_id, part_id, head.parent_version)
+        self.store.set_head(app_id, part_id, head.parent_version, expected_head=head.version)
         self.store.add_message(app_id, "assistant", f"已撤销，恢复为第{head.parent_version}版。", part_id=part_id)
         return self.get_application(principal, app_id)
 
@@ -394,15 +397,6 @@ class Service:
         return self._require_knowledge().list_documents()
 
     # ---- issue 13: the info form, review documents, the staff overview (logic in ``overview``) ----
-    def save_application_info(
-        self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None
-    ) -> ApplicationView:
-        """``update_application`` plus the checks of the UI and the API: phone formats, JPG/MP4 names."""
-        form = load_form(self._own_row(principal, app_id).form_id)
-        overview.check_info(form, info or {})
-        overview.check_media(form, media or {})
-        return self.update_application(principal, app_id, info=info, media=media)
-
     def export_review(self, principal: Principal, app_id: int, kind: str = "docx") -> tuple[str, Any]:
         """The review report as its own document (``kind`` "md" or "docx"), never inside the application."""
         view = self.get_application(principal, app_id)

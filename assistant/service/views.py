@@ -87,3 +87,26 @@ class VersionView(BaseModel):
     created_at: str
     is_head: bool = False
     issues: list[Issue] = Field(default_factory=list)
+
+
+class GroupWords(BaseModel):
+    id: str
+    title: str
+    words: int
+    limit: int
+
+
+class OverviewRow(BaseModel):
+    """One line of the staff overview: who, what, how far, what is still wrong."""
+
+    id: int
+    owner_id: int
+    applicant: str
+    case_name: str
+    field: str
+    parts_drafted: int
+    parts_total: int
+    groups: list[GroupWords]
+    errors: int
+    warnings: int
+    updated_at: str

@@ -1,14 +1,13 @@
 """What the service needs from storage, as a protocol.
 
-The SQLite store implements it today; a PostgreSQL store is another implementation
-of the same methods, not a change to the layers above.
+``assistant.store.sql.Store`` implements both protocols, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from assistant.store.rows import ApplicationRow, MessageRow, VersionRow
+from assistant.store.rows import ApplicationRow, MessageRow, SessionRow, UserRow, VersionRow
 
 
 class ApplicationStore(Protocol):
@@ -35,11 +34,44 @@ class ApplicationStore(Protocol):
     def messages(self, app_id: int) -> list[MessageRow]: ...
 
     def add_version(
-        self, app_id: int, part_id: str, text: str, words: int, budget: int, source: str, action: str, report: dict
-    ) -> int: ...
+        self,
+        app_id: int,
+        part_id: str,
+        text: str,
+        words: int,
+        budget: int,
+        source: str,
+        action: str,
+        report: dict,
+        expected_head: int | None = None,
+    ) -> int:
+        """``expected_head``: the head the caller built on (0 = none yet); a different head raises ConflictError."""
+        ...
 
     def versions(self, app_id: int, part_id: str) -> list[VersionRow]: ...
 
     def head_versions(self, app_id: int) -> dict[str, VersionRow]: ...
 
-    def set_head(self, app_id: int, part_id: str, version: int | None) -> None: ...
+    def set_head(self, app_id: int, part_id: str, version: int | None, expected_head: int | None = None) -> None: ...
+
+
+class AccountStore(Protocol):
+    """Users and login sessions (hashing and login rules stay in ``assistant.auth.accounts``)."""
+
+    def add_user(self, username: str, role: str, password_hash: str) -> int: ...
+
+    def list_users(self) -> list[UserRow]: ...
+
+    def get_user(self, username: str) -> UserRow | None: ...
+
+    def count_users(self) -> int: ...
+
+    def disable_user(self, username: str) -> bool: ...
+
+    def create_session(self, token_hash: str, user_id: int, expires_at: str) -> None: ...
+
+    def session(self, token_hash: str) -> SessionRow | None: ...
+
+    def delete_session(self, token_hash: str) -> None: ...
+
+    def purge_expired_sessions(self, now: str | None = None) -> int: ...

@@ -42,3 +42,24 @@ class VersionRow(BaseModel):
     action: str
     report: dict
     created_at: str
+
+
+class UserRow(BaseModel):
+    """An account as stored (the password hash is for ``Accounts`` only, never for display)."""
+
+    id: int
+    username: str
+    role: str
+    password_hash: str
+    disabled: bool
+    created_at: str
+
+
+class SessionRow(BaseModel):
+    """A login session joined with its account."""
+
+    user_id: int
+    username: str
+    role: str
+    disabled: bool
+    expires_at: str

@@ -24,7 +24,7 @@ from assistant.auth.principal import Principal
 from assistant.core.settings import Settings
 from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 PASSWORD = "correct-horse-7"
 FAST_SCRYPT_N = 2**8  # tests only: the production cost is asserted in test_accounts.py

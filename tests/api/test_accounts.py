@@ -9,7 +9,7 @@ import pytest
 from assistant.auth.accounts import SCRYPT_N, Accounts, hash_password, verify_password
 from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
 from assistant.core.settings import Settings
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 from tests.api.conftest import FAST_SCRYPT_N
 
 

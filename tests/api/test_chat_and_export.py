@@ -81,7 +81,7 @@ def test_versions_undo_redraft_and_review(world: World) -> None:
     head = next(p for p in undone.json()["parts"] if p["part_id"] == part_id)
     assert head["version"] == versions[-1]["parent_version"]
     assert len(client.get(f"{base}/versions").json()) == len(versions)  # undo keeps every version
-    review = client.get(f"/api/applications/{app_id}/review").json()
+    review = client.get(f"/api/applications/{app_id}/issues").json()  # the per-part list; /review is the report
     assert review["errors"] == sum(i["severity"] == "error" for i in review["issues"]) > 0
     assert any(i["kind"] == "missing" and i["part_id"] != part_id for i in review["issues"])
 

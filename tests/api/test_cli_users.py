@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -40,6 +40,11 @@ ROUTES = [
     IdRoute("GET", BASE, "read"),
     IdRoute("GET", BASE + "/parts/{part_id}/versions", "read"),
     IdRoute("GET", BASE + "/review", "read"),
+    IdRoute("GET", BASE + "/issues", "read"),
+    IdRoute("GET", BASE + "/review.md", "read"),
+    IdRoute("GET", BASE + "/review.docx", "read"),
+    IdRoute("GET", BASE + "/promo.docx", "read"),
+    IdRoute("GET", BASE + "/export.pdf", "read"),
     IdRoute("GET", BASE + "/export.docx", "read"),
     IdRoute("PATCH", BASE, "write", json={"applicant": "冒名公司"}),
     IdRoute("DELETE", BASE, "write", ok_status=204),
@@ -47,6 +52,7 @@ ROUTES = [
     IdRoute("POST", BASE + "/messages", "write", json={"text": "第一段更简洁", "action": "revise"}, stream=True),
     IdRoute("POST", BASE + "/parts/{part_id}/undo", "write"),
     IdRoute("POST", BASE + "/parts/{part_id}/redraft", "write"),
+    IdRoute("POST", BASE + "/resume", "write"),
 ]
 READS = [r for r in ROUTES if r.kind == "read"]
 WRITES = [r for r in ROUTES if r.kind == "write"]

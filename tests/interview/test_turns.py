@@ -14,7 +14,7 @@ from assistant.forms.spec import FormSpec, load_form
 from assistant.interview import machine as iv
 from assistant.interview.turns import classify_turn
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 ALICE = Principal(id=1, username="alice", role="applicant")
 

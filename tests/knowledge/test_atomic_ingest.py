@@ -10,7 +10,8 @@ from assistant.core.errors import DiskFullError
 from assistant.core.settings import Settings
 from assistant.knowledge.search import KnowledgeBase
 
-DOC = ("# 测试通知\n" + "\n".join(f"## 第{i}部分\n第{i}部分的内容：申报材料需要加盖公章并按时提交。" * 3 for i in range(60)))
+SECTION = "## 第{i}部分\n第{i}部分的内容：申报材料需要加盖公章并按时提交。"
+DOC = "# 测试通知\n" + "\n".join(SECTION.format(i=i) * 3 for i in range(60))
 
 
 class FailingCollection:

@@ -10,8 +10,8 @@ import psutil
 import pytest
 
 from assistant.knowledge import parse_worker
-from assistant.knowledge.readers import DocumentReadError
 from assistant.knowledge.parse_worker import check_archive, extract_text_bounded
+from assistant.knowledge.readers import DocumentReadError
 
 MAX = 20 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from assistant.core.settings import Settings
 from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.forms.application import ApplicationInfo
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 ME = local_principal()
 

@@ -17,7 +17,7 @@ from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.application import ApplicationInfo
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 ME = local_principal()
 ANSWER = "我们这边铁路、港口和船公司各有一套单证，货主一票货平均要跑4个窗口，数据来自3类主体的系统，没有了，请直接起草"

@@ -22,7 +22,7 @@ from assistant.core.settings import Settings
 from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.forms.application import ApplicationInfo
 from assistant.service.service import Service
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "cq-logistics-example.json").read_text(encoding="utf-8"))
 ALICE = Principal(id=1, username="alice", role="applicant")

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from assistant.store.migrations import MIGRATIONS
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 
 
 def test_migrations_apply_once_in_order(tmp_path: Path) -> None:

@@ -44,6 +44,17 @@ class RunningServer:
     url: str
     process: subprocess.Popen
     log: Path
+    env: dict[str, str] | None = None
+
+    def add_user(self, username: str, password: str, role: str = "applicant") -> None:
+        """Create an account with the CLI, as an administrator would (the server sees it at once)."""
+        add_account(self.env or {}, username, password, role)
+
+
+def add_account(env: dict[str, str], username: str, password: str, role: str) -> None:
+    command = [sys.executable, "-m", "assistant.cli", "users", "add", username, "--role", role]
+    add = subprocess.run(command, cwd=REPO, env=env, input=password + "\n", capture_output=True, text=True, timeout=60)
+    assert add.returncode == 0, add.stderr
 
 
 def free_port() -> int:
@@ -123,7 +134,7 @@ def _serve(port: int, env: dict[str, str], log: Path) -> Iterator[RunningServer]
     process = start([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/api/health", process, log)
-        yield RunningServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
+        yield RunningServer(url=f"http://127.0.0.1:{port}/", process=process, log=log, env=env)
     finally:
         stop(process)
 
@@ -148,16 +159,7 @@ def accounts_server(ui_work_dir: Path) -> Iterator[RunningServer]:
     """A second server with one staff account (so login is required), offline drafting."""
     env = _clean_env()
     env.update(CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data-accounts"), CASE_ASSISTANT_EMBEDDER="hash")
-    add = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "users", "add", STAFF_USER, "--role", "staff"],
-        cwd=REPO,
-        env=env,
-        input=STAFF_PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert add.returncode == 0, add.stderr
+    add_account(env, STAFF_USER, STAFF_PASSWORD, "staff")
     yield from _serve(free_port(), env, ui_work_dir / "server-accounts.log")
 
 

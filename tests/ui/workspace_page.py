@@ -38,12 +38,17 @@ def wait_idle(page: Page) -> None:
 
 
 def send(page: Page, text: str, reply_contains: str) -> None:
-    """Type a message, send it, wait for the stored reply (the streamed placeholder gone)."""
+    """Type a message, send it, wait for the stored reply (the streamed placeholder gone).
+
+    The reply is the first bot message after the user's; a review note with the draft's
+    错误 may follow it (see ``ui.workspace``).
+    """
     before = user_messages(page).count()
+    bots = bot_messages(page).count()
     textbox(page, "msg").fill(text)
     page.locator("#send").click()
     expect(user_messages(page)).to_have_count(before + 1)
-    expect(bot_messages(page).last).to_contain_text(reply_contains)
+    expect(bot_messages(page).nth(bots)).to_contain_text(reply_contains)
     wait_idle(page)
 
 
@@ -59,3 +64,27 @@ def shot(page: Page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    textbox(page, "login-username").fill(username)
+    textbox(page, "login-password").fill(password)
+    page.locator("#login-button").click()
+    expect(page.locator("#user-line")).to_contain_text(username)
+
+
+def create_application(page: Page, field: str, case_name: str, applicant: str) -> None:
+    """Create an application from 新建申报 (opening it first if the list is not empty)."""
+    expect(page.locator("#rail")).to_contain_text(re.compile("还没有打开申报书|案例简介"))  # the page has loaded
+    if not page.locator("#new-field").is_visible():
+        page.locator("#new-app").get_by_text("新建申报").click()
+    choose(page, "new-field", field)
+    expect(textbox(page, "new-case-name")).to_have_value(f"{field}领域——")
+    textbox(page, "new-case-name").fill(case_name)
+    textbox(page, "new-applicant").fill(applicant)
+    page.locator("#create-app").click()
+    expect(page.locator("#app-select input")).to_have_value(f"{case_name}（{field}）")

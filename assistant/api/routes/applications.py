@@ -1,4 +1,4 @@
-"""Applications: list, create, read, change, delete, part versions, undo, redraft, review, export.
+"""Applications: list, create, read, change, delete, part versions, undo, redraft, export (review: ``review``).
 
 Each route is a thin call into the service, which decides who may see or change
 what: another applicant's application is "not found" (404) rather than
@@ -8,20 +8,16 @@ application but only its owner may change it.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from assistant.api.limits import AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
+from assistant.api.routes.review import DOCX_MEDIA_TYPE, build_review_router, content_disposition
 from assistant.core.settings import Settings
-from assistant.core.types import Issue
 from assistant.forms.application import ApplicationInfo, Person
 from assistant.service.service import DEFAULT_FORM
 from assistant.service.views import ApplicationSummary, ApplicationView, VersionView
-
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class NewApplication(ApplicationInfo):
@@ -35,6 +31,7 @@ class MediaPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     images: list[str] | None = None
     video: str | None = None
+    prepared: list[str] | None = None
 
 
 class ApplicationPatch(BaseModel):
@@ -49,18 +46,8 @@ class ApplicationPatch(BaseModel):
     contact: Person | None = None
     address: str | None = None
     reason: str | None = None
+    date: str | None = None
     media: MediaPatch | None = None
-
-
-class ReviewOut(BaseModel):
-    issues: list[Issue] = Field(default_factory=list)
-    errors: int = 0
-    warnings: int = 0
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real UTF-8 name per RFC 5987/6266."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -104,15 +91,6 @@ def build_router(settings: Settings) -> APIRouter:
     def redraft(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
         return ctx.service.redraft(principal, app_id, part_id)
 
-    @router.get("/{app_id}/review", response_model=ReviewOut)
-    def review(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
-        issues = ctx.service.review(principal, app_id)
-        return ReviewOut(
-            issues=issues,
-            errors=sum(i.severity == "error" for i in issues),
-            warnings=sum(i.severity == "warning" for i in issues),
-        )
-
     @router.get(
         "/{app_id}/export.docx",
         response_class=Response,
@@ -126,4 +104,5 @@ def build_router(settings: Settings) -> APIRouter:
         }
         return Response(content=data, media_type=DOCX_MEDIA_TYPE, headers=headers)
 
+    router.include_router(build_review_router())
     return router
