@@ -44,6 +44,7 @@ class Issue(BaseModel):
         "revision",
         "answer_truncated",
         "figure_omitted",
+        "passage_copied",
     ]
     message: str
     severity: Literal["info", "warning", "error"] = "warning"

@@ -19,6 +19,7 @@ from assistant.core.textlen import (
     trim_to_limit,
 )
 from assistant.core.types import Issue, Passage
+from assistant.drafting.copy_guard import drop_copied_sentences
 from assistant.drafting.offline.drafter import OfflineDrafter, placeholder
 from assistant.drafting.protocol import Drafter, DraftJob, DraftOutput
 from assistant.forms.application import ApplicationInfo
@@ -123,6 +124,18 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
                 kind="number_removed",
                 severity="warning",
                 message=f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。",
+            )
+        )
+    passages = [p.text for p in job.guidance_passages + job.exemplar_passages]
+    own = [s for s in sources if s not in passages]  # the applicant's words (answers, previous version, instruction)
+    text, copied = drop_copied_sentences(text, own, passages)
+    for sentence in copied:
+        issues.append(
+            Issue(
+                part_id=job.part.id,
+                kind="passage_copied",
+                severity="info",
+                message=f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。",
             )
         )
     if form.group_of(job.part.id).publishable:
