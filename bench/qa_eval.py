@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant.knowledge.qa_eval import load_rows, miss_lines, open_eval_kb, run_eval, summary_lines  # noqa: E402
 
-SETS = ("policy_qa_dev", "staff_questions")
+SETS = ("policy_qa_dev", "staff_questions", "lead_probe")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,15 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     kb = open_eval_kb(args.data_dir)
-    for name in SETS:
+    slow = []
+    for name in SETS:  # every set is evaluated; a slow question is reported, not a reason to stop
         report = run_eval(kb, load_rows(REPO / "tests" / "data" / "qa" / f"{name}.jsonl"), name=name)
         print("\n".join(summary_lines(report)))
         if args.verbose:
             print("\n".join(miss_lines(report)))
-        if max(r.ms for r in report.results) >= 300:
-            print(f"[{name}] 有题目超过 300 ms", file=sys.stderr)
-            return 1
-    return 0
+        slow += [f"[{name}] {r.ms:.0f} ms：{r.row.question}" for r in report.results if r.ms >= 300]
+    if slow:
+        print("超过 300 ms 的题目（机器繁忙时会出现；请在空闲时复测）：\n" + "\n".join(slow), file=sys.stderr)
+    return 1 if slow else 0
 
 
 if __name__ == "__main__":
