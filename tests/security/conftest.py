@@ -21,7 +21,7 @@ import pytest
 
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
-from assistant.store.sqlite import Store
+from assistant.store.sql import Store
 from tests.ui.conftest import _clean_env, free_port, shared_chromium, start, stop, wait_for
 
 PASSWORD = "security-test-pass"

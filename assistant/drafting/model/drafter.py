@@ -78,9 +78,11 @@ def instruction_sentences(messages: list[ChatMessage]) -> list[str]:
     out: list[str] = []
     for message in messages:
         framing = _BLOCK_RE.sub(
-            lambda m: m.group(0)
-            if m.group(1) in _NOT_DATA_BLOCKS
-            else "\n" + "\n".join(_FRAMING_LINE_RE.findall(m.group(2))) + "\n",
+            lambda m: (
+                m.group(0)
+                if m.group(1) in _NOT_DATA_BLOCKS
+                else "\n" + "\n".join(_FRAMING_LINE_RE.findall(m.group(2))) + "\n"
+            ),
             message.content,
         )
         out += [s.strip() for s in split_sentences(framing) if s.strip()]
