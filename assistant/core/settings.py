@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, description="连接超时（秒）；未设置 llm_read_timeout 时也作读取超时")
     llm_read_timeout: float = Field(120.0, description="流式输出两段之间的最长等待（秒），不限制总时长")
     llm_followup_timeout: float = Field(8.0, description="追问措辞的总时限（秒），超时改用规则生成的问题")
+    llm_wait_budget: float = Field(
+        90.0, description="模型还没开始输出时，一轮对话（含重试）最多等待的秒数；开始输出后只受 llm_read_timeout 限制"
+    )
     llm_max_retries: int = Field(2, description="429/5xx/超时后的重试次数")
     llm_context_tokens: int = Field(32000, description="模型上下文长度（token），用于裁剪提示词")
 

@@ -129,6 +129,9 @@ class OpenAIChatModel:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.deadline: float | None = None  # seconds for a whole call; None: only the read timeout applies
+        # Seconds a call may wait, across retries, for a model that has not started answering; once text
+        # flows only the read timeout between chunks applies, so a slow local model still finishes.
+        self.wait_budget: float | None = None
         self._sleep = sleep
         # ``timeout`` bounds the wait for each chunk of the stream, not the whole reply.
         limits = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
@@ -145,7 +148,9 @@ class OpenAIChatModel:
             "timeout": settings.llm_read_timeout,
             "retry": RetryPolicy(max_retries=settings.llm_max_retries),
         }
-        return cls(**{**options, **overrides})
+        model = cls(**{**options, **overrides})
+        model.wait_budget = settings.llm_wait_budget
+        return model
 
     def limited(self, seconds: float) -> OpenAIChatModel:
         """A copy for short calls: the whole call within ``seconds``, no retries; shares the HTTP client."""
@@ -170,12 +175,13 @@ class OpenAIChatModel:
         if max_tokens is not None:
             request["max_tokens"] = max_tokens
         emitted: list[str] = []
-        deadline = time.monotonic() + self.deadline if self.deadline is not None else None
+        started = time.monotonic()
+        deadline = started + self.deadline if self.deadline is not None else None
         empty_retried = False
         attempt = 0
         while True:
             try:
-                return self._attempt(request, on_delta, emitted, deadline)
+                return self._attempt(request, on_delta, emitted, deadline, self._first_chunk_wait(started))
             except _Empty as failure:
                 if empty_retried or (deadline is not None and time.monotonic() >= deadline):
                     log.warning("model %s: reply empty after cleaning, twice", self.name)
@@ -190,6 +196,9 @@ class OpenAIChatModel:
                     message = DEADLINE_MESSAGE if str(failure) == "deadline" else UNAVAILABLE_MESSAGE
                     raise ModelUnavailableError(message) from failure
                 wait = self.retry.delay(attempt, failure.retry_after)
+                if self.wait_budget is not None and time.monotonic() - started + wait >= self.wait_budget:
+                    log.warning("model %s: no answer within the %.0fs budget", self.name, self.wait_budget)
+                    raise ModelUnavailableError(DEADLINE_MESSAGE) from failure
                 log.info("model %s: %s; retry %d in %.2fs", self.name, failure, attempt + 1, wait)
                 self._sleep(wait)
                 attempt += 1
@@ -197,12 +206,23 @@ class OpenAIChatModel:
     def close(self) -> None:
         self._client.close()
 
+    def _first_chunk_wait(self, started: float) -> float | None:
+        """How long this attempt may wait for the model to start: the rest of the wait budget, at most."""
+        if self.wait_budget is None:
+            return None
+        return max(0.5, min(self.timeout, self.wait_budget - (time.monotonic() - started)))
+
     def _attempt(
-        self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str], deadline: float | None
+        self,
+        request: dict[str, Any],
+        on_delta: DeltaCallback | None,
+        emitted: list[str],
+        deadline: float | None,
+        first_wait: float | None = None,
     ) -> str:
         """One HTTP request; transient failures become ``_Transient``, the rest ``ModelUnavailableError``."""
         try:
-            return self._stream(request, on_delta, emitted, deadline)
+            return self._stream(request, on_delta, emitted, deadline, first_wait)
         except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
             raise _Transient(type(exc).__name__) from exc
         except httpx.TransportError as exc:  # a read timeout or broken connection the SDK did not wrap
@@ -213,9 +233,19 @@ class OpenAIChatModel:
             raise ModelUnavailableError(MALFORMED_MESSAGE) from exc
 
     def _stream(
-        self, request: dict[str, Any], on_delta: DeltaCallback | None, emitted: list[str], deadline: float | None
+        self,
+        request: dict[str, Any],
+        on_delta: DeltaCallback | None,
+        emitted: list[str],
+        deadline: float | None,
+        first_wait: float | None = None,
     ) -> str:
-        stream = self._client.chat.completions.create(**request, stream=True)
+        client = self._client
+        if first_wait is not None and first_wait < self.timeout:
+            # The response headers must come within the budget's remainder; the chunks after them may
+            # each take the full read timeout.
+            client = client.with_options(timeout=httpx.Timeout(first_wait, connect=min(first_wait, 10.0)))
+        stream = client.chat.completions.create(**request, stream=True)
         cleaner = StreamNormaliser()
         saw_choice = truncated = False
 
