@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from assistant.llm.chat import DeltaCallback
+from assistant.llm.chat import STREAM_RESTART, DeltaCallback
 
 T = TypeVar("T")
 _DONE = object()
@@ -50,7 +50,8 @@ class StreamedCall(Generic[T]):
                     if item is _DONE:
                         done = True
                         break
-                    text, grew = text + str(item), True
+                    text = "" if item == STREAM_RESTART else text + str(item)  # a rewrite starts over
+                    grew = True
                     item = self._queue.get_nowait()
             except queue.Empty:
                 pass

@@ -14,6 +14,13 @@ from pydantic import BaseModel
 
 DeltaCallback = Callable[[str], None]
 
+STREAM_RESTART = "\x00restart\x00"
+"""A delta equal to this means: forget the text streamed so far, what follows replaces it.
+
+A turn may make several model calls (the draft, then a number repair or a condensing
+round); each later call rewrites the whole part, so the preview restarts with it and the
+applicant always watches the text that will be stored."""
+
 
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant"]

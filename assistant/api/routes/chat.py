@@ -6,7 +6,8 @@ to the event loop through an ``asyncio.Queue``. The route waits for the first it
 before answering, so an error raised before any text (not found, too long, empty)
 still gets its proper status code and JSON body rather than a 200 stream.
 
-Events: ``delta`` ``{"text": ...}`` while a part is being drafted, then one ``done``
+Events: ``delta`` ``{"text": ...}`` while a part is being drafted (``restart`` when a later model call
+rewrites it: clear what was shown), then one ``done``
 whose data is the ``TurnResult`` JSON (the authoritative result), or one ``error``
 ``{"error", "code"}``. A client that disconnects does not cancel the turn: it is
 already stored, and the thread runs to completion.
@@ -31,6 +32,7 @@ from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.auth.principal import Principal
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
+from assistant.llm.chat import STREAM_RESTART
 from assistant.service.views import TurnResult
 
 logger = logging.getLogger("assistant.api")
@@ -108,7 +110,9 @@ async def _events(first: Item, queue: asyncio.Queue[Item], task: asyncio.Future)
             yield ": keep-alive\n\n"
         else:
             kind, payload = item
-            if kind == "delta":
+            if kind == "delta" and payload == STREAM_RESTART:
+                yield sse("restart", {})  # a later model call rewrites the part: clear the preview
+            elif kind == "delta":
                 yield sse("delta", {"text": payload})
             elif kind == "done":
                 yield sse("done", TurnResult.model_validate(payload).model_dump(mode="json"))

@@ -6,7 +6,8 @@ pledge that every figure is true. So whatever the model writes goes through the 
 pipeline:
 
 1. generate (``draft_part`` or, when ``job.instruction`` is set, ``revise``), asking
-   for ~90% of the budget; only this first call is streamed to ``on_delta``. Every
+   for ~90% of the budget; it is streamed to ``on_delta``, and so are later calls that rewrite the part
+   (a restart marker first, see ``llm.chat.STREAM_RESTART``). Every
    reply is cleaned by ``assistant.llm.normalise`` (in the client, then again here
    with the part's title and the prompt's own instructions, which a model must not
    echo); the streamed preview is the cleaned text;
@@ -48,7 +49,7 @@ from assistant.drafting.model.prompt import (
 )
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.spec import PartSpec
-from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
+from assistant.llm.chat import STREAM_RESTART, ChatMessage, ChatModel, DeltaCallback
 from assistant.llm.client import EMPTY_MESSAGE
 from assistant.llm.normalise import StreamNormaliser, normalise
 from assistant.llm.prompts import render_messages
@@ -166,6 +167,7 @@ class _Run:
     """Book-keeping for one ``draft`` call."""
 
     job: DraftJob
+    on_delta: DeltaCallback | None = None
     model_calls: int = 0
     condense_calls: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -206,7 +208,7 @@ class ModelDrafter:
 
     # ----- Drafter protocol ------------------------------------------------------
     def draft(self, job: DraftJob, *, on_delta: DeltaCallback | None = None) -> DraftOutput:
-        run = _Run(job)
+        run = _Run(job, on_delta)
         material, messages = self._prompt(job)
         if (issue := shortened_issue(job, material)) is not None:
             run.issues.append(issue)
@@ -275,6 +277,14 @@ class ModelDrafter:
             on_delta(tail)
         return cleaner.text
 
+    @staticmethod
+    def _restart(run: _Run) -> DeltaCallback | None:
+        """The turn's stream callback for a later call that rewrites the part: the preview starts over."""
+        if run.on_delta is None:
+            return None
+        run.on_delta(STREAM_RESTART)
+        return run.on_delta
+
     def _applicant_texts(self, job: DraftJob) -> list[str]:
         texts = list(job.answers) + [t for texts in job.fallback_answers.values() for t in texts]
         return texts + ([job.instruction] if job.instruction.strip() else [])
@@ -295,7 +305,7 @@ class ModelDrafter:
             + [neutralise(p.text) for p in material.passages],
             budget=run.job.budget,
         )
-        return self._call(run, messages) or text
+        return self._call(run, messages, self._restart(run)) or text
 
     def _enforce_length(self, run: _Run, text: str) -> str:
         budget = run.job.budget
@@ -313,7 +323,7 @@ class ModelDrafter:
                 target=target,
                 budget=budget,
             )
-            text = self._call(run, messages) or text
+            text = self._call(run, messages, self._restart(run)) or text
             # The model overshot by count/target; aim lower by the same ratio next time.
             target = max(budget // 2, int(target * target / max(count_words(text), 1)))
         return self._trim(run, text)
