@@ -8,6 +8,7 @@ from assistant.core.errors import ModelUnavailableError
 from assistant.core.figures import untraceable_numbers
 from assistant.core.textlen import SENTENCE_ENDS, count_words
 from assistant.drafting.model.drafter import ModelDrafter
+from assistant.llm.chat import STREAM_RESTART
 from tests.fakes import reply, reply_with, smart_writer, status
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -98,14 +99,16 @@ def test_list_markers_are_not_mistaken_for_figures(fake_openai: FakeOpenAIServer
     assert out.text.startswith("1.数据应用与流通")
 
 
-def test_streaming_passes_the_first_generation_and_rechecks_the_final_text(
+def test_streaming_shows_each_generation_and_rechecks_the_final_text(
     fake_openai: FakeOpenAIServer, drafter: ModelDrafter
 ) -> None:
     streamed = "平台在12家企业落地。节约成本35%。单证成本下降18.5%。"
     fake_openai.queue(reply(streamed, chunk_size=4), reply("平台在12家企业落地。单证成本下降18.5%。"))
     deltas: list[str] = []
     out = drafter.draft(make_job(), on_delta=deltas.append)
-    assert len(deltas) > 1 and "".join(deltas) == streamed
+    restart = deltas.index(STREAM_RESTART)  # the number repair rewrites the part: the preview starts over
+    assert restart > 1 and "".join(deltas[:restart]) == streamed
+    assert "".join(deltas[restart + 1 :]) == "平台在12家企业落地。单证成本下降18.5%。"
     assert all(r.stream for r in fake_openai.chat_requests())  # the read timeout is between chunks
     assert out.text == "平台在12家企业落地。单证成本下降18.5%。"
     assert out.removed_numbers == ["35%"]
