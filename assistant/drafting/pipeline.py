@@ -114,52 +114,27 @@ def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None)
 def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: list[PersonTerm]) -> PartDraft:
     """Apply the hard guarantees to a drafter's output and review it."""
     issues = list(output.issues)
+
+    def note(kind: str, severity: str, message: str) -> None:
+        issues.append(Issue(part_id=job.part.id, kind=kind, severity=severity, message=message))  # type: ignore[arg-type]
+
     sources = job.figure_sources()
-    structure = job.structure_numbers()
-    text, removed = drop_untraceable_sentences(output.text.strip(), sources, structure)
+    text, removed = drop_untraceable_sentences(output.text.strip(), sources, job.structure_numbers())
     for raw in removed:
-        issues.append(
-            Issue(
-                part_id=job.part.id,
-                kind="number_removed",
-                severity="warning",
-                message=f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。",
-            )
-        )
+        note("number_removed", "warning", f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。")
     passages = [p.text for p in job.guidance_passages + job.exemplar_passages]
     own = [s for s in sources if s not in passages]  # the applicant's words (answers, previous version, instruction)
     text, copied = drop_copied_sentences(text, own, passages)
     for sentence in copied:
-        issues.append(
-            Issue(
-                part_id=job.part.id,
-                kind="passage_copied",
-                severity="info",
-                message=f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。",
-            )
-        )
+        note("passage_copied", "info", f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。")
     if form.group_of(job.part.id).publishable:
         redaction = redact(text, people)
         text = redaction.text
         for kind in redaction.removed:
-            issues.append(
-                Issue(
-                    part_id=job.part.id,
-                    kind="private_data",
-                    severity="info",
-                    message=f"宣传推广材料将对外公开，已去除其中的{kind}。",
-                )
-            )
+            note("private_data", "info", f"宣传推广材料将对外公开，已去除其中的{kind}。")
     text, cut = trim_to_limit(text, job.budget)
     if cut:
-        issues.append(
-            Issue(
-                part_id=job.part.id,
-                kind="trimmed",
-                severity="warning",
-                message=f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。",
-            )
-        )
+        note("trimmed", "warning", f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。")
     issues += review_part(form, job.part.id, text, job.budget, sources, people)
     return PartDraft(
         part_id=job.part.id,
