@@ -121,7 +121,8 @@ class OfflineDrafter:
     def _without_contacts(
         self, job: DraftJob, paragraphs: list[list[str]], issues: list[Issue] | None
     ) -> list[list[str]]:
-        """宣传推广材料 are published: a sentence that gives a phone or contact line is left out, and said so."""
+        """宣传推广材料 are published: phone numbers are taken out of a sentence, and a sentence that was only a
+        contact line is left out, and said so."""
         kept = []
         for para in paragraphs:
             rest = [t for t in (without_contact(s) if is_contact(s) else s for s in para) if t]
