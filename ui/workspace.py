@@ -11,6 +11,7 @@ versions, and the last-opened application id kept in the browser.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,8 +171,10 @@ class Workspace:
                 principal, view.id, text, part_id=target, action=action, on_delta=on_delta
             )
         )
+        started = time.monotonic()
         for partial in call.stream():
-            history[-1] = chat_message("assistant", f"正在起草（已写{len(partial)}字）……\n\n{partial}")
+            elapsed = int(time.monotonic() - started)
+            history[-1] = chat_message("assistant", f"正在起草（已写{len(partial)}字，用时{elapsed}秒）……\n\n{partial}")
             yield _chat_only(gr.skip(), history)
         try:
             result = call.result()

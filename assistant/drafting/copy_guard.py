@@ -26,22 +26,46 @@ def _grams(text: str) -> set[str]:
     return {run[i : i + GRAM] for run in runs for i in range(len(run) - GRAM + 1)}
 
 
+class CopyGuard:
+    """The passages' and the applicant's 4-grams, computed once; ``is_copied`` tests one sentence."""
+
+    def __init__(self, answers: list[str], passages: list[str]) -> None:
+        self._source = _grams("\n".join(passages))
+        self._own = _grams("\n".join(answers))
+
+    @property
+    def active(self) -> bool:
+        """False when there are no passages: nothing can have been copied."""
+        return bool(self._source)
+
+    def is_copied(self, sentence: str) -> bool:
+        if not self._source:
+            return False
+        unquoted = _QUOTED.sub("", sentence)  # naming a direction or a document in quotes is citing it
+        grams = _grams(unquoted)
+        if not grams:
+            return False
+        han = sum(len(run) for run in _HAN_RUN.findall(unquoted))
+        copied = len(grams & self._source) / len(grams)
+        mine = len(grams & self._own) / len(grams)
+        return han >= MIN_HAN and copied >= COPIED_SHARE and mine < OWN_SHARE
+
+
+def copied_message(sentence: str) -> str:
+    """What the applicant is told about a removed sentence (the same words while streaming and after)."""
+    return f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。"
+
+
 def drop_copied_sentences(text: str, answers: list[str], passages: list[str]) -> tuple[str, list[str]]:
     """(text without pasted passage sentences, the sentences removed)."""
-    source = _grams("\n".join(passages))
-    if not source:
+    guard = CopyGuard(answers, passages)
+    if not guard.active:
         return text, []
-    own = _grams("\n".join(answers))
     lines, dropped = [], []
     for line in text.split("\n"):
         kept = []
         for sentence in split_sentences(line):
-            unquoted = _QUOTED.sub("", sentence)  # naming a direction or a document in quotes is citing it
-            grams = _grams(unquoted)
-            han = sum(len(run) for run in _HAN_RUN.findall(unquoted))
-            copied = len(grams & source) / len(grams) if grams else 0.0
-            mine = len(grams & own) / len(grams) if grams else 0.0
-            if han >= MIN_HAN and copied >= COPIED_SHARE and mine < OWN_SHARE:
+            if guard.is_copied(sentence):
                 dropped.append(sentence.strip())
             else:
                 kept.append(sentence)

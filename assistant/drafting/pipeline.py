@@ -19,7 +19,7 @@ from assistant.core.textlen import (
     trim_to_limit,
 )
 from assistant.core.types import Issue, Passage
-from assistant.drafting.copy_guard import drop_copied_sentences
+from assistant.drafting.copy_guard import copied_message, drop_copied_sentences
 from assistant.drafting.offline.drafter import OfflineDrafter, placeholder
 from assistant.drafting.protocol import Drafter, DraftJob, DraftOutput
 from assistant.forms.application import ApplicationInfo
@@ -126,7 +126,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
     own = [s for s in sources if s not in passages]  # the applicant's words (answers, previous version, instruction)
     text, copied = drop_copied_sentences(text, own, passages)
     for sentence in copied:
-        note("passage_copied", "info", f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。")
+        note("passage_copied", "info", copied_message(sentence))
     if form.group_of(job.part.id).publishable:
         redaction = redact(text, people)
         text = redaction.text

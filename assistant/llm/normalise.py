@@ -28,7 +28,7 @@ Applying it twice changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"), ("<reasoning>", "</reasoning>"))
 _ALL_TAGS = tuple(t for pair in _TAGS for t in pair)
@@ -193,10 +193,15 @@ class StreamNormaliser:
     ``titles``: the part's title forms (「（一）问题描述」「问题描述」); a line that only
     repeats one is dropped and a line starting with one loses it. ``echo``: sentences of
     the instructions the model was given (template guidance); a digit-free sentence
-    that copies one verbatim is an echo, not content.
+    that copies one verbatim is an echo, not content. ``admit``: the caller's own test of a
+    cleaned sentence (the drafting guarantees); a sentence it refuses is never shown, and a
+    numbered point it removes leaves no gap in the numbering.
     """
 
-    def __init__(self, titles: Iterable[str] = (), echo: Iterable[str] = ()) -> None:
+    def __init__(
+        self, titles: Iterable[str] = (), echo: Iterable[str] = (), admit: Callable[[str], bool] | None = None
+    ) -> None:
+        self._admit = admit
         self._reasoning = _ReasoningFilter()
         self._titles = _title_variants(titles)
         self._echo = [k for k in (_key(_inline(_ECHO_LEAD_RE.sub("", e.strip()))) for e in echo) if len(k) >= 12]
@@ -342,6 +347,8 @@ class StreamNormaliser:
             if key in self._seen:
                 return
             self._seen.add(key)
+        if self._admit is not None and not self._admit(sentence):
+            return
         if not self._line_kept:
             if self._parts:
                 self._parts.append("\n")

@@ -23,9 +23,30 @@ from assistant.drafting.protocol import Drafter
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.interview.machine import InterviewState
-from assistant.llm.chat import DeltaCallback
+from assistant.llm.chat import STREAM_RESTART, DeltaCallback
 from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
+
+
+class _Preview:
+    """What the applicant sees of this part while it streams (a restart marker starts it over)."""
+
+    def __init__(self, on_delta: DeltaCallback) -> None:
+        self._on_delta = on_delta
+        self.text = ""
+        on_delta(STREAM_RESTART)  # each part of a turn has its own preview, never appended to the last one
+
+    def __call__(self, delta: str) -> None:
+        self.text = "" if delta == STREAM_RESTART else self.text + delta
+        self._on_delta(delta)
+
+    def settle(self, stored: str) -> bool:
+        """Make the preview end on the text being stored; True when it had to be replaced."""
+        if self.text.strip() == stored.strip():
+            return False
+        self._on_delta(STREAM_RESTART)
+        self._on_delta(stored)
+        return True
 
 
 class StoredDraft(BaseModel):
@@ -63,7 +84,11 @@ def draft_and_store(
     job = job.model_copy(update={"budget": budget, "instruction": instruction, "previous_text": previous})
     if drafter.mode == "model":
         job = retrieve_for(knowledge, job)
-    draft = finalize_part(form, job, run_drafter(drafter, job, on_delta), people_of(info))
+    preview = _Preview(on_delta) if on_delta is not None else None
+    draft = finalize_part(form, job, run_drafter(drafter, job, preview), people_of(info))
+    # The drafter's stream holds back what the guarantees remove; anything they still changed (a cut to the
+    # budget, a redacted phone number) is shown before the turn ends, so the last preview is what is stored.
+    corrected = preview.settle(draft.text) if preview is not None else False
     if instruction and draft.text.strip() == previous.strip():
         return StoredDraft(
             part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=None, issues=draft.issues
@@ -74,6 +99,7 @@ def draft_and_store(
         "model_calls": draft.model_calls,
         "condense_calls": draft.condense_calls,
         "citations": [c.model_dump() for c in draft.citations],
+        "preview_corrected": corrected,
     }
     # Optimistic check: if another request stored a version of this part meanwhile, this one is refused
     # (a Chinese 409) instead of silently becoming the head over it.

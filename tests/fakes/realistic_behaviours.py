@@ -42,6 +42,7 @@ FILLERS = (  # generic, digit-free sentences a model pads with
     "数据要素的乘数效应正在逐步显现。",
     "整体运行平稳有序，为后续推广奠定了坚实基础。",
 )
+CONNECTIVES = ("此外，", "同时，", "在实际运行中，", "从长远看，", "总体而言，", "具体来看，", "值得一提的是，")
 LOOP_SENTENCE_FALLBACK = "该平台实现了数据的互联互通和共享应用。"
 
 PRESETS = {
@@ -70,6 +71,7 @@ TEXT_BEHAVIOURS = frozenset(
         "numbered",
         "numbered_cn",
         "overlong",
+        "runaway",
         "invented_figure",
         "english_drift",
         "loop",
@@ -163,11 +165,16 @@ def split_conversation(messages: list) -> tuple[str, str]:
 
 
 def requested_length(text: str) -> int | None:
+    """The length the request asks for: the first one stated on the last line that states one.
+
+    A model follows the instruction it read last ("约720字，不超过800字" at the end of the request), not
+    a number quoted earlier in the material (a template's "总篇幅不超过5000字").
+    """
     text = unicodedata.normalize("NFKC", text)
-    for pattern in LENGTH_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            return int(m.group(1))
+    for line in reversed(text.splitlines()):
+        found = [m for pattern in LENGTH_PATTERNS for m in pattern.finditer(line)]
+        if found:
+            return int(min(found, key=lambda m: m.start()).group(1))
     return None
 
 
@@ -306,6 +313,14 @@ def _draft(system: str, user: str, behaviours: frozenset[str], rng: random.Rando
     if not facts:  # nothing usable: generic paragraphs
         facts = [next(fillers) for _ in range(6)]
     intro, points, rest = facts[:1], facts[1:7], facts[7:]
+    if length:  # a model asked for ~N characters writes about that much (1.5x when it runs long), not all it read
+        room = math.ceil(length * _length_factor(behaviours, 1.1)) - sum(map(cjk_len, intro + points))
+        kept: list[str] = []
+        for fact in rest:
+            if cjk_len(fact) <= room:
+                kept.append(fact)
+                room -= cjk_len(fact)
+        rest = kept
     sections: list[list[str]] = []  # each section: list of blocks (paragraph or list lines)
 
     label = lambda text, name: (f"**{name}：**" + text) if "bold" in behaviours else text  # noqa: E731
@@ -336,9 +351,9 @@ def _draft(system: str, user: str, behaviours: frozenset[str], rng: random.Rando
     body_len = sum(cjk_len(b) for sec in sections for b in sec)
     target = 0
     if length:
-        target = math.ceil(length * 1.5) if "overlong" in behaviours else int(length * 0.9)
-    elif "overlong" in behaviours:
-        target = math.ceil(body_len * 1.5)
+        target = math.ceil(length * _length_factor(behaviours, 0.9))
+    elif "overlong" in behaviours or "runaway" in behaviours:
+        target = math.ceil(body_len * _length_factor(behaviours, 1.0))
     paragraph = ""
     while body_len < target:  # pad the last section with digit-free filler paragraphs
         s = next(fillers)
@@ -363,11 +378,22 @@ def _draft(system: str, user: str, behaviours: frozenset[str], rng: random.Rando
     return text, reasoning
 
 
+def _length_factor(behaviours: frozenset[str], default: float) -> float:
+    """How much of the requested length the model writes: about right, 1.5x (overlong), 3x (runaway)."""
+    if "runaway" in behaviours:
+        return 3.0
+    return 1.5 if "overlong" in behaviours else default
+
+
 def _filler_stream(rng: random.Random):
+    """Digit-free padding; after one round each sentence comes with a connective, as verbose models vary it."""
     order = list(FILLERS)
+    rounds = 0
     while True:
         rng.shuffle(order)
-        yield from order
+        lead = CONNECTIVES[(rounds - 1) % len(CONNECTIVES)] if rounds else ""
+        yield from (lead + sentence for sentence in order)
+        rounds += 1
 
 
 def truncate_mid_sentence(content: str) -> str:

@@ -1,6 +1,6 @@
 """End to end: ``case-assistant draft`` with the model pointed at a fake server.
 
-A model writing 1.5× the requested length (the realistic fake's ``overlong``, whose
+A model writing 3× the requested length (the realistic fake's ``runaway``, whose
 condensed versions overshoot too) and a verbose cooperating writer: the exported report
 must show every part within its budget and every group within its limit, with at most
 two condense calls per part — also when the model does not manage to condense (then
@@ -82,7 +82,7 @@ def test_drafts_at_twice_the_budget_stay_within_the_limits(
 
 @pytest.mark.skipif(not CLI.exists(), reason="console script not installed (pip install -e .)")
 def test_a_model_that_cannot_condense_still_exports_within_limits(data_dir: Path, tmp_path: Path) -> None:
-    with RealisticModelServer(["plain", "overlong"]) as server:
+    with RealisticModelServer(["plain", "runaway"]) as server:
         report = run_draft(server, data_dir, tmp_path)
         condense = [r for r in server.requests if "【任务：压缩】" in r["messages"][0]["content"]]
     assert_within_limits(report)

@@ -56,11 +56,15 @@ def test_still_over_after_two_condense_calls_is_cut_at_a_sentence_end(
     assert len(trimmed) == 1 and "删去部分句子" in trimmed[0].message
 
 
-def test_invented_figure_is_repaired_and_reported(fake_openai: FakeOpenAIServer, drafter: ModelDrafter) -> None:
+def test_invented_figure_is_never_shown_and_reported(fake_openai: FakeOpenAIServer, drafter: ModelDrafter) -> None:
     fake_openai.queue(reply("平台已在本地12家港口和物流企业落地。上线后节约成本35%，成效显著。单证成本下降18.5%。"))
-    out = drafter.draft(make_job())
+    deltas: list[str] = []
+    out = drafter.draft(make_job(), on_delta=deltas.append)
+    assert "35%" not in "".join(deltas)  # held back while streaming, not shown and then deleted
     repair = fake_openai.chat_requests("数字核对")
-    assert len(repair) == 1 and repair[0].block("需核对的数字").split() == ["35%"]
+    # The one repair round is for the applicant's figures the reply left out; the invented one is already gone.
+    assert len(repair) == 1 and "35%" not in repair[0].user_text
+    assert repair[0].block("需核对的数字").split() == ["（无）"]
     assert "35%" not in out.text
     assert "12家" in out.text and "18.5%" in out.text
     assert out.removed_numbers == ["35%"]
@@ -106,8 +110,8 @@ def test_streaming_shows_each_generation_and_rechecks_the_final_text(
     fake_openai.queue(reply(streamed, chunk_size=4), reply("平台在12家企业落地。单证成本下降18.5%。"))
     deltas: list[str] = []
     out = drafter.draft(make_job(), on_delta=deltas.append)
-    restart = deltas.index(STREAM_RESTART)  # the number repair rewrites the part: the preview starts over
-    assert restart > 1 and "".join(deltas[:restart]) == streamed
+    restart = deltas.index(STREAM_RESTART)  # the repair of left-out figures rewrites the part: the preview restarts
+    assert restart > 1 and "".join(deltas[:restart]) == "平台在12家企业落地。单证成本下降18.5%。"  # 35% never shown
     assert "".join(deltas[restart + 1 :]) == "平台在12家企业落地。单证成本下降18.5%。"
     assert all(r.stream for r in fake_openai.chat_requests())  # the read timeout is between chunks
     assert out.text == "平台在12家企业落地。单证成本下降18.5%。"

@@ -10,7 +10,8 @@ pipeline:
    (a restart marker first, see ``llm.chat.STREAM_RESTART``). Every
    reply is cleaned by ``assistant.llm.normalise`` (in the client, then again here
    with the part's title and the prompt's own instructions, which a model must not
-   echo); the streamed preview is the cleaned text;
+   echo); the streamed preview is the cleaned text, and a sentence the guarantees would
+   remove later (an untraceable figure, a pasted passage) is never shown (``PreviewGate``);
 2. numbers: figures found neither in the applicant's answers nor in a passage the
    model was shown, and (new drafts) figures of the applicant's answers the draft
    left out, get one ``repair_numbers`` call;
@@ -38,6 +39,7 @@ from assistant.core.figures import extract_numbers
 from assistant.core.settings import Settings
 from assistant.core.textlen import count_words, split_sentences, trim_to_limit
 from assistant.core.types import Issue
+from assistant.drafting.copy_guard import copied_message
 from assistant.drafting.model.prompt import (
     PromptMaterial,
     draft_variables,
@@ -47,6 +49,7 @@ from assistant.drafting.model.prompt import (
     revise_variables,
     shortened_issue,
 )
+from assistant.drafting.preview_gate import PreviewGate
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.spec import PartSpec
 from assistant.llm.chat import STREAM_RESTART, ChatMessage, ChatModel, DeltaCallback
@@ -173,6 +176,10 @@ class _Run:
     issues: list[Issue] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     points: set[str] = field(default_factory=set)  # the first reply's numbered points
+    gate: PreviewGate = field(init=False)  # what may be shown (and so kept), see ``PreviewGate``
+
+    def __post_init__(self) -> None:
+        self.gate = PreviewGate(self.job)
 
     def note_removed(self, numbers: list[str]) -> None:
         self.removed += [n for n in numbers if n not in self.removed]
@@ -181,6 +188,9 @@ class _Run:
         self.issues.append(Issue(part_id=self.job.part.id, kind=kind, message=message, severity=severity))  # type: ignore[arg-type]
 
     def output(self, text: str) -> DraftOutput:
+        self.note_removed(self.gate.removed_figures)
+        for sentence in self.gate.copied:
+            self.issue("passage_copied", copied_message(sentence), severity="info")
         if self.removed:
             self.issue(
                 "number_removed",
@@ -264,7 +274,9 @@ class ModelDrafter:
     def _call(self, run: _Run, messages: list[ChatMessage], on_delta: DeltaCallback | None = None) -> str:
         """One model call; the reply cleaned of chat, Markdown, the part's title and echoed instructions."""
         run.model_calls += 1
-        cleaner = StreamNormaliser(titles=part_titles(run.job.part), echo=instruction_sentences(messages))
+        cleaner = StreamNormaliser(
+            titles=part_titles(run.job.part), echo=instruction_sentences(messages), admit=run.gate.admit
+        )
         if on_delta is None:
             return cleaner.feed(self.chat_model.complete(messages)) + cleaner.finish()
 

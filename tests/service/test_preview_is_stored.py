@@ -1,0 +1,101 @@
+"""The text an applicant watches stream in is the text that is stored, whatever the model writes.
+
+Real HTTP to the non-cooperating fake (``tests/fakes/realistic_model``), a real knowledge base
+(whose passages the fake pastes into its drafts), a real SQLite store. For each behaviour set
+the turn's deltas are replayed the way the UI and the SSE client do (a restart marker starts
+the preview over): the preview the turn ends on must equal the stored version, and no sentence
+the guarantees removed may have been shown (``preview_corrected`` stays false: the gate held
+them back while streaming, nothing had to be replaced at the end).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.auth.principal import local_principal
+from assistant.core.settings import Settings
+from assistant.drafting.model.drafter import ModelDrafter
+from assistant.forms.application import ApplicationInfo
+from assistant.knowledge.search import KnowledgeBase
+from assistant.llm.chat import STREAM_RESTART
+from assistant.llm.client import OpenAIChatModel, RetryPolicy
+from assistant.service.service import Service
+from assistant.store.sql import Store
+from tests.fakes.realistic_model import INVENTED_FIGURE, RealisticModelServer
+
+ME = local_principal()
+FIRST = "我们铁路、港口、船公司各一套单证，货主一票货平均要跑4个窗口，一票单证平均要2天才能办完"
+FINISH = "涉及运单和结算数据，来自铁路、港口和船公司3类主体的系统。没有了，请直接起草"
+BEHAVIOURS = [
+    ["realistic"],
+    ["realistic", "numbered_cn", "table"],
+    ["plain", "bullets", "loop", "invented_figure"],
+    ["realistic", "truncated"],
+    ["plain", "english_drift", "numbered", "invented_figure"],
+    ["realistic", "split_chunks", "empty_choices_chunk", "reasoning_content"],
+]
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("kb"), embedder="hash", _env_file=None)
+    kb = KnowledgeBase.open(settings)
+    assert kb.ensure_bundled_corpus() > 50
+    return kb
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with RealisticModelServer(["realistic"]) as server:
+        yield server
+
+
+def replay(deltas: list[str]) -> str:
+    """The preview as the UI shows it at the end of the turn."""
+    text = ""
+    for delta in deltas:
+        text = "" if delta == STREAM_RESTART else text + delta
+    return text
+
+
+def shown(deltas: list[str]) -> str:
+    return "".join(d for d in deltas if d != STREAM_RESTART)
+
+
+def service_for(tmp_path: Path, fake: RealisticModelServer, knowledge: KnowledgeBase) -> Service:
+    settings = Settings(
+        data_dir=tmp_path, llm_base_url=fake.base_url, llm_model="fake-realistic", llm_max_retries=0, _env_file=None
+    )
+    retry = RetryPolicy(max_retries=0)
+    model = OpenAIChatModel(base_url=fake.base_url, model="fake-realistic", timeout=10.0, retry=retry)
+    return Service(settings, Store.open(tmp_path / "app.sqlite3"), ModelDrafter(model, settings), knowledge, model)
+
+
+@pytest.mark.parametrize("behaviours", BEHAVIOURS, ids=["+".join(b) for b in BEHAVIOURS])
+def test_the_preview_a_turn_ends_on_is_the_stored_draft(
+    tmp_path: Path, fake: RealisticModelServer, knowledge: KnowledgeBase, behaviours: list[str]
+) -> None:
+    fake.set_behaviours(behaviours)
+    service = service_for(tmp_path, fake, knowledge)
+    app = service.create_application(ME, ApplicationInfo(field="交通运输", case_name="交通运输领域——单证互认"))
+    service.send_message(ME, app.id, FIRST)
+    deltas: list[str] = []
+    result = service.send_message(ME, app.id, FINISH, on_delta=deltas.append)
+    assert result.drafted_part == "intro.problem"
+    head = service.store.head_versions(app.id)["intro.problem"]
+    assert head.text and replay(deltas).strip() == head.text.strip()
+    assert head.report["preview_corrected"] is False, (replay(deltas), head.text)
+    assert INVENTED_FIGURE not in shown(deltas)
+    for issue in head.report["issues"]:
+        if issue["kind"] == "passage_copied":  # reported, and never on screen
+            sentence = re.search(r"句子“(.+)……”", issue["message"]).group(1)
+            assert sentence[:20] not in shown(deltas)
+
+    deltas.clear()
+    service.send_message(ME, app.id, "再精简一点，把重复的话删掉", part_id="intro.problem", on_delta=deltas.append)
+    head = service.store.head_versions(app.id)["intro.problem"]
+    assert replay(deltas).strip() == head.text.strip()
+    assert INVENTED_FIGURE not in shown(deltas)
