@@ -27,7 +27,7 @@ from assistant.forms.spec import FormSpec
 from assistant.llm.chat import DeltaCallback
 from assistant.review.info import info_issues
 from assistant.review.parts import group_totals, review_part
-from assistant.review.privacy import PersonTerm, redact
+from assistant.review.privacy import PersonTerm, private_data_message, redact
 from assistant.review.traceability import drop_untraceable_sentences
 
 
@@ -131,7 +131,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
         redaction = redact(text, people)
         text = redaction.text
         for kind in redaction.removed:
-            note("private_data", "info", f"宣传推广材料将对外公开，已去除其中的{kind}。")
+            note("private_data", "info", private_data_message(kind))
     text, cut = trim_to_limit(text, job.budget)
     if cut:
         note("trimmed", "warning", f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。")
@@ -165,6 +165,7 @@ def build_job(
         fallback_answers={pid: answers.get(pid, []) for pid in part.fallback_sources},
         budget=budget,
         private_terms=[p.name for p in people_of(info) if p.name],
+        people=people_of(info),
     )
 
 

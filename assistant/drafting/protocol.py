@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from assistant.core.types import Issue, Passage
 from assistant.forms.spec import PartGroup, PartSpec
 from assistant.llm.chat import DeltaCallback
+from assistant.review.privacy import PersonTerm
 from assistant.review.traceability import structure_numbers
 
 
@@ -36,6 +37,7 @@ class DraftJob(BaseModel):
     previous_text: str = ""
     instruction: str = ""
     private_terms: list[str] = Field(default_factory=list)
+    people: list[PersonTerm] = Field(default_factory=list)  # 负责人/联系人: kept out of publishable parts
 
     def figure_sources(self) -> list[str]:
         """Texts a figure in the draft may be traced to: the one list every checker uses.

@@ -30,13 +30,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from assistant.llm.chatter import (
+    ACK_LEAD_RE,
+    ANSWER_LABEL_RE,
+    has_figure,
+    is_closing,
+    is_english_drift,
+    is_preamble,
+)
+
 _TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"), ("<reasoning>", "</reasoning>"))
 _ALL_TAGS = tuple(t for pair in _TAGS for t in pair)
 _SENTENCE_ENDS = "。！？"
 _CLOSERS = "”’」』）》】"
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
-_DIGIT_RE = re.compile(r"[0-9０-９]|[零〇一二两三四五六七八九十百千万亿]+(?:元|倍|吨|亩|公里|个百分点|成)")
-_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
 
 _RULE_RE = re.compile(r"^\s*([-*_=~])(?:\s*\1){2,}\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -58,21 +64,6 @@ _INLINE_SUBS = (
     (re.compile(r"</?(?:br|p|div|span|b|strong|em|i|u|sup|sub)\s*/?>", re.I), ""),
 )
 
-_ACK = r"(?:好的|好滴|好|嗯|当然可以|当然|没问题|可以的|可以|收到|明白了|明白|了解|OK|Ok|ok|Sure|sure)"
-_ACK_ONLY_RE = re.compile(rf"^{_ACK}[\s，,。.！!～~]*$")
-_ACK_LEAD_RE = re.compile(rf"^{_ACK}[，,。.！!～~\s]+")
-_PREAMBLE_START_RE = re.compile(
-    r"^(?:以下|下面|如下|这是|这里是|现将|现为|为您|给您|我(?:将|来|已|为|会|按|根据)|根据您|按照您|遵照您|依据您|"
-    r"根据(?:您的)?要求|按(?:照)?(?:您的)?要求|请看|请参考)"
-)
-_PREAMBLE_COLON_RE = re.compile(r"(?:正文|全文|内容|草稿|初稿|如下|以下|下面|为您|修改后|压缩后|核对后|回答|答复|改写)")
-_ANSWER_LABEL_RE = re.compile(r"^(?:答复|回答|答|正文)[:：]\s*")
-_CLOSING_START_RE = re.compile(
-    r"^[（(]?(?:如需|如果(?:您)?(?:需要|还需要|还有|有)|如有(?:需要|任何|其他|疑问)|如您|若(?:您)?(?:需|还需|有)|"
-    r"希望(?:以上|这|本|对您)|以上(?:内容|就是|即为|是|为)|需要(?:我|的话)|请随时|欢迎|您可以|还需要|注[:：]|说明[:：])"
-)
-_CLOSING_WORD_RE = re.compile(r"您|我|告诉|随时|进一步|调整|参考|修改|帮助|满意|润色")
-_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _KEY_DROP_RE = re.compile(r"[\s，,。．.！!？?；;：:、“”\"'‘’（）()\[\]【】《》—…·•-]")
 _REPEATED_LABEL_RE = re.compile(r"^([^：:，。\s]{2,12}[：:])(?:\s*\1)+")  # 「总体情况：总体情况：」
 _LABEL_RE = re.compile(r"^[^：:，。\s]{2,8}[：:]")
@@ -83,10 +74,6 @@ _MIN_DEDUPE_KEY = 8
 _TITLE_FILL = r"[\s“”\"《》*#（）()、.．]*"
 
 
-def _has_figure(text: str) -> bool:
-    return bool(_DIGIT_RE.search(text))
-
-
 def _inline(text: str) -> str:
     for pattern, repl in _INLINE_SUBS:
         text = pattern.sub(repl, text)
@@ -95,42 +82,6 @@ def _inline(text: str) -> str:
 
 def _key(text: str) -> str:
     return _KEY_DROP_RE.sub("", text)
-
-
-def is_preamble(sentence: str) -> bool:
-    """A chat preamble (「好的，以下是……：」「好的。」): never content, never carries a figure."""
-    s = sentence.strip()
-    if not s:
-        return False
-    if _ACK_ONLY_RE.match(s):
-        return True
-    if _has_figure(_QUOTED_RE.sub("", s)):
-        return False
-    rest = _ACK_LEAD_RE.sub("", s)
-    if _PREAMBLE_START_RE.match(rest) and count_chars(rest) <= 80:
-        return True
-    return s.endswith(("：", ":")) and count_chars(s) <= 60 and bool(_PREAMBLE_COLON_RE.search(s))
-
-
-def is_closing(sentence: str) -> bool:
-    """A closing offer or meta note (「如需进一步修改……请随时告诉我。」), never content."""
-    s = sentence.strip()
-    return (
-        bool(_CLOSING_START_RE.match(s))
-        and bool(_CLOSING_WORD_RE.search(s))
-        and not _has_figure(_QUOTED_RE.sub("", s))
-        and count_chars(s) <= 120
-    )
-
-
-def is_english_drift(sentence: str) -> bool:
-    """A sentence in English with no figure (a model drifting out of Chinese)."""
-    s = sentence.strip()
-    return not _CJK_RE.search(s) and len(_LATIN_WORD_RE.findall(s)) >= 4 and not _has_figure(s)
-
-
-def count_chars(text: str) -> int:
-    return len(text.strip())
 
 
 def _title_variants(titles: Iterable[str]) -> list[str]:
@@ -193,13 +144,14 @@ class StreamNormaliser:
     ``titles``: the part's title forms (「（一）问题描述」「问题描述」); a line that only
     repeats one is dropped and a line starting with one loses it. ``echo``: sentences of
     the instructions the model was given (template guidance); a digit-free sentence
-    that copies one verbatim is an echo, not content. ``admit``: the caller's own test of a
-    cleaned sentence (the drafting guarantees); a sentence it refuses is never shown, and a
-    numbered point it removes leaves no gap in the numbering.
+    that copies one verbatim is an echo, not content. ``admit``: the caller's own vetting of a
+    cleaned sentence (the drafting guarantees): it returns the sentence to show (possibly
+    changed) or None; a refused sentence is never shown, and a numbered point it removes
+    leaves no gap in the numbering.
     """
 
     def __init__(
-        self, titles: Iterable[str] = (), echo: Iterable[str] = (), admit: Callable[[str], bool] | None = None
+        self, titles: Iterable[str] = (), echo: Iterable[str] = (), admit: Callable[[str], str | None] | None = None
     ) -> None:
         self._admit = admit
         self._reasoning = _ReasoningFilter()
@@ -331,7 +283,7 @@ class StreamNormaliser:
             if is_preamble(sentence):
                 return
             if self._line_point is None:
-                sentence = _ANSWER_LABEL_RE.sub("", _ACK_LEAD_RE.sub("", sentence))
+                sentence = ANSWER_LABEL_RE.sub("", ACK_LEAD_RE.sub("", sentence))
             if not sentence.strip():
                 return
         if first and self._titles:
@@ -341,14 +293,17 @@ class StreamNormaliser:
         if is_closing(sentence) or is_english_drift(sentence) or _BARE_TITLE_RE.match(sentence):
             return
         key = _key(_LABEL_RE.sub("", sentence))
-        if self._echo and not _has_figure(sentence) and self._is_echo(sentence):
+        if self._echo and not has_figure(sentence) and self._is_echo(sentence):
             return
         if len(key) >= _MIN_DEDUPE_KEY:
             if key in self._seen:
                 return
             self._seen.add(key)
-        if self._admit is not None and not self._admit(sentence):
-            return
+        if self._admit is not None:
+            admitted = self._admit(sentence)
+            if not admitted:
+                return
+            sentence = admitted
         if not self._line_kept:
             if self._parts:
                 self._parts.append("\n")

@@ -32,6 +32,11 @@ def _phone_pattern(phone: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\d)" + r"[-\s()（）]*".join(digits) + r"(?!\d)")
 
 
+def private_data_message(kind: str) -> str:
+    """What the applicant is told when ``kind`` (e.g. 手机号码) was taken out of a publishable part."""
+    return f"宣传推广材料将对外公开，已去除其中的{kind}。"
+
+
 class Redaction(BaseModel):
     text: str
     removed: list[str]

@@ -16,7 +16,8 @@ import pytest
 from assistant.core.figures import extract_numbers
 from assistant.drafting.model.drafter import instruction_sentences, part_titles
 from assistant.drafting.model.prompt import draft_variables, material_from_job
-from assistant.llm.normalise import StreamNormaliser, is_closing, is_preamble, normalise
+from assistant.llm.chatter import is_closing, is_preamble
+from assistant.llm.normalise import StreamNormaliser, normalise
 from assistant.llm.prompts import render_messages
 from tests.fakes import realistic_behaviours as rb
 

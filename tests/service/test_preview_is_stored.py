@@ -99,3 +99,37 @@ def test_the_preview_a_turn_ends_on_is_the_stored_draft(
     head = service.store.head_versions(app.id)["intro.problem"]
     assert replay(deltas).strip() == head.text.strip()
     assert INVENTED_FIGURE not in shown(deltas)
+
+
+def test_contact_data_in_a_publishable_part_is_never_shown_either(
+    fake: RealisticModelServer, knowledge: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The applicant pastes the contact's mobile number and name into a 宣传推广材料 answer."""
+    from assistant.drafting.pipeline import build_job, finalize_part, people_of, retrieve_for
+    from assistant.forms.application import Person
+    from assistant.forms.spec import load_form
+
+    fake.set_behaviours(["realistic"])
+    info = ApplicationInfo(
+        field="交通运输",
+        case_name="交通运输领域——单证互认",
+        contact=Person(name="李演示", phone="138 0000 1234"),
+    )
+    answers = {
+        "promo.practice": [
+            "平台把铁路、港口和船公司3类主体的运单数据打通，单证办理从2天缩短到4小时。"
+            "有问题找联系人李演示，电话13800001234，我们随时对接。"
+        ]
+    }
+    form = load_form("cq-2024-batch2")
+    job = retrieve_for(knowledge, build_job(form, "promo.practice", info, answers, budget=600))
+    settings = Settings(data_dir=tmp_path, _env_file=None)
+    model = OpenAIChatModel(base_url=fake.base_url, model="m", timeout=10.0, retry=RetryPolicy(max_retries=0))
+    deltas: list[str] = []
+    output = ModelDrafter(model, settings).draft(job, on_delta=deltas.append)
+    final = finalize_part(form, job, output, people_of(info))
+    assert replay(deltas).strip() == final.text.strip()
+    for private in ("13800001234", "1380000", "李演示"):
+        assert private not in shown(deltas) and private not in final.text
+    assert "2天" in final.text and "4小时" in final.text
+    assert any(i.kind == "private_data" for i in final.issues)

@@ -57,6 +57,7 @@ from assistant.llm.client import EMPTY_MESSAGE
 from assistant.llm.normalise import StreamNormaliser, normalise
 from assistant.llm.prompts import render_messages
 from assistant.llm.tokens import prompt_allowance, truncate_to_tokens
+from assistant.review.privacy import private_data_message
 from assistant.review.traceability import drop_untraceable_sentences, mask_ordinals, untraceable_figures
 
 TARGET_RATIO = 0.9
@@ -191,6 +192,8 @@ class _Run:
         self.note_removed(self.gate.removed_figures)
         for sentence in self.gate.copied:
             self.issue("passage_copied", copied_message(sentence), severity="info")
+        for kind in self.gate.private:
+            self.issue("private_data", private_data_message(kind), severity="info")
         if self.removed:
             self.issue(
                 "number_removed",
