@@ -21,6 +21,7 @@ _NUMBER = re.compile(
 )
 _UNIT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(字|分钟|份|个)")
 _Q_DATE = re.compile(r"(\d{1,2})月(底|末|初|中旬|上旬|下旬|(\d{1,2})[日号])")
+_DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
 _FORMATS = ("PDF", "Word", "MP4", "JPG", "PNG", "MOV", "PPT", "AVI")
 _DAY_OF = {"底": 31, "末": 31, "下旬": 25, "中旬": 15, "上旬": 5, "初": 1}
 
@@ -93,8 +94,8 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
             return f"答：{date}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)
-        if number:
-            return f"答：{number}。"
+        if number:  # "……的通知文号为国数政策〔2024〕53号": the 文号 is what follows the last 为/是/的
+            return f"答：{_DOC_NUMBER_LEAD.sub('', number)}。"
     if "number" in question.types:
         number = _first(_NUMBER, top)
         if number:

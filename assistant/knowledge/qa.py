@@ -10,7 +10,9 @@ against passage n. A question is declined with 「文件中没有找到相关规
 the passages never mention ("四川省…截止时间"), or when it asks for a kind of fact the
 documents do not hold (a phone number, a web address, an amount of money).
 
-Two kinds of question are answered from document structure before plain sentence scoring:
+A question for a document's own particulars (文号, date, issuer) is answered from that
+document (:mod:`assistant.knowledge.doc_facts`). Two more kinds of question are answered
+from document structure before plain sentence scoring:
 a question naming a part of the application template (:mod:`assistant.knowledge.template`:
 the part's guidance, the template's 注 clauses naming it, its items, its position) and a
 case lookup (:mod:`assistant.knowledge.cases`: every case card that fits, named up front).
@@ -30,6 +32,7 @@ from pydantic import BaseModel, Field
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
 from assistant.knowledge.cases import case_evidence, is_lookup
+from assistant.knowledge.doc_facts import particular_evidence
 from assistant.knowledge.evidence import (
     MIN_SCORE,
     Evidence,
@@ -266,6 +269,9 @@ def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | No
     if not question:
         raise InvalidInputError("问题为空：请输入要查询的政策问题。")
     asked = analyse(question, kb)
+    particular, particular_lead = particular_evidence(asked, kb)
+    if particular:  # a document's 文号, date or issuer: its own line, whatever model is configured
+        return extractive_answer(question, particular, particular_lead)
     passages = kb.search(asked.text, k=SEARCH_K)
     part = match_part(asked, kb)
     guidance, lead = template_evidence(asked, part, kb) if part is not None else ([], "")

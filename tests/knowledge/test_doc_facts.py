@@ -1,0 +1,44 @@
+"""A document's own particulars are read off that document, never off another one that mentions a 文号.
+
+Phrasings written for this test after the feature was built (not the ones used while building it).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge.qa import answer_question
+from assistant.knowledge.search import KnowledgeBase
+
+NOTICE = "重庆市大数据应用发展管理局关于征集重庆市第二批“数据要素×”典型案例的补充通知"
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("补充通知啥时候印发的", "答：2024年8月5日"),
+        ("53号补充通知的落款单位", "答：重庆市大数据应用发展管理局"),
+        ("三年行动计划文件号多少", "答：国数政策〔2023〕11号"),
+        ("这个征集通知是哪家单位发的", "答：重庆市大数据应用发展管理局"),
+        ("请问本次征集的通知 发文日期是?", "答：2024年8月5日"),
+    ],
+)
+def test_a_named_document_answers_with_its_own_particular(bundled_kb: KnowledgeBase, question: str, lead: str) -> None:
+    answer = answer_question(bundled_kb, question)
+    assert answer.grounded and answer.answer.startswith(lead), answer.answer
+    quoted = answer.answer.split("「", 1)[1].split("」", 1)[0]
+    assert lead.removeprefix("答：") in quoted  # the value is quoted from the document itself
+    assert answer.citations and answer.citations[0].text and lead.removeprefix("答：") in answer.citations[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["国家数据局大赛的通知文号是多少", "我们营业执照上的文号是多少", "申报截止日期是几号", "征集启动时间是哪天"],
+)
+def test_a_question_about_another_document_or_date_is_not_given_the_notice_particulars(
+    bundled_kb: KnowledgeBase, question: str
+) -> None:
+    answer = answer_question(bundled_kb, question)
+    first_line = answer.answer.splitlines()[0]
+    assert NOTICE not in first_line and "渝大数据发〔2024〕53号" not in first_line, answer.answer
+    assert "2024年8月5日" not in first_line, answer.answer
