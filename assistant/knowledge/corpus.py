@@ -112,13 +112,23 @@ def _meta_for(path: Path, header: dict | None) -> DocumentMeta:
         raise InvalidInputError(f"内置文档 {path.name} 的元数据有误：{exc}") from exc
 
 
+_CONVERSION_MARK = re.compile(r"\[bookmark: [^\]\n]{0,80}\]")
+
+
+def strip_conversion_marks(text: str) -> str:
+    """Remove marks a Word-to-text conversion leaves ("[bookmark: _GoBack]"): not the document's words,
+    and in front of "3.数据安全技术……" they hide that the line is item 3 of a list."""
+    return _CONVERSION_MARK.sub("", text)
+
+
 def load_corpus_document(path: Path, root: Path) -> CorpusDocument:
     """Read one corpus file and its metadata (front matter or sidecar)."""
     raw = path.read_text(encoding="utf-8")
     header, body = split_front_matter(raw)
     meta = _meta_for(path, header)
     relative = path.relative_to(root).as_posix()
-    return CorpusDocument(doc_id=f"corpus-{path.stem}", source=f"corpus/{relative}", meta=meta, text=body)
+    text = strip_conversion_marks(body)
+    return CorpusDocument(doc_id=f"corpus-{path.stem}", source=f"corpus/{relative}", meta=meta, text=text)
 
 
 def load_bundled_corpus(root: Path | None = None) -> list[CorpusDocument]:

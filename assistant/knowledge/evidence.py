@@ -185,6 +185,11 @@ def _sentences(passage: Passage) -> list[str]:
     return out
 
 
+def has_quotable(passage: Passage) -> bool:
+    """False for a passage that is only a heading (「（一）图片 1.数据要素流向图」): nothing in it to quote."""
+    return bool(_sentences(passage))
+
+
 def specifiers(question: Question, passage: Passage) -> list[str]:
     """Places, years and batches the question is about (a registration place is about the asker)."""
     named = [

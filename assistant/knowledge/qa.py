@@ -37,6 +37,7 @@ from assistant.knowledge.evidence import (
     MIN_SCORE,
     Evidence,
     conflicts,
+    has_quotable,
     is_relevant,
     question_weights,
     score_sentences,
@@ -263,6 +264,16 @@ def _ask_model(question: str, passages: list[Passage], fallback: QAAnswer | None
     return answer if answer is not None else fallback or declined(question)
 
 
+def _quotable(kb: KnowledgeBase, asked: Question, passages: list[Passage]) -> list[Passage]:
+    """The passages to quote from. When the best match is only a heading (「（一）图片」, good for an
+    outline, nothing to quote), the heading-only chunks give their places to the next passages of a
+    deeper search, so "图片有什么要求" reaches the sentence that says 高清图片（JPG格式）."""
+    if not passages or has_quotable(passages[0]):
+        return passages
+    deeper = kb.search(asked.text, k=2 * SEARCH_K)
+    return [p for p in deeper if has_quotable(p)][:SEARCH_K]
+
+
 def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | None = None) -> QAAnswer:
     """Answer a staff question from the knowledge base, citing the passages used."""
     question = question.strip()
@@ -279,7 +290,7 @@ def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | No
     if outline is not None:
         text, passage = outline
         return QAAnswer(question=question, answer=f"{text}[1]", grounded=True, citations=[_citation(passage)])
-    usable = [p for p in passages if not conflicts(asked, p)]
+    usable = [p for p in _quotable(kb, asked, passages) if not conflicts(asked, p)]
     evidence = score_sentences(asked, usable, kb)
     relevant = is_relevant(asked, evidence)
     fallback = None

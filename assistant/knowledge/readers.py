@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from assistant.core.errors import InvalidInputError, LimitExceededError
-from assistant.knowledge.corpus import split_front_matter
+from assistant.knowledge.corpus import split_front_matter, strip_conversion_marks
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 
@@ -124,6 +124,7 @@ def extract_text(name: str, data: bytes, max_bytes: int) -> ExtractedText:
 
 
 def normalise_text(text: str) -> str:
+    text = strip_conversion_marks(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
