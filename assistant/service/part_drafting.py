@@ -86,8 +86,8 @@ def draft_and_store(
         job = retrieve_for(knowledge, job)
     preview = _Preview(on_delta) if on_delta is not None else None
     draft = finalize_part(form, job, run_drafter(drafter, job, preview), people_of(info))
-    # The drafter's stream holds back what the guarantees remove; anything they still changed (a cut to the
-    # budget, a redacted phone number) is shown before the turn ends, so the last preview is what is stored.
+    # The model drafter's stream holds back what the guarantees remove; anything still different (a last cut to
+    # the budget, an offline draft that did not stream) is shown before the turn ends: the last preview is stored.
     corrected = preview.settle(draft.text) if preview is not None else False
     if instruction and draft.text.strip() == previous.strip():
         return StoredDraft(
