@@ -35,7 +35,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(command: list[str], data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen, httpx.Client]]:
+def running_server(
+    command: list[str], data_dir: Path, log: Path, **extra_env: str
+) -> Iterator[tuple[subprocess.Popen, httpx.Client]]:
     """Start the server, wait for /api/health, yield (process, client); SIGKILL it on the way out."""
     port = free_port()
     env = {
@@ -45,6 +47,7 @@ def running_server(command: list[str], data_dir: Path, log: Path) -> Iterator[tu
         "CASE_ASSISTANT_HOST": "127.0.0.1",
         "CASE_ASSISTANT_PORT": str(port),
         "CASE_ASSISTANT_LLM_BASE_URL": "",
+        **extra_env,
     }
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
