@@ -51,9 +51,12 @@ class CopyGuard:
         return han >= MIN_HAN and copied >= COPIED_SHARE and mine < OWN_SHARE
 
 
-def copied_message(sentence: str) -> str:
-    """What the applicant is told about a removed sentence (the same words while streaming and after)."""
-    return f"草稿照搬了参考材料中的句子“{sentence[:40]}……”，它不是您提供的事实，已删除。"
+def copied_message(sentences: list[str]) -> str:
+    """What the applicant is told, once per part, about removed sentences (the same words while streaming
+    and after); the sentences themselves are kept in the version's report (``copied_sentences``)."""
+    first = sentences[0][:30] + ("……" if len(sentences[0]) > 30 else "")
+    many = f"等{len(sentences)}句" if len(sentences) > 1 else ""
+    return f"草稿照搬了参考材料中的句子（“{first}”{many}），它们不是您提供的事实，已删除。"
 
 
 def drop_copied_sentences(text: str, answers: list[str], passages: list[str]) -> tuple[str, list[str]]:

@@ -47,6 +47,7 @@ class PartDraft(BaseModel):
     model_calls: int = 0
     condense_calls: int = 0
     removed_numbers: list[str] = Field(default_factory=list)
+    copied_sentences: list[str] = Field(default_factory=list)
     citations: list[Passage] = Field(default_factory=list)
 
 
@@ -125,8 +126,8 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
     passages = [p.text for p in job.guidance_passages + job.exemplar_passages]
     own = [s for s in sources if s not in passages]  # the applicant's words (answers, previous version, instruction)
     text, copied = drop_copied_sentences(text, own, passages)
-    for sentence in copied:
-        note("passage_copied", "info", copied_message(sentence))
+    if copied:
+        note("passage_copied", "info", copied_message(copied))
     if form.group_of(job.part.id).publishable:
         redaction = redact(text, people)
         text = redaction.text
@@ -146,6 +147,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
         model_calls=output.model_calls,
         condense_calls=output.condense_calls,
         removed_numbers=output.removed_numbers + removed,
+        copied_sentences=output.copied_sentences + copied,
         citations=job.guidance_passages,
     )
 

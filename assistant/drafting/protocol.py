@@ -64,6 +64,7 @@ class DraftOutput(BaseModel):
     model_calls: int = 0
     condense_calls: int = 0
     removed_numbers: list[str] = Field(default_factory=list)
+    copied_sentences: list[str] = Field(default_factory=list)  # pasted from retrieved passages, removed
 
 
 class Drafter(Protocol):

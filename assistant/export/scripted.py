@@ -116,6 +116,7 @@ def build_report(
                 "model_calls": d.model_calls,
                 "condense_calls": d.condense_calls,
                 "removed_numbers": d.removed_numbers,
+                "copied_sentences": d.copied_sentences,
                 "issues": [i.model_dump() for i in d.issues],
             }
         )

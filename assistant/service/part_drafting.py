@@ -96,6 +96,7 @@ def draft_and_store(
     report = {
         "issues": [i.model_dump() for i in draft.issues],
         "removed_numbers": draft.removed_numbers,
+        "copied_sentences": draft.copied_sentences,
         "model_calls": draft.model_calls,
         "condense_calls": draft.condense_calls,
         "citations": [c.model_dump() for c in draft.citations],

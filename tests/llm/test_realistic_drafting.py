@@ -119,11 +119,12 @@ def test_draft_cli_through_the_realistic_fake_exports_a_clean_docx(tmp_path: Pat
         assert re.search(r"^1\.\s", raw, re.M)  # the model did number its points
         points = [re.sub(r"^\d+\.", "", line) for line in cleaned.splitlines() if re.match(r"^\d+\.", line)]
         assert len(points) >= 3, title
-        copied = [i["message"] for i in by_id[part.id]["issues"] if i["kind"] == "passage_copied"]
+        copied = by_id[part.id]["copied_sentences"]
+        assert len([i for i in by_id[part.id]["issues"] if i["kind"] == "passage_copied"]) == (1 if copied else 0)
         for point in points:
             if INVENTED_FIGURE in point or [n for n in by_id[part.id]["removed_numbers"] if n in point]:
                 continue
-            if any(point.strip()[:20] in message for message in copied):
+            if any(point.strip()[:20] in sentence for sentence in copied):
                 continue  # a retrieved passage pasted as a point: removed and reported, not the applicant's fact
             assert point in text, (title, point)
         answers = example["answers"].get(part.id) or [

@@ -190,8 +190,8 @@ class _Run:
 
     def output(self, text: str) -> DraftOutput:
         self.note_removed(self.gate.removed_figures)
-        for sentence in self.gate.copied:
-            self.issue("passage_copied", copied_message(sentence), severity="info")
+        if self.gate.copied:
+            self.issue("passage_copied", copied_message(self.gate.copied), severity="info")
         for kind in self.gate.private:
             self.issue("private_data", private_data_message(kind), severity="info")
         if self.removed:
@@ -207,6 +207,7 @@ class _Run:
             model_calls=self.model_calls,
             condense_calls=self.condense_calls,
             removed_numbers=self.removed,
+            copied_sentences=list(self.gate.copied),
         )
 
 
