@@ -62,7 +62,16 @@ _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
 _NEEDS = (
     (re.compile(r"网址|网站|链接|网页|入口"), re.compile(r"https?://|www\.|\.(?:cn|com|org|gov)\b")),
     (re.compile(r"电话|手机|热线|座机"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}")),
-    (re.compile(r"多少钱|奖金|奖励|金额|费用|报名费|补贴"), re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元")),
+    (
+        re.compile(r"多少钱|奖金|奖励|金额|费用|报名费|补贴|[审报名料务]费|收费|交钱|要钱"),
+        re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|免费|不收"),
+    ),
+    (re.compile(r"邮箱|电子邮件|e-?mail", re.I), re.compile(r"@")),
+    (re.compile(r"(税收|税费|税务)?(优惠|减免)"), re.compile(r"优惠|减免")),
+    (
+        re.compile(r"多久|多长时间能|几天能|多少天|要几天|几个工作日"),
+        re.compile(r"(\d+|[一二三四五六七八九十几两半]+)\s*个?(工作日|天|周|星期|个月|月|年|小时|分钟)"),
+    ),
     (
         re.compile(r"叫什么名字|名字|是谁|哪些人|什么人"),
         re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|局长|主任|教授|专家)"),

@@ -42,3 +42,18 @@ def test_a_question_about_another_document_or_date_is_not_given_the_notice_parti
     first_line = answer.answer.splitlines()[0]
     assert NOTICE not in first_line and "渝大数据发〔2024〕53号" not in first_line, answer.answer
     assert "2024年8月5日" not in first_line, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["参加申报要缴纳啥费用不", "电子版材料发到哪个邮箱", "入选以后有没有税收减免", "市里审核一般要多久出结果"],
+)
+def test_a_question_for_a_kind_of_fact_no_document_holds_is_declined(bundled_kb: KnowledgeBase, question: str) -> None:
+    """A fee, an e-mail address, a tax benefit, a duration: the evidence must hold one, else 文件中没有找到相关规定."""
+    answer = answer_question(bundled_kb, question)
+    assert not answer.grounded and "文件中没有找到相关规定" in answer.answer, answer.answer
+
+
+def test_a_duration_the_documents_give_is_still_answered(bundled_kb: KnowledgeBase) -> None:
+    answer = answer_question(bundled_kb, "宣传视频一般要拍多长时间")
+    assert answer.grounded and "5分钟" in answer.answer, answer.answer
