@@ -44,7 +44,7 @@ from assistant.knowledge.evidence import (
 )
 from assistant.knowledge.lead import lead_line
 from assistant.knowledge.question import Question, analyse
-from assistant.knowledge.template import match_part, template_evidence
+from assistant.knowledge.template import Part, match_parts, part_name, template_evidence
 from assistant.llm.prompts import render_messages
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ MIN_PASSAGES = 3
 _STRUCTURE_CUE = re.compile(r"(哪[几些]|几个|包括|包含|组成|分为|分成).{0,6}(部分|方面|板块|章节)|由哪|结构")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+[是、])")
+_EACH = re.compile(r"分别|各自|各是|各多少|各有|各要|各限|各几")  # "简介和宣传材料分别限多少字"
 _CITE = re.compile(r"[\[［](\d{1,2})[\]］]")
 
 
@@ -264,6 +265,22 @@ def _ask_model(question: str, passages: list[Passage], fallback: QAAnswer | None
     return answer if answer is not None else fallback or declined(question)
 
 
+def _each_part(asked: Question, parts: list[Part], kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """ "简介和宣传材料分别限多少字": each named part's lines, and one lead naming each part's answer."""
+    evidence: list[Evidence] = []
+    leads = []
+    def position(part: Part) -> int:  # in the order the question names them
+        return min((asked.text.find(a) for a in part.aliases if a in asked.text), default=len(asked.text))
+
+    for part in sorted(parts[:3], key=position):
+        found, _ = template_evidence(asked, part, kb)
+        direct = lead_line(asked, found).removeprefix("答：").rstrip("。") if found else ""
+        if direct:
+            evidence += found[:3]
+            leads.append(f"「{part_name(part.heading)}」{direct}")
+    return (evidence, f"答：{'；'.join(leads)}。") if len(leads) >= 2 else ([], "")
+
+
 def _quotable(kb: KnowledgeBase, asked: Question, passages: list[Passage]) -> list[Passage]:
     """The passages to quote from. When the best match is only a heading (「（一）图片」, good for an
     outline, nothing to quote), the heading-only chunks give their places to the next passages of a
@@ -284,7 +301,12 @@ def answer_question(kb: KnowledgeBase, question: str, chat_model: ChatModel | No
     if particular:  # a document's 文号, date or issuer: its own line, whatever model is configured
         return extractive_answer(question, particular, particular_lead)
     passages = kb.search(asked.text, k=SEARCH_K)
-    part = match_part(asked, kb)
+    parts = match_parts(asked, kb)
+    if len(parts) >= 2 and _EACH.search(asked.text):
+        each, each_lead = _each_part(asked, parts, kb)
+        if each:
+            return extractive_answer(question, each, each_lead)
+    part = parts[0] if parts else None
     guidance, lead = template_evidence(asked, part, kb) if part is not None else ([], "")
     outline = None if guidance else _outline_answer(asked, passages, kb)
     if outline is not None:

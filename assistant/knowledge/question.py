@@ -147,8 +147,13 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return built
 
 
+_QUESTION_WORDS = frozenset({"上限", "下限"})  # what askers say and documents do not ("上限" is not a typo of 上线)
+
+
 def _confusable_fix(window: str, lex: Lexicon) -> str | None:
     """The corpus spelling of an unknown span that differs in one pinyin/shape-confusable character."""
+    if window in _QUESTION_WORDS:
+        return None
     best, best_count = None, 0
     for i, ch in enumerate(window):
         for alt in _CONFUSABLE.get(ch, ()):

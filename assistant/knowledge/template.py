@@ -42,7 +42,7 @@ TEMPLATE_CUE = re.compile(
     r"几部分|几块|多少字|字数|篇幅|盖章|模板|交代|体现|必须|可以吗|吗|\d+\s*字|超"
 )
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
-_UNIT = re.compile(r"(?:多少|几|\d+)\s*(字|分钟|份|页)")
+_UNIT = re.compile(r"(?:(?:多少|几|\d+)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
 _WRITE = re.compile(
     r"写法|怎么写|如何写|要写|写什么|写哪些|写些|不写|写不写|写进|写出|写明|填写|怎么填|交代|体现|哪几|哪些|几[部块]分?|包括"
 )
@@ -89,6 +89,7 @@ def aliases_of(name: str) -> tuple[str, ...]:
                 if alias.endswith(suffix) and len(alias) - len(suffix) >= 2:
                     found.add(alias[: -len(suffix)])
     found |= {"案例" + a for a in list(found) if len(a) == 2}
+    found |= {a.replace("宣传推广", "宣传") for a in list(found) if "宣传推广" in a}  # 宣传材料: what staff say
     return tuple(sorted((a for a in found if len(a) >= 2), key=len, reverse=True))
 
 

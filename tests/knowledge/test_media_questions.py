@@ -27,3 +27,15 @@ def test_the_picture_list_has_all_five_items(bundled_kb: KnowledgeBase) -> None:
 
 def test_conversion_marks_are_not_document_text() -> None:
     assert normalise_text("[bookmark: _GoBack]3.数据安全技术示意图") == "3.数据安全技术示意图"
+
+
+def test_two_parts_asked_for_at_once_are_each_answered(bundled_kb: KnowledgeBase) -> None:
+    answer = answer_question(bundled_kb, "简介和宣传材料分别限多少字")
+    first = answer.answer.splitlines()[0]
+    assert "5000字" in first and "1500字" in first and first.index("5000") < first.index("1500"), first
+
+
+def test_a_correct_word_is_not_corrected_into_a_corpus_word(bundled_kb: KnowledgeBase) -> None:
+    """"上限" is not in the documents and "上线" is; the asker still meant the limit."""
+    answer = answer_question(bundled_kb, "宣传推广材料字数上限是多少")
+    assert answer.grounded and "1500字" in answer.answer.splitlines()[0], answer.answer
