@@ -123,9 +123,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
     text, removed = drop_untraceable_sentences(output.text.strip(), sources, job.structure_numbers())
     for raw in removed:
         note("number_removed", "warning", f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。")
-    passages = [p.text for p in job.guidance_passages + job.exemplar_passages]
-    own = [s for s in sources if s not in passages]  # the applicant's words (answers, previous version, instruction)
-    text, copied = drop_copied_sentences(text, own, passages)
+    text, copied = drop_copied_sentences(text, job.own_texts(), job.passage_texts())
     if copied:
         note("passage_copied", "info", copied_message(copied))
     if form.group_of(job.part.id).publishable:

@@ -24,9 +24,7 @@ class PreviewGate:
     def __init__(self, job: DraftJob) -> None:
         self._sources = job.figure_sources()
         self._structure = job.structure_numbers()
-        passages = [p.text for p in job.guidance_passages + job.exemplar_passages]
-        own = [s for s in self._sources if s not in passages]  # the applicant's words, as in finalize_part
-        self._copies = CopyGuard(own, passages)
+        self._copies = CopyGuard(job.own_texts(), job.passage_texts())
         self._people = job.people if job.group.publishable else None
         self.removed_figures: list[str] = []
         self.copied: list[str] = []

@@ -52,6 +52,19 @@ class DraftJob(BaseModel):
             sources += [self.previous_text, self.instruction]
         return sources
 
+    def passage_texts(self) -> list[str]:
+        """Everything retrieved for the drafter (guidance and exemplars): material, never the applicant's facts."""
+        return [p.text for p in self.guidance_passages + self.exemplar_passages]
+
+    def own_texts(self) -> list[str]:
+        """The applicant's own words among the figure sources (answers, previous version, instruction).
+
+        The copy guard measures a pasted sentence against these; the preview gate and the final
+        guarantees must use the same list, or a sentence shown while streaming could be removed later.
+        """
+        passages = self.passage_texts()
+        return [s for s in self.figure_sources() if s not in passages]
+
     def structure_numbers(self) -> list[str]:
         """The template's own numbers for this part (see ``review.traceability``)."""
         return structure_numbers(self.part, self.group)
