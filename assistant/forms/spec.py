@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from assistant.core.errors import InvalidInputError
 from assistant.core.resources import bundled_dir
+from assistant.forms.rubric import Rubric
 
 
 class InfoField(BaseModel):
@@ -185,6 +186,31 @@ class FormSpec(BaseModel):
     media: MediaSpec
     pledge: PledgeSpec
     review: ReviewSpec = Field(default_factory=ReviewSpec)
+    recommend_limit: int = Field(15, gt=0)
+    """How many cases the bureau recommends upward at most (the line on the ranking board)."""
+    rubric: Rubric | None = None
+    """The bureau's scoring rubric (see ``assistant.forms.rubric``); a call without one has no ranking board."""
+
+    @model_validator(mode="after")
+    def _rubric_resolves(self) -> FormSpec:
+        if self.rubric is None:
+            return self
+        places = set(self.part_ids()) | {f"info.{f.id}" for f in self.info.fields}
+        items = {s.id for s in self.review.submission}
+        for gate in self.rubric.gates:
+            if gate.group and gate.group not in {g.id for g in self.groups}:
+                raise ValueError(f"rubric gate {gate.id}: unknown group {gate.group}")
+            if gate.item and gate.item not in items:
+                raise ValueError(f"rubric gate {gate.id}: unknown submission item {gate.item}")
+        for criterion in self.rubric.criteria:
+            for signal in criterion.signals:
+                if signal.element and signal.element not in self.elements:
+                    raise ValueError(f"rubric {criterion.id}: unknown element {signal.element}")
+                if set(signal.parts or criterion.parts) - places:
+                    raise ValueError(f"rubric {criterion.id}: unknown parts {set(signal.parts) - places}")
+            if set(criterion.parts) - places:
+                raise ValueError(f"rubric {criterion.id}: unknown parts {set(criterion.parts) - places}")
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> FormSpec:

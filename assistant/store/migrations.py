@@ -25,6 +25,7 @@ SCRIPTS = Path(__file__).parent / "alembic_scripts"
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", "users, sessions, applications, messages, part versions and heads"),
     ("0002_session_indexes", "sessions indexed by user and by expiry"),
+    ("0003_issue26_bureau", "the call's process: submissions, assessments, scores, comments, audit log"),
 ]
 HEAD = MIGRATIONS[-1][0]
 

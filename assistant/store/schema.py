@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
@@ -109,4 +110,119 @@ schema_migrations = Table(
     metadata,
     Column("name", Text, primary_key=True),
     Column("applied_at", Text, nullable=False),
+)
+
+# ---- the call's process (issue 26): submissions, scores, comments, the audit log ---------------------
+CALL_STATUSES = "'draft', 'submitted', 'returned', 'reviewed', 'recommended', 'not_recommended'"
+
+call_settings = Table(
+    "call_settings",
+    metadata,
+    Column("form_id", Text, primary_key=True),
+    Column("reopened_until", Text),
+    Column("updated_at", Text, nullable=False),
+)
+
+call_entries = Table(
+    "call_entries",
+    metadata,
+    Column("application_id", Integer, ForeignKey("applications.id"), primary_key=True),
+    Column("status", Text, CheckConstraint(f"status IN ({CALL_STATUSES})"), nullable=False),
+    Column("submission", Integer, nullable=False, server_default="0"),
+    Column("allow_errors", Integer, nullable=False, server_default="0"),
+    Column("pin", Integer),
+    Column("pinned_at", Text),
+    Column("recommend_reason", Text),
+    Column("gate_overrides_json", Text, nullable=False, server_default="{}"),
+    Column("updated_at", Text, nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("application_id", Integer, ForeignKey("applications.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("case_name", Text, nullable=False),
+    Column("applicant", Text, nullable=False),
+    Column("co_applicants_json", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("snapshot_json", Text, nullable=False),
+    Column("submitted_by", Integer, nullable=False),
+    Column("submitted_at", Text, nullable=False),
+    UniqueConstraint("application_id", "number"),
+    sqlite_autoincrement=True,
+)
+
+submission_files = Table(
+    "submission_files",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("submission_id", "name"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("assessment_json", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("staff_id", Integer, nullable=False),
+    Column("staff_name", Text, nullable=False),
+    Column("criterion_id", Text, nullable=False),
+    Column("level", Integer, CheckConstraint("level BETWEEN 0 AND 3"), nullable=False),
+    Column("proposed_level", Integer),
+    Column("reason", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Index("scores_submission", "submission_id"),
+    sqlite_autoincrement=True,
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("application_id", Integer, ForeignKey("applications.id"), nullable=False),
+    Column("submission", Integer, nullable=False),
+    Column("parent_id", Integer),
+    Column("author_id", Integer, nullable=False),
+    Column("author_name", Text, nullable=False),
+    Column("author_role", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("internal", Integer, nullable=False, server_default="0"),
+    Column("resolved_at", Text),
+    Column("resolved_by", Text),
+    Column("created_at", Text, nullable=False),
+    Index("comments_app", "application_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+# Append-only: the migration adds triggers that refuse UPDATE and DELETE on this table.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("actor_id", Integer, nullable=False),
+    Column("actor_name", Text, nullable=False),
+    Column("actor_role", Text, nullable=False),
+    Column("application_id", Integer),
+    Column("action", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("old_value", Text, nullable=False),
+    Column("new_value", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("audit_app", "application_id", "id"),
+    sqlite_autoincrement=True,
 )

@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
+from assistant.store.bureau import BureauRecords
 from assistant.store.engine import (
     close_quietly,
     database_url,
@@ -48,7 +49,7 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Store(AccountRecords):
+class Store(AccountRecords, BureauRecords):
     """``ApplicationStore`` (and the account storage) over SQLite or PostgreSQL.
 
     ``target`` is a SQLAlchemy URL (``sqlite:///file``, ``postgresql+psycopg://…``) or a

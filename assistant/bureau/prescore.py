@@ -1,0 +1,131 @@
+"""Offline pre-scoring: a proposed level per criterion with the sentences that show it.
+
+Each criterion of the rubric names where to look (parts, or the 申报理由 row) and what
+marks a sentence as evidence: an element detector of the understanding layer
+(``assistant.interview.elements.detect``, whatever its internals) or the rubric's cue
+words. The proposed level is the highest whose rule holds (enough evidence sentences,
+each required kind among them). The review's findings are shown as evidence against; a
+figure without a traceable source caps the criterion (the provenance ceiling).
+A proposal is never a decision: staff accept or change it.
+"""
+
+from __future__ import annotations
+
+from assistant.bureau.models import Evidence, Proposal, Snapshot
+from assistant.bureau.snapshot import place_title
+from assistant.core.textlen import split_sentences
+from assistant.forms.rubric import Criterion, Level, Signal
+from assistant.forms.spec import FormSpec
+from assistant.interview.elements import detect
+
+MAX_QUOTES = 6
+UNTRACEABLE = "untraceable_figure"
+
+
+def located_sentences(text: str) -> list[tuple[int, int, str]]:
+    """(sentence number from 1, character offset, sentence) for each non-blank sentence."""
+    found, offset, number = [], 0, 0
+    for piece in split_sentences(text):
+        stripped = piece.strip()
+        if stripped:
+            number += 1
+            found.append((number, offset + piece.find(stripped), stripped))
+        offset += len(piece)
+    return found
+
+
+def _hits(form: FormSpec, signal: Signal, sentence: str) -> bool:
+    if any(cue in sentence for cue in signal.cues):
+        return True
+    return bool(signal.element) and detect(signal.element, form.elements[signal.element], sentence)
+
+
+def evidence_sentences(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> list[Evidence]:
+    """Every sentence in the criterion's places that shows at least one of its signals, in order."""
+    found: list[Evidence] = []
+    for place in criterion.parts:
+        for position, offset, sentence in located_sentences(snapshot.text_of(place)):
+            shown = [s for s in criterion.signals if place in (s.parts or criterion.parts) and _hits(form, s, sentence)]
+            if shown:
+                found.append(
+                    Evidence(
+                        place=place,
+                        place_title=place_title(form, place),
+                        position=position,
+                        offset=offset,
+                        quote=sentence,
+                        signals=[s.id for s in shown],
+                    )
+                )
+    return found
+
+
+def level_for(criterion: Criterion, evidence: list[Evidence]) -> Level:
+    """The highest level whose rule holds for this evidence (level 0 always holds)."""
+    shown = {s for e in evidence for s in e.signals}
+    for level in criterion.levels:  # highest first
+        if len(evidence) >= level.min_sentences and set(level.requires) <= shown:
+            return level
+    return criterion.level(0)
+
+
+def pick_quotes(criterion: Criterion, evidence: list[Evidence], limit: int = MAX_QUOTES) -> list[Evidence]:
+    """A few quotes that between them show every signal found, then the richest others, in text order."""
+    chosen: list[Evidence] = []
+    for signal in criterion.signals:
+        first = next((e for e in evidence if signal.id in e.signals and e not in chosen), None)
+        if first is not None and not any(signal.id in e.signals for e in chosen):
+            chosen.append(first)
+    for item in sorted(evidence, key=lambda e: -len(e.signals)):
+        if len(chosen) >= limit:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    order = {id(e): i for i, e in enumerate(evidence)}
+    return sorted(chosen[:limit], key=lambda e: order[id(e)])
+
+
+def finding_evidence(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> list[Evidence]:
+    """The review's findings about this criterion's places (a missing source, a figure without one …)."""
+    places = set(criterion.parts) | {form.group_of(p).id for p in criterion.parts if p in form.part_ids()}
+    return [
+        Evidence(
+            kind="finding",
+            place=f.part_id,
+            place_title=place_title(form, f.part_id),
+            quote=f.message + (f"（{f.excerpt}）" if f.excerpt else ""),
+            signals=[f.rule],
+        )
+        for f in snapshot.review.findings
+        if f.rule in criterion.findings and f.part_id in places
+    ]
+
+
+def _with_ceiling(criterion: Criterion, level: Level, findings: list[Evidence]) -> tuple[Level, str]:
+    cap = criterion.cap_untraceable
+    if cap is None or level.level <= cap:
+        return level, ""
+    untraceable = [e for e in findings if UNTRACEABLE in e.signals]
+    if not untraceable:
+        return level, ""
+    note = f"有{len(untraceable)}处数字找不到出处，本项最高{cap}级（原为{level.level}级）。"
+    return criterion.level(cap), note
+
+
+def propose(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> Proposal:
+    evidence = evidence_sentences(form, criterion, snapshot)
+    findings = finding_evidence(form, criterion, snapshot)
+    level, note = _with_ceiling(criterion, level_for(criterion, evidence), findings)
+    return Proposal(
+        criterion_id=criterion.id,
+        level=level.level,
+        label=level.label,
+        anchor=level.anchor,
+        evidence=pick_quotes(criterion, evidence) + findings,
+        note=note,
+    )
+
+
+def prescore(form: FormSpec, snapshot: Snapshot) -> list[Proposal]:
+    """A proposal for every criterion of the form's rubric (none without a rubric)."""
+    return [propose(form, c, snapshot) for c in (form.rubric.criteria if form.rubric else [])]
