@@ -60,8 +60,7 @@ def audit_csv(entries: list[AuditEntry]) -> str:
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for e in entries:
-        writer.writerow(
-            inert(v) for v in [e.id, e.at, e.actor_name, ROLE_LABELS.get(e.actor_role, e.actor_role), e.application_id or "",
-             e.action_label, e.target, e.old, e.new, e.reason]
-        )
+        role = ROLE_LABELS.get(e.actor_role, e.actor_role)
+        row = [e.id, e.at, e.actor_name, role, e.application_id or "", e.action_label, e.target, e.old, e.new, e.reason]
+        writer.writerow(inert(v) for v in row)
     return out.getvalue()

@@ -35,7 +35,8 @@ def _publishable(form: FormSpec, snapshot: Snapshot, group_id: str) -> str:
     problems = [
         f.message
         for f in snapshot.review.findings
-        if (f.rule == "group_over_limit" and f.part_id == group_id) or (f.rule == "private_data" and f.part_id in part_ids)
+        if (f.rule == "group_over_limit" and f.part_id == group_id)
+        or (f.rule == "private_data" and f.part_id in part_ids)
     ]
     return "；".join(dict.fromkeys(problems))
 

@@ -11,7 +11,8 @@ A proposal is never a decision: staff accept or change it.
 
 from __future__ import annotations
 
-from assistant.bureau.models import Evidence, Proposal, Snapshot
+from assistant.bureau.gates import check_gates
+from assistant.bureau.models import Assessment, Evidence, Proposal, Snapshot
 from assistant.bureau.snapshot import place_title
 from assistant.core.textlen import split_sentences
 from assistant.forms.rubric import Criterion, Level, Signal
@@ -129,3 +130,8 @@ def propose(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> Proposa
 def prescore(form: FormSpec, snapshot: Snapshot) -> list[Proposal]:
     """A proposal for every criterion of the form's rubric (none without a rubric)."""
     return [propose(form, c, snapshot) for c in (form.rubric.criteria if form.rubric else [])]
+
+
+def assess(form: FormSpec, snapshot: Snapshot, at: str) -> Assessment:
+    """Gates and offline proposals for a snapshot, as stored with it at submission."""
+    return Assessment(gates=check_gates(form, snapshot), proposals=prescore(form, snapshot), created_at=at)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from assistant.bureau.models import Snapshot, SnapshotPart
 from assistant.core.textlen import count_words
 from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import FormSpec
 from assistant.review.findings import ReviewReport
-from assistant.bureau.models import Snapshot, SnapshotPart
 
 
 def take_snapshot(
@@ -53,4 +53,5 @@ def place_title(form: FormSpec, place: str) -> str:
     if place in form.part_ids():
         part = form.part(place)
         return f"{part.number}{part.title}"
-    return place
+    group = next((g for g in form.groups if g.id == place), None)
+    return group.title if group else ("申报信息表" if place == "info" else place)

@@ -57,6 +57,7 @@ def draft_reason(rubric: Rubric, row: BoardRow, assessment: Assessment) -> str:
             continue
         proposal = assessment.proposal(criterion.id)
         quote = next((e.quote for e in (proposal.evidence if proposal else []) if e.kind == "quote"), "")
+        quote = quote.rstrip("。；;，, ")
         if len(quote) > REASON_QUOTE_CHARS:
             quote = quote[:REASON_QUOTE_CHARS] + "……"
         pieces.append(f"{criterion.title}：{quote}" if quote else criterion.title)

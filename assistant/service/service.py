@@ -8,6 +8,8 @@ same "not found" as for an id that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -38,6 +40,8 @@ from assistant.llm.chat import ChatModel
 from assistant.review.findings import ReviewReport
 from assistant.review.info import info_issues
 from assistant.service import documents, overview
+from assistant.service.board_desk import BoardDesk
+from assistant.service.call_desk import CallDesk
 from assistant.service.conversation import ConversationMixin
 from assistant.service.view_builder import build_view
 from assistant.service.views import (
@@ -59,12 +63,19 @@ class Service(ConversationMixin):
         drafter: Drafter,
         knowledge: Any = None,
         chat_model: ChatModel | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.drafter = drafter
         self.knowledge = knowledge
         self.chat_model = chat_model
+        self.clock = clock or (lambda: datetime.now(UTC))
+        """Now, for the call's deadline; tests pass a fixed time instead of waiting for one."""
+        self.call = CallDesk(self)
+        """The call's process, applicant side: submit, withdraw, status, comments (``service/call_desk.py``)."""
+        self.board = BoardDesk(self)
+        """The call's process, staff side: scores, the ranking board, the 汇总表, the audit log."""
 
     # ---- mode ----
     @property
@@ -148,7 +159,10 @@ class Service(ConversationMixin):
     # ---- chat ----
     # ---- export ----
     def export_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
-        return documents.application_docx(self._row(principal, app_id), self.store)
+        """The live application; staff's open comments ride along as Word comments (批注) at their part."""
+        row = self._row(principal, app_id)
+        name, data = documents.application_docx(row, self.store)
+        return name, self.call.with_comments(row, data)
 
     def export_publishable_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         """The 宣传推广材料 alone: it is published separately from the application."""

@@ -15,8 +15,10 @@ from contextlib import AbstractContextManager
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, insert, select, update
 
+from assistant.store.errors import ConflictError
 from assistant.store.rows import now_iso
 from assistant.store.schema import (
+    applications,
     assessments,
     audit_log,
     call_entries,
@@ -193,18 +195,26 @@ class BureauRecords:
             row = conn.execute(query).mappings().first()
         return _entry(row) if row else None
 
-    def _ensure_entry(self, conn: Connection, application_id: int, now: str) -> None:
-        query = select(call_entries.c.application_id).where(call_entries.c.application_id == application_id)
-        if conn.execute(query.with_for_update()).first() is None:
+    def _ensure_entry(self, conn: Connection, application_id: int, now: str, expected_status: str | None) -> None:
+        """Lock (or create as 草稿) the entry; ``expected_status`` other than the stored one is a 409."""
+        query = select(call_entries.c.status).where(call_entries.c.application_id == application_id)
+        status = conn.execute(query.with_for_update()).scalar()
+        if status is None:
             conn.execute(insert(call_entries).values(application_id=application_id, status="draft", updated_at=now))
+            status = "draft"
+        if expected_status is not None and status != expected_status:
+            raise ConflictError("这份申报书的状态刚刚已被修改（可能是另一位工作人员或另一个窗口的操作），"
+                                "请刷新后再试。")
 
-    def update_entry(self, application_id: int, audit: list[AuditEntry], **values: object) -> None:
+    def update_entry(
+        self, application_id: int, audit: list[AuditEntry], expected_status: str | None = None, **values: object
+    ) -> None:
         """Change the entry's columns (status, allow_errors, pin, pinned_at, recommend_reason, gate_overrides)."""
         now = now_iso()
         if "gate_overrides" in values:
             values["gate_overrides_json"] = _json(values.pop("gate_overrides"))
         with self._tx(write=True) as conn:
-            self._ensure_entry(conn, application_id, now)
+            self._ensure_entry(conn, application_id, now, expected_status)
             conn.execute(
                 update(call_entries).where(call_entries.c.application_id == application_id)
                 .values(**values, updated_at=now)
@@ -213,12 +223,18 @@ class BureauRecords:
 
     # ---- submissions ---------------------------------------------------------------------------------------
     def add_submission(
-        self, application_id: int, submitted_by: int, new: NewSubmission, audit: list[AuditEntry], status: str
+        self,
+        application_id: int,
+        submitted_by: int,
+        new: NewSubmission,
+        audit: list[AuditEntry],
+        status: str,
+        expected_status: str,
     ) -> int:
         """Freeze a snapshot with its files and assessment, make it current, set the status: one transaction."""
         now = now_iso()
         with self._tx(write=True) as conn:
-            self._ensure_entry(conn, application_id, now)
+            self._ensure_entry(conn, application_id, now, expected_status)
             last = conn.execute(
                 select(func.max(submissions.c.number)).where(submissions.c.application_id == application_id)
             ).scalar()
@@ -244,8 +260,8 @@ class BureauRecords:
                 update(call_entries).where(call_entries.c.application_id == application_id)
                 .values(status=status, submission=number, allow_errors=0, updated_at=now)
             )
-            for entry in audit:
-                entry.new = entry.new or f"第{number}次提交"
+            for entry in audit:  # "{number}" in an entry stands for the number this submission gets
+                entry.new, entry.target = (v.replace("{number}", str(number)) for v in (entry.new, entry.target))
             self._audit(conn, audit, now)
             return number
 
@@ -287,17 +303,18 @@ class BureauRecords:
             )
             self._audit(conn, audit, now)
 
-    def board_records(self) -> list[BoardRecord]:
-        """Every application that has a current submission: entry, submission (no snapshot), assessment."""
-        e, s, a = call_entries, submissions, assessments
+    def board_records(self, form_id: str) -> list[BoardRecord]:
+        """Every live application of the call with a current submission: entry, submission (no snapshot), assessment."""
+        e, s, a, apps = call_entries, submissions, assessments, applications
         columns = [c for c in s.c if c.name != "snapshot_json"]
         query = (
             select(*e.c, *[c.label(f"s_{c.name}") for c in columns], a.c.assessment_json)
             .select_from(
                 e.join(s, (s.c.application_id == e.c.application_id) & (s.c.number == e.c.submission))
                 .join(a, a.c.submission_id == s.c.id)
+                .join(apps, apps.c.id == e.c.application_id)
             )
-            .where(e.c.submission > 0)
+            .where(e.c.submission > 0, apps.c.form_id == form_id, apps.c.deleted_at.is_(None))
         )
         with self._tx() as conn:
             rows = conn.execute(query).mappings().all()
