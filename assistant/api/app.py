@@ -20,6 +20,7 @@ from assistant.api.errors import DeclaredSizeLimit, install_error_handlers
 from assistant.api.guards import CrossSiteGuard
 from assistant.api.routes.applications import build_router as applications_router
 from assistant.api.routes.auth import build_router as auth_router
+from assistant.api.routes.bureau import build_router as bureau_router
 from assistant.api.routes.chat import build_router as chat_router
 from assistant.api.routes.knowledge import build_router as knowledge_router
 from assistant.api.text_guard import reject_invalid_text
@@ -47,6 +48,7 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
         applications_router(settings),
         chat_router(settings),
         knowledge_router(settings),
+        bureau_router(settings),
     ):
         app.include_router(router, prefix="/api")
     return app

@@ -18,6 +18,7 @@ from assistant.core.textlen import split_sentences
 from assistant.forms.rubric import Criterion, Level, Signal
 from assistant.forms.spec import FormSpec
 from assistant.interview.elements import detect
+from assistant.review.traceability import mask_ordinals
 
 MAX_QUOTES = 6
 UNTRACEABLE = "untraceable_figure"
@@ -35,6 +36,16 @@ def located_sentences(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def plain_sentence(form: FormSpec, place: str, sentence: str) -> str:
+    """The sentence as evidence is read: without a sub-point's printed label (“2.安全治理措施：”, which names
+    a kind of evidence without being one) and with list ordinals masked (“1.” is not a figure)."""
+    if place in form.part_ids():
+        for point in form.part(place).subpoints:
+            for mark in ("：", ":"):
+                sentence = sentence.removeprefix(f"{point.number}{point.title}{mark}")
+    return mask_ordinals(sentence)
+
+
 def _hits(form: FormSpec, signal: Signal, sentence: str) -> bool:
     if any(cue in sentence for cue in signal.cues):
         return True
@@ -46,7 +57,8 @@ def evidence_sentences(form: FormSpec, criterion: Criterion, snapshot: Snapshot)
     found: list[Evidence] = []
     for place in criterion.parts:
         for position, offset, sentence in located_sentences(snapshot.text_of(place)):
-            shown = [s for s in criterion.signals if place in (s.parts or criterion.parts) and _hits(form, s, sentence)]
+            plain = plain_sentence(form, place, sentence)
+            shown = [s for s in criterion.signals if place in (s.parts or criterion.parts) and _hits(form, s, plain)]
             if shown:
                 found.append(
                     Evidence(
@@ -65,7 +77,8 @@ def level_for(criterion: Criterion, evidence: list[Evidence]) -> Level:
     """The highest level whose rule holds for this evidence (level 0 always holds)."""
     shown = {s for e in evidence for s in e.signals}
     for level in criterion.levels:  # highest first
-        if len(evidence) >= level.min_sentences and set(level.requires) <= shown:
+        counted = all(sum(signal in e.signals for e in evidence) >= n for signal, n in level.counts.items())
+        if len(evidence) >= level.min_sentences and set(level.requires) <= shown and counted:
             return level
     return criterion.level(0)
 

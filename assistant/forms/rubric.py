@@ -64,13 +64,15 @@ class Signal(BaseModel):
 
 class Level(BaseModel):
     """One anchored level. The pre-scorer proposes the highest level whose evidence rule holds:
-    at least ``min_sentences`` evidence sentences, and each signal in ``requires`` among them."""
+    at least ``min_sentences`` evidence sentences, each signal in ``requires`` among them, and at
+    least ``counts[signal]`` sentences showing that signal (“3处及以上数据来源”)."""
 
     level: int = Field(ge=0, le=3)
     label: str
     anchor: str
     min_sentences: int = Field(0, ge=0)
     requires: list[str] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
 
 
 class Criterion(BaseModel):
@@ -93,7 +95,7 @@ class Criterion(BaseModel):
             raise ValueError(f"criterion {self.id}: levels must be 0, 1, 2 and 3, once each")
         known = {s.id for s in self.signals}
         for level in self.levels:
-            unknown = set(level.requires) - known
+            unknown = (set(level.requires) | set(level.counts)) - known
             if unknown:
                 raise ValueError(f"criterion {self.id}: level {level.level} requires unknown signals {unknown}")
         self.levels.sort(key=lambda lv: -lv.level)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.api.limits import AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
+from assistant.api.routes.bureau import build_application_router as build_bureau_application_router
 from assistant.api.routes.review import DOCX_MEDIA_TYPE, build_review_router, content_disposition
 from assistant.core.settings import Settings
 from assistant.forms.application import ApplicationInfo, Person
@@ -105,4 +106,5 @@ def build_router(settings: Settings) -> APIRouter:
         return Response(content=data, media_type=DOCX_MEDIA_TYPE, headers=headers)
 
     router.include_router(build_review_router())
+    router.include_router(build_bureau_application_router())
     return router
