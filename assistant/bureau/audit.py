@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pydantic import BaseModel
+from assistant.store.bureau import AuditEntry
 
 ACTION_LABELS = {
     "status": "状态变更",
@@ -25,24 +25,6 @@ ACTION_LABELS = {
 }
 HEADERS = ["编号", "时间", "操作人", "角色", "申报书", "操作", "对象", "原值", "新值", "理由"]
 ROLE_LABELS = {"applicant": "申报单位", "staff": "工作人员", "admin": "管理员"}
-
-
-class AuditEntry(BaseModel):
-    id: int = 0
-    at: str = ""
-    actor_id: int
-    actor_name: str
-    actor_role: str
-    application_id: int | None = None
-    action: str
-    target: str = ""
-    old: str = ""
-    new: str = ""
-    reason: str = ""
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +43,7 @@ def audit_csv(entries: list[AuditEntry]) -> str:
     writer.writerow(HEADERS)
     for e in entries:
         role = ROLE_LABELS.get(e.actor_role, e.actor_role)
-        row = [e.id, e.at, e.actor_name, role, e.application_id or "", e.action_label, e.target, e.old, e.new, e.reason]
+        action = ACTION_LABELS.get(e.action, e.action)
+        row = [e.id, e.at, e.actor_name, role, e.application_id or "", action, e.target, e.old, e.new, e.reason]
         writer.writerow(inert(v) for v in row)
     return out.getvalue()
