@@ -1,4 +1,5 @@
-"""Console script ``case-assistant``: serve, draft, prepare, ingest, ask, users.
+"""Console script ``case-assistant``: serve, draft, prepare, ingest, ask, users, review, and the call's process
+(create, submit, board, summary, reopen).
 
 Each subcommand is a thin shell over the core; user-facing errors print in Chinese
 and exit with code 2, never with a stack trace.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant.cli import bureau as bureau_commands
 from assistant.cli import draft as draft_commands
 from assistant.cli import interview_eval
 from assistant.cli import knowledge as knowledge_commands
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.register(sub)
     interview_eval.register(sub)
     review_commands.register(sub)
+    bureau_commands.register(sub)
     return parser
 
 
