@@ -21,7 +21,7 @@ import gradio as gr
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
-from . import app_forms, review_screen, staff, workspace
+from . import app_forms, board, review_screen, staff, workspace
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -77,13 +77,15 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         review_screen.wire_overview(reviews, page.ws.ov, page.ov_tab)
         events["opened"].append(_wire_page(blocks, page, sessions, place, desk))
         _wire_forms(page, ws_handlers, forms, reviews, events)
+        desk_ui = board.BoardDeskUI(service, sessions, form)
+        board.wire(blocks, desk_ui, page.ws.board, page.ws.call, page.ws.apps, events["opened"] + events["changed"])
     desk.is_uploaded = forms.is_uploaded = _upload_check(blocks)
     for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
         fn.api_visibility = "private"
     blocks.queue(api_open=False)
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
-        "css": CSS,
+        "css": CSS + board.CSS,
         "footer_links": [],
         "show_error": False,
         "max_file_size": f"{settings.limit_upload_mb}mb",
@@ -118,6 +120,7 @@ def _layout(service: Any) -> Page:
                 ws, new_acc = _workspace_layout()
             with gr.Tab("申报总览", id="overview", elem_id="tab-overview") as ov_tab:
                 ws.ov = review_screen.overview_layout(load_form(DEFAULT_FORM))
+            ws.board = board.staff_tab(load_form(DEFAULT_FORM))
             with gr.Tab("政策问答", id="qa", elem_id="tab-qa"):
                 qa = _qa_layout()
             with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
@@ -197,6 +200,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             media = app_forms.media_layout(form)
         with gr.Tab("审阅", id="review", elem_id="tab-review"):
             review = review_screen.review_layout()
+        call = board.applicant_tab(form)
     ws = SimpleNamespace(
         apps=apps,
         field=field,
@@ -218,6 +222,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
         info=info,
         media=media,
         review=review,
+        call=call,
     )
     return ws, new_acc
 
