@@ -8,7 +8,8 @@ Sections (each also runnable alone, see bench/README.md):
 4. cold start of ``case-assistant serve`` to the first page (bench/serving.py);
 5. per-turn latency at 1/10/50 concurrent applicants through the REST API, offline and on the
    fake OpenAI-compatible model, with errors and peak RSS (bench/serving.py + bench/load.py, locust);
-then the staff Q&A evaluation (bench/qa_eval.py). All data lives in one temporary directory.
+then the staff Q&A evaluation (bench/qa_eval.py); then the call's process at 300 submitted applications:
+offline pre-scoring and the board's load time (bench/bureau.py). All data lives in one temporary directory.
 
 Options: ``--sizes`` (default 1000,10000,100000) and ``--seconds`` per load level (default 20).
 """
@@ -29,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import export, retrieval, serving  # noqa: E402
+from bench import bureau, export, retrieval, serving  # noqa: E402
 from bench.common import REPO, load_questions, table  # noqa: E402
 
 
@@ -105,6 +106,12 @@ def summary(r: dict[str, Any], seconds: float) -> None:
                     "",
                 ]
             )
+    if "bureau" in r:
+        b = r["bureau"]
+        rows.append([f"预评分 {b['count']} 份已提交申报书（离线）", f"{b['prescore_s']:.1f} s", "目标 ≤ 60 s", ""])
+        service_ms = f"{b['board_p50'] * 1000:.0f} / {b['board_p95'] * 1000:.0f} ms"
+        api_ms = f"GET /api/board {b['api_p50'] * 1000:.0f} / {b['api_p95'] * 1000:.0f} ms；目标 ≤ 1 s"
+        rows.append([f"评审排序加载，{b['count']} 份 p50/p95", service_ms, api_ms, ""])
     for line in r.get("qa_lines", []):
         name, rest = line.split("]", 1)
         rows.append([name.lstrip("[") + " 问答", rest.strip(), "", ""])
@@ -182,6 +189,12 @@ def main() -> int:
         attempt("4 冷启动", cold)
         attempt("5 并发压测（离线，然后假模型）", load)
         attempt("6 政策问答评测", qa)
+
+        def bureau_() -> None:
+            results["bureau"] = bureau.run(work / "bureau")
+            bureau.print_bureau(results["bureau"])
+
+        attempt("7 评审：300 份的预评分与排序加载", bureau_)
         summary(results, time.perf_counter() - started)
     if failures:
         print("\n失败的部分：\n" + "\n".join(f"- {f}" for f in failures))
