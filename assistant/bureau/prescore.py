@@ -115,7 +115,7 @@ def finding_evidence(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -
     ]
 
 
-def _with_ceiling(criterion: Criterion, level: Level, findings: list[Evidence]) -> tuple[Level, str]:
+def with_ceiling(criterion: Criterion, level: Level, findings: list[Evidence]) -> tuple[Level, str]:
     cap = criterion.cap_untraceable
     if cap is None or level.level <= cap:
         return level, ""
@@ -129,7 +129,7 @@ def _with_ceiling(criterion: Criterion, level: Level, findings: list[Evidence]) 
 def propose(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> Proposal:
     evidence = evidence_sentences(form, criterion, snapshot)
     findings = finding_evidence(form, criterion, snapshot)
-    level, note = _with_ceiling(criterion, level_for(criterion, evidence), findings)
+    level, note = with_ceiling(criterion, level_for(criterion, evidence), findings)
     return Proposal(
         criterion_id=criterion.id,
         level=level.level,

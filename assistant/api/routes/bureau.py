@@ -107,13 +107,13 @@ def build_application_router() -> APIRouter:
 
     @router.get("/{app_id}/snapshot", response_model=Snapshot)
     def snapshot(
-        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1)] = None
+        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
     ) -> Snapshot:
         return ctx.service.call.snapshot(principal, app_id, number)
 
     @router.get("/{app_id}/submitted.docx", **_file(DOCX_MEDIA_TYPE, "提交时的 Word 申报书"))
     def submitted_docx(
-        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1)] = None
+        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
     ) -> Response:
         name, data = ctx.service.call.submitted_file(principal, app_id, number=number)
         return file_response(data, DOCX_MEDIA_TYPE, name, f"submitted-{app_id}.docx")
