@@ -35,6 +35,7 @@ ZIP_MEDIA_TYPE = "application/zip"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 TAGS = ["评审"]
 CommentId = Annotated[int, Path(ge=1, le=MAX_ID, description="意见编号")]
+Number = Annotated[int | None, Query(ge=1, le=MAX_ID, description="第几次提交；不写为最近一次")]
 
 
 class Strict(BaseModel):
@@ -107,13 +108,13 @@ def build_application_router() -> APIRouter:
 
     @router.get("/{app_id}/snapshot", response_model=Snapshot)
     def snapshot(
-        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Number = None
     ) -> Snapshot:
         return ctx.service.call.snapshot(principal, app_id, number)
 
     @router.get("/{app_id}/submitted.docx", **_file(DOCX_MEDIA_TYPE, "提交时的 Word 申报书"))
     def submitted_docx(
-        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+        app_id: AppId, principal: CurrentPrincipal, ctx: Context, number: Number = None
     ) -> Response:
         name, data = ctx.service.call.submitted_file(principal, app_id, number=number)
         return file_response(data, DOCX_MEDIA_TYPE, name, f"submitted-{app_id}.docx")
