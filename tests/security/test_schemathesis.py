@@ -28,6 +28,15 @@ def run_schemathesis(server: Server, tmp_path: Path, *extra: str) -> subprocess.
 
 
 @pytest.mark.skipif(not SCHEMATHESIS.exists() and not shutil.which("schemathesis"), reason="schemathesis missing")
+def test_no_5xx_on_the_staff_routes_of_the_call(secure: Server, tmp_path: Path) -> None:
+    """The call's process (tag 评审) as staff: the routes applicants are refused are fuzzed too."""
+    extra = ["-H", f"Authorization:Bearer {secure.token('sec-staff')}", "--include-tag", "评审"]
+    result = run_schemathesis(secure, tmp_path, *extra)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Server error" not in output, output[-6000:]
+
+
+@pytest.mark.skipif(not SCHEMATHESIS.exists() and not shutil.which("schemathesis"), reason="schemathesis missing")
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "applicant"])
 def test_no_5xx_anywhere_in_the_api(secure: Server, tmp_path: Path, logged_in: bool) -> None:
     # logged in, /api/logout would end the very session the run uses
