@@ -86,6 +86,7 @@ class BoardDesk:
                 gate_overrides=overrides(r), pin=r.entry.pin, pinned_at=r.entry.pinned_at or "",
             )
             for r in records
+            if r.entry.status != "draft"  # withdrawn: no longer before the bureau
         ]
         board = rank(rubric_of(form), form.recommend_limit, entries, form.rubric.selection if form.rubric else "")
         return board, {r.entry.application_id: r for r in records}

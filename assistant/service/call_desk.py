@@ -85,6 +85,9 @@ class CallDesk:
         entry = self.store.call_entry(app_id)
         return entry.status if entry else "draft"
 
+    def status_label(self, app_id: int) -> str:
+        return flow.label(self.current(app_id))
+
     def status(self, principal: Principal, app_id: int) -> SubmissionStatus:
         row = self.service._row(principal, app_id)
         form = load_form(row.form_id)
@@ -232,6 +235,7 @@ class CallDesk:
             parent = next((c for c in existing if c.id == parent_id and (staff or not c.internal)), None)
             if parent is None:
                 raise NotFoundError("找不到要回复的意见。")
+            parent_id = parent.parent_id or parent.id  # a reply to a reply joins the same thread
             target, internal = parent.target, parent.internal
         common.check_place(form, target)
         submission = self.store.call_entry(app_id)

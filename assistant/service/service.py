@@ -154,6 +154,8 @@ class Service(ConversationMixin):
 
     def delete_application(self, principal: Principal, app_id: int) -> None:
         self._own_row(principal, app_id)
+        if (status := self.call.status_label(app_id)) != "草稿":
+            raise InvalidInputError(f"这份申报书已交给数据主管部门（{status}），不能删除；截止前可先撤回提交再删除。")
         self.store.delete_application(app_id)
 
     # ---- chat ----

@@ -176,3 +176,28 @@ def test_the_audit_log_cannot_be_rewritten(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.DatabaseError, match="审计日志只能追加"):
             raw.execute(statement)
     assert len(service.board.audit(v.STAFF)) == 1
+
+
+def test_withdrawn_applications_leave_the_board_and_submitted_ones_cannot_be_deleted(tmp_path: Path) -> None:
+    service = v.make_service(tmp_path)
+    app_id = v.create(service, GOOD, "good")
+    service.call.submit(v.ALICE, app_id)
+    with pytest.raises(InvalidInputError, match="不能删除"):
+        service.delete_application(v.ALICE, app_id)
+    assert [r.application_id for r in service.board.board(v.STAFF).rows] == [app_id]
+    service.call.withdraw(v.ALICE, app_id)
+    assert service.board.board(v.STAFF).rows == []
+    service.delete_application(v.ALICE, app_id)
+
+
+def test_a_reply_to_a_reply_stays_in_its_thread(tmp_path: Path) -> None:
+    service = v.make_service(tmp_path)
+    app_id = v.create(service, GOOD, "good")
+    service.call.submit(v.ALICE, app_id)
+    first = service.call.add_comment(v.STAFF, app_id, "intro.results", "口径？")
+    answer = service.call.add_comment(v.ALICE, app_id, "general", "按放款统计。", parent_id=first.id)
+    again = service.call.add_comment(v.STAFF, app_id, "general", "请写进正文。", parent_id=answer.id)
+    assert again.parent_id == first.id and again.target == "intro.results"
+    threads = service.call.comments(v.ALICE, app_id)
+    assert [c.id for c in threads] == [first.id]
+    assert [r.text for r in threads[0].replies] == ["按放款统计。", "请写进正文。"]
