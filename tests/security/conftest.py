@@ -32,8 +32,13 @@ USERS = {
     "flood-rest": "applicant",
     "flood-ui": "applicant",
     "fuzz": "applicant",
+    "race-rest": "applicant",
+    "sec-carol": "applicant",
+    "bind-victim": "applicant",
+    "fuzz-admin": "admin",
 }
 LAN_HOST = "app.example.com"
+PORTAL_HOST = "portal.example.com"  # the name a reverse proxy in front of the local server answers to
 
 
 @dataclass
@@ -98,7 +103,8 @@ def secure(security_tmp: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def local(security_tmp: Path) -> Iterator[Server]:
-    yield from _run(security_tmp, "local", {})
+    """Loopback, no accounts; configured as SECURITY.md told operators to put it behind a proxy."""
+    yield from _run(security_tmp, "local", {"CASE_ASSISTANT_ALLOWED_HOSTS": f"127.0.0.1,localhost,{PORTAL_HOST}"})
 
 
 @dataclass
