@@ -5,7 +5,9 @@ retried, how long we wait and what the user finally reads must be explicit and
 testable. Retried: HTTP 408/409/429/5xx, timeouts and connection errors, with
 exponential backoff (honouring ``Retry-After`` up to ``max_delay``). Not retried:
 other 4xx (a wrong key, URL or model name will not fix itself) and malformed JSON
-(usually a base URL that is not an OpenAI-compatible endpoint). Every failure ends
+(usually a base URL that is not an OpenAI-compatible endpoint). Redirects are never
+followed: a 3xx is a configuration error, because following it would post the prompt
+(the applicant's answers) to whatever origin it names. Every failure ends
 as ``ModelUnavailableError`` with a Chinese message that says what to do next; no
 stack trace reaches the user.
 
@@ -33,6 +35,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import openai
@@ -54,6 +57,11 @@ MALFORMED_MESSAGE = (
 DEADLINE_MESSAGE = "模型在规定时间内没有答完，已保存您的回答，请稍后重试；也可以改用离线起草。"
 EMPTY_MESSAGE = "模型没有返回任何内容（可能被内容审核拦截或服务异常），已保存您的回答，请稍后重试；也可以改用离线起草。"
 BROKEN_STREAM_MESSAGE = "模型输出中途中断，已保存您的回答，请稍后重试；也可以改用离线起草。"
+REDIRECT_MESSAGE = (
+    "模型接口地址把请求重定向到了别处（HTTP {code}）。为保护申报材料，模型请求不跟随重定向："
+    "请管理员把 CASE_ASSISTANT_LLM_BASE_URL 改为最终的接口地址（注意 http/https 和末尾的 /v1）；"
+    "已保存您的回答，也可以改用离线起草。"
+)
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
 
@@ -89,9 +97,19 @@ def _retry_after(response: Any) -> float | None:
         return None
 
 
+def _origin(response: Any) -> str:
+    """Where a redirect pointed (scheme, host and port only), for the operator's log."""
+    location = str(getattr(response, "headers", {}).get("location", "") or "")
+    parts = urlsplit(location)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "(同一地址的其他路径)"
+
+
 def _status_error(exc: openai.APIStatusError) -> Exception:
     """Map an HTTP error to a retryable failure or to the message the user should read."""
     code = exc.status_code
+    if 300 <= code < 400:  # never followed (see ``OpenAIChatModel``): a configuration error, not a retry
+        log.warning("model endpoint redirected (HTTP %d) to %s; not followed", code, _origin(exc.response))
+        return ModelUnavailableError(REDIRECT_MESSAGE.format(code=code))
     if code in RETRYABLE_STATUS or code >= 500:
         return _Transient(f"HTTP {code}", _retry_after(exc.response))
     if code in (401, 403):
@@ -135,8 +153,13 @@ class OpenAIChatModel:
         self._sleep = sleep
         # ``timeout`` bounds the wait for each chunk of the stream, not the whole reply.
         limits = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
-        # Local servers (vLLM, Ollama) need no key, but the SDK refuses an empty one.
-        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=limits, max_retries=0)
+        # Local servers (vLLM, Ollama) need no key, but the SDK refuses an empty one. Redirects are never
+        # followed (the SDK's default client follows them): a 307 to another origin would re-post the whole
+        # prompt, the applicant's answers, there. It becomes a configuration error instead (``_status_error``).
+        http_client = openai.DefaultHttpxClient(timeout=limits, follow_redirects=False)
+        self._client = openai.OpenAI(
+            base_url=base_url, api_key=api_key or "not-needed", timeout=limits, max_retries=0, http_client=http_client
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAIChatModel:

@@ -24,10 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from assistant.core.errors import DiskFullError, UserFacingError, is_disk_full
+from assistant.store.startup import malformed
 
+CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK = 0x63617365  # pg_advisory_xact_lock key ("case"): one migrator at a time
 
 
@@ -36,9 +38,13 @@ def database_url(target: str | Path) -> str:
     if isinstance(target, Path) or "://" not in str(target):
         return f"sqlite:///{Path(target)}"
     url = str(target).strip()
-    name = make_url(url).get_backend_name()
-    if name == "postgresql" and make_url(url).drivername != "postgresql+psycopg":
-        url = make_url(url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise malformed("无法解析，例如端口不是数字") from None  # the driver's text would repeat the password
+    name = parsed.get_backend_name()
+    if name == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     elif name not in ("sqlite", "postgresql"):
         raise UserFacingError(
             f"暂不支持数据库地址“{url.split('://')[0]}://…”：请使用 sqlite:///文件路径 或 postgresql+psycopg://…，"
@@ -55,7 +61,10 @@ def sqlite_file(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     if sqlite_file(url) is None:
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # A server that does not answer fails in seconds with a clear line (see ``startup``), not minutes later.
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+        )
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

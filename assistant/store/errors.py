@@ -24,3 +24,10 @@ class UserExistsError(InvalidInputError):
 
     def __init__(self, username: str) -> None:
         super().__init__(f"用户名“{username}”已存在，请换一个。")
+
+
+class DatabaseUnavailableError(UserFacingError):
+    """The database could not be opened at start-up: one line for the operator, never the password."""
+
+    status_code = 503
+    code = "database_unavailable"

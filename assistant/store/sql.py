@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
@@ -42,6 +43,7 @@ from assistant.store.errors import ConflictError
 from assistant.store.migrations import upgrade
 from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
 from assistant.store.schema import applications, messages, part_heads, part_versions
+from assistant.store.startup import unavailable
 from assistant.store.users import AccountRecords
 
 
@@ -66,12 +68,16 @@ class Store(AccountRecords, BureauRecords):
     def open(cls, target: str | Path) -> Store:
         """Connect, migrate (Alembic, under a lock) and, on SQLite, hold the WAL keeper."""
         store = cls(target)
-        if store.path is not None:
-            store.path.parent.mkdir(parents=True, exist_ok=True)
-            store._keeper = open_keeper(store.path)
-        store.migrate()
-        if store._keeper is not None:
-            store._keeper.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchall()
+        try:
+            if store.path is not None:
+                store.path.parent.mkdir(parents=True, exist_ok=True)
+                store._keeper = open_keeper(store.path)
+            store.migrate()
+            if store._keeper is not None:
+                store._keeper.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchall()
+        except (DBAPIError, sqlite3.Error, PermissionError) as exc:
+            store.close()
+            raise unavailable(store.url, exc, store.path) from None  # the driver's text may hold the URL
         return store
 
     @classmethod
