@@ -36,6 +36,7 @@ from assistant.api.surface import GradioSurface
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
 from assistant.core.settings import Settings
+from assistant.export.pdf import clean_stale_work, work_root
 from assistant.service.factory import build_service
 from assistant.service.service import Service
 from assistant.store.sql import Store
@@ -59,6 +60,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     """The ASGI app: API routes first, then the UI mounted at / (so /api/* is never shadowed)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     use_private_gradio_dir(settings)  # before any Blocks is built: each block reads it once
+    clean_stale_work(work_root(settings.data_dir))  # PDF conversions a killed process left (see export.pdf)
     service = service or build_service(settings, progress=True)
     accounts = Accounts(service.store, settings)
     app = create_api(service, accounts, settings)

@@ -4,10 +4,19 @@ The bureau wants a stamped PDF as well as the editable Word file. We do not ship
 office suite: ``soffice`` is feature-detected, and its absence is a clear Chinese
 error naming the package to install. Each conversion uses a private profile
 directory, so concurrent conversions and a user's own LibreOffice never collide.
+
+Where the conversion works: the server passes ``work_root(data_dir)``, a 0700 folder in
+the data directory, not ``/tmp``. A process killed mid-conversion (``kill -9``, power
+loss) cannot clean up after itself, and the application's .docx would stay readable in
+``/tmp`` for good; each work folder is named after its process, and ``clean_stale_work``
+at start-up removes the folders of processes that are gone (other instances sharing
+the data directory keep theirs).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -27,15 +36,61 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx: bytes, name: str = "申报书") -> bytes:
-    """The PDF of ``docx``; raises ``PdfUnavailableError`` when LibreOffice is missing or fails."""
+def work_root(data_dir: Path) -> Path:
+    return data_dir / "tmp" / "pdf"
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the process that made ``pdf-<pid>-…`` still runs (and is not this one, just started)."""
+    try:
+        pid = int(folder.name.split("-")[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_work(root: Path) -> int:
+    """At start-up: remove the work folders of conversions whose process died; return how many."""
+    removed = 0
+    if not root.is_dir():
+        return removed
+    for folder in root.iterdir():
+        if folder.is_dir() and not _owner_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _private_root(root: Path | None) -> Path | None:
+    if root is None:
+        return None
+    root.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        root.chmod(0o700)
+    return root
+
+
+def docx_to_pdf(docx: bytes, name: str = "申报书", work: Path | None = None) -> bytes:
+    """The PDF of ``docx``; raises ``PdfUnavailableError`` when LibreOffice is missing or fails.
+
+    ``work``: the folder to convert in (``work_root``); None for the system's temporary folder (the CLI).
+    """
     soffice = soffice_path()
     if soffice is None:
         raise PdfUnavailableError(
             "本机没有安装 LibreOffice，无法生成 PDF：请安装 libreoffice-writer（Debian/Ubuntu："
             "apt-get install libreoffice-writer-nogui），或导出 Word 后用 WPS/Word 另存为 PDF。"
         )
-    with tempfile.TemporaryDirectory(prefix="case-assistant-pdf-") as tmp:
+    prefix = f"pdf-{os.getpid()}-" if work is not None else "case-assistant-pdf-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=_private_root(work)) as tmp:
         work = Path(tmp)
         source = work / "application.docx"
         source.write_bytes(docx)

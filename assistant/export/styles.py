@@ -29,6 +29,8 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from assistant.core.text_input import xml_safe
+
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
@@ -144,22 +146,24 @@ def setup_document(document: DocumentObject) -> None:
 
 
 def add_text(document: DocumentObject, text: str, style: str = BODY, *, bold: bool = False) -> Paragraph:
+    """Every text of every exported document is written by these three functions, through ``xml_safe``:
+    a character XML cannot hold (U+FFFF stored before the input rule) must not make the file fail."""
     paragraph = document.add_paragraph(style=document.styles[style])
-    paragraph.add_run(text).bold = bold or None
+    paragraph.add_run(xml_safe(text)).bold = bold or None
     return paragraph
 
 
 def add_heading(document: DocumentObject, text: str, level: int) -> Paragraph:
     """Level 1 = 一、…（黑体）, level 2 = （一）…（楷体）; Word's heading styles, so the outline works."""
     paragraph = document.add_paragraph(style=document.styles[HEADING_1 if level == 1 else HEADING_2])
-    paragraph.add_run(text)
+    paragraph.add_run(xml_safe(text))
     return paragraph
 
 
 def add_cell_text(cell, text: str, document: DocumentObject, *, bold: bool = False) -> None:
     """Fill a table cell, one paragraph per line, in the 表格文字 style."""
     cell.text = ""
-    for index, line in enumerate(text.split("\n")):
+    for index, line in enumerate(xml_safe(text).split("\n")):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.style = document.styles[TABLE_TEXT]
         paragraph.add_run(line).bold = bold or None

@@ -6,6 +6,8 @@ check stays in one place (``Service._row``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.core.types import Passage
 from assistant.export.docx_builder import build_docx, build_publishable_docx
 from assistant.export.pdf import docx_to_pdf
@@ -39,10 +41,11 @@ def publishable_docx(row: ApplicationRow, store: ApplicationStore) -> tuple[str,
     return _name(info, row.id, "-宣传推广材料.docx"), data
 
 
-def application_pdf(row: ApplicationRow, store: ApplicationStore) -> tuple[str, bytes]:
+def application_pdf(row: ApplicationRow, store: ApplicationStore, work: Path | None = None) -> tuple[str, bytes]:
+    """``work``: where LibreOffice converts (``export.pdf.work_root``: cleaned at start-up, not /tmp)."""
     name, data = application_docx(row, store)
     stem = name.removesuffix(".docx")
-    return stem + ".pdf", docx_to_pdf(data, stem)
+    return stem + ".pdf", docx_to_pdf(data, stem, work)
 
 
 def review_report(row: ApplicationRow, store: ApplicationStore, knowledge: object | None) -> ReviewReport:

@@ -26,6 +26,7 @@ from assistant.core.settings import Settings
 from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
+from assistant.export.pdf import work_root
 from assistant.forms.application import ApplicationInfo, case_name_problem, parse_info, parse_media
 from assistant.forms.checks import check_contacts, check_media
 from assistant.forms.spec import FormSpec, load_form
@@ -172,7 +173,7 @@ class Service(ConversationMixin):
 
     def export_pdf(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         """The whole application as PDF (LibreOffice); a Chinese 501 error when it is not installed."""
-        return documents.application_pdf(self._row(principal, app_id), self.store)
+        return documents.application_pdf(self._row(principal, app_id), self.store, work_root(self.settings.data_dir))
 
     def review(self, principal: Principal, app_id: int) -> list[Issue]:
         """All open issues of an application: the 申报信息表 and each part's current version."""

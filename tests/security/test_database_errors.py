@@ -54,7 +54,9 @@ def postgres():
     [("ghost", None, "用户名或密码"), ("postgres", "no_such_db", "数据库“no_such_db”不存在")],
     ids=["unknown-user", "missing-database"],
 )
-def test_a_refused_login_or_missing_database_says_which(tmp_path, monkeypatch, postgres, user, database, needle) -> None:
+def test_a_refused_login_or_missing_database_says_which(
+    tmp_path, monkeypatch, postgres, user, database, needle
+) -> None:
     url = postgres.new_database()  # postgresql+psycopg://postgres@127.0.0.1:PORT/NAME (trust authentication)
     host_and_db = url.split("@", 1)[1]
     host, _, name = host_and_db.partition("/")

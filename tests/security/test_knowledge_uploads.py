@@ -87,11 +87,12 @@ def test_control_characters_in_a_file_name_are_refused(kb: World, name: str) -> 
 
 def test_a_ui_batch_goes_on_past_a_bad_file_and_leaves_nothing_in_the_cache(secure: Server) -> None:
     cookies = {"case_assistant_session": secure.token("sec-staff")}
-    files = [
-        ("files", ("batch-first.md", ("# 批量导入第一份\n\n" + "第一份说明的正文内容。" * 3).encode(), "text/markdown")),
-        ("files", ("batch-bad.md", HOSTILE["malformed.md"].encode(), "text/markdown")),
-        ("files", ("batch-third.md", ("# 批量导入第三份\n\n" + "第三份说明的正文内容。" * 3).encode(), "text/markdown")),
-    ]
+    texts = {
+        "batch-first.md": "# 批量导入第一份\n\n" + "第一份说明的正文内容。" * 3,
+        "batch-bad.md": HOSTILE["malformed.md"],
+        "batch-third.md": "# 批量导入第三份\n\n" + "第三份说明的正文内容。" * 3,
+    }
+    files = [("files", (name, text.encode(), "text/markdown")) for name, text in texts.items()]
     with secure.client(cookies=cookies) as client:
         paths = client.post("gradio_api/upload", files=files).json()
     assert len(paths) == 3

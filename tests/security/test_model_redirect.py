@@ -90,7 +90,10 @@ def test_a_redirecting_model_endpoint_gets_no_second_copy_of_the_prompt(
     redirecting: Recorder, elsewhere: Recorder
 ) -> None:
     model = OpenAIChatModel(
-        base_url=f"{redirecting.url}/v1", model="m", retry=RetryPolicy(max_retries=2, base_delay=0), sleep=lambda s: None
+        base_url=f"{redirecting.url}/v1",
+        model="m",
+        retry=RetryPolicy(max_retries=2, base_delay=0),
+        sleep=lambda s: None,
     )
     with pytest.raises(ModelUnavailableError) as caught:
         model.complete([ChatMessage(role="user", content=SECRET_ANSWER)])
