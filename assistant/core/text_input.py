@@ -54,3 +54,13 @@ def clean_block(value: str) -> str:
 def xml_safe(value: str) -> str:
     """``value`` without the characters an XML document cannot contain (for the exporters)."""
     return _NOT_XML.sub("", value or "")
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether a one-line value (a file name) holds anything ``clean_line`` would remove."""
+    return bool(_CONTROL_LINE.search(value or ""))
+
+
+def visible_name(value: str) -> str:
+    """A file name fit to print in a message: each control character shown as “?”."""
+    return _CONTROL_LINE.sub("?", value or "")

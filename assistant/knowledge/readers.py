@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from assistant.core.errors import InvalidInputError, LimitExceededError
-from assistant.knowledge.corpus import split_front_matter, strip_conversion_marks
+from assistant.core.text_input import has_control_characters, visible_name
+from assistant.knowledge.corpus import strip_conversion_marks
+from assistant.knowledge.front_matter import read_front_matter
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 
@@ -99,8 +101,19 @@ def _read_html(name: str, data: bytes) -> ExtractedText:
     return ExtractedText(soup.get_text("\n"), title=title)
 
 
+def check_file_name(name: str) -> str:
+    """Refuse a file name with control or direction characters (a NUL gave a 500; a newline or U+202E
+    makes the name print as something else in lists and citations)."""
+    if has_control_characters(name):
+        raise DocumentReadError(
+            f"文件名含有控制字符（如换行、制表符、空字符或文字方向控制符）：{visible_name(name)}，请改名后再上传。"
+        )
+    return name
+
+
 def extract_text(name: str, data: bytes, max_bytes: int) -> ExtractedText:
     """Extract plain text (Markdown headings kept) from one file's bytes."""
+    check_file_name(name)
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentReadError(f"文件 {name} 的类型不受支持：仅支持 {'、'.join(SUPPORTED_SUFFIXES)}。")
@@ -115,7 +128,7 @@ def extract_text(name: str, data: bytes, max_bytes: int) -> ExtractedText:
     elif suffix in (".html", ".htm"):
         extracted = _read_html(name, data)
     else:
-        header, body = split_front_matter(_decode(name, data))
+        header, body = read_front_matter(name, _decode(name, data))
         extracted = ExtractedText(body, header=header)
     extracted.text = normalise_text(extracted.text)
     if not re.search(r"[0-9A-Za-z\u3400-\u9fff]", extracted.text):

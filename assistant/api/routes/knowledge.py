@@ -22,6 +22,7 @@ from assistant.core.errors import (
     PermissionDeniedError,
 )
 from assistant.core.settings import Settings
+from assistant.core.text_input import has_control_characters, visible_name
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
@@ -36,6 +37,11 @@ class AskIn(BaseModel):
 
 
 def check_upload_name(filename: str) -> str:
+    if has_control_characters(filename or ""):  # a NUL used to reach the index and give a 500
+        raise InvalidInputError(
+            f"文件名含有控制字符（如换行、制表符、空字符或文字方向控制符）：{visible_name(filename)}，请改名后再上传。",
+            code="bad_file_name",
+        )
     name = PurePath(filename or "").name
     if not name:
         raise InvalidInputError("请选择要上传的文件。", code="missing_file")
