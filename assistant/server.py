@@ -32,6 +32,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.api.app import create_api
 from assistant.api.guards import HostGuard
+from assistant.api.headers import SecurityHeaders
 from assistant.api.surface import GradioSurface
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
@@ -77,6 +78,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         allow_headers=["authorization", "content-type", "accept"],
     )
     app.add_middleware(HostGuard, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, refusals included
     return app
 
 

@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         "127.0.0.1", description="信任其 X-Forwarded-For/-Proto 头的反向代理地址，逗号分隔"
     )
+    frame_ancestors: str = Field(
+        "'self'",
+        description="允许嵌入（iframe）本系统页面的来源，写法同 CSP frame-ancestors（如 'self' https://portal.example.com）；"
+        "默认只允许本站，'none' 为任何页面都不许嵌入",
+    )
+    no_login_via_proxy: bool = Field(
+        False,
+        description="还没有任何账号时，经反向代理转发（或 Host 不是本机名）的请求也免登录；"
+        "默认关闭：这类请求被拒绝并提示先创建账号",
+    )
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -90,3 +90,28 @@ def test_every_response_forbids_framing_and_sniffing(secure: Server, method: str
     assert "frame-ancestors 'self'" in response.headers.get("content-security-policy", ""), response.headers
     assert response.headers.get("x-frame-options") == "SAMEORIGIN"
     assert response.headers.get("x-content-type-options") == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("setting", "policy", "legacy"),
+    [
+        ("'self'", "frame-ancestors 'self'", "SAMEORIGIN"),
+        ("'none'", "frame-ancestors 'none'", "DENY"),
+        ("'self' https://portal.example.com", "frame-ancestors 'self' https://portal.example.com", None),
+    ],
+)
+def test_frame_ancestors_is_configurable(setting: str, policy: str, legacy: str | None) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from assistant.api.headers import SecurityHeaders
+    from assistant.core.settings import Settings
+
+    inner = Starlette(routes=[Route("/", lambda request: PlainTextResponse("ok"))])
+    app = SecurityHeaders(inner, Settings(frame_ancestors=setting, _env_file=None))
+    response = TestClient(app).get("/")
+    assert response.headers["content-security-policy"] == policy
+    assert response.headers.get("x-frame-options") == legacy
+    assert response.headers["x-content-type-options"] == "nosniff"
