@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI
 from assistant.api.context import ApiContext
 from assistant.api.errors import DeclaredSizeLimit, install_error_handlers
 from assistant.api.guards import CrossSiteGuard
+from assistant.api.local_guard import LocalModeGuard
 from assistant.api.routes.applications import build_router as applications_router
 from assistant.api.routes.auth import build_router as auth_router
 from assistant.api.routes.bureau import build_router as bureau_router
@@ -43,6 +44,7 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(DeclaredSizeLimit, settings=settings)
     app.add_middleware(CrossSiteGuard, settings=settings)  # also covers the UI mounted on this app
+    app.add_middleware(LocalModeGuard, settings=settings, accounts=accounts)  # no-login only for local requests
     for router in (
         auth_router(settings),
         applications_router(settings),

@@ -18,25 +18,16 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
-from assistant.auth.exposure import is_loopback
+from assistant.auth.exposure import LOOPBACK_NAMES, host_name, is_loopback
 from assistant.core.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 CROSS_SITE = "拒绝跨站请求：该操作只能在本系统自己的页面上进行。"
 BAD_HOST = "拒绝请求：不认识的主机名（Host）。"
 
 
 def _error(message: str, code: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message, "code": code}, status_code=status)
-
-
-def host_name(host: str) -> str:
-    """``[::1]:7860`` → ``::1``; ``Example.com:80`` → ``example.com``."""
-    host = (host or "").strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def normal_netloc(netloc: str, scheme: str = "") -> str:

@@ -136,6 +136,7 @@ class Accounts:
         self.throttle = LoginThrottle(settings)
         # The UI's login event returns one of these instead of the token (see ``assistant.auth.web``).
         self.login_tickets: TicketBook[str] = TicketBook(ttl=60.0)
+        self._users_exist = False
         # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
         self._dummy_hash = (
             f"scrypt$n={scrypt_n},r={SCRYPT_R},p={SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(SCRYPT_DKLEN))}"
@@ -165,10 +166,22 @@ class Accounts:
     def count_users(self) -> int:
         return self.store.count_users()
 
+    @property
+    def users_exist_known(self) -> bool:
+        """True once an account has been seen: the last account cannot be deleted, so it stays true."""
+        return self._users_exist
+
     def local_mode(self, settings: Settings | None = None) -> bool:
-        """True when the app may run without login: loopback address and no account yet."""
+        """True when the app may run without login: loopback address and no account yet.
+
+        Whether a given *request* may use it is ``assistant.api.local_guard``'s question.
+        """
         settings = settings or self.settings
-        return is_loopback(settings.host) and self.count_users() == 0
+        if not is_loopback(settings.host):
+            return False
+        if not self._users_exist:
+            self._users_exist = self.count_users() > 0
+        return not self._users_exist
 
     # ---- login ----
     def login(self, username: str, password: str, client: str) -> Principal:

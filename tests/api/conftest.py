@@ -51,7 +51,16 @@ def assert_error_body(response: httpx.Response) -> dict[str, Any]:
 
 
 class CheckedClient(TestClient):
-    """A TestClient that checks the shape of every error response it receives."""
+    """A TestClient that checks the shape of every error response it receives.
+
+    It calls from 127.0.0.1 with Host 127.0.0.1, as a browser on the server's machine does:
+    no-login (local) mode serves only such requests (``assistant.api.local_guard``).
+    """
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("base_url", "http://127.0.0.1")
+        kwargs.setdefault("client", ("127.0.0.1", 50000))
+        super().__init__(app, **kwargs)
 
     def request(self, method: str, url: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
         response = super().request(method, url, **kwargs)

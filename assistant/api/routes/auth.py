@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
+from assistant.api.local_guard import served_without_login
 from assistant.auth.accounts import UserInfo
 from assistant.auth.principal import Principal, Role, local_principal
 from assistant.auth.web import SESSION_COOKIE
@@ -35,8 +36,12 @@ def request_token(request: Request) -> str | None:
 
 
 def current_principal(request: Request, ctx: Context) -> Principal:
-    """The caller, or 401. A plain function so FastAPI runs its database reads in a worker thread."""
-    if ctx.accounts.local_mode():
+    """The caller, or 401. A plain function so FastAPI runs its database reads in a worker thread.
+
+    本机用户 only for a request that may run without login (``LocalModeGuard`` has refused the others
+    already; asked again here so the API never relies on the middleware alone).
+    """
+    if served_without_login(request.scope, ctx.settings, ctx.accounts):
         return local_principal()
     principal = ctx.accounts.principal_for_token(request_token(request))
     if principal is None:
@@ -111,13 +116,13 @@ def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["账号"], max_body_size=json_body_limit(settings))
 
     @router.get("/health", response_model=HealthOut)
-    def health(ctx: Context) -> HealthOut:
+    def health(request: Request, ctx: Context) -> HealthOut:
         """Answers even on a full disk (reads still work) and says so, so a monitor can alert."""
         free, total = _disk(ctx.settings.data_dir)
         low = free is not None and free < min(LOW_DISK_BYTES, total // 20)
         return HealthOut(
             status="degraded" if low else "ok",
-            login_required=not ctx.accounts.local_mode(),
+            login_required=not served_without_login(request.scope, ctx.settings, ctx.accounts),
             disk="磁盘空间不足，新内容无法保存" if low else "ok",
         )
 
