@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from assistant.auth.exposure import is_loopback
 from assistant.auth.principal import Principal, Role
-from assistant.auth.throttle import LoginThrottle
+from assistant.auth.throttle import LoginThrottle, StoreCounter
 from assistant.auth.tickets import TicketBook
 from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
 from assistant.core.settings import Settings
@@ -133,7 +133,9 @@ class Accounts:
         self.store = store
         self.settings = settings
         self.scrypt_n = scrypt_n
-        self.throttle = LoginThrottle(settings)
+        # On PostgreSQL every instance shares the login counts; on SQLite (one machine) process memory is enough.
+        counter = StoreCounter(store) if getattr(store, "dialect", "") == "postgresql" else None
+        self.throttle = LoginThrottle(settings, counter)
         # The UI's login event returns one of these instead of the token (see ``assistant.auth.web``).
         self.login_tickets: TicketBook[str] = TicketBook(ttl=60.0)
         self._users_exist = False
@@ -187,12 +189,8 @@ class Accounts:
     def login(self, username: str, password: str, client: str) -> Principal:
         """``authenticate`` behind the login throttle; every login path (API and UI) comes here."""
         name = normalise_username(username)[:64]
-        self.throttle.check(name, client)
-        try:
-            principal = self.authenticate(name, password)
-        except AuthenticationError:
-            self.throttle.failed(name)
-            raise
+        self.throttle.begin(name, client)  # counted before the hash: parallel guesses cannot overtake the count
+        principal = self.authenticate(name, password)
         self.throttle.succeeded(name)
         return principal
 

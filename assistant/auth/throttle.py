@@ -1,16 +1,23 @@
 """Login throttling: per account and per client address, plus a cap on parallel scrypt.
 
 Why these three rules:
-* per account, failures only (``login_max_failures`` per ``login_lockout_minutes``,
-  moving window): guessing one password is stopped; after the window the account
-  opens again by itself, so a lock-out is never permanent;
+* per account (``login_max_failures`` per ``login_lockout_minutes``, moving window):
+  guessing one password is stopped; after the window the account opens again by
+  itself, so a lock-out is never permanent;
 * per client address, every attempt (``login_per_client_per_minute``): one machine
   cannot spray many accounts;
 * at most ``login_concurrency`` password hashes at a time: scrypt takes ~32 MiB per
   check, so 40 parallel logins would otherwise take over a gigabyte.
 
-Counts live in process memory (``limits.MemoryStorage``): a restart clears them, and
-several worker processes would each count on their own (we run one).
+Why an attempt is counted *before* its password is checked: the old order (test the
+count, hash, count the failure) let 20 parallel logins all pass the test before the
+first failure was counted, so all 20 passwords were checked. Now ``begin`` takes a
+slot atomically or refuses; a successful login gives the account's slots back. So at
+most ``login_max_failures`` passwords of one account are ever checked per window.
+
+Where the counts live: in process memory (``limits``' moving window, atomic under its
+lock) by default; on PostgreSQL in the database (``StoreCounter``), so every instance
+behind the load balancer shares one count.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, Protocol
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
@@ -49,30 +57,68 @@ def wait_text(seconds: float) -> str:
     return f"{math.ceil(seconds / 60)}分钟"
 
 
-class LoginThrottle:
-    def __init__(self, settings: Settings) -> None:
+class AttemptCounter(Protocol):
+    """Counts attempts per bucket in a moving window; ``take`` is check-and-count in one step."""
+
+    def take(self, bucket: str, limit: int, window_s: int) -> float | None:
+        """None if the attempt was counted; else the seconds until the bucket has room again."""
+        ...
+
+    def clear(self, bucket: str, limit: int, window_s: int) -> None: ...
+
+
+class MemoryCounter:
+    """One process's counts (``limits``: its memory storage takes a lock around each hit)."""
+
+    def __init__(self) -> None:
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
-        self.per_account = RateLimitItemPerMinute(max(1, settings.login_max_failures), settings.login_lockout_minutes)
-        self.per_client = RateLimitItemPerMinute(max(1, settings.login_per_client_per_minute), 1)
+
+    def take(self, bucket: str, limit: int, window_s: int) -> float | None:
+        item = RateLimitItemPerSecond(limit, window_s)
+        if self.limiter.hit(item, bucket):
+            return None
+        return max(1.0, self.limiter.get_window_stats(item, bucket).reset_time - time.time())
+
+    def clear(self, bucket: str, limit: int, window_s: int) -> None:
+        self.limiter.clear(RateLimitItemPerSecond(limit, window_s), bucket)
+
+
+class StoreCounter:
+    """Counts in the database (``Store.take_attempt``): shared by every instance on one PostgreSQL."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def take(self, bucket: str, limit: int, window_s: int) -> float | None:
+        return self.store.take_attempt(bucket, limit, window_s)
+
+    def clear(self, bucket: str, limit: int, window_s: int) -> None:
+        self.store.clear_attempts(bucket)
+
+
+class LoginThrottle:
+    def __init__(self, settings: Settings, counter: AttemptCounter | None = None) -> None:
+        self.counter: AttemptCounter = counter or MemoryCounter()
+        self.per_account = (max(1, settings.login_max_failures), max(1, settings.login_lockout_minutes) * 60)
+        self.per_client = (max(1, settings.login_per_client_per_minute), 60)
         self._hashing = threading.BoundedSemaphore(max(1, settings.login_concurrency))
 
-    def check(self, username: str, client: str) -> None:
-        """Before checking a password: count this attempt for the client; refuse if either limit is hit."""
-        if not self.limiter.hit(self.per_client, "login-client", client or "unknown"):
-            self._refuse(self.per_client, "login-client", client or "unknown", "此地址的登录尝试过于频繁")
-        if not self.limiter.test(self.per_account, "login-account", username):
-            self._refuse(self.per_account, "login-account", username, "该账号密码错误次数过多，已暂时锁定")
-
-    def failed(self, username: str) -> None:
-        self.limiter.hit(self.per_account, "login-account", username)
+    def begin(self, username: str, client: str) -> None:
+        """Before checking a password: take a slot for the client and one for the account, or refuse (429)."""
+        wait = self.counter.take(f"login-client:{client or 'unknown'}", *self.per_client)
+        if wait is not None:
+            self._refuse(wait, "此地址的登录尝试过于频繁")
+        wait = self.counter.take(f"login-account:{username}", *self.per_account)
+        if wait is not None:
+            self._refuse(wait, "该账号密码错误次数过多，已暂时锁定")
 
     def succeeded(self, username: str) -> None:
-        self.limiter.clear(self.per_account, "login-account", username)
+        """The right password: the account's count starts over."""
+        self.counter.clear(f"login-account:{username}", *self.per_account)
 
-    def _refuse(self, item: object, namespace: str, key: str, reason: str) -> None:
-        reset = self.limiter.get_window_stats(item, namespace, key).reset_time  # type: ignore[arg-type]
-        retry = max(1.0, reset - time.time())
-        raise TooManyAttemptsError(f"{reason}，请在{wait_text(retry)}后再试。", retry_after=math.ceil(retry))
+    @staticmethod
+    def _refuse(wait: float, reason: str) -> None:
+        raise TooManyAttemptsError(f"{reason}，请在{wait_text(wait)}后再试。", retry_after=math.ceil(wait))
 
     @contextmanager
     def hashing(self) -> Iterator[None]:

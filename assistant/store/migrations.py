@@ -26,6 +26,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", "users, sessions, applications, messages, part versions and heads"),
     ("0002_session_indexes", "sessions indexed by user and by expiry"),
     ("0003_issue26_bureau", "the call's process: submissions, assessments, scores, comments, audit log"),
+    ("0004_issue_25_security_accounts", "append-only account log; login attempts shared by every instance"),
 ]
 HEAD = MIGRATIONS[-1][0]
 

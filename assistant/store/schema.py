@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -102,6 +103,33 @@ part_heads = Table(
     Column("part_id", Text, nullable=False),
     Column("version", Integer, nullable=False),
     PrimaryKeyConstraint("application_id", "part_id"),
+)
+
+# Who changed which account how (add, password, role, disable/enable, delete): append-only, enforced by
+# triggers (migration 0003). ``username``/``actor`` are names, not ids: the row outlives a deleted account.
+account_events = Table(
+    "account_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("username", Text, nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+    sqlite_autoincrement=True,
+)
+
+# Login attempts per bucket ("login-account:<name>", "login-client:<address>") for the shared throttle on
+# PostgreSQL: every instance counts in the same rows (see ``assistant.store.attempts``).
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bucket", Text, nullable=False),
+    Column("at", Float, nullable=False),
+    Index("login_attempts_bucket", "bucket", "at"),
+    Index("login_attempts_at", "at"),
+    sqlite_autoincrement=True,
 )
 
 # The first release's migration ledger; every Alembic revision still records its name here.

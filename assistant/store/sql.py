@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
+from assistant.store.attempts import AttemptRecords
 from assistant.store.bureau import BureauRecords
 from assistant.store.engine import (
     close_quietly,
@@ -51,7 +52,7 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Store(AccountRecords, BureauRecords):
+class Store(AccountRecords, BureauRecords, AttemptRecords):
     """``ApplicationStore`` (and the account storage) over SQLite or PostgreSQL.
 
     ``target`` is a SQLAlchemy URL (``sqlite:///file``, ``postgresql+psycopg://…``) or a

