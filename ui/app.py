@@ -21,7 +21,7 @@ import gradio as gr
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
-from . import app_forms, board, review_screen, staff, workspace
+from . import app_forms, board, password, review_screen, staff, workspace
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -76,6 +76,7 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         reviews = review_screen.ReviewDesk(service, sessions, form)
         review_screen.wire_overview(reviews, page.ws.ov, page.ov_tab)
         events["opened"].append(_wire_page(blocks, page, sessions, place, desk))
+        password.wire(blocks, page.ws.account.tab, page.ws.account.form, sessions, page.ticket, EXCHANGE_TICKET_JS)
         _wire_forms(page, ws_handlers, forms, reviews, events)
         desk_ui = board.BoardDeskUI(service, sessions, form)
         board.wire(blocks, desk_ui, page.ws.board, page.ws.call, page.ws.apps, events["opened"] + events["changed"])
@@ -125,6 +126,8 @@ def _layout(service: Any) -> Page:
                 qa = _qa_layout()
             with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
                 kb = _knowledge_layout()
+            with gr.Tab("账号", id="account", visible=False, elem_id="tab-account") as account_tab:
+                ws.account = SimpleNamespace(tab=account_tab, form=password.layout())
     ws.login, ws.qa, ws.kb = login, qa, kb
     return Page(ticket, last_app, user_line, logout, login_col, main_col, kb_tab, ov_tab, kb.docs, new_acc, ws)
 

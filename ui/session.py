@@ -62,3 +62,9 @@ class Sessions:
         principal = self.accounts.login((username or "").strip(), password or "", client_address(request))
         token = self.accounts.create_session(principal)
         return self.accounts.login_tickets.issue(token), principal
+
+    def change_password(self, current: str, new: str, request: Any) -> str:
+        """The user's own password change (all their sessions end); a one-time ticket for the new session."""
+        principal = self.principal(request)
+        token = self.accounts.change_password(principal, current, new, client_address(request))
+        return self.accounts.login_tickets.issue(token)

@@ -24,6 +24,7 @@ from assistant.api.routes.auth import build_router as auth_router
 from assistant.api.routes.bureau import build_router as bureau_router
 from assistant.api.routes.chat import build_router as chat_router
 from assistant.api.routes.knowledge import build_router as knowledge_router
+from assistant.api.routes.users import build_router as users_router
 from assistant.api.text_guard import reject_invalid_text
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
@@ -47,6 +48,7 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
     app.add_middleware(LocalModeGuard, settings=settings, accounts=accounts)  # no-login only for local requests
     for router in (
         auth_router(settings),
+        users_router(settings),
         applications_router(settings),
         chat_router(settings),
         knowledge_router(settings),

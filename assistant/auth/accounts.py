@@ -18,42 +18,37 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel
-
 from assistant.auth.exposure import is_loopback
-from assistant.auth.principal import Principal, Role
+from assistant.auth.lifecycle import AccountLifecycle
+from assistant.auth.principal import Principal
+from assistant.auth.rules import (  # noqa: F401 - re-exported: callers import the rules from here
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    PASSWORD_RULES,
+    ROLE_LABELS,
+    ROLES,
+    USERNAME_RE,
+    UserInfo,
+    check_password,
+    check_role,
+    check_username,
+    normalise_username,
+)
 from assistant.auth.throttle import LoginThrottle, StoreCounter
 from assistant.auth.tickets import TicketBook
-from assistant.core.errors import AuthenticationError, InvalidInputError, NotFoundError
+from assistant.core.errors import AuthenticationError
 from assistant.core.settings import Settings
 from assistant.store.rows import now_iso
 from assistant.store.sql import Store
-
-ROLES: tuple[Role, ...] = ("applicant", "staff", "admin")
-ROLE_LABELS = {"applicant": "申报单位", "staff": "工作人员", "admin": "管理员"}
-MIN_PASSWORD_CHARS = 8
-MAX_PASSWORD_CHARS = 256
-USERNAME_RE = re.compile(r"[a-z0-9\u4e00-\u9fff][a-z0-9_.\-\u4e00-\u9fff]{1,31}")
 
 # 2**15 × 8 × 1 ≈ 32 MiB and ~0.1 s per hash: slow for an attacker, fine for a login; the
 # parameters are stored with each hash, so they can be raised later without a migration.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 SCRYPT_DKLEN = 32
 _MAX_SCRYPT_MEM = 256 * 1024 * 1024
-
-
-class UserInfo(BaseModel):
-    """What may be shown about an account (never the password hash)."""
-
-    id: int
-    username: str
-    role: Role
-    disabled: bool
-    created_at: str
 
 
 def hash_password(password: str, n: int = SCRYPT_N) -> str:
@@ -97,33 +92,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def normalise_username(username: str) -> str:
-    """Usernames compare case-insensitively (``Alice`` and ``alice`` are one account)."""
-    return (username or "").strip().lower()
-
-
-def check_username(username: str) -> str:
-    name = normalise_username(username)
-    if not USERNAME_RE.fullmatch(name):
-        raise InvalidInputError("用户名须为2–32个字符，只能包含字母、数字、汉字和 _ . -，且不能以 _ . - 开头。")
-    return name
-
-
-def check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_CHARS:
-        raise InvalidInputError(f"密码至少需要{MIN_PASSWORD_CHARS}个字符。")
-    if len(password) > MAX_PASSWORD_CHARS:
-        raise InvalidInputError(f"密码最多{MAX_PASSWORD_CHARS}个字符。")
-
-
-def check_role(role: str) -> Role:
-    if role not in ROLES:
-        raise InvalidInputError(f"角色须为以下之一：{'、'.join(f'{r}（{ROLE_LABELS[r]}）' for r in ROLES)}。")
-    return role  # type: ignore[return-value]
-
-
-class Accounts:
+class Accounts(AccountLifecycle):
     """Accounts and sessions over the ``users`` and ``sessions`` tables (migration 0001).
+
+    Changes after creation (password, role, disable/enable, delete, the log) are in
+    ``assistant.auth.lifecycle``.
 
     ``scrypt_n`` is the cost of new hashes; tests pass a small one to stay fast. Stored
     hashes carry their own cost, so accounts made with any cost keep working.
@@ -145,13 +118,19 @@ class Accounts:
         )
 
     # ---- users ----
-    def add_user(self, username: str, password: str, role: str = "applicant") -> Principal:
+    def add_user(self, username: str, password: str, role: str = "applicant", actor: str = "系统") -> Principal:
         name, checked_role = check_username(username), check_role(role)
-        check_password(password)
-        with self.throttle.hashing():
-            password_hash = hash_password(password, self.scrypt_n)
-        user_id = self.store.add_user(name, checked_role, password_hash)  # taken: UserExistsError (400, user_exists)
+        check_password(password, name)
+        detail = f"创建账号，角色：{checked_role}（{ROLE_LABELS[checked_role]}）"
+        # taken: UserExistsError (400, user_exists)
+        user_id = self.store.add_user(name, checked_role, self.hash_new(password), actor=actor, detail=detail)
+        self._users_exist = True
         return Principal(id=user_id, username=name, role=checked_role)
+
+    def hash_new(self, password: str) -> str:
+        """A hash for a new password, within the cap on parallel scrypt."""
+        with self.throttle.hashing():
+            return hash_password(password, self.scrypt_n)
 
     def list_users(self) -> list[UserInfo]:
         return [
@@ -159,11 +138,9 @@ class Accounts:
             for u in self.store.list_users()
         ]
 
-    def disable_user(self, username: str) -> None:
-        """Lock the account out: refuse logins and end every session it holds."""
-        name = normalise_username(username)
-        if not self.store.disable_user(name):
-            raise NotFoundError(f"没有名为“{name}”的用户。", code="user_not_found")
+    def disable_user(self, username: str, actor: str = "系统") -> None:
+        """Lock the account out: refuse logins and end every session it holds (logged)."""
+        self.set_disabled(username, True, actor)
 
     def count_users(self) -> int:
         return self.store.count_users()

@@ -31,3 +31,23 @@ class DatabaseUnavailableError(UserFacingError):
 
     status_code = 503
     code = "database_unavailable"
+
+
+LAST_ADMIN = "至少保留一个启用的管理员账号：请先把另一个账号设为管理员（users role 用户名 admin），再修改这个。"
+
+
+class LastAdminError(UserFacingError):
+    """The change would leave no enabled administrator (nobody could manage accounts any more)."""
+
+    status_code = 409
+    code = "last_admin"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or LAST_ADMIN)
+
+
+class TransferRequiredError(UserFacingError):
+    """Deleting an account that still owns applications needs an account to receive them."""
+
+    status_code = 409
+    code = "transfer_required"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from assistant.core.errors import NotFoundError
 from assistant.store.errors import UserExistsError
+from assistant.store.lifecycle import log_event
 from assistant.store.rows import SessionRow, UserRow, now_iso
 from assistant.store.schema import sessions, users
 
@@ -22,8 +24,10 @@ class AccountRecords:
     def _tx(self, *, write: bool = False) -> AbstractContextManager[Connection]:  # pragma: no cover - see Store
         raise NotImplementedError
 
-    def add_user(self, username: str, role: str, password_hash: str) -> int:
-        """A new, enabled account; ``UserExistsError`` (400, Chinese) when the name is taken."""
+    def add_user(
+        self, username: str, role: str, password_hash: str, *, actor: str = "系统", detail: str = ""
+    ) -> int:
+        """A new, enabled account (and its log entry); ``UserExistsError`` (400, Chinese) when the name is taken."""
         try:
             with self._tx(write=True) as conn:
                 result = conn.execute(
@@ -31,6 +35,7 @@ class AccountRecords:
                         username=username, role=role, password_hash=password_hash, disabled=0, created_at=now_iso()
                     )
                 )
+                log_event(conn, actor, "add", username, detail or f"创建账号，角色：{role}")
                 return int(result.inserted_primary_key[0])
         except IntegrityError as exc:
             raise UserExistsError(username) from exc
@@ -49,15 +54,13 @@ class AccountRecords:
         with self._tx() as conn:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
-    def disable_user(self, username: str) -> bool:
+    def disable_user(self, username: str, *, actor: str = "系统") -> bool:
         """Mark the account disabled and end all its sessions, in one transaction; False if no such user."""
-        with self._tx(write=True) as conn:
-            user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
-            if user_id is None:
-                return False
-            conn.execute(update(users).where(users.c.id == user_id).values(disabled=1))
-            conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
-            return True
+        try:
+            self.set_disabled(username, True, actor=actor, detail="停用账号，已结束其全部登录会话")  # type: ignore[attr-defined]
+        except NotFoundError:
+            return False
+        return True
 
     def create_session(self, token_hash: str, user_id: int, expires_at: str) -> None:
         """Store a session (only the token's hash) and purge expired ones in the same transaction."""

@@ -31,7 +31,7 @@ def test_changing_the_password_in_the_ui_ends_the_stolen_session(secure: Server,
     page = browser_context.new_page()
     ui_login(page, secure, "sec-carol")
     expect(page.locator("#main")).to_be_visible()
-    page.locator("#tab-account-button, button:has-text('账号')").first.click()
+    page.get_by_role("tab", name="账号").click()
     fill_and_change(page, PASSWORD, NEW_PASSWORD, "not-the-same-1")
     expect(page.get_by_text("两次输入的新密码不一致")).to_be_visible()
     fill_and_change(page, "wrong-current-1", NEW_PASSWORD, NEW_PASSWORD)

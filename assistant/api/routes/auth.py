@@ -1,4 +1,4 @@
-"""Who is calling: the auth dependency, login/logout, the current user, the user list.
+"""Who is calling: the auth dependency, login/logout, the current user (account management: ``users``).
 
 A request is authenticated by ``Authorization: Bearer <token>`` (scripts, other
 services) or by the HTTP-only session cookie (the browser UI). In local mode
@@ -19,10 +19,9 @@ from pydantic import BaseModel, Field
 from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
 from assistant.api.local_guard import served_without_login
-from assistant.auth.accounts import UserInfo
 from assistant.auth.principal import Principal, Role, local_principal
 from assistant.auth.web import SESSION_COOKIE
-from assistant.core.errors import AuthenticationError, PermissionDeniedError
+from assistant.core.errors import AuthenticationError
 from assistant.core.settings import Settings
 
 
@@ -151,11 +150,5 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/me", response_model=MeOut)
     def me(principal: CurrentPrincipal) -> MeOut:
         return MeOut(username=principal.username, role=principal.role, local=principal.local)
-
-    @router.get("/users", response_model=list[UserInfo])
-    def users(principal: CurrentPrincipal, ctx: Context) -> list[UserInfo]:
-        if not principal.can_manage_users:
-            raise PermissionDeniedError("只有管理员可以查看用户列表。")
-        return ctx.accounts.list_users()
 
     return router
