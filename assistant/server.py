@@ -15,7 +15,10 @@ Hardening of the mounted Gradio app (see SECURITY.md):
 * Our own ``CORSMiddleware`` on the parent app (allow-list ``cors_origins``, empty by
   default) replaces Gradio's, which echoes any Origin with credentials.
 * ``HostGuard``, ``CrossSiteGuard`` and ``GradioSurface`` (``assistant.api``) check
-  Host names, cross-site writes, and close or protect Gradio's extra routes.
+  Host names, cross-site writes, and close or protect Gradio's extra routes;
+  ``LocalModeGuard`` keeps no-login mode to requests from this machine;
+  ``GradioSessionBinding`` delivers event results only to the page and login that asked;
+  ``SecurityHeaders`` (outermost) forbids framing by other sites and content sniffing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from assistant.api.app import create_api
 from assistant.api.guards import HostGuard
 from assistant.api.headers import SecurityHeaders
+from assistant.api.session_binding import GradioSessionBinding
 from assistant.api.surface import GradioSurface
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
@@ -69,6 +73,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app = gr.mount_gradio_app(app, blocks, path="", **_ui_mount_options(blocks, settings))
     # Gradio checks FileData paths only "after launch" (processing_utils._check_allowed); switch it on.
     blocks.has_launched = True
+    app.add_middleware(GradioSessionBinding, settings=settings)  # results only to the page/login that asked
     app.add_middleware(GradioSurface, settings=settings, accounts=accounts)
     app.add_middleware(
         CORSMiddleware,

@@ -13,6 +13,8 @@ every visitor in ``/config``, so a token kept there is readable by any script on
 page. The login event returns a one-time ticket instead; the page exchanges it at
 ``POST /api/session`` for the HttpOnly cookie, which page scripts cannot read.
 The login goes through ``Accounts.login``, the same throttle as ``POST /api/login``.
+The ticket is bound to the page cookie (``assistant.api.session_binding``): only the
+page that logged in can redeem it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.auth.principal import Principal, local_principal
-from assistant.auth.web import request_cookie_token
+from assistant.auth.web import request_cookie_token, request_page_owner
 from assistant.core.errors import AuthenticationError
 
 LOGIN_REQUIRED = "登录已失效或尚未登录，请刷新页面后重新登录。"
@@ -61,10 +63,10 @@ class Sessions:
         """Check the password (throttled), open a session; return a one-time ticket for the cookie."""
         principal = self.accounts.login((username or "").strip(), password or "", client_address(request))
         token = self.accounts.create_session(principal)
-        return self.accounts.login_tickets.issue(token), principal
+        return self.accounts.login_tickets.issue(token, request_page_owner(request)), principal
 
     def change_password(self, current: str, new: str, request: Any) -> str:
         """The user's own password change (all their sessions end); a one-time ticket for the new session."""
         principal = self.principal(request)
         token = self.accounts.change_password(principal, current, new, client_address(request))
-        return self.accounts.login_tickets.issue(token)
+        return self.accounts.login_tickets.issue(token, request_page_owner(request))

@@ -20,7 +20,7 @@ from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
 from assistant.api.local_guard import served_without_login
 from assistant.auth.principal import Principal, Role, local_principal
-from assistant.auth.web import SESSION_COOKIE
+from assistant.auth.web import SESSION_COOKIE, request_page_owner
 from assistant.core.errors import AuthenticationError
 from assistant.core.settings import Settings
 
@@ -135,7 +135,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post("/session", response_model=OkOut)
     def session_from_ticket(body: TicketIn, request: Request, response: Response, ctx: Context) -> OkOut:
         """Exchange the one-time ticket from the UI's login form for the HttpOnly session cookie."""
-        token = ctx.accounts.login_tickets.redeem(body.ticket)
+        token = ctx.accounts.login_tickets.redeem(body.ticket, request_page_owner(request))  # this page's only
         if token is None or ctx.accounts.principal_for_token(token) is None:
             raise AuthenticationError("登录凭据已失效，请重新登录。", code="bad_ticket")
         set_session_cookie(response, request, ctx.settings, token)
