@@ -51,7 +51,7 @@ def test_a_proxied_visitor_is_not_the_local_user(local: Server, headers: dict[st
         join = client.post(
             "gradio_api/queue/join",
             headers=headers,
-            json={"data": [None], "fn_index": 0, "session_hash": "proxyvisitor1", "event_data": None},
+            json={"data": [None], "fn_index": 0, "session_hash": f"proxy{abs(hash(str(headers)))}", "event_data": None},
         )
         assert_refused(join)
         health = client.get("api/health", headers=headers)  # a monitor may still look; it learns login is needed

@@ -1,7 +1,8 @@
 """Fuzz the documented API (``/api/openapi.json``) with schemathesis: no request may cause a 5xx.
 
-Run twice against a real server started for the test, anonymously and logged in as an
-applicant, with a fixed seed and a small example budget so it stays well under a minute.
+Run against a real server started for the test, anonymously, logged in as an applicant,
+as staff on the call's routes, and as an administrator on the account routes (issue 25),
+with a fixed seed and a small example budget so each run stays well under a minute.
 """
 
 from __future__ import annotations
@@ -37,13 +38,20 @@ def test_no_5xx_on_the_staff_routes_of_the_call(secure: Server, tmp_path: Path) 
 
 
 @pytest.mark.skipif(not SCHEMATHESIS.exists() and not shutil.which("schemathesis"), reason="schemathesis missing")
-@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "applicant"])
-def test_no_5xx_anywhere_in_the_api(secure: Server, tmp_path: Path, logged_in: bool) -> None:
+@pytest.mark.parametrize("identity", ["anonymous", "applicant", "admin"])
+def test_no_5xx_anywhere_in_the_api(secure: Server, tmp_path: Path, identity: str) -> None:
     # logged in, /api/logout would end the very session the run uses
-    extra = ["-H", f"Authorization:Bearer {secure.token('fuzz')}", "--exclude-path", "/api/logout"] if logged_in else []
+    users = {"applicant": "fuzz", "admin": "fuzz-admin"}
+    extra = []
+    if identity != "anonymous":
+        extra = ["-H", f"Authorization:Bearer {secure.token(users[identity])}", "--exclude-path", "/api/logout"]
+    if identity == "admin":  # the account routes of issue 25, as the one role that may use them
+        extra += ["--include-path-regex", "^/api/(users|me)"]
     result = run_schemathesis(secure, tmp_path, *extra)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert "Server error" not in output, output[-6000:]
-    if logged_in:
+    if identity == "applicant":
         assert "- GET /api/me\n" not in output, output[-3000:]  # the token really was used (403 on /users is right)
+    if identity == "admin":  # /me, /me/password, /users, /users/log and the five per-user routes
+        assert "Tested: 9" in output, output[-3000:]
