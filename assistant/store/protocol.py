@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
+from assistant.store.lifecycle import AccountEventRow
 from assistant.store.rows import ApplicationRow, MessageRow, SessionRow, UserRow, VersionRow
 
 
@@ -58,7 +60,9 @@ class ApplicationStore(Protocol):
 class AccountStore(Protocol):
     """Users and login sessions (hashing and login rules stay in ``assistant.auth.accounts``)."""
 
-    def add_user(self, username: str, role: str, password_hash: str) -> int: ...
+    def add_user(
+        self, username: str, role: str, password_hash: str, *, actor: str = "系统", detail: str = ""
+    ) -> int: ...
 
     def list_users(self) -> list[UserRow]: ...
 
@@ -75,3 +79,21 @@ class AccountStore(Protocol):
     def delete_session(self, token_hash: str) -> None: ...
 
     def purge_expired_sessions(self, now: str | None = None) -> int: ...
+
+    # account lifecycle (each change with its ``account_events`` row, in one transaction; see ``store.lifecycle``)
+    def set_password(self, username: str, password_hash: str, *, actor: str, action: str, detail: str) -> UserRow: ...
+
+    def set_role(self, username: str, role: str, *, actor: str, detail: Callable[[str], str]) -> UserRow: ...
+
+    def set_disabled(self, username: str, disabled: bool, *, actor: str, detail: str) -> UserRow: ...
+
+    def delete_user(
+        self, username: str, *, transfer_to: str | None, actor: str, detail: Callable[[int, str | None], str]
+    ) -> int: ...
+
+    def account_events(self, limit: int | None = None) -> list[AccountEventRow]: ...
+
+    # the login throttle's shared counts (used on PostgreSQL; see ``store.attempts``)
+    def take_attempt(self, bucket: str, limit: int, window_s: float, now: float | None = None) -> float | None: ...
+
+    def clear_attempts(self, bucket: str) -> None: ...
