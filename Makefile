@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint install system-deps bench test-offline clean
+.PHONY: run test lint install system-deps media-deps bench test-offline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,22 +20,41 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 install: $(STAMP)
 
 ## make run: set up, index the bundled knowledge (first time ~1 min), serve http://127.0.0.1:7860
-run: install
+run: install media-deps
 	$(BIN)/case-assistant prepare
 	$(BIN)/case-assistant serve
 
-## Debian packages the tests use: headless Chromium, LibreOffice (rendering), a CJK font, poppler (pdftotext),
-## PostgreSQL 15 (the tests start their own server on 127.0.0.1 in a temporary directory, and stop it).
+## Debian packages the product and the tests use: headless Chromium, LibreOffice (rendering), CJK fonts (a serif and
+## a sans face, fonts-noto-cjk; a kai face, fonts-arphic-gkai00mp: the PDF's 仿宋/黑体/楷体 roles), poppler (pdftotext,
+## pdffonts), Graphviz (the 数据要素流向图), ffmpeg (ffprobe checks the MP4), PostgreSQL 15 (the tests start their own
+## server on 127.0.0.1 in a temporary directory, and stop it).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing="$$missing fonts-wqy-zenhei"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "KaitiM GB\|LXGW WenKai" || missing="$$missing fonts-arphic-gkai00mp"; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v ffprobe >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	test -x /usr/lib/postgresql/15/bin/pg_ctl || missing="$$missing postgresql-15"; \
 	if [ -n "$$missing" ]; then \
 	  echo "安装测试所需的系统软件包:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing fontconfig >/dev/null; \
+	fi
+
+## What the product itself runs (without the test-only packages): Graphviz, ffprobe and the PDF's fonts.
+media-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v ffprobe >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "KaitiM GB\|LXGW WenKai" || missing="$$missing fonts-arphic-gkai00mp"; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装多媒体与字体所需的系统软件包:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing fontconfig >/dev/null) \
+	    || echo "未能自动安装$$missing：流向图、视频检查或 PDF 字体将不可用，请手动安装后重试。"; \
 	fi
 
 ## make lint: ruff (E,F,I,B,UP) and the layered import contract (import-linter)

@@ -17,6 +17,7 @@ _SOURCE_LOCATIONS = {
     "prompts": "prompts",
     "knowledge": "knowledge",
     "tiktoken": "assets/tiktoken",
+    "fontconfig": "assets/fontconfig",
 }
 
 # tiktoken caches encodings under sha1(url); a file whose sha256 differs is deleted
@@ -34,7 +35,7 @@ TIKTOKEN_FILES = {
 
 
 def bundled_dir(name: str) -> Path:
-    """Return the directory holding bundled resource ``name`` (prompts, knowledge, tiktoken)."""
+    """Return the directory holding bundled resource ``name`` (prompts, knowledge, tiktoken, fontconfig)."""
     candidates = [_PACKAGE_DIR / "_bundled" / name, _PACKAGE_DIR.parent / _SOURCE_LOCATIONS[name]]
     for candidate in candidates:
         if candidate.is_dir():

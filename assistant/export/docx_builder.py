@@ -15,9 +15,10 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from assistant.core.textlen import count_words, trim_to_limit
+from assistant.export.layout import balanced_lines, width
 from assistant.export.styles import (
     COVER_DATE,
     COVER_LINE,
@@ -36,6 +37,10 @@ MISSING = "【待补充】"
 # Six columns across the 15.6 cm text width: label, name, 部门职务, title, 联系方式, phone (a full mobile fits).
 COLUMN_WIDTHS_CM = (2.4, 2.1, 2.2, 3.1, 2.2, 3.6)
 BLANK_DATE = "年  月  日"
+# Full-width characters of 三号 (16 pt) that fit the 15.6 cm text width, less one for safety: a hand-broken
+# cover line must never be wrapped again by the renderer, or the orphan it avoids comes back.
+COVER_LINE_CHARS = 26
+BODY_POINTS = 16
 
 
 def enforce_group_limits(form: FormSpec, texts: dict[str, str]) -> dict[str, str]:
@@ -94,11 +99,24 @@ def _cover(document: DocumentObject, form: FormSpec, info: ApplicationInfo) -> N
     for field in form.cover.fields:
         if field.id != "date":
             value = "、".join(_units(info)) if field.id == "applicant" else _printable(info.value(field.id))
-            add_text(document, f"{field.label}：{value or MISSING}", COVER_LINE)
+            _cover_line(document, f"{field.label}：", value or MISSING)
     if any(f.id == "date" for f in form.cover.fields):
         add_text(document, "", COVER_LINE)
         add_text(document, cover_date(info), COVER_DATE)
     _page_break(document)
+
+
+def _cover_line(document: DocumentObject, label: str, value: str) -> None:
+    """“标签：值”, the value broken by hand (no orphan character) and wrapped lines aligned under it."""
+    lines = balanced_lines(value, COVER_LINE_CHARS - width(label))
+    paragraph = add_text(document, label + lines[0], COVER_LINE)
+    for line in lines[1:]:
+        run = paragraph.add_run()
+        run.add_break()
+        run.add_text(line)
+    if len(lines) > 1:
+        paragraph.paragraph_format.left_indent = Pt(BODY_POINTS * width(label))
+        paragraph.paragraph_format.first_line_indent = Pt(-BODY_POINTS * width(label))
 
 
 def _wide_row(document: DocumentObject, table, label: str, value: str) -> None:
@@ -171,15 +189,20 @@ def _media(document: DocumentObject, form: FormSpec, media: MediaInfo) -> None:
 
 
 def _pledge(document: DocumentObject, form: FormSpec, info: ApplicationInfo, day: date) -> None:
+    """The 承诺书 on its own page, kept whole: its signature block never spills onto a near-empty last page."""
     _page_break(document)
-    add_heading(document, f"{form.pledge.number}、{form.pledge.title}", 1)
-    add_text(document, form.pledge.text)
-    add_text(document, "", SIGNATURE)
+    block = [add_heading(document, f"{form.pledge.number}、{form.pledge.title}", 1), add_text(document, form.pledge.text)]
+    block.append(add_text(document, "", SIGNATURE))
     for unit in [info.applicant or "主申报单位"] + info.co_applicants:
-        add_text(document, unit, SIGNATURE)
-    add_text(document, form.pledge.seal_note, SIGNATURE)
+        block.append(add_text(document, unit, SIGNATURE))
+    block.append(add_text(document, form.pledge.seal_note, SIGNATURE))
     dated = cover_date(info)
-    add_text(document, dated if dated != BLANK_DATE else form.pledge.date_line.format(year=day.year), SIGNATURE)
+    block.append(
+        add_text(document, dated if dated != BLANK_DATE else form.pledge.date_line.format(year=day.year), SIGNATURE)
+    )
+    for paragraph in block:
+        paragraph.paragraph_format.keep_together = True
+        paragraph.paragraph_format.keep_with_next = paragraph is not block[-1]
 
 
 def _texts_for_export(form: FormSpec, texts: dict[str, str]) -> dict[str, str]:

@@ -11,6 +11,12 @@ loss) cannot clean up after itself, and the application's .docx would stay reada
 ``/tmp`` for good; each work folder is named after its process, and ``clean_stale_work``
 at start-up removes the folders of processes that are gone (other instances sharing
 the data directory keep theirs).
+
+Fonts: the .docx names the faces of a government form (仿宋_GB2312, 方正小标宋简体, 黑体,
+楷体_GB2312), which a Linux server lacks; left alone, fontconfig gives all of them one plain
+sans face. The conversion runs with ``FONTCONFIG_FILE`` pointing at the shipped substitution
+file (``assets/fontconfig/fonts.conf``): 仿宋/宋/小标宋 → a serif face, 黑体 → a sans face,
+楷体 → a kai face (Debian's fonts-noto-cjk and fonts-arphic-gkai00mp, installed by ``make``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.core.errors import UserFacingError
+from assistant.core.resources import bundled_dir
 
 CONVERT_TIMEOUT_S = 120
 
@@ -78,6 +85,24 @@ def _private_root(root: Path | None) -> Path | None:
     return root
 
 
+def fontconfig_file() -> Path | None:
+    """The shipped font substitution file, or None when the installation lacks it (system fonts then)."""
+    try:
+        path = bundled_dir("fontconfig") / "fonts.conf"
+    except FileNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def conversion_env(home: Path) -> dict[str, str]:
+    """A minimal environment for soffice: a private HOME, and our font substitution."""
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    conf = fontconfig_file()
+    if conf is not None:
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
 def docx_to_pdf(docx: bytes, name: str = "申报书", work: Path | None = None) -> bytes:
     """The PDF of ``docx``; raises ``PdfUnavailableError`` when LibreOffice is missing or fails.
 
@@ -111,7 +136,7 @@ def docx_to_pdf(docx: bytes, name: str = "申报书", work: Path | None = None) 
                 capture_output=True,
                 timeout=CONVERT_TIMEOUT_S,
                 check=False,
-                env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
+                env=conversion_env(work),
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailableError(f"生成“{name}”的 PDF 超时（{CONVERT_TIMEOUT_S}秒），请稍后重试。") from exc
