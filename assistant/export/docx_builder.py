@@ -18,7 +18,8 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
 
 from assistant.core.textlen import count_words, trim_to_limit
-from assistant.export.layout import balanced_lines, width
+from assistant.export.layout import balanced_lines
+from assistant.export.layout import width as text_width
 from assistant.export.styles import (
     COVER_DATE,
     COVER_LINE,
@@ -108,15 +109,15 @@ def _cover(document: DocumentObject, form: FormSpec, info: ApplicationInfo) -> N
 
 def _cover_line(document: DocumentObject, label: str, value: str) -> None:
     """“标签：值”, the value broken by hand (no orphan character) and wrapped lines aligned under it."""
-    lines = balanced_lines(value, COVER_LINE_CHARS - width(label))
+    lines = balanced_lines(value, COVER_LINE_CHARS - text_width(label))
     paragraph = add_text(document, label + lines[0], COVER_LINE)
     for line in lines[1:]:
         run = paragraph.add_run()
         run.add_break()
         run.add_text(line)
     if len(lines) > 1:
-        paragraph.paragraph_format.left_indent = Pt(BODY_POINTS * width(label))
-        paragraph.paragraph_format.first_line_indent = Pt(-BODY_POINTS * width(label))
+        paragraph.paragraph_format.left_indent = Pt(BODY_POINTS * text_width(label))
+        paragraph.paragraph_format.first_line_indent = Pt(-BODY_POINTS * text_width(label))
 
 
 def _wide_row(document: DocumentObject, table, label: str, value: str) -> None:
@@ -191,7 +192,8 @@ def _media(document: DocumentObject, form: FormSpec, media: MediaInfo) -> None:
 def _pledge(document: DocumentObject, form: FormSpec, info: ApplicationInfo, day: date) -> None:
     """The 承诺书 on its own page, kept whole: its signature block never spills onto a near-empty last page."""
     _page_break(document)
-    block = [add_heading(document, f"{form.pledge.number}、{form.pledge.title}", 1), add_text(document, form.pledge.text)]
+    block = [add_heading(document, f"{form.pledge.number}、{form.pledge.title}", 1)]
+    block.append(add_text(document, form.pledge.text))
     block.append(add_text(document, "", SIGNATURE))
     for unit in [info.applicant or "主申报单位"] + info.co_applicants:
         block.append(add_text(document, unit, SIGNATURE))

@@ -82,6 +82,7 @@ def test_pdf_shows_a_serif_a_sans_and_a_kai_face_and_a_clean_cover(tmp_path: Pat
     cover_lines = [line.strip() for line in pages[0].splitlines() if line.strip()]
     assert all(len(line) > 2 for line in cover_lines), cover_lines
     assert "平台建" in "".join(cover_lines)
-    last = [line.strip() for line in pages[-1].splitlines() if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())]
+    page_number = re.compile(r"—\s*\d+\s*—")
+    last = [line.strip() for line in pages[-1].splitlines() if line.strip() and not page_number.fullmatch(line.strip())]
     assert len(last) >= 5, last  # the whole 承诺书, never a spilled line or two
     assert "申报承诺书" in pages[-1] and "（申报企业盖章）" in pages[-1]
