@@ -82,11 +82,13 @@ def _longest_name(form: FormSpec, part_id: str, name: str) -> str:
     return max(names, key=len) if names else ""
 
 
-def _named_group(form: FormSpec, name: str) -> str | None:
+def _named_group(form: FormSpec, name: str) -> tuple[str | None, str]:
+    """The group a heading names and the heading without that word (“对外宣传材料” names 宣传推广材料, not a part)."""
     for group in form.groups:
-        if any(word in name for word in vocabulary().groups.get(group.id, [])):
-            return group.id
-    return None
+        words = sorted((w for w in vocabulary().groups.get(group.id, []) if w in name), key=len, reverse=True)
+        if words:
+            return group.id, name.replace(words[0], "")
+    return None, name
 
 
 def _named_section(name: str) -> str | None:
@@ -101,9 +103,9 @@ def match_heading(form: FormSpec, text: str, group: str | None) -> HeadingMatch:
     name = core(text)
     if not name:
         return HeadingMatch()
-    named_group = _named_group(form, name)
+    named_group, rest = _named_group(form, name)
     for scope in ([group, None] if group and not named_group else [named_group or None]):
-        parts, method = _part_hits(form, name, scope)
+        parts, method = _part_hits(form, rest if named_group else name, scope)
         if parts:
             return HeadingMatch(parts=parts, group=form.group_of(parts[0]).id, method=method)
     if named_group:

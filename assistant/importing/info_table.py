@@ -86,6 +86,22 @@ class InfoReader:
             self.info[field_id] = "\n".join(cells) if kind == "multiline" else "".join(" ".join(cells).split("\n"))
         self._note(field_id)
 
+    def extend(self, field_id: str, text: str) -> bool:
+        """A line that continues the item before it (a PDF wraps a cell or a cover line); True when taken."""
+        value = self.info.get(field_id)
+        if field_id == "applicant" and isinstance(value, str):
+            known = [value, *self.info.get("co_applicants", [])]
+            units = [u.strip() for u in _SPLIT_UNITS.split(text) if u.strip() and u.strip() not in known]
+            self.info["co_applicants"] = [*known[1:], *units]
+            return True
+        if isinstance(value, list):
+            value.extend(u.strip() for u in _SPLIT_UNITS.split(text) if u.strip())
+            return True
+        if isinstance(value, str):
+            self.info[field_id] = value + ("\n" if self._kind(field_id) == "multiline" else "") + text
+            return True
+        return False
+
     def _person(self, cells: list[str]) -> dict:
         """“姓名 | 部门职务 | 总经理 | 联系方式 | 138…”; a PDF may run a label into its value (“部门职务董事长”)."""
         person = {"name": cells[0] if self._sub_label(cells[0]) is None else ""}

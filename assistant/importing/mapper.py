@@ -21,7 +21,7 @@ from assistant.importing.meaning import PartMeaning, segment
 from assistant.importing.models import Block, ImportResult, PartSummary, Placement, SourceDocument
 from assistant.importing.vocabulary import vocabulary
 
-_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_DATE_LINE = re.compile(r"^(\d{4})?\s*年\s*(\d{1,2})?\s*月\s*(\d{1,2})?\s*日$")
 _BODY = re.compile(r"[。；！？]")
 
 
@@ -90,12 +90,7 @@ class _Walk:
             self.info.take("date", [text])
             return True
         if self.last_field and (self.zone == "info" or len(text) <= 30) and not cells:
-            value = self.info.info.get(self.last_field)
-            if isinstance(value, str):
-                spec = self.form.info.field(self.last_field)
-                multiline = spec is not None and spec.kind == "multiline"
-                self.info.info[self.last_field] = value + ("\n" if multiline else "") + text
-                return True
+            return self.info.extend(self.last_field, text)
         return False
 
 
@@ -106,6 +101,7 @@ def _resolve(
     order = form.part_ids()
     out: list[tuple[str, str, str, str]] = []
     previous: str | None = None
+    centre = _centre(form, sections, meaning) if any(_needs_meaning(s) for s in sections) else None
     for index, section in enumerate(sections):
         if section.candidates and len(section.candidates) == 1:
             part = section.candidates[0]
@@ -113,6 +109,7 @@ def _resolve(
             previous = part
             continue
         meaning = meaning or PartMeaning(form)
+        assert centre is not None
         if section.candidates:
             candidates = section.candidates
         else:
@@ -121,9 +118,9 @@ def _resolve(
         texts = [t for t in texts if t]
         if not texts:
             continue
-        scores = meaning.scores(texts)
+        scores = meaning.scores(texts) - centre
         if section.candidates or not section.heading:
-            picks = segment(scores, [order.index(c) for c in candidates])
+            picks = segment(scores, [order.index(c) for c in candidates], cover=bool(section.candidates))
             out += [(t, order[j], "meaning", section.heading) for t, j in zip(texts, picks, strict=True)]
             previous = order[picks[-1]]
             continue
@@ -134,6 +131,18 @@ def _resolve(
         out += [(t, part, "meaning", section.heading) for t in kept]
         previous = part
     return out
+
+
+def _needs_meaning(section: Section) -> bool:
+    return not section.candidates or len(section.candidates) > 1
+
+
+def _centre(form: FormSpec, sections: list[Section], meaning: PartMeaning | None):
+    """Each part's mean similarity over this file's paragraphs: subtracted, so a part that resembles
+    everything (安全合规, 主要做法及成效) does not win paragraphs for that reason alone."""
+    meaning = meaning or PartMeaning(form)
+    texts = [p for s in sections for p in s.paragraphs]
+    return meaning.scores(texts).mean(axis=0) if texts else 0.0
 
 
 def _next_pinned(sections: list[Section], index: int) -> str | None:

@@ -99,22 +99,34 @@ class PartMeaning:
         return self.part_ids[index], float(row[index])
 
 
-def segment(scores: np.ndarray, candidates: list[int]) -> list[int]:
-    """For each row, a column from ``candidates`` (in order), never going back, maximising the total score."""
+def segment(scores: np.ndarray, candidates: list[int], cover: bool = False) -> list[int]:
+    """For each row, a column from ``candidates`` (in order), never going back, maximising the total score.
+
+    ``cover``: every candidate gets at least one row (when there are enough rows) — a merged heading
+    (“项目背景和建设方案”) names parts the applicant wrote something for, so the split is only where.
+    """
     n, m = scores.shape[0], len(candidates)
     if n == 0 or m == 0:
         return []
     local = scores[:, candidates]
+    cover = cover and n >= m
     best = np.full((n, m), -np.inf)
     back = np.zeros((n, m), dtype=int)
-    best[0] = local[0]
+    best[0, 0] = local[0, 0]
+    if not cover:
+        best[0] = local[0]
     for i in range(1, n):
-        running, arg = -np.inf, 0
         for j in range(m):
-            if best[i - 1, j] > running:
-                running, arg = best[i - 1, j], j
-            best[i, j], back[i, j] = running + local[i, j], arg
-    path = [int(np.argmax(best[-1]))]
+            stay = best[i - 1, j]
+            step = best[i - 1, j - 1] if j > 0 else -np.inf
+            if not cover:
+                step = max(best[i - 1, : j + 1], default=-np.inf) if j > 0 else -np.inf
+            if stay >= step:
+                best[i, j], back[i, j] = stay + local[i, j], j
+            else:
+                source = j - 1 if cover else int(np.argmax(best[i - 1, : j + 1]))
+                best[i, j], back[i, j] = step + local[i, j], source
+    path = [m - 1 if cover else int(np.argmax(best[-1]))]
     for i in range(n - 1, 0, -1):
         path.append(int(back[i, path[-1]]))
     return [candidates[j] for j in reversed(path)]

@@ -83,7 +83,8 @@ def bold_docx(name: str = "city-12345-dispatch") -> Built:
     _bold(document, "“数据要素×”典型案例申报书")
     _bold(document, "一、申报信息表")
     table = document.add_table(rows=0, cols=2)
-    rows = [("申报单位", "\n".join([info["applicant"], *info.get("co_applicants", [])])), ("案例名称", info["case_name"])]
+    units = "\n".join([info["applicant"], *info.get("co_applicants", [])])
+    rows = [("申报单位", units), ("案例名称", info["case_name"])]
     rows += [("所属领域", info["field"]), ("通讯地址", info.get("address", "")), ("申报理由", info.get("reason", ""))]
     for label, value in rows:
         cells = table.add_row().cells
