@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     limit_applications_per_user: int = Field(20, description="每个用户最多申报书数量")
     session_hours: int = Field(12, description="登录有效期（小时）")
     limit_upload_files: int = Field(10, description="界面一次最多上传的文件数")
+    limit_video_mb: int = Field(500, description="视频（MP4）上传大小上限（MB）；图片和导入的申报书按 limit_upload_mb")
+    media_min_long_side: int = Field(1280, description="高清图片和视频的长边像素下限，低于时审阅给出警告")
+    video_minutes_min: float = Field(3.0, description="视频时长下限（分钟），短于时审阅给出警告（通知：5分钟左右）")
+    video_minutes_max: float = Field(7.0, description="视频时长上限（分钟），长于时审阅给出警告")
 
     login_max_failures: int = Field(5, description="同一账号在锁定窗口内允许的密码错误次数，超过即暂时锁定")
     login_lockout_minutes: int = Field(15, description="登录锁定窗口（分钟）：错误次数在此窗口内累计")

@@ -254,3 +254,29 @@ audit_log = Table(
     Index("audit_app", "application_id", "id"),
     sqlite_autoincrement=True,
 )
+
+
+# Issue 27: pictures and the video of an application (bytes under 数据目录/media/), and its 数据要素流向图.
+media_files = Table(
+    "media_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("application_id", Integer, ForeignKey("applications.id"), nullable=False),
+    Column("slot", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("stored_name", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("facts_json", Text, nullable=False),
+    Column("generated", Integer, nullable=False, server_default="0"),
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("application_id", "slot"),
+    sqlite_autoincrement=True,
+)
+
+flow_graphs = Table(
+    "flow_graphs",
+    metadata,
+    Column("application_id", Integer, ForeignKey("applications.id"), primary_key=True),
+    Column("graph_json", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)

@@ -42,6 +42,7 @@ from assistant.store.engine import (
 )
 from assistant.store.errors import ConflictError
 from assistant.store.lifecycle import LifecycleRecords
+from assistant.store.media import MediaRecords
 from assistant.store.migrations import upgrade
 from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
 from assistant.store.schema import applications, messages, part_heads, part_versions
@@ -53,7 +54,7 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords):
+class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, MediaRecords):
     """``ApplicationStore`` (and the account storage) over SQLite or PostgreSQL.
 
     ``target`` is a SQLAlchemy URL (``sqlite:///file``, ``postgresql+psycopg://…``) or a

@@ -80,6 +80,7 @@ def test_a_fresh_sqlite_database_has_the_first_release_schema_shape(tmp_path: Pa
     later = {"call_settings", "call_entries", "submissions", "submission_files", "assessments", "scores", "comments",
              "audit_log"}  # added by 0003 (the call's process)
     later |= {"account_events", "login_attempts"}  # added by 0004 (issue 25: account log, shared login counts)
+    later |= {"media_files", "flow_graphs"}  # added by 0005_issue27_media (media, flow diagram)
     assert [r[0] for r in new.execute(query) if r[0] not in later] == [r[0] for r in old.execute(query)]
     for table in ("users", "sessions", "applications", "messages", "part_versions", "part_heads"):
         columns = "SELECT name, type, (\"notnull\" OR pk), pk FROM pragma_table_info(?) ORDER BY cid"
