@@ -1,0 +1,141 @@
+"""Build the flow graph offline from what the applicant said about data sources and data flow.
+
+Sentences of the solution, compliance and 主要做法 parts that name a source or a flow (the
+interview's element detectors decide) are cut into chunks at function words; a chunk ending like
+an organisation (委, 局, 银行, 企业 …) is a party, one ending like a platform (平台, 数据空间 …) is
+the platform, one ending in 数据 is a kind of data. A party followed by a providing verb (推送,
+上报, 共享 …) is a source; one followed by a using verb (调用, 查看, 扫码 …) or preceded by 给/供 is
+a user. Sources point at the platform with their data, the platform points at users with what
+they use. Every name comes from the applicant's words; the word lists are data
+(``knowledge/diagram/flow_words.yaml``). It is a first draft for the applicant to edit.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import yaml
+from pydantic import BaseModel
+
+from assistant.core.resources import bundled_dir
+from assistant.diagram.graph import FlowGraph
+from assistant.interview.elements import has_data_flow, has_data_sources
+
+FLOW_PARTS = ("intro.solution", "intro.compliance", "promo.practice", "intro.problem")
+_CLAUSE = re.compile(r"[，。；！？：,;:\n（）()、]")
+_COUNT_PREFIX = re.compile(
+    r"^([\d.]+[万亿千百]?[家个所座户名位条笔类项]?|一?个|一套|一张|这个|那个|全区|全市|各|每家|多家|几家|相关|周边)+"
+)
+
+
+class FlowWords(BaseModel):
+    typos: dict[str, str]
+    splitters: list[str]
+    org_suffixes: list[str]
+    platform_suffixes: list[str]
+    source_verbs: list[str]
+    user_verbs: list[str]
+    user_markers: list[str]
+    stays_cues: list[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> FlowWords:
+    path = bundled_dir("knowledge") / "diagram" / "flow_words.yaml"
+    return FlowWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _chunks(clause: str) -> list[str]:
+    splitters = sorted(words().splitters, key=len, reverse=True)
+    pattern = "|".join(re.escape(s) for s in splitters)
+    return [c for c in re.split(f"({pattern})", clause) if c]
+
+
+def _name(chunk: str) -> str:
+    return _COUNT_PREFIX.sub("", chunk.strip())
+
+
+def _is(chunk: str, suffixes: list[str]) -> bool:
+    return any(chunk.endswith(s) for s in suffixes) and 2 <= len(chunk) <= 20
+
+
+def _clause_parties(clause: str) -> tuple[list[str], list[str], list[str], list[str], str]:
+    """(sources, users, platforms, data kinds, what is used) named in one clause."""
+    w = words()
+    chunks = _chunks(clause)
+    sources, users, platforms, kinds = [], [], [], []
+    use = ""
+    for index, chunk in enumerate(chunks):
+        name = _name(chunk)
+        following = "".join(chunks[index + 1 : index + 4])
+        before = chunks[index - 1] if index else ""
+        if _is(name, w.platform_suffixes) and not _is(name, w.org_suffixes):
+            platforms.append(name)
+        elif _is(name, w.org_suffixes):
+            if before in w.user_markers or any(following.startswith(v) for v in w.user_verbs) or any(
+                v in following[:8] for v in w.user_verbs
+            ):
+                users.append(name)
+                rest = "".join(chunks[index + 1 :])
+                verb = next((v for v in w.user_verbs if v in rest), "")
+                use = use or (rest.split(verb, 1)[-1][:14] if verb else "")
+            elif any(v in following[:12] for v in w.source_verbs) or index == 0 and "提供" in clause:
+                sources.append(name)
+        elif name.endswith("数据") and 3 <= len(name) <= 14:
+            kinds.append(name)
+    return sources, users, platforms, kinds, use
+
+
+def _fix(text: str) -> str:
+    for wrong, right in words().typos.items():
+        text = text.replace(wrong, right)
+    return text
+
+
+def extract_graph(answers: dict[str, list[str]], case_name: str = "") -> FlowGraph:
+    """A first 数据要素流向图 from the answers (part id → texts); empty when they name no flow."""
+    graph = FlowGraph()
+    texts = [_fix(t) for pid in FLOW_PARTS for t in answers.get(pid, [])]
+    sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
+    relevant = [s for s in sentences if has_data_sources(s) or has_data_flow(s)]
+    platform = _platform(relevant or sentences, case_name)
+    graph.add_node(platform, "platform")
+    for sentence in relevant:
+        sentence_kinds: list[str] = []
+        for clause in _CLAUSE.split(sentence):
+            sources, users, platforms, kinds, use = _clause_parties(clause)
+            sentence_kinds += kinds
+            for source in sources:
+                graph.add_node(source, "source")
+                graph.add_edge(source, platform, "、".join(dict.fromkeys(kinds or sentence_kinds))[:30])
+            for user in users:
+                graph.add_node(user, "user")
+                graph.add_edge(platform, user, use.strip("的了，") or "数据服务")
+    graph.stays = _stays(sentences)
+    return graph
+
+
+def _platform(sentences: list[str], case_name: str) -> str:
+    """The platform the applicant built: the longest “…平台/数据空间” they name, else one named after the case."""
+    w = words()
+    found = []
+    for sentence in sentences:
+        for clause in _CLAUSE.split(sentence):
+            found += [_name(c) for c in _chunks(clause) if _is(_name(c), w.platform_suffixes)]
+    shared = [f for f in found if "共享交换" in f or "政务云" in f]
+    own = [f for f in found if f not in shared and f not in ("平台", "数据平台")]
+    if own:
+        return max(own, key=lambda f: (found.count(f), len(f)))
+    short = case_name.split("——")[-1][:16]
+    return f"{short}平台" if short else "数据平台"
+
+
+def _stays(sentences: list[str]) -> list[str]:
+    cues = words().stays_cues
+    out: list[str] = []
+    for sentence in sentences:
+        for clause in _CLAUSE.split(sentence):
+            if any(c in clause for c in cues) and clause.strip() and clause.strip() not in out:
+                out.append(clause.strip()[:40])
+    return out[:3]
