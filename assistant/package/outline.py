@@ -1,0 +1,103 @@
+"""A five-minute shot list (段落、时长、画面、解说词) drawn from the application's parts.
+
+Offline, each segment takes the applicant's own sentences from its part — those with figures
+first — up to what can be spoken in its time (about four characters a second), so the narration
+says nothing the application does not. With a model, the model writes the narration as JSON
+(``prompts/video_outline.md``); a sentence with a figure the application does not hold is dropped,
+and a failed or unreadable reply falls back to the offline outline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.core.errors import UserFacingError
+from assistant.core.figures import extract_numbers, untraceable_numbers
+from assistant.core.textlen import count_words, split_sentences
+from assistant.llm.chat import ChatModel
+from assistant.llm.prompts import render_messages
+
+CHARS_PER_SECOND = 4
+TOTAL_SECONDS = 300
+_THINK = re.compile(r"<think>.*?</think>", re.S)
+
+
+class Shot(BaseModel):
+    segment: str = Field(max_length=30)
+    seconds: int = Field(ge=5, le=180)
+    picture: str = Field(max_length=200)
+    narration: str = Field(max_length=800)
+
+
+class VideoOutline(BaseModel):
+    title: str
+    shots: list[Shot]
+    source: str = "offline"
+    note: str = ""
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(s.seconds for s in self.shots)
+
+
+# (segment, seconds, picture, parts its narration comes from)
+PLAN: list[tuple[str, int, str, list[str]]] = [
+    ("片头", 15, "案例名称字幕，申报单位标识，应用现场空镜", []),
+    ("建设背景与问题", 45, "行业现场、业务人员工作场景，问题的数字用字幕标出", ["intro.problem", "promo.description"]),
+    ("数据从哪里来、怎样流通", 60, "数据要素流向图（图1）动画演示：数据提供方 → 平台 → 使用方", ["intro.solution"]),
+    ("主要做法", 60, "系统界面操作演示（图4）、运行模式示意图（图2）", ["intro.solution", "promo.practice"]),
+    ("安全合规", 30, "数据安全技术与基础设施示意图（图3），机房或安全管理场景", ["intro.compliance"]),
+    ("应用成效", 60, "成效数据图表，用户、合作单位受访片段", ["intro.results", "promo.practice"]),
+    ("创新与展望", 30, "团队与合作单位合影，案例特色画面，结尾字幕", ["intro.innovation", "intro.participants"]),
+]
+
+
+def _pick(texts: list[str], seconds: int, used: set[str]) -> str:
+    """The applicant's sentences that fit the time, figures first, in their original order."""
+    sentences = [s.strip() for t in texts for s in split_sentences(t) if s.strip() and s.strip() not in used]
+    ranked = sorted(range(len(sentences)), key=lambda i: (not extract_numbers(sentences[i]), i))
+    budget, chosen = seconds * CHARS_PER_SECOND, []
+    for i in ranked:
+        if count_words(sentences[i]) + sum(count_words(sentences[j]) for j in chosen) <= budget:
+            chosen.append(i)
+    picked = [sentences[i] for i in sorted(chosen)]
+    used.update(picked)
+    return "".join(picked)
+
+
+def offline_outline(case_name: str, texts: dict[str, str]) -> VideoOutline:
+    used: set[str] = set()
+    shots = []
+    for segment, seconds, picture, parts in PLAN:
+        if not parts:
+            narration = f"{case_name.split('——')[-1] or '本案例'}。"
+        else:
+            narration = _pick([texts.get(p, "") for p in parts], seconds, used) or "【待补充：本段解说词】"
+        shots.append(Shot(segment=segment, seconds=seconds, picture=picture, narration=narration))
+    return VideoOutline(title=f"{case_name or '案例'}视频拍摄提纲（约5分钟）", shots=shots)
+
+
+def model_outline(chat: ChatModel, case_name: str, texts: dict[str, str]) -> VideoOutline:
+    """The model's outline, narration checked against the application; the offline one when that fails."""
+    offline = offline_outline(case_name, texts)
+    application = "\n".join(f"{pid}：{text}" for pid, text in texts.items() if text.strip())
+    plan = [{"segment": s, "seconds": sec, "picture": pic} for s, sec, pic, _ in PLAN]
+    try:
+        raw = chat.complete(
+            render_messages("video_outline", case_name=case_name, application=application, plan=plan), max_tokens=2500
+        )
+    except UserFacingError as exc:
+        return offline.model_copy(update={"note": f"{exc.message}已改用根据申报书整理的提纲。"})
+    try:
+        text = _THINK.sub("", raw)
+        shots = [Shot.model_validate(s) for s in json.loads(text[text.find("{") : text.rfind("}") + 1])["shots"]]
+    except (ValueError, KeyError, TypeError, ValidationError):
+        return offline.model_copy(update={"note": "模型没有给出可用的提纲，已改用根据申报书整理的提纲。"})
+    sources = list(texts.values())
+    for shot in shots:
+        kept = [s for s in split_sentences(shot.narration) if not untraceable_numbers(s, sources)]
+        shot.narration = "".join(kept) or "【待补充：本段解说词】"
+    return VideoOutline(title=offline.title, shots=shots, source="model")
