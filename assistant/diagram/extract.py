@@ -38,6 +38,8 @@ class FlowWords(BaseModel):
     user_verbs: list[str]
     user_markers: list[str]
     stays_cues: list[str]
+    not_parties: list[str]
+    platform_prefix_verbs: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,35 @@ def _chunks(clause: str) -> list[str]:
 
 
 def _name(chunk: str) -> str:
-    return _COUNT_PREFIX.sub("", chunk.strip())
+    name = _COUNT_PREFIX.sub("", chunk.strip())
+    for verb in words().platform_prefix_verbs:
+        if name.startswith(verb) and len(name) > len(verb) + 1:
+            name = name[len(verb) :]
+    return name
+
+
+_OWNED_DATA = re.compile(r"([\u4e00-\u9fff]{2,8}?)的([\u4e00-\u9fff]{1,10}数据)")
+_GIVEN_TO = re.compile(
+    r"(?:提供给|共享给|推送给|开放给|交给|给|供)([^，。；：]{2,40}?)(?:使用|调用|查询|查看|参考|用|。|，|；|$)"
+)
+_LIST = re.compile(r"[、和及与]|以及")
+
+
+def _sentence_parties(sentence: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """((source, its data) from “X的Y数据”, users from “提供给A、B和C使用”) of one sentence."""
+    owned = [(_party(m.group(1)), m.group(2)) for m in _OWNED_DATA.finditer(sentence)]
+    users = [_party(x) for match in _GIVEN_TO.finditer(sentence) for x in _LIST.split(match.group(1))]
+    return [(x, kind) for x, kind in owned if x], [x for x in users if x]
+
+
+def _party(text: str) -> str:
+    """A party's name from the end of a phrase (“来源包括铁路货运” → 铁路货运), or "" when it is not one."""
+    chunks = [c for c in _chunks(text) if c not in words().splitters]
+    name = _name(chunks[-1]) if chunks else ""
+    w = words()
+    if not 2 <= len(name) <= 10 or name in w.not_parties or re.search(r"\d|数据|平台", name):
+        return ""
+    return name if _is(name, w.org_suffixes) or len(name) <= 4 else ""
 
 
 def _is(chunk: str, suffixes: list[str]) -> bool:
@@ -102,6 +132,13 @@ def extract_graph(answers: dict[str, list[str]], case_name: str = "") -> FlowGra
     platform = _platform(relevant or sentences, case_name)
     graph.add_node(platform, "platform")
     for sentence in relevant:
+        owned, given = _sentence_parties(sentence)
+        for source, kind in owned:
+            graph.add_node(source, "source")
+            graph.add_edge(source, platform, kind)
+        for user in given:
+            graph.add_node(user, "user")
+            graph.add_edge(platform, user, "数据服务")
         sentence_kinds: list[str] = []
         for clause in _CLAUSE.split(sentence):
             sources, users, platforms, kinds, use = _clause_parties(clause)

@@ -44,6 +44,9 @@ from assistant.service import documents, overview
 from assistant.service.board_desk import BoardDesk
 from assistant.service.call_desk import CallDesk
 from assistant.service.conversation import ConversationMixin
+from assistant.service.import_desk import ImportDesk
+from assistant.service.media_desk import MediaDesk
+from assistant.service.package_desk import PackageDesk
 from assistant.service.view_builder import build_view
 from assistant.service.views import (
     ApplicationSummary,
@@ -77,6 +80,12 @@ class Service(ConversationMixin):
         """The call's process, applicant side: submit, withdraw, status, comments (``service/call_desk.py``)."""
         self.board = BoardDesk(self)
         """The call's process, staff side: scores, the ranking board, the 汇总表, the audit log."""
+        self.imports = ImportDesk(self)
+        """Start from an existing file: preview the mapping, confirm it, condense a part (``import_desk.py``)."""
+        self.media = MediaDesk(self)
+        """Pictures, the video and the 数据要素流向图, stored and checked (``media_desk.py``)."""
+        self.package = PackageDesk(self)
+        """The video outline and the zip the notice asks for (``package_desk.py``)."""
 
     # ---- mode ----
     @property
@@ -190,7 +199,9 @@ class Service(ConversationMixin):
 
     def review_report(self, principal: Principal, app_id: int) -> ReviewReport:
         """The pre-submission review the bureau would do: findings, plan alignment and the materials checklist."""
-        return documents.review_report(self._row(principal, app_id), self.store, self.knowledge)
+        row = self._row(principal, app_id)
+        report = documents.review_report(row, self.store, self.knowledge)
+        return self.media.with_findings(app_id, load_form(row.form_id), report)
 
     # ---- knowledge ----
     def _require_knowledge(self):
