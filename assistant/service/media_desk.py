@@ -100,12 +100,18 @@ class MediaDesk:
         self._sync_names(row.id, form)
         return _item(self.service.store.media_item(row.id, media_id))
 
-    def _sync_names(self, app_id: int, form: FormSpec) -> None:
+    def _sync_names(self, app_id: int, form: FormSpec, removed: MediaItem | None = None) -> None:
         """The declared names (printed in the Word file, read by the checklist) follow the stored files."""
         row = self.service.store.get_application(app_id)
         media = MediaInfo.model_validate(row.media)
         stored = {m.slot: m.filename for m in self.service.store.media(app_id)}
         typed = {kind: name for kind, name in (image_kind(form, e) for e in media.images) if kind}
+        if removed is not None and removed.picture_number:
+            kind = form.media.images[removed.picture_number - 1]
+            if typed.get(kind) == removed.filename:
+                typed.pop(kind)
+        if removed is not None and removed.slot == "video" and media.video == removed.filename:
+            media.video = ""
         images = []
         for number, kind in enumerate(form.media.images, start=1):
             name = stored.get(f"image:{number}") or typed.get(kind)
@@ -139,11 +145,11 @@ class MediaDesk:
 
     def delete(self, principal: Principal, app_id: int, media_id: int) -> None:
         row = self.service._own_row(principal, app_id)
-        self._one(principal, app_id, media_id)
+        item = self._one(principal, app_id, media_id)
         stored_name = self.service.store.delete_media(app_id, media_id)
         if stored_name:
             self.files.remove(app_id, stored_name)
-        self._sync_names(app_id, load_form(row.form_id))
+        self._sync_names(app_id, load_form(row.form_id), removed=item)
 
     # ---- review --------------------------------------------------------------------------------
     def findings(self, app_id: int, form: FormSpec) -> list[Finding]:
