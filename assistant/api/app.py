@@ -24,6 +24,7 @@ from assistant.api.routes.auth import build_router as auth_router
 from assistant.api.routes.bureau import build_router as bureau_router
 from assistant.api.routes.chat import build_router as chat_router
 from assistant.api.routes.knowledge import build_router as knowledge_router
+from assistant.api.routes.materials import build_router as materials_router
 from assistant.api.routes.users import build_router as users_router
 from assistant.api.text_guard import reject_invalid_text
 from assistant.auth.accounts import Accounts
@@ -53,6 +54,7 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
         chat_router(settings),
         knowledge_router(settings),
         bureau_router(settings),
+        materials_router(settings),
     ):
         app.include_router(router, prefix="/api")
     return app

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.api.limits import json_body_limit, upload_body_limit
+from assistant.api.limits import body_limit_for
 from assistant.core.errors import DiskFullError, UserFacingError, is_disk_full
 from assistant.core.settings import Settings
 
@@ -105,8 +105,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _too_large_message(request: Request, settings: Settings) -> str:
-    if request.url.path.rstrip("/") == "/api/knowledge":
+    path = request.url.path.rstrip("/")
+    if path == "/api/knowledge" or path.startswith("/api/import"):
         return f"上传的文件超过{settings.limit_upload_mb}MB 的上限，请拆分后再上传。"
+    if path.startswith("/api/applications/") and "/media/" in path:
+        image, video = settings.limit_upload_mb, settings.limit_video_mb
+        return f"上传的文件太大：图片最多{image}MB，视频最多{video}MB，请压缩后再上传。"
     return f"请求内容太大：单条消息最多{settings.limit_message_chars}个字符，请分几次发送。"
 
 
@@ -126,8 +130,7 @@ class DeclaredSizeLimit:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/"):
             length = _declared_length(scope)
-            upload = scope["path"].rstrip("/") == "/api/knowledge"
-            limit = upload_body_limit(self.settings) if upload else json_body_limit(self.settings)
+            limit = body_limit_for(scope["path"], self.settings)
             if length is not None and length > limit:
                 request = Request(scope)
                 body = error_body(_too_large_message(request, self.settings), "http_413")

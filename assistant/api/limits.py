@@ -18,6 +18,21 @@ def upload_body_limit(settings: Settings) -> int:
     return settings.limit_upload_mb * 1024 * 1024 + 64 * 1024
 
 
+def media_body_limit(settings: Settings) -> int:
+    """A media upload: the larger of the picture and the video limits (the route checks its own slot's)."""
+    return max(settings.limit_upload_mb, settings.limit_video_mb) * 1024 * 1024 + 64 * 1024
+
+
+def body_limit_for(path: str, settings: Settings) -> int:
+    """The declared-length cap of an /api path (checked by ``DeclaredSizeLimit`` before reading)."""
+    path = path.rstrip("/")
+    if path == "/api/knowledge" or path.startswith("/api/import"):
+        return upload_body_limit(settings)
+    if path.startswith("/api/applications/") and "/media/" in path:
+        return media_body_limit(settings)
+    return json_body_limit(settings)
+
+
 # SQLite integers are signed 64-bit: a larger id is not "not found" but unstorable, so refuse it as 422.
 MAX_ID = 2**63 - 1
 AppId = Annotated[int, Path(ge=1, le=MAX_ID, description="申报书编号")]
