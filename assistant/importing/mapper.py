@@ -108,6 +108,8 @@ def _resolve(
             out += [(p, part, section.method, section.heading) for p in section.paragraphs]
             previous = part
             continue
+        if not section.paragraphs:
+            continue
         meaning = meaning or PartMeaning(form)
         assert centre is not None
         if section.candidates:
@@ -134,7 +136,8 @@ def _resolve(
 
 
 def _needs_meaning(section: Section) -> bool:
-    return not section.candidates or len(section.candidates) > 1
+    """A section whose paragraphs headings alone cannot place (the e5 model is loaded only then)."""
+    return bool(section.paragraphs) and (not section.candidates or len(section.candidates) > 1)
 
 
 def _centre(form: FormSpec, sections: list[Section], meaning: PartMeaning | None):
