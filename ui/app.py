@@ -21,7 +21,8 @@ import gradio as gr
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
-from . import app_forms, board, password, review_screen, staff, workspace
+from . import app_forms, board, importing, password, review_screen, staff, workspace
+from . import media as materials
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -72,6 +73,10 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         page = _layout(service)
         ws_handlers = workspace.guarded_handlers(place)
         events = _wire_workspace(page, ws_handlers)
+        imports = importing.ImportUI(service, sessions, form, settings.limit_upload_mb)
+        confirmed = importing.wire(imports, page.ws.importing)  # issue 27: open the new application after import
+        events["opened"].append(confirmed.then(ws_handlers["open"], [page.ws.importing.new_id], _panel(page)))
+        kit = materials.MaterialsUI(service, sessions, form)
         forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)
         reviews = review_screen.ReviewDesk(service, sessions, form)
         review_screen.wire_overview(reviews, page.ws.ov, page.ov_tab)
@@ -80,7 +85,8 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         _wire_forms(page, ws_handlers, forms, reviews, events)
         desk_ui = board.BoardDeskUI(service, sessions, form)
         board.wire(blocks, desk_ui, page.ws.board, page.ws.call, page.ws.apps, events["opened"] + events["changed"])
-    desk.is_uploaded = forms.is_uploaded = _upload_check(blocks)
+        materials.wire(kit, page.ws.materials, page.ws.apps, events["opened"])
+    desk.is_uploaded = forms.is_uploaded = imports.is_uploaded = kit.is_uploaded = _upload_check(blocks)
     for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
         fn.api_visibility = "private"
     blocks.queue(api_open=False)
@@ -119,6 +125,8 @@ def _layout(service: Any) -> Page:
         with gr.Tabs():
             with gr.Tab("我的申报", id="workspace", elem_id="tab-workspace"):
                 ws, new_acc = _workspace_layout()
+            with gr.Tab("导入已有申报书", id="import", elem_id="tab-import"):
+                ws.importing = importing.layout(load_form(DEFAULT_FORM))
             with gr.Tab("申报总览", id="overview", elem_id="tab-overview") as ov_tab:
                 ws.ov = review_screen.overview_layout(load_form(DEFAULT_FORM))
             ws.board = board.staff_tab(load_form(DEFAULT_FORM))
@@ -201,6 +209,8 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
             info = app_forms.info_layout(form)
         with gr.Tab("多媒体材料", id="media", elem_id="tab-media"):
             media = app_forms.media_layout(form)
+        with gr.Tab("材料与打包", id="materials", elem_id="tab-materials"):
+            kit = materials.layout(form)
         with gr.Tab("审阅", id="review", elem_id="tab-review"):
             review = review_screen.review_layout()
         call = board.applicant_tab(form)
@@ -226,6 +236,7 @@ def _workspace_layout() -> tuple[SimpleNamespace, Any]:
         media=media,
         review=review,
         call=call,
+        materials=kit,
     )
     return ws, new_acc
 
