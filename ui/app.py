@@ -74,7 +74,7 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
         ws_handlers = workspace.guarded_handlers(place)
         events = _wire_workspace(page, ws_handlers)
         imports = importing.ImportUI(service, sessions, form, settings.limit_upload_mb)
-        confirmed = importing.wire(imports, page.ws.importing)  # issue 27: open the new application after import
+        confirmed = importing.wire(imports, page.ws.importing, page.ws.apps)  # issue 27: open it after import
         events["opened"].append(confirmed.then(ws_handlers["open"], [page.ws.importing.new_id], _panel(page)))
         kit = materials.MaterialsUI(service, sessions, form)
         forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)

@@ -53,9 +53,19 @@ def layout(form: FormSpec) -> SimpleNamespace:
     confirm = gr.Button("确认导入（创建申报书）", variant="primary", elem_id="import-confirm")
     state = gr.State(None)
     new_id = gr.Number(visible=False, elem_id="import-new-id")
+    gr.Markdown(
+        "#### 压缩超出字数的部分\n作用于“我的申报”中打开的申报书：配置了模型时由模型精简；"
+        "离线时删去不含数字的句子，所有数字都保留。压缩后是新的版本，可以撤销。"
+    )
+    with gr.Row(equal_height=True):
+        condense_part = gr.Dropdown(label="部分", choices=[(f"{p.number}{p.title}", p.id) for p in form.all_parts()],
+                                    value=None, elem_id="import-condense-part", scale=3)
+        condense = gr.Button("压缩该部分", elem_id="import-condense", scale=1)
+    condensed = gr.HTML("", elem_id="import-condensed", js_on_load=None)
     return SimpleNamespace(file=file, paste=paste, read=read, summary=summary, table=table, index=index,
                            target=target, move=move, field=field, case_name=case_name, applicant=applicant,
-                           confirm=confirm, state=state, new_id=new_id)
+                           confirm=confirm, state=state, new_id=new_id, condense_part=condense_part,
+                           condense=condense, condensed=condensed)
 
 
 def table_rows(form: FormSpec, result: ImportResult) -> list[list[Any]]:
@@ -150,8 +160,23 @@ class ImportUI:
         return view.id, None, "", []
 
 
-def wire(ui: ImportUI, c: SimpleNamespace) -> Any:
+    def condense(self, app_id: Any, part_id: str | None, request: gr.Request) -> str:
+        principal = self.sessions.principal(request)
+        if not app_id:
+            raise InvalidInputError("请先在“我的申报”中打开一份申报书。")
+        if not part_id:
+            raise InvalidInputError("请选择要压缩的部分。")
+        result = self.service.imports.condense(principal, int(app_id), part_id)
+        notify(result.message)
+        dropped = "".join(f"<li>{escape(d)}</li>" for d in result.dropped[:20])
+        return (f'<div class="condensed"><p>{escape(result.message)}</p>'
+                + (f"<p>删去的内容：</p><ul>{dropped}</ul>" if dropped else "") + "</div>")
+
+
+def wire(ui: ImportUI, c: SimpleNamespace, apps: Any = None) -> Any:
     """Connect the tab; returns the confirm event so ``ui.app`` can open the new application after it."""
+    if apps is not None:
+        c.condense.click(guarded(ui.condense), [apps, c.condense_part], [c.condensed])
     c.read.click(guarded(ui.read), [c.file, c.paste],
                  [c.state, c.summary, c.table, c.field, c.case_name, c.applicant, c.file])
     c.move.click(guarded(ui.move), [c.state, c.index, c.target], [c.state, c.summary, c.table])

@@ -221,8 +221,9 @@ class MediaDesk:
         facts.findings = []  # drawn by us at a resolution we chose
         return self._store(row, form, FLOW_SLOT, "数据要素流向图.jpg", jpg, facts, generated=True)
 
-    def flow_svg(self, principal: Principal, app_id: int) -> bytes:
-        return render(self.flow_graph(principal, app_id), "svg")
+    def flow_image(self, principal: Principal, app_id: int, fmt: str) -> bytes:
+        """The graph drawn as ``svg``, ``png`` or ``jpg`` (the stored one, or a first extraction)."""
+        return render(self.flow_graph(principal, app_id), fmt)
 
     def _answers(self, row: Any) -> dict[str, list[str]]:
         """The interview's record, and each part's current text where the interview has none (imports)."""

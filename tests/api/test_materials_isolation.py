@@ -82,6 +82,7 @@ ROUTES = [
     Route("POST", A + "/flow/extract", "owner"),
     Route("POST", A + "/flow/render", "owner", ok=201),
     Route("GET", A + "/flow.svg", "shared_read"),
+    Route("GET", A + "/flow.png", "shared_read"),
     Route("GET", A + "/video-outline", "shared_read"),
     Route("GET", A + "/video-outline.docx", "shared_read"),
     Route("GET", A + "/package.zip", "shared_read"),

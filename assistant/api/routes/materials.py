@@ -132,8 +132,13 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get(a + "/flow.svg", response_class=Response)
     def flow_svg(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        data = ctx.service.media.flow_svg(principal, app_id)
+        data = ctx.service.media.flow_image(principal, app_id, "svg")
         return Response(content=data, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+    @router.get(a + "/flow.png", response_class=Response)
+    def flow_png(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
+        data = ctx.service.media.flow_image(principal, app_id, "png")
+        return Response(content=data, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     @router.get(a + "/video-outline", response_model=VideoOutline)
     def outline(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> VideoOutline:
