@@ -23,6 +23,7 @@ from assistant.importing.vocabulary import vocabulary
 
 _DATE_LINE = re.compile(r"^(\d{4})?\s*年\s*(\d{1,2})?\s*月\s*(\d{1,2})?\s*日$")
 _BODY = re.compile(r"[。；！？]")
+_MARKER = re.compile(r"【待补充[：:]?[^】]{0,40}】")
 
 
 @dataclass
@@ -53,6 +54,8 @@ class _Walk:
             self.zone, self.last_field = match.section, None
             self.headings.append((text, []))
             return True
+        if self.zone in ("media", "pledge") and match.parts and match.method == "alias":
+            return False  # “3.数据安全技术……示意图” in the 多媒体材料目录 is a picture kind, not 安全合规
         if match.parts or match.group:
             self.zone, self.group = "parts", match.group
             candidates = match.parts or [p.id for g in self.form.groups if g.id == match.group for p in g.parts]
@@ -67,6 +70,8 @@ class _Walk:
 
     def body(self, block: Block) -> None:
         text = block.text
+        if _MARKER.fullmatch(text):
+            return  # the template's 【待补充：…】 placeholder is not the applicant's text
         if self.zone in ("cover", "info") and self._info(text):
             return
         if self.zone in ("media", "pledge"):

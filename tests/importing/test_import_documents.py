@@ -84,6 +84,18 @@ def test_a_part_over_its_limit_is_reported(imported) -> None:
     assert any("解决方案" in n and "超过" in n for n in result.notes)
 
 
+@pytest.mark.parametrize("key", ["styles", "pdf"])
+def test_the_templates_own_text_is_not_imported(key: str, imported) -> None:
+    """Placeholders, the 多媒体材料目录 (its “数据安全技术……示意图” is not 安全合规) and the 承诺书 stay out."""
+    if key not in imported:
+        pytest.skip("需要 LibreOffice")
+    built, result = imported[key]
+    texts = " ".join(p.text for p in result.paragraphs)
+    for template_text in ("【待补充", "JPG格式", "制作视频资料", "自愿放弃评审资格"):
+        assert template_text not in texts
+    assert len(result.paragraphs) == len(built.truth) or key == "pdf"
+
+
 def test_the_old_call_is_recognised_and_missing_parts_named(imported) -> None:
     _, result = imported["old39"]
     assert result.old_notice and any("39号" in n and "重新提交" in n for n in result.notes)
