@@ -9,7 +9,8 @@ Sections (each also runnable alone, see bench/README.md):
 5. per-turn latency at 1/10/50 concurrent applicants through the REST API, offline and on the
    fake OpenAI-compatible model, with errors and peak RSS (bench/serving.py + bench/load.py, locust);
 then the staff Q&A evaluation (bench/qa_eval.py); then the call's process at 300 submitted applications:
-offline pre-scoring and the board's load time (bench/bureau.py). All data lives in one temporary directory.
+offline pre-scoring and the board's load time (bench/bureau.py); then the understanding layer's held-out
+figures and its cost per turn (bench/understanding.py). All data lives in one temporary directory.
 
 Options: ``--sizes`` (default 1000,10000,100000) and ``--seconds`` per load level (default 20).
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bureau, export, retrieval, serving  # noqa: E402
+from bench import bureau, export, retrieval, serving, understanding  # noqa: E402
 from bench.common import REPO, load_questions, table  # noqa: E402
 
 
@@ -112,6 +113,11 @@ def summary(r: dict[str, Any], seconds: float) -> None:
         service_ms = f"{b['board_p50'] * 1000:.0f} / {b['board_p95'] * 1000:.0f} ms"
         api_ms = f"GET /api/board {b['api_p50'] * 1000:.0f} / {b['api_p95'] * 1000:.0f} ms；目标 ≤ 1 s"
         rows.append([f"评审排序加载，{b['count']} 份 p50/p95", service_ms, api_ms, ""])
+    if "understanding" in r:
+        u = r["understanding"]
+        accuracy, recall = f"准确率 {u['accuracy']:.3f}", f"最低召回 {u['lowest_recall']:.3f}"
+        rows.append([f"对话理解，{u['turns']} 条留出对话", accuracy, recall, ""])
+        rows.append(["理解一条消息 p50/p95", f"{u['p50']:.1f} / {u['p95']:.1f} ms", "目标 p95 ≤ 30 ms", ""])
     for line in r.get("qa_lines", []):
         name, rest = line.split("]", 1)
         rows.append([name.lstrip("[") + " 问答", rest.strip(), "", ""])
@@ -195,6 +201,12 @@ def main() -> int:
             bureau.print_bureau(results["bureau"])
 
         attempt("7 评审：300 份的预评分与排序加载", bureau_)
+
+        def understanding_() -> None:
+            results["understanding"] = understanding.run()
+            understanding.print_understanding(results["understanding"])
+
+        attempt("8 对话理解：留出集与每条耗时", understanding_)
         summary(results, time.perf_counter() - started)
     if failures:
         print("\n失败的部分：\n" + "\n".join(f"- {f}" for f in failures))

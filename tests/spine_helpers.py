@@ -129,3 +129,16 @@ def random_answers(
             turns.append("".join(random_sentence(rng) for _ in range(rng.randint(1, max_sentences))))
         answers[pid] = turns
     return answers
+
+
+def record_answer(state: Any, form: Any, text: str, max_followups: int) -> tuple[Any, Any]:
+    """One interview turn as the service runs it: the shipped reader reads ``text``, the machine applies it."""
+    from assistant.interview.machine import record_turn
+    from assistant.interview.turns import Turn
+    from assistant.service.turn_reading import turn_context
+    from assistant.understanding.shipped import element_reader, turn_reader
+
+    act = turn_reader(form).read(text, turn_context(form, state, set()))
+    kind = "answer" if act.kind == "revise" else act.kind
+    turn = Turn(kind=kind, content=act.content if kind != "answer" or act.content else text, target=act.target)
+    return record_turn(state, form, turn, max_followups, element_reader(form).missing)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.core.figures import extract_numbers, untraceable_numbers
 from assistant.forms.spec import load_form
-from assistant.interview.elements import missing_elements
+from assistant.understanding.shipped import element_reader
 from tests.spine_helpers import FORM_ID
 
 
@@ -111,4 +111,4 @@ def test_digits_inside_identifiers_are_not_figures() -> None:
 
 def test_identifier_does_not_satisfy_the_numbers_element() -> None:
     form = load_form(FORM_ID)
-    assert missing_elements(form, ["numbers"], "采用SHA256算法") == ["numbers"]
+    assert element_reader(form).missing(["numbers"], "采用SHA256算法") == ["numbers"]

@@ -153,7 +153,7 @@ class Workspace:
 
     def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> Iterator[tuple]:
         """跳过 always answers the interview, even when a drafted part is selected for revision."""
-        yield from self._turn(SKIP_TEXT, app_id, part_id, request, action="answer")
+        yield from self._turn(SKIP_TEXT, app_id, part_id, request, action="skip")
 
     def _turn(
         self, text: str, app_id: int | None, part_id: str, request: gr.Request, action: str | None

@@ -99,7 +99,7 @@ def model_assessment(form: FormSpec, snapshot: Snapshot, offline: Assessment, ch
     ]
     messages = render_messages("prescore", criteria=criteria, application=application_text(snapshot))
     try:
-        reply = parse_reply(chat_model.complete(messages, max_tokens=MAX_TOKENS))
+        reply = parse_reply(chat_model.complete(messages, max_tokens=MAX_TOKENS, structured=True))
     except UserFacingError as exc:
         note = f"模型预评分未完成（{exc.message}），采用离线预评分。"
         return offline.model_copy(update={"notes": [*offline.notes, note]})

@@ -2,7 +2,7 @@
 
 Each criterion of the rubric names where to look (parts, or the 申报理由 row) and what
 marks a sentence as evidence: an element detector of the understanding layer
-(``assistant.interview.elements.detect``, whatever its internals) or the rubric's cue
+(``assistant.understanding.shipped.element_reader``, one batch per place) or the rubric's cue
 words. The proposed level is the highest whose rule holds (enough evidence sentences,
 each required kind among them). The review's findings are shown as evidence against; a
 figure without a traceable source caps the criterion (the provenance ceiling).
@@ -17,8 +17,8 @@ from assistant.bureau.snapshot import place_title
 from assistant.core.textlen import split_sentences
 from assistant.forms.rubric import Criterion, Level, Signal
 from assistant.forms.spec import FormSpec
-from assistant.interview.elements import detect
 from assistant.review.traceability import mask_ordinals
+from assistant.understanding.shipped import element_reader
 
 MAX_QUOTES = 6
 UNTRACEABLE = "untraceable_figure"
@@ -46,19 +46,22 @@ def plain_sentence(form: FormSpec, place: str, sentence: str) -> str:
     return mask_ordinals(sentence)
 
 
-def _hits(form: FormSpec, signal: Signal, sentence: str) -> bool:
+def _hits(signal: Signal, sentence: str, elements: set[str]) -> bool:
     if any(cue in sentence for cue in signal.cues):
         return True
-    return bool(signal.element) and detect(signal.element, form.elements[signal.element], sentence)
+    return bool(signal.element) and signal.element in elements
 
 
 def evidence_sentences(form: FormSpec, criterion: Criterion, snapshot: Snapshot) -> list[Evidence]:
     """Every sentence in the criterion's places that shows at least one of its signals, in order."""
     found: list[Evidence] = []
     for place in criterion.parts:
-        for position, offset, sentence in located_sentences(snapshot.text_of(place)):
-            plain = plain_sentence(form, place, sentence)
-            shown = [s for s in criterion.signals if place in (s.parts or criterion.parts) and _hits(form, s, plain)]
+        located = located_sentences(snapshot.text_of(place))
+        plains = [plain_sentence(form, place, sentence) for _, _, sentence in located]
+        held = element_reader(form).present(plains)
+        for (position, offset, sentence), plain, elements in zip(located, plains, held, strict=True):
+            signals = [s for s in criterion.signals if place in (s.parts or criterion.parts)]
+            shown = [s for s in signals if _hits(s, plain, elements)]
             if shown:
                 found.append(
                     Evidence(

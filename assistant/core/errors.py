@@ -89,3 +89,10 @@ def is_disk_full(exc: BaseException | None) -> bool:
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
+
+
+class InstallationError(UserFacingError):
+    """A file the package ships is missing or damaged: the fix is a reinstall, not a different input."""
+
+    status_code = 500
+    code = "installation"

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, description="连接超时（秒）；未设置 llm_read_timeout 时也作读取超时")
     llm_read_timeout: float = Field(120.0, description="流式输出两段之间的最长等待（秒），不限制总时长")
     llm_followup_timeout: float = Field(8.0, description="追问措辞的总时限（秒），超时改用规则生成的问题")
+    understanding_mode: Literal["auto", "model", "offline"] = Field(
+        "auto",
+        description="对话理解：auto 离线分类器没有把握时才问模型；model 每条消息都问模型；offline 只用离线分类器",
+    )
     llm_wait_budget: float = Field(
         90.0, description="模型还没开始输出时，一轮对话（含重试）最多等待的秒数；开始输出后只受 llm_read_timeout 限制"
     )

@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 from assistant.core.resources import bundled_dir
 from assistant.diagram.graph import FlowGraph
-from assistant.interview.elements import has_data_flow, has_data_sources
+from assistant.forms.spec import FormSpec
+from assistant.understanding.shipped import element_reader
 
 FLOW_PARTS = ("intro.solution", "intro.compliance", "promo.practice", "intro.problem")
 _CLAUSE = re.compile(r"[，。；！？：,;:\n（）()、]")
@@ -123,12 +124,13 @@ def _fix(text: str) -> str:
     return text
 
 
-def extract_graph(answers: dict[str, list[str]], case_name: str = "") -> FlowGraph:
+def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str = "") -> FlowGraph:
     """A first 数据要素流向图 from the answers (part id → texts); empty when they name no flow."""
     graph = FlowGraph()
     texts = [_fix(t) for pid in FLOW_PARTS for t in answers.get(pid, [])]
     sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
-    relevant = [s for s in sentences if has_data_sources(s) or has_data_flow(s)]
+    held = element_reader(form).present(sentences)
+    relevant = [s for s, found in zip(sentences, held, strict=True) if found & {"data_sources", "data_flow"}]
     platform = _platform(relevant or sentences, case_name)
     graph.add_node(platform, "platform")
     for sentence in relevant:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from assistant.core.errors import UserFacingError
 from assistant.diagram.extract import FLOW_PARTS, extract_graph, words
 from assistant.diagram.graph import FlowGraph
+from assistant.forms.spec import FormSpec
 from assistant.llm.chat import ChatModel
 from assistant.llm.prompts import render_messages
 
@@ -42,12 +43,15 @@ def grounded(graph: FlowGraph, said: str) -> FlowGraph:
     return graph.model_copy(update={"nodes": kept, "edges": edges, "stays": [s for s in graph.stays if s]})
 
 
-def model_graph(chat: ChatModel, answers: dict[str, list[str]], case_name: str) -> tuple[FlowGraph, str]:
+def model_graph(
+    chat: ChatModel, answers: dict[str, list[str]], form: FormSpec, case_name: str
+) -> tuple[FlowGraph, str]:
     """(the graph, a note for the applicant: empty when the model's graph was used)."""
     texts = [t for pid in FLOW_PARTS for t in answers.get(pid, []) if t.strip()]
-    offline = extract_graph(answers, case_name)
+    offline = extract_graph(answers, form, case_name)
     try:
-        raw = chat.complete(render_messages("flow_graph", case_name=case_name, answers=texts), max_tokens=MAX_TOKENS)
+        messages = render_messages("flow_graph", case_name=case_name, answers=texts)
+        raw = chat.complete(messages, max_tokens=MAX_TOKENS, structured=True)
     except UserFacingError as exc:
         return offline, f"{exc.message}已改用离线抽取的流向图。"
     graph = parse_graph(raw)

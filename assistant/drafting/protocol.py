@@ -18,6 +18,7 @@ from assistant.forms.spec import PartGroup, PartSpec
 from assistant.llm.chat import DeltaCallback
 from assistant.review.privacy import PersonTerm
 from assistant.review.traceability import structure_numbers
+from assistant.understanding.acts import RevisionOp
 
 
 class DraftJob(BaseModel):
@@ -35,7 +36,8 @@ class DraftJob(BaseModel):
     guidance_passages: list[Passage] = Field(default_factory=list)
     exemplar_passages: list[Passage] = Field(default_factory=list)
     previous_text: str = ""
-    instruction: str = ""
+    instruction: str = ""  # the applicant's words, as typed (the model reads them; figures in them are theirs)
+    revision: RevisionOp | None = None  # what the instruction asks, as the understanding layer read it
     private_terms: list[str] = Field(default_factory=list)
     people: list[PersonTerm] = Field(default_factory=list)  # 负责人/联系人: kept out of publishable parts
 

@@ -36,6 +36,8 @@ class InfoField(BaseModel):
     max_chars: int = Field(200, gt=0)
     printed: bool = True
     joined: list[str] = Field(default_factory=list)
+    drawn_from: list[str] = Field(default_factory=list)
+    """Parts whose answers speak to this item by what they were asked (申报理由: 创新点, 案例描述)."""
 
 
 class InfoSection(BaseModel):

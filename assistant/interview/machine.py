@@ -2,12 +2,15 @@
 
 It walks the form part by part, asks each part's questions, asks at most N
 follow-ups when an answer lacks a required element (numbers, data sources, data
-flow, security measures, results) — never the same follow-up twice — and
-understands turn intents in natural wording (see ``turns.py``): skip, draft now
-("没有了""先这样"), don't know ("不清楚"), go back, go to a named part ("回到解决方案"),
-next part, finish. A part closed while elements are still missing is drafted with
-【待补充：…】 markers, and the next prompt says what is missing.
-The service persists the state after every turn; this module only computes it.
+flow, security measures, results) — never for an element the answers already hold,
+never the same follow-up twice — and acts on turns the understanding layer has read
+(``turns.Turn``): answers, restatements (only new facts are kept), skip, draft now,
+don't know, go back, go to a part, next part, finish. Which elements a text holds is
+asked of an injected ``missing`` function, so this module stays pure. A part whose
+answers already hold every required element is not asked its remaining questions.
+A part closed while elements are still missing is drafted with 【待补充：…】 markers,
+and the next prompt says what is missing. The service persists the state after every
+turn; this module only computes it.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.forms.spec import FormSpec
-from assistant.interview.elements import missing_elements
-from assistant.interview.turns import SKIP_WORDS, Turn, classify_turn
+from assistant.interview.turns import MissingElements, Turn
 
 MARKER_PREFIX = "【待补充："
 
@@ -63,10 +65,6 @@ def start(form: FormSpec) -> tuple[InterviewState, Prompt]:
     return _advance(state, form, completed=None)
 
 
-def is_skip(text: str) -> bool:
-    return text.strip().lower().rstrip("。.") in SKIP_WORDS
-
-
 def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
     """Re-derive the question standing open (after a reload), without changing state."""
     if state.current is None:
@@ -80,31 +78,32 @@ def current_prompt(state: InterviewState, form: FormSpec) -> Prompt:
     return Prompt(kind="question", part_id=part.id, text=_question_text(form, part.id, index))
 
 
-def record_answer(
-    state: InterviewState, form: FormSpec, text: str, max_followups: int, turn: Turn | None = None
+def record_turn(
+    state: InterviewState, form: FormSpec, turn: Turn, max_followups: int, missing: MissingElements
 ) -> tuple[InterviewState, Prompt]:
-    """Record ``text`` against the current part and decide what to ask next.
-
-    ``turn`` is the classified intent; when omitted it is read from ``text`` itself.
-    """
-    turn = turn or classify_turn(form, text)
+    """Apply one understood turn to the current part and decide what to ask next."""
+    if turn.kind in ("goto", "back") and turn.content.strip() and state.current is not None:
+        # "成效就是降了17个点，然后回到创新点": the answer stays with the part it answered
+        state = state.model_copy(deep=True)
+        state.parts[state.current].answers.append(turn.content.strip())
     if turn.kind == "goto" and turn.target:
         state, prompt = jump_to(state, form, turn.target)
         return state, prompt.model_copy(update={"intent": "goto"})
     if turn.kind == "back":
         return _back(state, form)
     state = state.model_copy(deep=True)
-    if state.current is None:
-        return state, _done_prompt(form, None)
+    if state.current is None or turn.kind in ("question", "remark"):
+        return state, current_prompt(state, form).model_copy(update={"intent": turn.kind})
     part = form.part(state.current)
     progress = state.parts[part.id]
-    if turn.content and turn.kind != "answer":
-        progress.answers.append(turn.content.strip())
+    content = turn.content.strip()
+    if content:
+        progress.answers.append(content)
     if turn.kind in ("skip", "draft_now", "next"):
-        return _close(state, form, part.id, turn.kind)
+        return _close(state, form, part.id, turn.kind, missing)
     if turn.kind == "finish":
-        return _finish(state, form, part.id)
-    if turn.kind == "dont_know":
+        return _finish(state, form, part.id, missing)
+    if turn.kind == "dont_know" and not content:
         if not progress.pending_element and progress.question_index + 1 < len(part.questions):
             progress.question_index += 1  # "不清楚" to one question moves to the next one
             return state, Prompt(
@@ -113,31 +112,47 @@ def record_answer(
                 text="好的，这一问先留空。" + _question_text(form, part.id, progress.question_index),
                 intent="dont_know",
             )
-        return _close(state, form, part.id, "dont_know")
-    progress.answers.append(text.strip())
+        return _close(state, form, part.id, "dont_know", missing)
+    return _after_content(state, form, part.id, turn.kind, max_followups, missing)
+
+
+def _after_content(
+    state: InterviewState, form: FormSpec, part_id: str, intent: str, max_followups: int, missing: MissingElements
+) -> tuple[InterviewState, Prompt]:
+    """After an answer (or a restatement): the next question, a follow-up for a gap not asked yet, or close.
+
+    The part's remaining questions are skipped once its answers hold every required element: asking
+    "请尽量给出具体数字" right after three figures is what the applicant already did.
+    """
+    part = form.part(part_id)
+    progress = state.parts[part_id]
     progress.pending_element, progress.pending_missing = None, []
-    if progress.question_index + 1 < len(part.questions):
+    lacking = missing(part.required_elements, _answers_text(progress)) if _answers_text(progress) else list(
+        part.required_elements
+    )
+    if progress.question_index + 1 < len(part.questions) and (lacking or not part.required_elements):
         progress.question_index += 1
         return state, Prompt(
-            kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index)
+            kind="question", part_id=part.id, text=_question_text(form, part.id, progress.question_index), intent=intent
         )
-    missing = missing_elements(form, part.required_elements, _answers_text(progress))
-    not_yet_asked = [m for m in missing if m not in progress.asked_elements]
+    not_yet_asked = [m for m in lacking if m not in progress.asked_elements]
     if not_yet_asked and progress.followups_asked < max_followups:
         progress.followups_asked += 1
-        # ask for the first gap not asked about yet: never the same follow-up twice in a row
+        # ask for the first gap not asked about yet: never the same follow-up twice
         progress.pending_element = not_yet_asked[0]
-        progress.pending_missing = not_yet_asked + [m for m in missing if m not in not_yet_asked]
+        progress.pending_missing = not_yet_asked + [m for m in lacking if m not in not_yet_asked]
         progress.asked_elements.append(not_yet_asked[0])
-        return state, current_prompt(state, form)
-    return _close(state, form, part.id, "answer")
+        return state, current_prompt(state, form).model_copy(update={"intent": intent})
+    return _close(state, form, part.id, intent, missing)
 
 
 def _answers_text(progress: PartProgress) -> str:
     return "\n".join(a for a in progress.answers if not a.startswith(MARKER_PREFIX))
 
 
-def _close(state: InterviewState, form: FormSpec, part_id: str, intent: str) -> tuple[InterviewState, Prompt]:
+def _close(
+    state: InterviewState, form: FormSpec, part_id: str, intent: str, missing: MissingElements
+) -> tuple[InterviewState, Prompt]:
     """Mark ``part_id`` done; if it has answers but lacks elements, mark them 【待补充】 and say so."""
     part = form.part(part_id)
     progress = state.parts[part_id]
@@ -145,10 +160,10 @@ def _close(state: InterviewState, form: FormSpec, part_id: str, intent: str) -> 
     progress.skipped = not [a for a in progress.answers if not a.startswith(MARKER_PREFIX)]
     progress.pending_element, progress.pending_missing = None, []
     progress.answers = [a for a in progress.answers if not a.startswith(MARKER_PREFIX)]
-    missing = missing_elements(form, part.required_elements, _answers_text(progress)) if progress.answers else []
-    progress.unresolved = missing
-    labels = [form.elements[m].label for m in missing]
-    if missing:
+    lacking = missing(part.required_elements, _answers_text(progress)) if progress.answers else []
+    progress.unresolved = lacking
+    labels = [form.elements[m].label for m in lacking]
+    if lacking:
         progress.answers.append(f"{MARKER_PREFIX}{'、'.join(labels)}】")
     state, prompt = _advance(state, form, completed=part_id)
     note = _closing_note(form, part_id, labels, progress.skipped)
@@ -167,11 +182,13 @@ def _closing_note(form: FormSpec, part_id: str, missing_labels: list[str], skipp
     return ""
 
 
-def _finish(state: InterviewState, form: FormSpec, part_id: str) -> tuple[InterviewState, Prompt]:
+def _finish(
+    state: InterviewState, form: FormSpec, part_id: str, missing: MissingElements
+) -> tuple[InterviewState, Prompt]:
     """Close the current part and every part not yet done; the prompt lists what stays empty."""
     closed = [part_id] + [pid for pid in form.part_ids() if pid != part_id and not state.parts[pid].done]
     for pid in closed:
-        state, _ = _close(state, form, pid, "finish")
+        state, _ = _close(state, form, pid, "finish", missing)
     empty = [form.part(pid).title for pid in closed if state.parts[pid].skipped]
     text = "好的，结束访谈，按现有回答起草。"
     if empty:

@@ -34,6 +34,8 @@ class ChatModel(Protocol):
     streamed and each new piece of text is passed to it as it arrives; the return
     value is still the whole text, so callers re-check it after the stream ends.
     Raises ``ModelUnavailableError`` (with a Chinese message) once retries are spent.
+    ``structured``: the reply is data (JSON), not prose — only reasoning blocks are removed, so the
+    prose normaliser (which drops English-looking lines) cannot eat it; the caller parses and checks it.
     """
 
     name: str
@@ -44,4 +46,5 @@ class ChatModel(Protocol):
         *,
         on_delta: DeltaCallback | None = None,
         max_tokens: int | None = None,
+        structured: bool = False,
     ) -> str: ...

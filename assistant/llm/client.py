@@ -44,7 +44,7 @@ from pydantic import BaseModel, Field
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.settings import Settings
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
-from assistant.llm.normalise import StreamNormaliser
+from assistant.llm.normalise import ReasoningOnly, StreamNormaliser
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +189,7 @@ class OpenAIChatModel:
         *,
         on_delta: DeltaCallback | None = None,
         max_tokens: int | None = None,
+        structured: bool = False,
     ) -> str:
         request: dict[str, Any] = {
             "model": self.name,
@@ -204,7 +205,9 @@ class OpenAIChatModel:
         attempt = 0
         while True:
             try:
-                return self._attempt(request, on_delta, emitted, deadline, self._first_chunk_wait(started))
+                return self._attempt(
+                    request, on_delta, emitted, deadline, self._first_chunk_wait(started), structured
+                )
             except _Empty as failure:
                 if empty_retried or (deadline is not None and time.monotonic() >= deadline):
                     log.warning("model %s: reply empty after cleaning, twice", self.name)
@@ -242,10 +245,11 @@ class OpenAIChatModel:
         emitted: list[str],
         deadline: float | None,
         first_wait: float | None = None,
+        structured: bool = False,
     ) -> str:
         """One HTTP request; transient failures become ``_Transient``, the rest ``ModelUnavailableError``."""
         try:
-            return self._stream(request, on_delta, emitted, deadline, first_wait)
+            return self._stream(request, on_delta, emitted, deadline, first_wait, structured)
         except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
             raise _Transient(type(exc).__name__) from exc
         except httpx.TransportError as exc:  # a read timeout or broken connection the SDK did not wrap
@@ -262,6 +266,7 @@ class OpenAIChatModel:
         emitted: list[str],
         deadline: float | None,
         first_wait: float | None = None,
+        structured: bool = False,
     ) -> str:
         client = self._client
         if first_wait is not None and first_wait < self.timeout:
@@ -269,7 +274,7 @@ class OpenAIChatModel:
             # each take the full read timeout.
             client = client.with_options(timeout=httpx.Timeout(first_wait, connect=min(first_wait, 10.0)))
         stream = client.chat.completions.create(**request, stream=True)
-        cleaner = StreamNormaliser()
+        cleaner: StreamNormaliser | ReasoningOnly = ReasoningOnly() if structured else StreamNormaliser()
         saw_choice = truncated = False
 
         def relay(text: str) -> None:

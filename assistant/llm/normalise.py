@@ -138,6 +138,28 @@ def _partial_suffix(text: str, tags: Iterable[str]) -> int:
     return best
 
 
+class ReasoningOnly:
+    """The cleaner for structured replies (JSON): reasoning blocks out, everything else as the model wrote it."""
+
+    def __init__(self) -> None:
+        self._filter = _ReasoningFilter()
+        self._parts: list[str] = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def feed(self, piece: str) -> str:
+        out = self._filter.feed(piece)
+        self._parts.append(out)
+        return out
+
+    def finish(self, truncated: bool = False) -> str:
+        out = self._filter.feed("", final=True)
+        self._parts.append(out)
+        return out
+
+
 class StreamNormaliser:
     """Incremental normaliser; ``feed`` and ``finish`` return the cleaned text to show now.
 

@@ -87,7 +87,9 @@ def model_outline(chat: ChatModel, case_name: str, texts: dict[str, str]) -> Vid
     plan = [{"segment": s, "seconds": sec, "picture": pic} for s, sec, pic, _ in PLAN]
     try:
         raw = chat.complete(
-            render_messages("video_outline", case_name=case_name, application=application, plan=plan), max_tokens=2500
+            render_messages("video_outline", case_name=case_name, application=application, plan=plan),
+            max_tokens=2500,
+            structured=True,
         )
     except UserFacingError as exc:
         return offline.model_copy(update={"note": f"{exc.message}已改用根据申报书整理的提纲。"})

@@ -11,10 +11,10 @@ import re
 from assistant.core.textlen import count_words
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
-from assistant.interview.elements import missing_elements
 from assistant.review.findings import Finding
 from assistant.review.privacy import PersonTerm, find_private_data, redact
 from assistant.review.traceability import structure_numbers, untraceable_figures
+from assistant.understanding.shipped import element_reader
 
 PLACEHOLDER_RE = re.compile(r"【待补充[^】]*】")
 _UNIT_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司", "研究院", "中心", "医院", "大学")
@@ -99,7 +99,7 @@ def element_findings(form: FormSpec, texts: dict[str, str]) -> list[Finding]:
     """Quantitative evidence, data sources, lawful acquisition, data flow and security, as the template asks."""
     findings = []
     for part_id in form.review.quantitative_parts:
-        if texts.get(part_id, "").strip() and missing_elements(form, ["numbers"], texts[part_id]):
+        if texts.get(part_id, "").strip() and element_reader(form).missing(["numbers"], texts[part_id]):
             findings.append(
                 Finding(
                     rule="no_figures",
@@ -111,7 +111,7 @@ def element_findings(form: FormSpec, texts: dict[str, str]) -> list[Finding]:
             )
     for check in form.review.element_checks:
         joined = "\n".join(texts.get(pid, "") for pid in check.parts)
-        if joined.strip() and missing_elements(form, [check.element], joined):
+        if joined.strip() and element_reader(form).missing([check.element], joined):
             findings.append(
                 Finding(
                     rule=f"no_{check.element}",

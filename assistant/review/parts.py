@@ -10,9 +10,9 @@ from __future__ import annotations
 from assistant.core.textlen import count_words
 from assistant.core.types import Issue
 from assistant.forms.spec import FormSpec
-from assistant.interview.elements import missing_elements
 from assistant.review.privacy import PersonTerm, find_private_data
 from assistant.review.traceability import structure_numbers, untraceable_figures
+from assistant.understanding.shipped import element_reader
 
 PLACEHOLDER_MARK = "【待补充"
 
@@ -53,7 +53,7 @@ def review_part(
                 message=f"数字“{raw}”在您的回答和引用材料中找不到出处，请核实或删除。",
             )
         )
-    lacking = missing_elements(form, part.required_elements, text) if PLACEHOLDER_MARK not in text else []
+    lacking = element_reader(form).missing(part.required_elements, text) if PLACEHOLDER_MARK not in text else []
     if lacking:
         labels = "、".join(form.elements[e].label for e in lacking)
         issues.append(

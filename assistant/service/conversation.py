@@ -1,45 +1,39 @@
-"""The chat turns of the service: answers, follow-ups, drafts, revisions, undo and recovery.
+"""The chat turns of the service: answers, follow-ups, drafts, revisions, questions, undo and recovery.
 
-The applicant's message is committed before anything else happens; the parts a turn
-closes are recorded as pending with it and cleared as each draft lands, so a turn cut
-off mid-draft is found and finished (``resume_interrupted``).
+Each message is read once by the understanding layer (``turn_reading``) into a typed act, and the
+act decides what happens: an answer or a restatement goes to the interview (a restatement adds only
+its new facts), a question to the assistant is answered from the template and the knowledge base and
+the interview resumes, a remark changes nothing, a revision is done, verified and stored — or refused
+with the reason. The applicant's message is committed before anything else happens; the parts a turn
+closes are recorded as pending with it and cleared as each draft lands, so a turn cut off mid-draft
+is found and finished (``resume_interrupted``).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from typing import Any
 
 from assistant.auth.principal import Principal
-from assistant.core.errors import (
-    InvalidInputError,
-    LimitExceededError,
-    ModelUnavailableError,
-)
+from assistant.core.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, UserFacingError
 from assistant.core.settings import Settings
 from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
 from assistant.forms.spec import FormSpec, load_form
-from assistant.interview.intents import choose_action
-from assistant.interview.machine import (
-    InterviewState,
-    Prompt,
-    current_prompt,
-    jump_to,
-    record_answer,
-)
-from assistant.llm.chat import DeltaCallback
+from assistant.interview.machine import InterviewState, Prompt, current_prompt, jump_to, record_turn
+from assistant.interview.turns import Turn
+from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.service.part_drafting import StoredDraft, draft_and_store
-from assistant.service.views import (
-    ApplicationView,
-    TurnResult,
-    VersionView,
-)
+from assistant.service.turn_reading import read_turn
+from assistant.service.views import ApplicationView, TurnResult, VersionView
 from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
+from assistant.understanding.acts import RevisionOp, TurnAct
+from assistant.understanding.shipped import element_reader
 
 DEFAULT_FORM = "cq-2024-batch2"
+QUESTION_ANSWER_CHARS = 400  # a question mid-interview gets a short answer; the Q&A tab has the long one
 
 
 class ConversationMixin:
@@ -50,6 +44,7 @@ class ConversationMixin:
     store: ApplicationStore
     drafter: Drafter
     knowledge: Any
+    chat_model: ChatModel | None
 
     def send_message(
         self,
@@ -78,12 +73,22 @@ class ConversationMixin:
             state, prompt = jump_to(state, form, part_id)
             self.store.add_message(app_id, "user", text, part_id=part_id, state=state.model_dump())
             return self._reply(principal, app_id, prompt.text, prompt)
-        kind, target = choose_action(text, state, drafted, part_id, action)
-        if kind == "revise" and target:
-            state = _with_supplement(state, target, text)
-            self.store.add_message(app_id, "user", text, part_id=target, state=state.model_dump())
-            return self._revise(principal, row, form, state, target, text, on_delta)
-        return self._answer(principal, row, form, state, text, on_delta)
+        act = read_turn(form, state, drafted, text, self.settings, self._understanding_model(), action)
+        if act.kind == "revise":
+            target = act.target or part_id or _last_drafted(state, drafted, form)
+            if target is None or target not in drafted:
+                return self._not_drafted(principal, row, form, state, text, target)
+            self.store.add_message(app_id, "user", text, part_id=target)
+            return self._revise(principal, row, form, state, target, act, text, on_delta)
+        if act.kind in ("question", "remark"):
+            self.store.add_message(app_id, "user", text, part_id=state.current)
+            return self._aside(principal, row, form, state, act, text)
+        return self._answer(principal, row, form, state, act, text, on_delta)
+
+    def _understanding_model(self) -> ChatModel | None:
+        """The chat model, time-limited like a follow-up's phrasing: reading a turn must stay quick."""
+        limited = getattr(self.chat_model, "limited", None)
+        return limited(self.settings.llm_followup_timeout) if limited is not None else self.chat_model
 
     def _answer(
         self,
@@ -91,20 +96,75 @@ class ConversationMixin:
         row: ApplicationRow,
         form: FormSpec,
         state: InterviewState,
+        act: TurnAct,
         text: str,
         on_delta: DeltaCallback | None,
     ) -> TurnResult:
         answered_part = state.current
-        state, prompt = record_answer(state, form, text, self.settings.max_followups_per_part)
+        content = act.content
+        if act.kind == "restatement" and content and state.current:
+            pending = state.parts[state.current].pending_element
+            if pending:  # 「上面说过了，就是分类分级、加密这些」: the facts, labelled by what was asked
+                content = f"{form.elements[pending].label}：{content}"
+        turn = Turn(kind=act.kind, content=content, target=act.target)  # type: ignore[arg-type]
+        missing = element_reader(form).missing
+        state, prompt = record_turn(state, form, turn, self.settings.max_followups_per_part, missing)
         # A "finish" closes several parts at once; each is drafted in the template's order.
         closed = prompt.completed_parts or ([prompt.completed_part] if prompt.completed_part else [])
         state = state.model_copy(update={"pending_drafts": list(closed)})
         self.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
         notes, issues, state = self._draft_pending(row, form, state, on_delta)
         if prompt.kind == "followup":
-            prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, text)})
+            prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, content or text)})
         reply = "\n".join(notes + [prompt.text])
-        return self._reply(principal, row.id, reply, prompt, drafted_part=prompt.completed_part, issues=issues)
+        return self._reply(
+            principal, row.id, reply, prompt, drafted_part=prompt.completed_part, issues=issues, understood=act.label
+        )
+
+    def _aside(
+        self, principal: Principal, row: ApplicationRow, form: FormSpec, state: InterviewState, act: TurnAct, text: str
+    ) -> TurnResult:
+        """A question to the assistant is answered; a remark is acknowledged; the open question stands."""
+        prompt = current_prompt(state, form)
+        lead = self._answer_aside_question(form, state, text) if act.kind == "question" else "好的。"
+        follow = f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
+        return self._reply(principal, row.id, f"{lead}\n{follow}", prompt, understood=act.label)
+
+    def _answer_aside_question(self, form: FormSpec, state: InterviewState, question: str) -> str:
+        """The template's guidance for the part being written, and what the knowledge base says."""
+        lines: list[str] = []
+        if self.knowledge is not None:
+            from assistant.knowledge.qa import answer_question
+
+            try:
+                answer = answer_question(self.knowledge, question, None)
+            except UserFacingError:
+                answer = None
+            if answer is not None and answer.grounded:
+                lines.append(answer.answer[:QUESTION_ANSWER_CHARS])
+        if state.current is not None:
+            part = form.part(state.current)
+            group = form.group_of(part.id)
+            lines.append(
+                f"“{part.number}{part.title}”的模板说明：{part.guidance}（建议约{part.default_budget}字；"
+                f"{group.title}合计不超过{group.limit}字）"
+            )
+        return "\n".join(lines) or "这个问题我在文件中没有找到相关规定，可以在“政策问答”里换个说法再问。"
+
+    def _not_drafted(
+        self,
+        principal: Principal,
+        row: ApplicationRow,
+        form: FormSpec,
+        state: InterviewState,
+        text: str,
+        target: str | None,
+    ) -> TurnResult:
+        self.store.add_message(row.id, "user", text, part_id=state.current)
+        title = f"“{form.part(target).title}”" if target else "这一部分"
+        prompt = current_prompt(state, form)
+        reply = f"{title}还没有草稿，暂时无法修改；请先回答访谈问题。\n{prompt.text}"
+        return self._reply(principal, row.id, reply, prompt, understood="revise")
 
     def _draft_pending(
         self, row: ApplicationRow, form: FormSpec, state: InterviewState, on_delta: DeltaCallback | None
@@ -118,10 +178,11 @@ class ConversationMixin:
             self.store.update_application(row.id, state=state.model_dump())
             issues += draft.issues
             part = form.part(part_id)
-            notes.append(
-                f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），"
-                "可在右侧预览，也可以直接说“更简洁”“补充：……”来修改。"
-            )
+            if not state.parts[part_id].skipped:  # a skipped part was announced as left empty, not as drafted
+                notes.append(
+                    f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），"
+                    "可在预览中查看，也可以直接说“更简洁”“补充：……”来修改。"
+                )
             notes += [f"【注意】{i.message}" for i in draft.issues if i.severity != "info"]
         return notes, issues, state
 
@@ -152,31 +213,38 @@ class ConversationMixin:
         form: FormSpec,
         state: InterviewState,
         part_id: str,
+        act: TurnAct,
         instruction: str,
         on_delta: DeltaCallback | None,
     ) -> TurnResult:
-        head = self.store.head_versions(row.id).get(part_id)
-        if head is None:
-            raise InvalidInputError("这一部分还没有草稿，请先回答访谈问题。")
+        head = self.store.head_versions(row.id)[part_id]
+        op = act.revision or RevisionOp(kind="supplement", content=instruction)
+        update = _supplement_update(part_id, op.content) if op.kind == "supplement" and op.content else None
         draft = self._draft_part(
-            row, form, state, part_id, instruction=instruction, previous=head.text, on_delta=on_delta
+            row,
+            form,
+            state,
+            part_id,
+            instruction=instruction,
+            previous=head.text,
+            revision=op,
+            update=update,
+            on_delta=on_delta,
         )
         part = form.part(part_id)
         changed = draft.version is not None
-        lead = (
-            f"已修改“{part.number}{part.title}”（第{draft.version}版，{draft.words}/{draft.budget}字）。"
-            if changed
-            else "草稿没有变化。"
-        )
-        notes = [i.message for i in draft.issues if i.kind == "revision" or i.severity != "info"]
-        reply = "\n".join([lead] + notes + ["如不满意，可以点击“撤销”恢复上一版。" if changed else ""]).strip()
+        lines = [_revision_lead(part.number + part.title, draft)]
+        lines += [i.message for i in draft.issues if i.kind == "revision" or i.severity != "info"]
+        if changed:
+            lines.append("如不满意，可以点击“撤销”恢复上一版。")
         return self._reply(
             principal,
             row.id,
-            reply,
+            "\n".join(line for line in lines if line),
             current_prompt(state, form),
             revised_part=part_id if changed else None,
             issues=draft.issues,
+            understood=act.label,
         )
 
     def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: Any) -> TurnResult:
@@ -193,6 +261,8 @@ class ConversationMixin:
         *,
         instruction: str = "",
         previous: str = "",
+        revision: RevisionOp | None = None,
+        update: Callable[[dict], dict] | None = None,
         on_delta: DeltaCallback | None = None,
     ) -> StoredDraft:
         return draft_and_store(
@@ -205,6 +275,8 @@ class ConversationMixin:
             part_id,
             instruction=instruction,
             previous=previous,
+            revision=revision,
+            state_update=update,
             on_delta=on_delta,
         )
 
@@ -239,11 +311,34 @@ class ConversationMixin:
         return self.get_application(principal, app_id)
 
 
-def _with_supplement(state: InterviewState, part_id: str, instruction: str) -> InterviewState:
-    """“补充：…” adds the applicant's own words to the part's answers, so a redraft keeps them."""
-    match = re.match(r"^(补充|增加|添加|加上)[^：:]*[：:](.+)$", instruction.strip(), re.S)
-    if not match or part_id not in state.parts:
+def _revision_lead(title: str, draft: StoredDraft) -> str:
+    """One line that says what happened to the part, never two that contradict each other."""
+    if draft.refused:
+        return f"没有修改“{title}”：{'；'.join(draft.refused)}。原稿保持不变。"
+    if draft.version is None:
+        return f"“{title}”没有修改。"
+    changes = f"{draft.changes}。" if draft.changes else ""
+    return f"已修改“{title}”（第{draft.version}版，{draft.words}/{draft.budget}字）。{changes}"
+
+
+def _supplement_update(part_id: str, content: str) -> Callable[[dict], dict]:
+    """The supplement joins the part's answers (so a redraft keeps it) in the version's own transaction."""
+
+    def update(state: dict) -> dict:
+        parts = state.get("parts", {})
+        if part_id in parts:
+            parts[part_id].setdefault("answers", []).append(content)
         return state
-    state = state.model_copy(deep=True)
-    state.parts[part_id].answers.append(match.group(2).strip())
-    return state
+
+    return update
+
+
+def _last_drafted(state: InterviewState, drafted: set[str], form: FormSpec) -> str | None:
+    """The part a revision naming none is about: the last drafted part before the current one, else the last."""
+    order = form.part_ids()
+    if state.current in order:
+        before = [pid for pid in order[: order.index(state.current)] if pid in drafted]
+        if before:
+            return before[-1]
+    drafted_in_order = [pid for pid in order if pid in drafted]
+    return drafted_in_order[-1] if drafted_in_order else None

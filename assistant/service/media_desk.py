@@ -189,15 +189,16 @@ class MediaDesk:
         stored = self.service.store.flow_graph(app_id)
         if stored:
             return FlowGraph.model_validate(stored)
-        return extract_graph(self._answers(row), row.info.get("case_name", ""))
+        return extract_graph(self._answers(row), load_form(row.form_id), row.info.get("case_name", ""))
 
     def extract(self, principal: Principal, app_id: int) -> tuple[FlowGraph, str]:
         """A new graph from the answers (the model's JSON when one is configured); stored; (graph, note)."""
         row = self.service._own_row(principal, app_id)
         answers, case_name = self._answers(row), row.info.get("case_name", "")
         chat = self.service.chat_model
-        graph, note = model_graph(chat, answers, case_name) if chat is not None else (
-            extract_graph(answers, case_name), ""
+        form = load_form(row.form_id)
+        graph, note = model_graph(chat, answers, form, case_name) if chat is not None else (
+            extract_graph(answers, form, case_name), ""
         )
         self.service.store.put_flow_graph(app_id, graph.model_dump())
         return graph, note

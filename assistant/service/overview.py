@@ -13,16 +13,12 @@ from assistant.core.errors import InvalidInputError
 from assistant.core.textlen import count_words, split_sentences
 from assistant.export.review_report import review_docx, review_markdown
 from assistant.forms.spec import FormSpec
-from assistant.interview.machine import InterviewState
+from assistant.interview.machine import MARKER_PREFIX, InterviewState
 from assistant.review.findings import Finding, ReviewReport
 from assistant.service.views import ApplicationView, GroupWords, OverviewRow
+from assistant.understanding.shipped import element_reader
 
-REASON_TERMS = (
-    "创新", "首个", "首次", "首创", "领先", "突破", "示范", "推广", "复制", "可借鉴",
-    "提升", "提高", "降低", "节约", "增长", "减少", "缩短", "效益", "成效",
-)  # fmt: skip
 REASON_TARGET_CHARS = 400
-SKIPPED = {"跳过", "不知道", "没有", "暂无"}
 
 
 # ---- overview -------------------------------------------------------------------------
@@ -68,30 +64,34 @@ def errors_note(form: FormSpec, errors: list[Finding]) -> str:
 
 
 # ---- 申报理由 from the applicant's own sentences -------------------------------------------
-def reason_from_answers(state: InterviewState, max_chars: int) -> str:
-    """The applicant's own sentences that speak to innovation, demonstration or results, verbatim.
+def reason_from_answers(form: FormSpec, state: InterviewState, drawn_from: list[str], max_chars: int) -> str:
+    """The applicant's own sentences that speak to innovation, significance or results, verbatim.
 
-    Nothing is written by the assistant: each sentence is copied from an interview answer,
-    in the order given, until about ``REASON_TARGET_CHARS`` 字 (never over ``max_chars``).
+    Chosen by meaning, not by words: a sentence answers for innovation or significance when it was given
+    to a part the form names for it (``drawn_from``: 创新点, 案例描述), and for results when the element reader finds an
+    achieved result in it ("成本下降了三成" and "新的地方" are found whatever words they use). Nothing is
+    written by the assistant; sentences keep their order within each kind, innovation first, until about
+    ``REASON_TARGET_CHARS`` 字 (never over ``max_chars``).
     """
+    by_part = [
+        (pid, sentence.strip())
+        for pid, progress in state.parts.items()
+        for answer in progress.answers
+        if not answer.startswith(MARKER_PREFIX)
+        for sentence in split_sentences(answer)
+        if len(sentence.strip()) >= 6
+    ]
+    held = element_reader(form).present([s for _, s in by_part])
+    innovation = [s for (pid, s) in by_part if pid in drawn_from]
+    results = [s for (pid, s), found in zip(by_part, held, strict=True) if "results" in found and pid not in drawn_from]
     picked: list[str] = []
-    seen: set[str] = set()
-    total = 0
-    limit = min(max_chars, REASON_TARGET_CHARS)
-    for progress in state.parts.values():
-        for answer in progress.answers:
-            if answer.strip() in SKIPPED:
-                continue
-            for sentence in split_sentences(answer):
-                sentence = sentence.strip()
-                if not sentence or sentence in seen or not any(t in sentence for t in REASON_TERMS):
-                    continue
-                words = count_words(sentence)
-                if total + words > limit:
-                    return "".join(picked)
-                picked.append(sentence)
-                seen.add(sentence)
-                total += words
+    total, limit = 0, min(max_chars, REASON_TARGET_CHARS)
+    for sentence in dict.fromkeys(innovation + results):
+        words = count_words(sentence)
+        if total + words > limit:
+            break
+        picked.append(sentence)
+        total += words
     if not picked:
         raise InvalidInputError(
             "访谈回答中还没有说明创新性、示范性或成效的句子，无法整理申报理由。请先回答访谈问题，或直接填写申报理由。"

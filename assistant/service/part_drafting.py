@@ -6,9 +6,13 @@ group can never pass its limit whatever order parts are drafted or revised in.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from collections.abc import Callable
 
+from pydantic import BaseModel, Field
+
+from assistant.core.textlen import count_words
 from assistant.core.types import Issue
+from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.drafting.pipeline import (
     Retriever,
     build_job,
@@ -20,12 +24,14 @@ from assistant.drafting.pipeline import (
     run_drafter,
 )
 from assistant.drafting.protocol import Drafter
+from assistant.drafting.revision_check import diff, problems
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.interview.machine import InterviewState
 from assistant.llm.chat import STREAM_RESTART, DeltaCallback
 from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
+from assistant.understanding.acts import RevisionOp
 
 
 class _Preview:
@@ -56,6 +62,12 @@ class StoredDraft(BaseModel):
     budget: int
     version: int | None
     issues: list[Issue]
+    changes: str = ""  # a revision's short diff (「删去：……；新增：……」)
+    refused: list[str] = Field(default_factory=list)  # why a revision was not stored
+
+
+EXACT_EDITS = ("delete", "replace")
+"""Operations done on the stored text itself, also when a model is configured: exact, nothing to generate."""
 
 
 def draft_and_store(
@@ -69,8 +81,16 @@ def draft_and_store(
     *,
     instruction: str = "",
     previous: str = "",
+    revision: RevisionOp | None = None,
+    state_update: Callable[[dict], dict] | None = None,
     on_delta: DeltaCallback | None = None,
 ) -> StoredDraft:
+    """Draft ``part_id`` (or revise it when ``revision`` is given), check it, and store it as the new head.
+
+    A revision is verified against what was asked (``revision_check``) before it is stored; one that
+    fails is not stored and its reasons come back in ``refused``. ``state_update`` is applied in the
+    same transaction as the version (a supplement's words join the part's answers only if it lands).
+    """
     info = ApplicationInfo.model_validate(row.info)
     answers = {pid: progress.answers for pid, progress in state.parts.items()}
     heads = store.head_versions(row.id)
@@ -78,21 +98,38 @@ def draft_and_store(
     other_words = {pid: v.words for pid, v in heads.items() if pid != part_id and pid in group_ids}
     job = build_job(form, part_id, info, answers, budget=1)
     need = estimate_need(job, drafter)
-    if instruction:
-        need = max(need, heads[part_id].words if part_id in heads else 0)
+    if revision is not None:  # room for what the revision adds: the supplied words, or the part's default to expand
+        current = heads[part_id].words if part_id in heads else 0
+        added = count_words(revision.content) + 2 if revision.kind == "supplement" else 0
+        grown = form.part(part_id).default_budget if revision.kind == "expand" else 0
+        need = max(need, current + added, grown)
     budget = part_budget(form, part_id, other_words, need)
-    job = job.model_copy(update={"budget": budget, "instruction": instruction, "previous_text": previous})
-    if drafter.mode == "model":
+    job = job.model_copy(
+        update={"budget": budget, "instruction": instruction, "previous_text": previous, "revision": revision}
+    )
+    editor = OfflineDrafter() if revision is not None and revision.kind in EXACT_EDITS else drafter
+    if editor.mode == "model":
         job = retrieve_for(knowledge, job)
     preview = _Preview(on_delta) if on_delta is not None else None
-    draft = finalize_part(form, job, run_drafter(drafter, job, preview), people_of(info))
+    draft = finalize_part(form, job, run_drafter(editor, job, preview), people_of(info))
+    if revision is not None:
+        unchanged = draft.text.strip() == previous.strip()
+        reasons = [] if unchanged else problems(revision, previous, draft.text)
+        if unchanged or reasons:
+            if preview is not None:
+                preview.settle(previous)
+            return StoredDraft(
+                part_id=part_id,
+                text=previous,
+                words=count_words(previous),
+                budget=budget,
+                version=None,
+                issues=[i for i in draft.issues if i.kind == "revision"] if unchanged else [],
+                refused=reasons,
+            )
     # The model drafter's stream holds back what the guarantees remove; anything still different (a last cut to
     # the budget, an offline draft that did not stream) is shown before the turn ends: the last preview is stored.
     corrected = preview.settle(draft.text) if preview is not None else False
-    if instruction and draft.text.strip() == previous.strip():
-        return StoredDraft(
-            part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=None, issues=draft.issues
-        )
     report = {
         "issues": [i.model_dump() for i in draft.issues],
         "removed_numbers": draft.removed_numbers,
@@ -102,6 +139,8 @@ def draft_and_store(
         "citations": [c.model_dump() for c in draft.citations],
         "preview_corrected": corrected,
     }
+    if revision is not None:
+        report["revision"] = revision.model_dump()
     # Optimistic check: if another request stored a version of this part meanwhile, this one is refused
     # (a Chinese 409) instead of silently becoming the head over it.
     version = store.add_version(
@@ -111,10 +150,17 @@ def draft_and_store(
         draft.words,
         budget,
         draft.source,
-        "revise" if instruction else "draft",
+        "revise" if revision is not None else "draft",
         report,
         expected_head=heads[part_id].version if part_id in heads else 0,
+        state_update=state_update,
     )
     return StoredDraft(
-        part_id=part_id, text=draft.text, words=draft.words, budget=budget, version=version, issues=draft.issues
+        part_id=part_id,
+        text=draft.text,
+        words=draft.words,
+        budget=budget,
+        version=version,
+        issues=draft.issues,
+        changes=diff(previous, draft.text).summary() if revision is not None else "",
     )

@@ -258,8 +258,11 @@ class Service(ConversationMixin):
     def suggest_reason(self, principal: Principal, app_id: int) -> str:
         """A 申报理由 made only of the applicant's own interview sentences (nothing invented)."""
         row = self._own_row(principal, app_id)
-        spec = load_form(row.form_id).info.field("reason")
-        return overview.reason_from_answers(InterviewState.model_validate(row.state), spec.max_chars if spec else 2000)
+        form = load_form(row.form_id)
+        spec = form.info.field("reason")
+        state = InterviewState.model_validate(row.state)
+        drawn_from = spec.drawn_from if spec else []
+        return overview.reason_from_answers(form, state, drawn_from, spec.max_chars if spec else 2000)
 
 
 def _welcome(form: FormSpec, prompt: Prompt) -> str:

@@ -74,6 +74,7 @@ class TurnResult(BaseModel):
     revised_part: str | None = None
     issues: list[Issue] = Field(default_factory=list)
     application: ApplicationView
+    understood: str = ""  # how the message was read: an act ("answer", "question" …) or "revise:<op>"
 
 
 class VersionView(BaseModel):

@@ -46,8 +46,13 @@ class ApplicationStore(Protocol):
         action: str,
         report: dict,
         expected_head: int | None = None,
+        state_update: Callable[[dict], dict] | None = None,
     ) -> int:
-        """``expected_head``: the head the caller built on (0 = none yet); a different head raises ConflictError."""
+        """``expected_head``: the head the caller built on (0 = none yet); a different head raises ConflictError.
+
+        ``state_update`` maps the interview state *as stored at commit time* to the new one, in the same
+        transaction as the version: an answer that belongs to this version (a 「补充：…」) is kept exactly
+        when the version is, whatever other turns committed meanwhile."""
         ...
 
     def versions(self, app_id: int, part_id: str) -> list[VersionRow]: ...

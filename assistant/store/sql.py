@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
         action: str,
         report: dict,
         expected_head: int | None = None,
+        state_update: Callable[[dict], dict] | None = None,
     ) -> int:
         """Append a version, make it the head, return its number.
 
@@ -230,6 +231,14 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
                 )
             )
             self._put_head(conn, app_id, part_id, version)
+            if state_update is not None:
+                stored = conn.execute(select(applications.c.state_json).where(applications.c.id == app_id)).scalar()
+                new_state = state_update(json.loads(stored or "{}"))
+                conn.execute(
+                    update(applications)
+                    .where(applications.c.id == app_id)
+                    .values(state_json=_json(new_state), updated_at=now_iso())
+                )
             return version
 
     def versions(self, app_id: int, part_id: str) -> list[VersionRow]:

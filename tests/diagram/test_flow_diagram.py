@@ -16,6 +16,7 @@ from assistant.core.errors import InvalidInputError
 from assistant.diagram.extract import extract_graph
 from assistant.diagram.graph import FlowGraph, from_rows, to_rows
 from assistant.diagram.render import render, to_dot
+from assistant.forms.spec import load_form
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_dot = pytest.mark.skipif(not shutil.which("dot"), reason="需要 Graphviz（make test 会安装）")
@@ -24,7 +25,7 @@ needs_dot = pytest.mark.skipif(not shutil.which("dot"), reason="需要 Graphviz�
 def scenario_graph(name: str) -> FlowGraph:
     data = json.loads((ROOT / f"tests/data/scenarios/{name}.json").read_text(encoding="utf-8"))
     answers = {k: v if isinstance(v, list) else [v] for k, v in data["answers"].items()}
-    return extract_graph(answers, data["info"]["case_name"])
+    return extract_graph(answers, load_form(data.get("form", "cq-2024-batch2")), data["info"]["case_name"])
 
 
 def svg_text(svg: bytes) -> str:

@@ -12,9 +12,11 @@ from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview import machine as iv
-from assistant.interview.turns import classify_turn
 from assistant.service.service import Service
 from assistant.store.sql import Store
+from assistant.understanding.acts import TurnContext
+from assistant.understanding.shipped import turn_reader
+from tests.spine_helpers import record_answer
 
 ALICE = Principal(id=1, username="alice", role="applicant")
 
@@ -32,7 +34,6 @@ def form() -> FormSpec:
         ("直接写吧", "draft_now"),
         ("没有了，请直接起草", "draft_now"),
         ("没有了，就这些。", "draft_now"),
-        ("先这样吧，创新点我回头再补。", "draft_now"),
         ("不清楚", "dont_know"),
         ("不清楚，这个要问领导。", "dont_know"),
         ("这个我们也说不好", "dont_know"),
@@ -45,7 +46,8 @@ def form() -> FormSpec:
     ],
 )
 def test_intents_in_natural_wording(form: FormSpec, text: str, kind: str) -> None:
-    assert classify_turn(form, text).kind == kind
+    context = TurnContext(current_part="intro.problem", last_question=form.part("intro.problem").questions[0])
+    assert turn_reader(form).read(text, context).kind == kind
 
 
 @pytest.mark.parametrize(
@@ -57,10 +59,10 @@ def test_intents_in_natural_wording(form: FormSpec, text: str, kind: str) -> Non
     ],
 )
 def test_go_to_a_named_part(form: FormSpec, text: str, part_id: str) -> None:
-    turn = classify_turn(form, text)
+    turn = turn_reader(form).read(text, TurnContext(current_part="intro.problem"))
     assert turn.kind == "goto" and turn.target == part_id
     state, _ = iv.start(form)
-    state, prompt = iv.record_answer(state, form, text, 2)
+    state, prompt = record_answer(state, form, text, 2)
     assert state.current == part_id and prompt.part_id == part_id
 
 
@@ -68,7 +70,7 @@ def test_answer_then_draft_now_keeps_the_content(form: FormSpec) -> None:
     state, _ = iv.start(form)
     state, _ = iv.jump_to(state, form, "intro.results")
     text = "累计获得超12亿元的银行预授信，缓解了小微企业融资难。没有了，请直接起草"
-    state, prompt = iv.record_answer(state, form, text, 2)
+    state, prompt = record_answer(state, form, text, 2)
     progress = state.parts["intro.results"]
     assert progress.done and progress.answers == ["累计获得超12亿元的银行预授信，缓解了小微企业融资难。"]
     assert prompt.completed_part == "intro.results"
@@ -77,10 +79,10 @@ def test_answer_then_draft_now_keeps_the_content(form: FormSpec) -> None:
 
 def test_draft_now_twice_never_repeats_the_followup(form: FormSpec) -> None:
     state, _ = iv.start(form)
-    state, _ = iv.record_answer(state, form, "行业问题突出。", 2)
-    state, first = iv.record_answer(state, form, "环节多，效率低。", 2)
+    state, _ = record_answer(state, form, "行业问题突出。", 2)
+    state, first = record_answer(state, form, "环节多，效率低。", 2)
     assert first.kind == "followup"
-    state, second = iv.record_answer(state, form, "没有了，请直接起草", 2)
+    state, second = record_answer(state, form, "没有了，请直接起草", 2)
     assert second.kind == "question" and second.part_id == "intro.solution"
     assert second.text != first.text and "还缺少" in second.text
     assert state.parts["intro.problem"].answers[-1].startswith("【待补充：")
@@ -88,14 +90,14 @@ def test_draft_now_twice_never_repeats_the_followup(form: FormSpec) -> None:
 
 def test_back_goes_to_the_previous_part(form: FormSpec) -> None:
     state, _ = iv.start(form)
-    state, _ = iv.record_answer(state, form, "跳过", 2)
-    state, prompt = iv.record_answer(state, form, "上一部分", 2)
+    state, _ = record_answer(state, form, "跳过", 2)
+    state, prompt = record_answer(state, form, "上一部分", 2)
     assert state.current == "intro.problem" and prompt.part_id == "intro.problem"
 
 
 def test_finish_closes_every_part(form: FormSpec) -> None:
     state, _ = iv.start(form)
-    state, prompt = iv.record_answer(state, form, "结束吧，全部起草", 2)
+    state, prompt = record_answer(state, form, "结束吧，全部起草", 2)
     assert state.current is None and prompt.kind == "done"
     assert prompt.completed_parts == form.part_ids()
 

@@ -83,7 +83,7 @@ class ScriptedChat:
         self.replies = list(replies)
         self.calls: list[list[ChatMessage]] = []
 
-    def complete(self, messages, *, on_delta=None, max_tokens=None) -> str:
+    def complete(self, messages, *, on_delta=None, max_tokens=None, structured=False) -> str:
         self.calls.append(messages)
         reply = self.replies.pop(0)
         if isinstance(reply, Exception):

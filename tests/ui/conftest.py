@@ -155,6 +155,14 @@ def app_server(ui_work_dir: Path, fake_model: str) -> Iterator[RunningServer]:
 
 
 @pytest.fixture(scope="session")
+def offline_server(ui_work_dir: Path) -> Iterator[RunningServer]:
+    """``case-assistant serve`` as ``make run`` starts it: offline drafting, local mode (no accounts)."""
+    env = _clean_env()
+    env.update(CASE_ASSISTANT_DATA_DIR=str(ui_work_dir / "data-offline"), CASE_ASSISTANT_EMBEDDER="hash")
+    yield from _serve(free_port(), env, ui_work_dir / "server-offline.log")
+
+
+@pytest.fixture(scope="session")
 def accounts_server(ui_work_dir: Path) -> Iterator[RunningServer]:
     """A second server with one staff account (so login is required), offline drafting."""
     env = _clean_env()

@@ -44,7 +44,7 @@ Item = tuple[Literal["delta", "done", "error"], Any]
 class MessageIn(BaseModel):
     text: str
     part_id: str | None = None
-    action: Literal["answer", "revise", "goto"] | None = None
+    action: Literal["answer", "revise", "goto", "skip"] | None = None
 
 
 def sse(event: str, data: dict[str, Any]) -> str:

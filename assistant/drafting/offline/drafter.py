@@ -25,9 +25,9 @@ from assistant.drafting.offline.revise import revise_offline
 from assistant.drafting.offline.roles import is_contact, split_by_role, standalone, subpoint_of, without_contact
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.spec import FormSpec, PartSpec, load_form
-from assistant.interview.elements import elements_in
 from assistant.interview.machine import MARKER_PREFIX
 from assistant.llm.chat import DeltaCallback
+from assistant.understanding.shipped import element_reader
 
 _ORDINALS = "一二三四五六七八九十"
 MOVED_PER_SUBPOINT = 2  # 简介 sentences that fill an empty sub-point of 主要做法及成效
@@ -201,9 +201,10 @@ class OfflineDrafter:
         """应用成效 leads with the quantified results, then the qualitative ones, then the rest."""
         form = self._form(job)
         flat = [s for p in paragraphs for s in p]
+        held = dict(zip(flat, element_reader(form).present(flat), strict=True))  # one encoder batch
 
         def rank(sentence: str) -> int:
-            found = elements_in(form, sentence)
+            found = held[sentence]
             if "numbers" in found and "results" in found:
                 return 0
             return 1 if "numbers" in found or "results" in found else 2
@@ -215,6 +216,7 @@ class OfflineDrafter:
         form = self._form(job)
         subpoints = job.part.subpoints
         buckets: list[list[str]] = [[] for _ in subpoints]
+        element_reader(form).present([s for para in material.own for s in para])  # warm the encoder in one batch
         for sentence in (s for para in material.own for s in para):
             for role, piece in split_by_role(form, subpoints, sentence):
                 index = 0 if role is None else role

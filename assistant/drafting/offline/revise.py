@@ -1,87 +1,251 @@
-"""Revise-by-chat without a model: a few honest, rule-based edits.
+"""Revise-by-chat without a model: every operation the understanding layer names, done on the stored draft.
 
-Supported: 更简洁/精简 (optionally for 第N段), 更正式, 补充：<内容> (the applicant's
-own words are added), 删除第N段. Anything else is declined with a note on what
-works offline; nothing is invented to satisfy an instruction.
+The operation arrives typed (``RevisionOp``: shorten / expand / formalise / delete / replace /
+supplement / reorder, with the place or text it names), so nothing here parses the applicant's
+wording. Each edit is honest: shortening drops the least informative sentences but never one that
+carries a figure or opens a point; expanding adds only the applicant's own answer sentences the draft
+does not hold yet; a supplement adds the applicant's words where they asked. When an operation cannot
+be done without inventing, the draft is returned unchanged with the reason; the pipeline verifies
+whatever comes back before it is stored.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.core.textlen import count_words, split_sentences
+from assistant.core.figures import extract_numbers
+from assistant.core.textlen import count_words
 from assistant.core.types import Issue
-from assistant.drafting.offline.fitting import fit_paragraphs
+from assistant.drafting import draft_text as dt
+from assistant.drafting.offline.fitting import sentence_priority
 from assistant.drafting.offline.prose import answer_to_paragraphs, formalize_sentence
 from assistant.drafting.protocol import DraftJob, DraftOutput
+from assistant.forms.spec import load_form
+from assistant.understanding.acts import RevisionOp
+from assistant.understanding.features import bigram_containment
+from assistant.understanding.rules import ordinals_all, placement
+from assistant.understanding.shipped import element_reader
 
-_CN_INDEX = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-HELP = (
-    "离线模式支持的修改：“更简洁”“第二段更简洁”“语气更正式”“补充：<要补充的内容>”“删除第三段”。"
-    "配置模型后可以自由描述修改要求。"
-)
-
-
-def _paragraph_index(instruction: str) -> int | None:
-    match = re.search(r"第([一二三四五六七八九十\d]+)段", instruction)
-    if not match:
-        return None
-    token = match.group(1)
-    return (int(token) if token.isdigit() else _CN_INDEX.get(token, 0)) - 1
-
-
-def _paragraphs(text: str) -> list[list[str]]:
-    return [[s for s in split_sentences(line) if s.strip()] for line in text.split("\n") if line.strip()]
+SHORTEN_TO = 0.75  # a "更简洁" aims at three quarters of the scope's words
+MARKER_RE = re.compile(r"【待补充[^】]*】")
+HELP = "也可以直接说明要删哪一句（如“删除第二句”）、把什么改成什么（如“把A改成B”），或“补充：……”。"
 
 
 def revise_offline(job: DraftJob) -> DraftOutput:
-    instruction = job.instruction.strip()
-    paragraphs = _paragraphs(job.previous_text)
-    target = _paragraph_index(instruction)
-    if target is not None and not 0 <= target < len(paragraphs):
-        return _unchanged(job, f"当前草稿只有{len(paragraphs)}段，找不到指定的段落。")
-    supplement = re.match(r"^(补充|增加|添加|加上)[^：:]*[：:](.+)$", instruction, re.S)
-    if supplement:
-        added, _ = answer_to_paragraphs(supplement.group(2))
-        if not added:
-            return _unchanged(job, "没有读到要补充的内容。")
-        paragraphs.extend(added)
-        fitted, dropped = fit_paragraphs(paragraphs, job.budget)
-        note = f"已加入您补充的内容{'，并为控制字数省略了' + str(dropped) + '句' if dropped else ''}。"
-        return _changed(job, fitted, note)
-    if re.search(r"(删除|删去|去掉)", instruction) and target is not None:
-        del paragraphs[target]
-        return _changed(job, paragraphs, f"已删除第{target + 1}段。")
-    if re.search(r"(简洁|精简|简短|压缩|删减|缩短)", instruction):
-        return _shorten(job, paragraphs, target)
-    if re.search(r"(正式|书面|规范)", instruction):
-        formal = [[formalize_sentence(s) for s in para] for para in paragraphs]
-        return _changed(job, formal, "已统一为书面语表达（离线模式只做用语和标点规范，不改写内容）。")
-    if re.match(r"^(补充|增加|添加)", instruction):
+    op = job.revision
+    if op is None:
+        return _unchanged(job, "没有读懂这条修改要求。" + HELP)
+    paras = dt.paragraphs(job.previous_text)
+    handler = {
+        "shorten": _shorten,
+        "expand": _expand,
+        "formalise": _formalise,
+        "delete": _delete,
+        "replace": _replace,
+        "supplement": _supplement,
+        "reorder": _reorder,
+    }[op.kind]
+    return handler(job, op, paras)
+
+
+def _scope(op: RevisionOp, paras: list[list[str]]) -> list[int] | str:
+    """Paragraph indexes the operation applies to, or a Chinese reason when the named place does not exist."""
+    if op.paragraph is not None:
+        index = dt.resolve(op.paragraph, len(paras))
+        return [index] if index is not None else f"当前草稿只有{len(paras)}段，找不到{op.scope()}。"
+    if op.point is not None:
+        points = dt.point_indexes(paras)
+        index = dt.resolve(op.point, len(points))
+        return [points[index]] if index is not None else f"当前草稿只有{len(points)}点，找不到{op.scope()}。"
+    return list(range(len(paras)))
+
+
+def _shorten(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    scope = _scope(op, paras)
+    if isinstance(scope, str):
+        return _unchanged(job, scope)
+    words = sum(count_words(s) for i in scope for s in paras[i])
+    goal = int(words * SHORTEN_TO)
+    candidates = [
+        (i, k)
+        for i in scope
+        for k, sentence in enumerate(paras[i])
+        if len(paras[i]) > 1 and k > 0 and not extract_numbers(sentence) and not MARKER_RE.search(sentence)
+    ]
+    candidates.sort(key=lambda ik: (sentence_priority(paras[ik[0]][ik[1]]), -count_words(paras[ik[0]][ik[1]])))
+    dropped: set[tuple[int, int]] = set()
+    for i, k in candidates:
+        if words <= goal:
+            break
+        if len(paras[i]) - sum(1 for j, _ in dropped if j == i) <= 1:
+            continue
+        dropped.add((i, k))
+        words -= count_words(paras[i][k])
+    if not dropped:
+        return _unchanged(
+            job, f"{op.scope()}的每一句都含有数字或是要点的首句，离线模式不再删减，以免丢失您提供的事实。" + HELP
+        )
+    kept = [[s for k, s in enumerate(p) if (i, k) not in dropped] for i, p in enumerate(paras)]
+    return _changed(job, kept, f"已精简{op.scope()}，删去{len(dropped)}句不含数字的表述，要点和数字都保留。")
+
+
+def _expand(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    scope = _scope(op, paras)
+    if isinstance(scope, str):
+        return _unchanged(job, scope)
+    draft = job.previous_text
+    extra: list[str] = []
+    for answer in job.answers:
+        for para in answer_to_paragraphs(answer)[0]:
+            extra += [s for s in para if bigram_containment(s, [draft]) < 0.6 and s not in extra]
+    room = job.budget - count_words(draft)
+    added: list[str] = []
+    for sentence in extra:
+        if count_words(sentence) <= room:
+            added.append(sentence)
+            room -= count_words(sentence)
+    if not added:
         return _unchanged(
             job,
-            "离线模式不会凭空补充内容。请直接给出要补充的内容，例如“补充：数据来自市交通运输委的货运平台，通过数据共享协议获取”。",
+            "您的回答里的内容都已写进这一部分，离线模式不会凭空扩写。请补充更多事实，例如“补充：……”，或配置大模型后再试。",
         )
-    return _unchanged(job, "离线模式无法理解这条修改要求。")
+    target = scope[-1] if scope else None
+    if target is None:
+        paras.append(added)
+    else:
+        paras[target] = paras[target] + added
+    return _changed(job, paras, f"已用您回答中尚未写入的{len(added)}句内容扩写{op.scope()}。")
 
 
-def _shorten(job: DraftJob, paragraphs: list[list[str]], target: int | None) -> DraftOutput:
-    chosen = [target] if target is not None else list(range(len(paragraphs)))
-    for index in chosen:
-        words = sum(count_words(s) for s in paragraphs[index])
-        fitted, _ = fit_paragraphs([paragraphs[index]], max(1, int(words * 0.7)))
-        if fitted[0]:
-            paragraphs[index] = fitted[0]
-    where = f"第{target + 1}段" if target is not None else "全文"
-    return _changed(job, paragraphs, f"已精简{where}，保留了含数据和关键信息的句子。")
+def _formalise(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    scope = _scope(op, paras)
+    if isinstance(scope, str):
+        return _unchanged(job, scope)
+    changed = [[formalize_sentence(s) if i in scope else s for s in para] for i, para in enumerate(paras)]
+    if dt.join(changed) == dt.join(paras):
+        return _unchanged(job, f"{op.scope()}已经是书面语表达，没有找到需要改正式的口语说法。")
+    return _changed(job, changed, f"已把{op.scope()}的口语说法改为书面语（离线模式只改用语和标点，不改内容）。")
 
 
-def _changed(job: DraftJob, paragraphs: list[list[str]], note: str) -> DraftOutput:
-    text = "\n".join("".join(p) for p in paragraphs if p)
+def _delete(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    if op.quote:
+        return _delete_quote(job, op.quote, paras)
+    if op.sentence is not None:
+        within = _scope(op.model_copy(update={"sentence": None}), paras) if op.paragraph or op.point else None
+        if isinstance(within, str):
+            return _unchanged(job, within)
+        places = [(i, k) for i, p in enumerate(paras) for k in range(len(p)) if within is None or i in within]
+        index = dt.resolve(op.sentence, len(places))
+        if index is None:
+            return _unchanged(job, f"当前只有{len(places)}句，找不到{op.scope()}。")
+        i, k = places[index]
+        kept = [[s for kk, s in enumerate(p) if (ii, kk) != (i, k)] for ii, p in enumerate(paras)]
+        return _changed(job, dt.renumber([p for p in kept if p]), f"已删除{op.scope()}。")
+    scope = _scope(op, paras)
+    if isinstance(scope, str) or len(scope) != 1:
+        return _unchanged(job, scope if isinstance(scope, str) else "请说明要删除哪一句、哪一段或哪一点。" + HELP)
+    kept = [p for i, p in enumerate(paras) if i != scope[0]]
+    return _changed(job, dt.renumber(kept), f"已删除{op.scope()}。")
+
+
+def _delete_quote(job: DraftJob, quote: str, paras: list[list[str]]) -> DraftOutput:
+    text = job.previous_text
+    if quote not in text:
+        return _unchanged(job, f"草稿中没有找到“{quote}”，请检查引用的文字。")
+    kept: list[list[str]] = []
+    for para in paras:
+        sentences = []
+        for sentence in para:
+            if quote not in sentence:
+                sentences.append(sentence)
+                continue
+            rest = sentence.replace(quote, "")
+            if len(re.sub(r"\W", "", rest)) >= 4 and not rest.strip().startswith(("，", "。")):
+                sentences.append(re.sub(r"[，、]{2,}", "，", rest).replace("，。", "。"))
+        if sentences:
+            kept.append(sentences)
+    return _changed(job, dt.renumber(kept), f"已删除“{quote}”。")
+
+
+def _replace(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    if not op.old or not op.new:
+        return _unchanged(job, "请说明把什么改成什么，例如“把‘示例平台’改成‘渝运通平台’”。")
+    if op.old not in job.previous_text:
+        return _unchanged(job, f"草稿中没有找到“{op.old}”，没有修改。")
+    replaced = [[s.replace(op.old, op.new) for s in para] for para in paras]
+    times = job.previous_text.count(op.old)
+    return _changed(job, replaced, f"已把“{op.old}”改为“{op.new}”（{times}处）。")
+
+
+def _supplement(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    added = [s for para in answer_to_paragraphs(op.content)[0] for s in para] if op.content.strip() else []
+    if not added:
+        return _unchanged(job, "没有读到要补充的内容，请用“补充：……”写出要加入的事实。")
+    addition = "".join(added)
+    wanted = _marker_for(job, op.content, paras) if op.where in ("placeholder", "end") else None
+    if wanted is not None:
+        i, k, marker = wanted
+        sentence = paras[i][k]
+        alone = sentence.strip().rstrip("。") == marker
+        paras[i][k] = addition if alone else sentence.replace(marker, addition.rstrip("。"), 1)
+        return _changed(job, paras, "已把您补充的内容填入【待补充】处。")
+    if op.where == "placeholder":
+        op = op.model_copy(update={"where": "end"})
+    scope = _scope(op, paras) if op.where in ("point", "paragraph") else [len(paras) - 1] if paras else []
+    if isinstance(scope, str):
+        return _unchanged(job, scope)
+    if not scope:
+        paras.append(added)
+    else:
+        paras[scope[-1]] = paras[scope[-1]] + added
+    where = op.scope() if op.where in ("point", "paragraph") else "末尾"
+    return _changed(job, paras, f"已把您补充的内容加入{where}。")
+
+
+def _marker_for(job: DraftJob, content: str, paras: list[list[str]]) -> tuple[int, int, str] | None:
+    """The 【待补充】 marker a supplement fills: the one naming an element the content holds (by meaning),
+    else — when the applicant named the marker — the first one."""
+    form = load_form(job.form_id)
+    held = element_reader(form).elements_in(content)
+    markers = [(i, k, m.group(0)) for i, p in enumerate(paras) for k, s in enumerate(p) for m in MARKER_RE.finditer(s)]
+    for i, k, marker in markers:
+        if any(spec.label in marker for eid, spec in form.elements.items() if eid in held):
+            return i, k, marker
+    named = job.revision is not None and job.revision.where == "placeholder"
+    return markers[0] if markers and named else None
+
+
+def _reorder(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
+    points = dt.point_indexes(paras)
+    numbers = [dt.resolve(n, len(points)) for n in ordinals_all(op.detail)]
+    numbers = [n for n in numbers if n is not None]
+    move = placement(op.detail)
+    order = list(range(len(points)))
+    if len(numbers) >= 2 and move != "swap":
+        first, second = numbers[0], numbers[1]
+        order.remove(first)
+        order.insert(second, first)
+    elif len(numbers) >= 2:
+        order[numbers[0]], order[numbers[1]] = order[numbers[1]], order[numbers[0]]
+    elif len(numbers) == 1 and move in ("first", "last"):
+        order.remove(numbers[0])
+        order.insert(0 if move == "first" else len(order), numbers[0])
+    else:
+        return _unchanged(job, "离线模式只能按编号调整顺序，例如“把第三点放到第一点”“第一段和第二段对调”。")
+    if order == list(range(len(points))):
+        return _unchanged(job, "顺序没有变化。")
+    moved = [paras[points[j]] for j in order]
+    result = list(paras)
+    for slot, para in zip(points, moved, strict=True):
+        result[slot] = para
+    return _changed(job, dt.renumber(result), "已调整顺序。")
+
+
+def _changed(job: DraftJob, paras: list[list[str]], note: str) -> DraftOutput:
     issue = Issue(part_id=job.part.id, kind="revision", severity="info", message=note)
-    return DraftOutput(text=text, issues=[issue])
+    return DraftOutput(text=dt.join(paras), issues=[issue])
 
 
 def _unchanged(job: DraftJob, reason: str) -> DraftOutput:
-    issue = Issue(part_id=job.part.id, kind="revision", severity="warning", message=f"{reason}{HELP}")
+    issue = Issue(part_id=job.part.id, kind="revision", severity="warning", message=reason)
     return DraftOutput(text=job.previous_text, issues=[issue])

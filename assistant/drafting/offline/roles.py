@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from assistant.forms.spec import FormSpec, SubPoint
-from assistant.interview.elements import elements_in
 from assistant.review.privacy import redact
+from assistant.understanding.shipped import element_reader
 
 # A sentence that refers to what was said around it cannot be moved to another part.
 DEPENDENT_RE = re.compile(
@@ -56,7 +56,7 @@ def standalone(sentence: str) -> str | None:
 
 def subpoint_of(form: FormSpec, subpoints: list[SubPoint], text: str) -> int | None:
     """Index of the sub-point ``text`` serves; figures alone lean to the one that asks for numbers."""
-    found = elements_in(form, text)
+    found = element_reader(form).elements_in(text)
     best, best_key = None, None
     for index, sp in enumerate(subpoints):
         hits = [e for e in sp.elements if e in found and e != "numbers"]

@@ -1,0 +1,137 @@
+"""Rebuild the shipped classifiers from the committed labelled sets (``case-assistant train-understanding``).
+
+Which files train what is fixed here, so a rebuild is reproducible: every turn set's ``dev`` rows train
+the turn classifier; the element sentence sets' ``dev`` rows train the element classifiers, except
+``applicant_sentences_3`` which is held out whole (it was the held-out check of the old detectors and
+stays the held-out check of these). Nothing marked ``heldout`` is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.core.resources import bundled_dir
+from assistant.forms.spec import FormSpec
+from assistant.understanding import training as T
+from assistant.understanding.encoder import SentenceEncoder
+from assistant.understanding.features import sentence_features
+from assistant.understanding.figures_rule import has_figures
+from assistant.understanding.linear import LinearModel
+from assistant.understanding.shipped import ELEMENT_PREFIX, TURN_MODEL
+
+TURN_SETS = ("turns.jsonl",)
+ELEMENT_SETS = (
+    "applicant_sentences.jsonl",
+    "applicant_sentences_2.jsonl",
+    "applicant_sentences_4.jsonl",
+    "applicant_sentences_5.jsonl",
+    "applicant_sentences_7.jsonl",
+    "applicant_sentences_8.jsonl",
+    "applicant_sentences_9.jsonl",
+)
+ELEMENT_GRID = ((4.0, 3.0, 3.0), (16.0, 6.0, 3.0), (16.0, 6.0, 6.0))
+THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.86, 0.05))
+
+
+def default_data_dir() -> Path:
+    """The labelled sets of a source checkout (training is a development task)."""
+    return bundled_dir("knowledge").parent / "tests" / "data" / "interview"
+
+
+def dev_rows(data_dir: Path, names: Sequence[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        path = data_dir / name
+        if path.is_file():
+            rows += [r for r in T.read_jsonl(path) if r.get("split", "dev") == "dev"]
+    return rows
+
+
+def train_turns(
+    form: FormSpec, encoder: SentenceEncoder, data_dir: Path, search: bool = True
+) -> tuple[LinearModel, dict]:
+    rows = dev_rows(data_dir, TURN_SETS)
+    examples = [(r["text"], T.turn_context(r), T.turn_label(r)) for r in rows] + T.derived_turn_examples(rows)
+    texts, contexts, labels = (list(x) for x in zip(*examples, strict=True))
+    block = T.turn_block(form, encoder, texts, contexts)
+    point, score = T.choose_hyper_parameters(block, labels) if search else (T.GRID[1], float("nan"))
+    model = T.fit(block, labels, *point)
+    return model, {"rows": len(rows), "examples": len(examples), "grid_point": point, "cv_score": score}
+
+
+def train_elements(form: FormSpec, encoder: SentenceEncoder, data_dir: Path) -> tuple[dict[str, LinearModel], dict]:
+    rows = dev_rows(data_dir, ELEMENT_SETS)
+    block = sentence_features(encoder, [r["text"] for r in rows], bound=False)
+    rule = np.asarray([has_figures(r["text"]) for r in rows])
+    models: dict[str, LinearModel] = {}
+    report: dict[str, Any] = {"rows": len(rows)}
+    for element_id in form.elements:
+        gold = np.asarray([element_id in r.get("elements", []) for r in rows])
+        if gold.sum() < 20:
+            continue
+        with_rule = rule if element_id == "numbers" else None
+        point, threshold, f1 = _choose_element_setting(block, gold, with_rule)
+        model = T.fit(block, gold.astype(int).astype(str).tolist(), *point)
+        model.threshold = threshold
+        models[element_id] = model
+        report[element_id] = {"grid_point": point, "threshold": threshold, "cv_f1": round(f1, 4)}
+    return models, report
+
+
+def _choose_element_setting(block: Any, gold: np.ndarray, rule: np.ndarray | None) -> tuple[tuple, float, float]:
+    best: tuple[tuple, float, float] = (ELEMENT_GRID[0], 0.5, -1.0)
+    labels = gold.astype(int).astype(str)
+    for point in ELEMENT_GRID:
+        classes, probs = T.cross_validated_probabilities(block, labels, *point)
+        positive = probs[:, classes.index("1")]
+        for threshold in THRESHOLDS:
+            predicted = positive >= threshold
+            if rule is not None:
+                predicted = predicted | rule
+            f1 = _f1(predicted, gold)
+            if f1 > best[2]:
+                best = (point, float(threshold), f1)
+    return best
+
+
+def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+    tp = int(np.sum(predicted & gold))
+    return 2 * tp / max(2 * tp + int(np.sum(predicted & ~gold)) + int(np.sum(~predicted & gold)), 1)
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """sha256 over the development rows every model is trained on: a test compares it with the shipped report,
+    so labelled data cannot change without the weights being rebuilt."""
+    digest = hashlib.sha256()
+    for name in TURN_SETS + ELEMENT_SETS:
+        for row in dev_rows(data_dir, (name,)):
+            digest.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_report(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / "training-report.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def write_models(
+    out_dir: Path, turn_model: LinearModel | None, element_models: dict[str, LinearModel] | None, report: dict
+) -> None:
+    """Write what was trained (``None`` keeps the shipped file) and the report with the data fingerprint."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if turn_model is not None:
+        turn_model.save(out_dir / TURN_MODEL)
+    if element_models is not None:
+        for stale in out_dir.glob(f"{ELEMENT_PREFIX}*.npz"):
+            stale.unlink()
+        for element_id, model in element_models.items():
+            model.save(out_dir / f"{ELEMENT_PREFIX}{element_id}.npz")
+    (out_dir / "training-report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
