@@ -50,19 +50,19 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from assistant.ops.manifest import describe
-    from assistant.ops.restore import restore_backup, verify
+    from assistant.ops.restore import restore_backup
 
     settings = get_settings()
-    manifest, aside = restore_backup(settings, Path(args.file), force=args.force)
+    restored = restore_backup(settings, Path(args.file), force=args.force, verify=args.verify)
+    manifest = restored.manifest
     print(f"已恢复到 {settings.data_dir.resolve()}（备份时间 {manifest.created_at}）：")
     print("\n".join(f"  {line}" for line in describe(manifest)))
-    if aside is not None:
-        print(f"原数据目录中的内容已移到 {aside}")
-    if not args.verify:
+    if restored.aside is not None:
+        print(f"原数据目录中的内容已移到 {restored.aside}")
+    if restored.problems is None:
         return 0
-    problems = verify(settings, manifest)
-    if problems:
-        print("核对不一致：\n" + "\n".join(f"  {p}" for p in problems))
+    if restored.problems:
+        print("核对不一致：\n" + "\n".join(f"  {p}" for p in restored.problems))
         return 1
     print(f"核对通过：数据表 {len(manifest.database.tables)} 张、文件 {len(manifest.files)} 个、"
           f"向量集合 {len(manifest.vectors.collections) if manifest.vectors else 0} 个的数量和校验值与备份一致。")

@@ -22,8 +22,9 @@ from sqlalchemy import create_engine, inspect
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
 from assistant.ops import postgres, vectors
+from assistant.ops.backup import sqlite_sums
 from assistant.ops.datadir import SIDE_FILES, is_empty
-from assistant.ops.fingerprint import CHUNK, compare, file_sum
+from assistant.ops.fingerprint import CHUNK, compare, database_sums, file_sum
 from assistant.ops.manifest import FORMAT, MANIFEST_NAME, Manifest
 from assistant.store.engine import database_url, sqlite_file
 from assistant.store.migrations import MIGRATIONS
@@ -148,8 +149,16 @@ def _move_aside(target: Target) -> Path | None:
     return aside
 
 
-def restore_backup(settings: Settings, archive_path: Path, *, force: bool = False) -> tuple[Manifest, Path | None]:
-    """Put a backup in place; returns its manifest and where the old data went (``--force``), if anywhere."""
+@dataclass
+class Restored:
+    manifest: Manifest
+    aside: Path | None = None
+    problems: list[str] | None = None
+    """With ``verify``: what differs from the backup (empty when everything matches)."""
+
+
+def restore_backup(settings: Settings, archive_path: Path, *, force: bool = False, verify: bool = False) -> Restored:
+    """Put a backup in place; with ``verify`` compare what is now there with the backup, item by item."""
     target = Target(settings)
     try:
         archive = tarfile.open(archive_path, "r:*")
@@ -163,11 +172,13 @@ def restore_backup(settings: Settings, archive_path: Path, *, force: bool = Fals
         staging = Path(tempfile.mkdtemp(prefix=".case-assistant-restore-", dir=parent))
         try:
             extract(archive, manifest, staging)
-            aside = _move_aside(target) if force else None
+            result = Restored(manifest, aside=_move_aside(target) if force else None)
             _place(target, manifest, staging, replace=force)
+            if verify:
+                result.problems = verify_restored(settings, manifest, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return manifest, aside
+    return result
 
 
 def _place(target: Target, manifest: Manifest, staging: Path, *, replace: bool) -> None:
@@ -175,26 +186,27 @@ def _place(target: Target, manifest: Manifest, staging: Path, *, replace: bool) 
     data_dir.mkdir(parents=True, exist_ok=True)
     if target.sqlite is not None:
         target.sqlite.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staging / manifest.database.member), str(target.sqlite))
+        shutil.copy2(staging / manifest.database.member, target.sqlite)
     else:
         postgres.restore(target.url, staging / manifest.database.member, clean=replace)
     for relative, part in manifest.sqlite_files.items():
         (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staging / part.member), str(data_dir / relative))
+        shutil.copy2(staging / part.member, data_dir / relative)
     for relative in manifest.files:
         (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staging / "data" / relative), str(data_dir / relative))
+        shutil.copy2(staging / "data" / relative, data_dir / relative)
     if manifest.vectors is not None:
         client = vectors.open_client(target.settings, create=True)
         for name, part in manifest.vectors.collections.items():
             vectors.import_collection(client, name, part, staging / part.member, replace=replace)
 
 
-def verify(settings: Settings, manifest: Manifest) -> list[str]:
-    """What differs between the restored data and the manifest (empty: everything matches), in Chinese."""
-    from assistant.ops.backup import sqlite_sums  # the same fingerprint the backup took
-    from assistant.ops.fingerprint import database_sums
+def verify_restored(settings: Settings, manifest: Manifest, staging: Path) -> list[str]:
+    """What differs between the restored data and the backup (empty: everything matches), in Chinese.
 
+    Tables and files are compared with the manifest's counts and checksums, taken again the same way;
+    vector collections record by record with the exported records in ``staging``.
+    """
     target = Target(settings)
     problems: list[str] = []
     if target.sqlite is not None:
@@ -216,9 +228,6 @@ def verify(settings: Settings, manifest: Manifest) -> list[str]:
         if (file_sum(path) if path.is_file() else None) != expected:
             problems.append(f"文件 {relative} 不一致")
     if manifest.vectors is not None:
-        actual_vectors = vectors.collection_sums(settings)
         for name, part in manifest.vectors.collections.items():
-            if actual_vectors.get(name) != (part.count, part.sha256):
-                problems.append(f"向量集合 {name} 不一致")
+            problems += vectors.verify_collection(settings, name, part, staging / part.member)
     return problems
-

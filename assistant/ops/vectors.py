@@ -28,6 +28,7 @@ from assistant.ops.manifest import CollectionPart, VectorPart
 PAGE = 1000
 ATTEMPTS = 5
 OUR_FUNCTION = "case-assistant-embedder"
+EMBEDDING_TOLERANCE = 1e-6
 
 
 def open_client(settings: Settings, create: bool = False) -> Any:
@@ -155,13 +156,43 @@ def _add(collection: Any, batch: list[dict[str, Any]]) -> None:
     )
 
 
-def collection_sums(settings: Settings) -> dict[str, tuple[int, str]]:
-    """(count, checksum) of every collection now in the configured index (for ``--verify``)."""
+def verify_collection(settings: Settings, name: str, part: CollectionPart, source: Path) -> list[str]:
+    """Compare a restored collection with the exported records it was made from, batch by batch.
+
+    Ids, texts and metadata must be equal; embeddings equal to float32 rounding, because Chroma normalises
+    vectors again when a cosine collection is written (a difference of one unit in the last place).
+    """
     client = open_client(settings)
-    if client is None:
-        return {}
-    sums = {}
-    for name in sorted(c.name for c in client.list_collections()):
-        digests = [_digest(record) for record in _records(client.get_collection(name))]
-        sums[name] = (len(digests), _sum(digests))
-    return sums
+    if client is None or name not in {c.name for c in client.list_collections()}:
+        return [f"向量集合 {name} 没有恢复"]
+    collection = client.get_collection(name)
+    problems = [] if collection.count() == part.count else [f"向量集合 {name} 的数量不一致"]
+    batch: list[dict[str, Any]] = []
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            batch.append(json.loads(line))
+            if len(batch) >= PAGE:
+                problems += _compare_batch(collection, name, batch)
+                batch = []
+    problems += _compare_batch(collection, name, batch)
+    return problems[:20]
+
+
+def _compare_batch(collection: Any, name: str, batch: list[dict[str, Any]]) -> list[str]:
+    if not batch:
+        return []
+    got = collection.get(ids=[r["id"] for r in batch], include=["documents", "metadatas", "embeddings"])
+    restored = {cid: (doc, dict(meta or {}), np.asarray(vec, dtype=np.float32))
+                for cid, doc, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"],
+                                               strict=True)}
+    problems = []
+    for record in batch:
+        found = restored.get(record["id"])
+        saved = np.frombuffer(base64.b64decode(record["embedding"]), dtype=np.float32)
+        if found is None:
+            problems.append(f"向量集合 {name} 缺少 {record['id']}")
+        elif (found[0], found[1]) != (record["document"], record["metadata"]) or not np.allclose(
+            found[2], saved, rtol=0, atol=EMBEDDING_TOLERANCE
+        ):
+            problems.append(f"向量集合 {name} 中 {record['id']} 不一致")
+    return problems

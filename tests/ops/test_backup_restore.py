@@ -1,0 +1,144 @@
+"""Backup and restore in one process: what is taken and what is left, refusals, and archives that lie.
+
+The test under a running server's load, and the PostgreSQL and Chroma-server variants, are in
+``test_backup_under_load.py`` and ``test_backup_servers.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from assistant.core.errors import UserFacingError
+from assistant.core.settings import Settings
+from assistant.knowledge.search import KnowledgeBase
+from assistant.ops.backup import create_backup
+from assistant.ops.datadir import survey
+from assistant.ops.manifest import MANIFEST_NAME, Manifest
+from assistant.ops.restore import RestoreRefused, restore_backup
+from tests.ops.conftest import seed
+
+
+def fresh(tmp_path: Path, name: str = "restored") -> Settings:
+    return Settings(data_dir=tmp_path / name, embedder="hash", _env_file=None)
+
+
+@pytest.fixture(scope="module")
+def backed_up(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Manifest]:
+    """(source data dir, archive, manifest) of one seeded data directory."""
+    root = tmp_path_factory.mktemp("backup")
+    seeded = seed(root / "data")
+    (root / "data" / "reports").mkdir()
+    (root / "data" / "reports" / "新功能的文件.docx").write_bytes(b"PK\x03\x04 from a feature added later")
+    archive = root / "backup.tar.gz"
+    return root / "data", archive, create_backup(seeded.settings, archive)
+
+
+def test_every_table_every_uploaded_file_and_the_index_are_in_the_backup(backed_up) -> None:
+    source, _, manifest = backed_up
+    with sqlite3.connect(source / "app.sqlite3") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(manifest.database.tables) == tables - {"sqlite_sequence"}
+    for bureau_table in ("submissions", "submission_files", "scores", "comments", "audit_log", "call_entries"):
+        assert manifest.database.tables[bureau_table].rows > 0, bureau_table
+    assert manifest.database.tables["scores"].rows == 1 and manifest.database.tables["applications"].rows == 2
+    assert set(manifest.files) == {"media/1/数据要素流向图.jpg", "media/1/案例视频.mp4", "uploads/行动计划全文.pdf",
+                                   "reports/新功能的文件.docx"}
+    assert set(manifest.sqlite_files) == {"embedding_cache.sqlite3"}
+    assert manifest.vectors is not None and manifest.vectors.collections["kb_hash-384"].count > 100
+    assert {d["origin"] for d in manifest.vectors.documents} == {"bundled"}
+
+
+def test_the_ui_cache_and_half_written_files_are_left_out(backed_up) -> None:
+    source, _, manifest = backed_up
+    contents = survey(Settings(data_dir=source, _env_file=None))
+    assert "gradio/upload-cache.bin" not in manifest.files and "media/1/half-written.jpg.part" in contents.skipped
+    assert not any(name.startswith(("chroma/", "data/chroma/")) for name in manifest.members)
+
+
+def test_restore_into_an_empty_directory_reproduces_it_and_verify_passes(backed_up, tmp_path: Path) -> None:
+    source, archive, manifest = backed_up
+    settings = fresh(tmp_path)
+    restored = restore_backup(settings, archive, verify=True)
+    assert restored.problems == [] and restored.aside is None
+    for relative in manifest.files:
+        assert (settings.data_dir / relative).read_bytes() == (source / relative).read_bytes()
+    with sqlite3.connect(settings.data_dir / "app.sqlite3") as mine, sqlite3.connect(source / "app.sqlite3") as theirs:
+        for table in ("scores", "audit_log", "submissions", "part_versions", "comments"):
+            query = f"SELECT * FROM {table} ORDER BY 1"
+            assert mine.execute(query).fetchall() == theirs.execute(query).fetchall(), table
+    kb = KnowledgeBase.open(settings)
+    assert len(kb.store) == manifest.vectors.collections["kb_hash-384"].count
+    assert kb.search("申报截止时间", k=1)[0].title
+
+
+def test_a_non_empty_directory_is_refused_and_force_keeps_the_old_data_aside(backed_up, tmp_path: Path) -> None:
+    _, archive, _ = backed_up
+    settings = fresh(tmp_path)
+    settings.data_dir.mkdir()
+    (settings.data_dir / "app.sqlite3").write_bytes(b"someone's live database")
+    with pytest.raises(RestoreRefused, match="不是空的.*--force"):
+        restore_backup(settings, archive)
+    assert (settings.data_dir / "app.sqlite3").read_bytes() == b"someone's live database"
+    restored = restore_backup(settings, archive, force=True, verify=True)
+    assert restored.problems == []
+    assert restored.aside is not None and (restored.aside / "app.sqlite3").read_bytes() == b"someone's live database"
+
+
+def _rewrite(archive: Path, target: Path, change) -> None:
+    """Copy ``archive`` to ``target`` with ``change(name, data) -> list[(name, data)]`` applied to each member."""
+    with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            for name, payload in change(member.name, data):
+                info = tarfile.TarInfo(name)
+                info.size = len(payload)
+                dst.addfile(info, io.BytesIO(payload))
+
+
+@pytest.mark.parametrize("attack", ["path_traversal", "flipped_byte", "not_listed", "newer_schema", "not_a_backup"])
+def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, tmp_path: Path, attack: str) -> None:
+    _, archive, _ = backed_up
+    evil = tmp_path / "evil.tar.gz"
+
+    def change(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if attack == "path_traversal" and name == "data/uploads/行动计划全文.pdf":
+            return [("data/../../../escaped.txt", data)]
+        if attack == "flipped_byte" and name == "data/media/1/案例视频.mp4":
+            return [(name, data[:100] + bytes([data[100] ^ 1]) + data[101:])]
+        if attack == "not_listed" and name == MANIFEST_NAME:
+            return [(name, data), ("data/.ssh/authorized_keys", b"ssh-ed25519 AAAA attacker")]
+        if attack == "newer_schema" and name == MANIFEST_NAME:
+            manifest = json.loads(data)
+            manifest["database"]["revision"] = "0099_from_the_future"
+            return [(name, json.dumps(manifest).encode())]
+        if attack == "not_a_backup" and name == MANIFEST_NAME:
+            return [("README.txt", data)]
+        return [(name, data)]
+
+    _rewrite(archive, evil, change)
+    settings = fresh(tmp_path)
+    with pytest.raises(RestoreRefused) as refused:
+        restore_backup(settings, evil)
+    assert {"path_traversal": "不安全", "flipped_byte": "校验值不符", "not_listed": "清单之外",
+            "newer_schema": "更新版本", "not_a_backup": "不是本软件的备份"}[attack] in refused.value.message
+    assert not settings.data_dir.exists() and not (tmp_path.parent / "escaped.txt").exists()
+    assert not list(tmp_path.glob(".case-assistant-restore-*"))
+
+
+def test_a_sqlite_backup_is_not_restored_over_postgresql(backed_up, tmp_path: Path) -> None:
+    _, archive, _ = backed_up
+    settings = Settings(data_dir=tmp_path / "d", database_url="postgresql+psycopg://u@127.0.0.1:1/x", _env_file=None)
+    with pytest.raises(RestoreRefused, match="备份中的数据库是 sqlite.*清空 CASE_ASSISTANT_DATABASE_URL"):
+        restore_backup(settings, archive)
+
+
+def test_backup_of_a_data_directory_without_a_database_says_what_to_check(tmp_path: Path) -> None:
+    with pytest.raises(UserFacingError, match="没有找到数据库文件.*CASE_ASSISTANT_DATA_DIR"):
+        create_backup(fresh(tmp_path, "empty"), tmp_path / "b.tar.gz")
+    assert not (tmp_path / "b.tar.gz").exists() and not list(tmp_path.glob(".case-assistant-backup-*"))
