@@ -118,6 +118,9 @@ def create_backup(settings: Settings, out: Path, progress: Progress = _quiet) ->
                 manifest.files[relative] = copied
         progress("正在导出向量索引……")
         manifest.vectors = vectors.export_all(settings, staging / "vectors")
+        if manifest.vectors is not None and manifest.vectors.unsettled:
+            manifest.notes.append("备份期间有文件正在导入知识库：向量索引中这些文件可能不完整，恢复后请重新导入："
+                                  + "、".join(manifest.vectors.unsettled))
         for path in sorted(p for p in staging.rglob("*") if p.is_file()):
             manifest.members[path.relative_to(staging).as_posix()] = file_sum(path)
         (staging / MANIFEST_NAME).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
@@ -130,6 +133,8 @@ def create_backup(settings: Settings, out: Path, progress: Progress = _quiet) ->
 def _write_archive(staging: Path, out: Path, members: list[str]) -> None:
     """manifest.json first (restore reads it before anything else), then the members; renamed when complete."""
     partial = out.with_name(out.name + ".partial")
+    partial.touch(mode=0o600)  # every application and every password hash is in it: owner only
+    partial.chmod(0o600)
     with tarfile.open(partial, "w:gz", compresslevel=1) as archive:
         for name in [MANIFEST_NAME, *members]:
             info = archive.gettarinfo(staging / name, arcname=name)

@@ -60,6 +60,7 @@ class VectorPart(BaseModel):
     documents: list[dict[str, Any]] = Field(
         default_factory=list, description="every indexed document (title, source, chunks): the rebuild recipe"
     )
+    unsettled: list[str] = Field(default_factory=list, description="collections still changing after every attempt")
 
 
 class Manifest(BaseModel):

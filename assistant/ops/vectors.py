@@ -69,8 +69,10 @@ def _configuration(collection: Any) -> tuple[str, dict[str, Any]]:
     return space, dict(config.get("embedding_function") or {})
 
 
-def export_collection(client: Any, name: str, target: Path) -> tuple[CollectionPart, list[dict[str, Any]]]:
-    """Write one collection to ``target`` (gzip JSON lines); returns its part and its documents."""
+def export_collection(client: Any, name: str, target: Path) -> tuple[CollectionPart, list[dict[str, Any]], bool]:
+    """Write one collection to ``target`` (gzip JSON lines); returns its part, its documents and whether it
+    held still while being read (False: it changed on every attempt, an ingest was under way)."""
+    settled = False
     for _ in range(ATTEMPTS):
         collection = client.get_collection(name)
         before = _stamp(collection)
@@ -83,12 +85,13 @@ def export_collection(client: Any, name: str, target: Path) -> tuple[CollectionP
                 _note_document(docs, record["metadata"])
         collection = client.get_collection(name)
         if _stamp(collection) == before:
+            settled = True
             break
     space, function = _configuration(collection)
     metadata = dict(collection.metadata or {})
     part = CollectionPart(member="", count=len(digests), sha256=_sum(digests), metadata=metadata, space=space,
                           embedding_function=function)
-    return part, [{"collection": name, **doc} for doc in docs.values()]
+    return part, [{"collection": name, **doc} for doc in docs.values()], settled
 
 
 def _note_document(docs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> None:
@@ -107,7 +110,9 @@ def export_all(settings: Settings, folder: Path) -> VectorPart | None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in sorted(c.name for c in client.list_collections()):
         target = folder / f"{name}.jsonl.gz"
-        collection_part, documents = export_collection(client, name, target)
+        collection_part, documents, settled = export_collection(client, name, target)
+        if not settled:
+            part.unsettled.append(name)
         collection_part.member = f"vectors/{target.name}"
         part.collections[name] = collection_part
         part.documents += documents

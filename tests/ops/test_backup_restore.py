@@ -54,6 +54,11 @@ def test_every_table_every_uploaded_file_and_the_index_are_in_the_backup(backed_
     assert {d["origin"] for d in manifest.vectors.documents} == {"bundled"}
 
 
+def test_the_archive_is_readable_by_its_owner_only(backed_up) -> None:
+    _, archive, _ = backed_up
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
 def test_the_ui_cache_and_half_written_files_are_left_out(backed_up) -> None:
     source, _, manifest = backed_up
     contents = survey(Settings(data_dir=source, _env_file=None))
