@@ -86,7 +86,7 @@ bundle: install
 	$(BIN)/python -m assistant.ops.bundle --out dist --debs $(DEBS)
 
 ## make test-bundle: build the bundle, install it inside unshare -n (only loopback) from the archive alone,
-## start it and fetch the first page (also part of make test; ~2.5 min with the wheel cache)
+## start it and fetch the first page (also part of make test; ~2 min with the wheel cache)
 test-bundle: install
 	$(BIN)/python -m pytest -q -s -m bundle tests/ops
 

@@ -7,6 +7,7 @@ installs the packages shipped in ``debs/``).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ MIN_PYTHON = (3, 11)
 FROM_BUNDLE = "；离线安装包中以 root 运行 ./install.sh 会从 debs/ 目录安装"
 # The faces the Word export names (assistant/export/styles.py) and what fontconfig gives LibreOffice instead.
 WORD_FONTS = ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体", "宋体")
+SERIF_FONTS = ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "宋体")  # a 黑体-like face for these reads wrong
+SANS_WORDS = re.compile(r"Sans|Hei|黑|Gothic", re.IGNORECASE)
 
 
 def _run(command: list[str]) -> str | None:
@@ -133,12 +136,17 @@ def cjk_fonts() -> Check:
     if not chinese:
         return Check(key="cjk_fonts", title=title, status="fail", required=False,
                      detail="系统中没有中文字体，PDF 中的汉字会显示为方框", fix=fix)
-    mapping = []
-    for face in WORD_FONTS:
-        matched = _run(["fc-match", "-f", "%{family}", f"{face}:lang=zh-cn"]) or "？"
-        mapping.append(f"{face}→{matched.split(',')[0]}")
-    return Check(key="cjk_fonts", title=title, status="ok", required=False,
-                 detail=f"中文字体 {len(chinese)} 种；" + "，".join(mapping))
+    mapping = {face: (_run(["fc-match", "-f", "%{family}", f"{face}:lang=zh-cn"]) or "？").split(",")[0]
+               for face in WORD_FONTS}
+    detail = f"中文字体 {len(chinese)} 种；" + "，".join(f"{face}→{used}" for face, used in mapping.items())
+    plain = [face for face in SERIF_FONTS if SANS_WORDS.search(mapping[face])]
+    if plain:
+        return Check(key="cjk_fonts", title=title, status="warn", required=False,
+                     detail=detail + f"（{'、'.join(plain)} 用了黑体类字体代替，PDF 与公文样式不符）",
+                     fix="安装字体对照表：以 root 运行离线安装包的 ./install.sh，或 cp packaging/fonts/"
+                         "65-case-assistant-cjk.conf /etc/fonts/conf.d/；并安装衬线中文字体"
+                         "（apt-get install fonts-arphic-uming fonts-arphic-ukai，或 fonts-noto-cjk）。")
+    return Check(key="cjk_fonts", title=title, status="ok", required=False, detail=detail)
 
 
 def _run_all(command: list[str]) -> str | None:

@@ -43,11 +43,11 @@ def failed_required(checks: list[Check]) -> list[Check]:
 
 def summary(checks: list[Check]) -> str:
     broken = failed_required(checks)
-    optional = [c for c in checks if not c.required and c.status != "ok"]
-    warnings = [c for c in checks if c.required and c.status == "warn"]
+    optional = [c for c in checks if not c.required and c.status == "fail"]
+    warnings = [c for c in checks if c.status == "warn"]
     parts = [f"必需项 {len(broken)} 项不可用：{'、'.join(c.title for c in broken)}" if broken else "必需项全部可用"]
     if warnings:
-        parts.append(f"{len(warnings)} 项需要注意：{'、'.join(c.title for c in warnings)}")
+        parts.append(f"{len(warnings)} 项需要注意：{'、'.join(_short(c.title) for c in warnings)}")
     if optional:
         parts.append(f"可选功能 {len(optional)} 项不可用：{'、'.join(_short(c.title) for c in optional)}")
     return "；".join(parts) + "。"
