@@ -8,24 +8,27 @@ doctor found a required piece missing or ``--verify`` found a difference; 2 a us
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.core.errors import UserFacingError
 from assistant.core.settings import get_settings
 
 
 def register(subparsers: Any) -> None:
     backup = subparsers.add_parser("backup", help="备份数据库、上传的文件和向量索引（服务运行时也可以）")
     backup.add_argument("--out", required=True, help="备份文件，如 /srv/backup/case-assistant-$(date +%%F).tar.gz")
-    backup.set_defaults(handler=run_backup)
+    backup.set_defaults(handler=_os_errors(run_backup))
 
     restore = subparsers.add_parser("restore", help="把备份恢复到空的数据目录（和空数据库）")
     restore.add_argument("file", help="case-assistant backup 生成的备份文件")
     restore.add_argument("--force", action="store_true", help="目标不是空的也恢复（原数据目录移到旁边保留）")
     restore.add_argument("--verify", action="store_true", help="恢复后逐项核对数量和校验值")
-    restore.set_defaults(handler=run_restore)
+    restore.set_defaults(handler=_os_errors(run_restore))
 
     doctor = subparsers.add_parser("doctor", help="检查运行环境（数据库、索引、模型、PDF 与媒体工具）并给出解决办法")
     doctor.add_argument("--json", action="store_true", help="输出 JSON")
@@ -35,6 +38,21 @@ def register(subparsers: Any) -> None:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _os_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A file that cannot be read or written ends as a Chinese error (exit 2), not a stack trace."""
+
+    @functools.wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except OSError as exc:
+            where = f"：{exc.filename}" if exc.filename else ""
+            raise UserFacingError(f"无法读写文件{where}（{exc.strerror or exc}）。请检查路径、权限和磁盘空间后重试。",
+                                  code="os_error") from exc
+
+    return guarded
 
 
 def run_backup(args: argparse.Namespace) -> int:

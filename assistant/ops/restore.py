@@ -167,9 +167,7 @@ def restore_backup(settings: Settings, archive_path: Path, *, force: bool = Fals
     with archive:
         manifest = read_manifest(archive)
         check_target(target, manifest, force)
-        parent = settings.data_dir.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".case-assistant-restore-", dir=parent))
+        staging = _staging(settings.data_dir.resolve().parent)
         try:
             extract(archive, manifest, staging)
             result = Restored(manifest, aside=_move_aside(target) if force else None)
@@ -181,20 +179,32 @@ def restore_backup(settings: Settings, archive_path: Path, *, force: bool = Fals
     return result
 
 
+def _staging(parent: Path) -> Path:
+    """Beside the data directory (then files are renamed into place); the system's temporary folder when the
+    service user may write the data directory but not its parent."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".case-assistant-restore-", dir=parent))
+    except PermissionError:
+        return Path(tempfile.mkdtemp(prefix="case-assistant-restore-"))
+
+
 def _place(target: Target, manifest: Manifest, staging: Path, *, replace: bool) -> None:
+    """Move the checked files into place (staging sits beside the data directory: a rename, not a copy);
+    the exported vectors stay in staging, where ``--verify`` compares the restored index with them."""
     data_dir = target.settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     if target.sqlite is not None:
         target.sqlite.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staging / manifest.database.member, target.sqlite)
+        shutil.move(staging / manifest.database.member, target.sqlite)
     else:
         postgres.restore(target.url, staging / manifest.database.member, clean=replace)
     for relative, part in manifest.sqlite_files.items():
         (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staging / part.member, data_dir / relative)
+        shutil.move(staging / part.member, data_dir / relative)
     for relative in manifest.files:
         (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staging / "data" / relative, data_dir / relative)
+        shutil.move(staging / "data" / relative, data_dir / relative)
     if manifest.vectors is not None:
         client = vectors.open_client(target.settings, create=True)
         for name, part in manifest.vectors.collections.items():

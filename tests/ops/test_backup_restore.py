@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from assistant.ops.backup import create_backup
 from assistant.ops.datadir import survey
 from assistant.ops.manifest import MANIFEST_NAME, Manifest
 from assistant.ops.restore import RestoreRefused, restore_backup
-from tests.ops.conftest import seed
+from tests.ops.conftest import REPO, clean_env, seed
 
 
 def fresh(tmp_path: Path, name: str = "restored") -> Settings:
@@ -147,3 +149,17 @@ def test_backup_of_a_data_directory_without_a_database_says_what_to_check(tmp_pa
     with pytest.raises(UserFacingError, match="没有找到数据库文件.*CASE_ASSISTANT_DATA_DIR"):
         create_backup(fresh(tmp_path, "empty"), tmp_path / "b.tar.gz")
     assert not (tmp_path / "b.tar.gz").exists() and not list(tmp_path.glob(".case-assistant-backup-*"))
+
+
+def test_from_the_shell_refusals_are_chinese_with_exit_code_2_and_no_traceback(backed_up, tmp_path: Path) -> None:
+    _, archive, _ = backed_up
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "notes.txt").write_text("keep me")
+    env = clean_env(CASE_ASSISTANT_DATA_DIR=str(occupied), CASE_ASSISTANT_EMBEDDER="hash")
+    for args in (["restore", str(archive)], ["restore", str(tmp_path / "missing.tar.gz")],
+                 ["backup", "--out", "/proc/no-such-dir/b.tar.gz"]):
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 2 and done.stderr.startswith("错误：") and "Traceback" not in done.stderr, done.stderr
+    assert (occupied / "notes.txt").read_text() == "keep me"
