@@ -86,6 +86,7 @@ TABLE_LABELS = {
     "comments": "意见",
     "audit_log": "操作记录",
     "users": "账号",
+    "account_events": "账号变更记录",
 }
 
 
