@@ -58,11 +58,23 @@ def read_manifest(archive: tarfile.TarFile) -> Manifest:
         raise RestoreRefused("这不是本软件的备份文件（没有可读的 manifest.json），未做任何改动。") from exc
     if manifest.format != FORMAT:
         raise RestoreRefused(f"备份格式 {manifest.format} 不受支持（本程序读取 {FORMAT}），请用对应版本的软件恢复。")
+    _check_paths(manifest)
     known = [name for name, _ in MIGRATIONS]
     if manifest.database.revision is not None and manifest.database.revision not in known:
         raise RestoreRefused(f"备份来自更新版本的软件（数据库版本 {manifest.database.revision}），"
                              "请先升级本软件再恢复。")
     return manifest
+
+
+def _check_paths(manifest: Manifest) -> None:
+    """Every path the manifest names is a plain relative path, and every file it places is a listed member:
+    a manifest may not steer a restored file outside the data directory."""
+    placed = [manifest.database.member, *(p.member for p in manifest.sqlite_files.values()),
+              *(f"data/{relative}" for relative in manifest.files),
+              *(p.member for p in (manifest.vectors.collections.values() if manifest.vectors else []))]
+    names = [*manifest.members, *manifest.files, *manifest.sqlite_files, *placed]
+    if not all(_safe_name(name) for name in names) or not set(placed) <= set(manifest.members):
+        raise RestoreRefused("备份清单中有不安全或对不上的路径，备份可能已被改动，未做任何恢复。")
 
 
 def check_target(target: Target, manifest: Manifest, force: bool) -> None:
@@ -115,7 +127,8 @@ def extract(archive: tarfile.TarFile, manifest: Manifest, staging: Path) -> None
         if member.name == MANIFEST_NAME:
             continue
         expected = manifest.members.get(member.name)
-        if expected is None or not member.isfile() or not _safe_name(member.name) or member.name in seen:
+        if (expected is None or not member.isfile() or not _safe_name(member.name) or member.name in seen
+                or member.size != expected.size):
             raise RestoreRefused(f"备份文件中有清单之外或不安全的内容（{member.name[:120]}），"
                                  "可能已损坏或被改动，未做任何恢复。")
         seen.add(member.name)

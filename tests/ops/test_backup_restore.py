@@ -108,7 +108,8 @@ def _rewrite(archive: Path, target: Path, change) -> None:
                 dst.addfile(info, io.BytesIO(payload))
 
 
-@pytest.mark.parametrize("attack", ["path_traversal", "flipped_byte", "not_listed", "newer_schema", "not_a_backup"])
+@pytest.mark.parametrize("attack", ["path_traversal", "flipped_byte", "not_listed", "newer_schema", "not_a_backup",
+                                    "manifest_steers_outside", "oversized_member"])
 def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, tmp_path: Path, attack: str) -> None:
     _, archive, _ = backed_up
     evil = tmp_path / "evil.tar.gz"
@@ -126,6 +127,12 @@ def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, t
             return [(name, json.dumps(manifest).encode())]
         if attack == "not_a_backup" and name == MANIFEST_NAME:
             return [("README.txt", data)]
+        if attack == "manifest_steers_outside" and name == MANIFEST_NAME:
+            manifest = json.loads(data)  # a listed member placed "beside" the data directory
+            manifest["files"]["../vectors/kb_hash-384.jsonl.gz"] = manifest["files"].pop("uploads/行动计划全文.pdf")
+            return [(name, json.dumps(manifest).encode())]
+        if attack == "oversized_member" and name == "data/media/1/案例视频.mp4":
+            return [(name, data + b"\0" * 4096)]
         return [(name, data)]
 
     _rewrite(archive, evil, change)
@@ -133,8 +140,10 @@ def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, t
     with pytest.raises(RestoreRefused) as refused:
         restore_backup(settings, evil)
     assert {"path_traversal": "不安全", "flipped_byte": "校验值不符", "not_listed": "清单之外",
-            "newer_schema": "更新版本", "not_a_backup": "不是本软件的备份"}[attack] in refused.value.message
+            "newer_schema": "更新版本", "not_a_backup": "不是本软件的备份", "manifest_steers_outside": "不安全",
+            "oversized_member": "清单之外或不安全"}[attack] in refused.value.message
     assert not settings.data_dir.exists() and not (tmp_path.parent / "escaped.txt").exists()
+    assert not (tmp_path / "vectors").exists()
     assert not list(tmp_path.glob(".case-assistant-restore-*"))
 
 
