@@ -19,6 +19,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from assistant.core.errors import UserFacingError
+from assistant.store.engine import CONNECT_TIMEOUT_S
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 DUMP_TIMEOUT_S = 6 * 3600
@@ -70,7 +71,7 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 def dump(url: str, target: Path, inside: Callable[[Connection], None]) -> None:
     """Dump the database to ``target`` (custom format) from one snapshot; ``inside`` runs in that snapshot."""
     pg_dump = require_tool("pg_dump")
-    engine = create_engine(url, isolation_level="REPEATABLE READ", pool_pre_ping=True)
+    engine = create_engine(url, isolation_level="REPEATABLE READ", connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     try:
         with engine.connect() as conn, conn.begin():
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
@@ -26,7 +26,7 @@ from assistant.ops.backup import sqlite_sums
 from assistant.ops.datadir import SIDE_FILES, is_empty
 from assistant.ops.fingerprint import CHUNK, compare, database_sums, file_sum
 from assistant.ops.manifest import FORMAT, MANIFEST_NAME, Manifest
-from assistant.store.engine import database_url, sqlite_file
+from assistant.store.engine import database_url, make_engine, sqlite_file
 from assistant.store.migrations import MIGRATIONS
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -104,7 +104,7 @@ def check_target(target: Target, manifest: Manifest, force: bool) -> None:
 
 
 def _pg_tables(url: str) -> list[str]:
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             return inspect(conn).get_table_names()
@@ -235,7 +235,7 @@ def verify_restored(settings: Settings, manifest: Manifest, staging: Path) -> li
     if target.sqlite is not None:
         tables = sqlite_sums(target.sqlite)[0]
     else:
-        engine = create_engine(target.url)
+        engine = make_engine(target.url)
         try:
             with engine.connect() as conn:
                 tables = database_sums(conn)
