@@ -37,11 +37,6 @@ else
     say "2/5 安装包中没有 debs/，跳过系统软件包。"
 fi
 
-if [ "$(id -u)" = 0 ] && [ -d /etc/fonts/conf.d ]; then
-    # The fonts map: which installed face stands in for 仿宋_GB2312, 楷体_GB2312, 方正小标宋简体… in the PDF.
-    cp packaging/fonts/65-case-assistant-cjk.conf /etc/fonts/conf.d/ && say "    已安装公文字体对照表 /etc/fonts/conf.d/65-case-assistant-cjk.conf"
-fi
-
 say "3/5 检查 Python……"
 PY=${PYTHON:-python3}
 command -v "$PY" >/dev/null 2>&1 || fail "没有找到 $PY：请先安装 Python $(cat PYTHON_VERSION)（Debian 12：apt-get install python3 python3-venv）。"

@@ -1,10 +1,11 @@
 """``case-assistant backup --out FILE``: one consistent archive while the server keeps running.
 
-Order matters: the database first (one snapshot: SQLite's online backup API copies it in a single read
-transaction; PostgreSQL's pg_dump reads an exported snapshot), then the files, then the vector index.
-Uploaded files are only ever added, so every file the database snapshot refers to is already on disk
-when the files are copied; files written later are extra, never missing. Everything is staged next to
-the output, counted and hashed there, and the archive is renamed into place only when complete.
+Order matters: the uploaded files are held by hard links (``filehold``) before and after the database
+snapshot (SQLite's online backup API copies it in a single read transaction; PostgreSQL's pg_dump reads an
+exported snapshot), so every file the snapshot refers to is in the backup even if it is deleted or replaced
+at that moment (files added later may be extra, never missing); then the vector index. Everything is
+staged next to the output, counted and hashed there, and the archive is renamed into place only when
+complete.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
 from assistant.ops import postgres, vectors
 from assistant.ops.datadir import survey
+from assistant.ops.filehold import FileHold
 from assistant.ops.fingerprint import copy_with_sum, database_sums, file_sum
 from assistant.ops.manifest import MANIFEST_NAME, DatabasePart, FileSum, Manifest, SqliteFilePart
 from assistant.store.engine import database_url, sqlite_file
@@ -100,18 +102,21 @@ def create_backup(settings: Settings, out: Path, progress: Progress = _quiet) ->
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".case-assistant-backup-", dir=out.parent))
+    hold = FileHold(settings, exclude=(out, staging))
     try:
+        hold.take()
         progress("正在备份数据库……")
         manifest = Manifest(created_at=datetime.now(UTC).isoformat(timespec="seconds"), product_version=_version(),
                             code_revision=HEAD, database=_database(settings, staging))
-        contents = survey(settings, exclude=(out, staging))
-        progress(f"正在复制文件（{len(contents.files)} 个）和其他 SQLite 文件（{len(contents.sqlite_files)} 个）……")
+        hold.take()
+        contents = survey(settings, exclude=(out, staging, *hold.exclude))
+        progress(f"正在复制文件和其他 SQLite 文件（{len(contents.sqlite_files)} 个）……")
         for relative in contents.sqlite_files:
             member = f"data/{relative}"
             sqlite_copy(settings.data_dir / relative, staging / member)
             manifest.sqlite_files[relative] = SqliteFilePart(member=member, tables=sqlite_sums(staging / member)[0])
-        for relative in contents.files:
-            copied = _copy_stable(settings.data_dir / relative, staging / "data" / relative)
+        for relative, source in hold.files():
+            copied = _copy_stable(source, staging / "data" / relative)
             if copied is None:
                 manifest.notes.append(f"文件在备份过程中被删除，未备份：{relative}")
             else:
@@ -127,6 +132,7 @@ def create_backup(settings: Settings, out: Path, progress: Progress = _quiet) ->
         _write_archive(staging, out, list(manifest.members))
         return manifest
     finally:
+        hold.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 

