@@ -1,9 +1,10 @@
 """``case-assistant backup --out FILE``: one consistent archive while the server keeps running.
 
-Order matters: the uploaded files are held by hard links (``filehold``) before and after the database
-snapshot (SQLite's online backup API copies it in a single read transaction; PostgreSQL's pg_dump reads an
-exported snapshot), so every file the snapshot refers to is in the backup even if it is deleted or replaced
-at that moment (files added later may be extra, never missing); then the vector index. Everything is
+Order matters: the uploaded files are held by hard links (``filehold``) before the database snapshot and
+again the moment it is taken, while commits are paused (``quiesce``); so every file the snapshot refers to is
+in the backup even if it is deleted or replaced just after (files added meanwhile may be extra, never
+missing). SQLite's online backup API then copies that snapshot; PostgreSQL's pg_dump reads it (an exported
+snapshot). Then the vector index. Everything is
 staged next to the output, counted and hashed there, and the archive is renamed into place only when
 complete.
 """
@@ -29,6 +30,7 @@ from assistant.ops.datadir import survey
 from assistant.ops.filehold import FileHold
 from assistant.ops.fingerprint import copy_with_sum, database_sums, file_sum
 from assistant.ops.manifest import MANIFEST_NAME, DatabasePart, FileSum, Manifest, SqliteFilePart
+from assistant.ops.quiesce import sqlite_snapshot
 from assistant.store.engine import database_url, sqlite_file
 from assistant.store.migrations import HEAD, current_revision
 
@@ -42,10 +44,14 @@ def _quiet(_: str) -> None:
     return None
 
 
-def sqlite_copy(source: Path, target: Path) -> None:
-    """Copy a live SQLite database with the online backup API, as one self-contained file."""
+def sqlite_copy(source: Path, target: Path, while_still: Callable[[], None] | None = None) -> None:
+    """Copy a live SQLite database with the online backup API, as one self-contained file; with
+    ``while_still``, from a snapshot taken while commits were paused for it (see ``quiesce``)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source, timeout=60)
+    if while_still is None:
+        src = sqlite3.connect(source, timeout=60)
+    else:
+        src = sqlite_snapshot(source, while_still)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)  # pages=-1: one step inside one read transaction, so one consistent instant
@@ -64,14 +70,14 @@ def sqlite_sums(path: Path) -> tuple[dict, str | None]:
         engine.dispose()
 
 
-def _database(settings: Settings, staging: Path) -> DatabasePart:
+def _database(settings: Settings, staging: Path, while_still: Callable[[], None], notes: list[str]) -> DatabasePart:
     url = database_url(settings.database_url.strip() or settings.data_dir / "app.sqlite3")
     path = sqlite_file(url)
     if path is not None:
         if not path.is_file():
             raise UserFacingError(f"没有找到数据库文件 {path}：请确认 CASE_ASSISTANT_DATA_DIR 指向服务器的数据目录。",
                                   code="no_database")
-        sqlite_copy(path, staging / SQLITE_MEMBER)
+        sqlite_copy(path, staging / SQLITE_MEMBER, while_still)
         tables, revision = sqlite_sums(staging / SQLITE_MEMBER)
         return DatabasePart(dialect="sqlite", member=SQLITE_MEMBER, revision=revision, tables=tables)
     found: dict = {}
@@ -80,7 +86,8 @@ def _database(settings: Settings, staging: Path) -> DatabasePart:
         found["tables"], found["revision"] = database_sums(conn), current_revision(conn)
 
     (staging / PG_MEMBER).parent.mkdir(parents=True, exist_ok=True)
-    postgres.dump(url, staging / PG_MEMBER, inside)
+    if not postgres.dump(url, staging / PG_MEMBER, inside, while_still):
+        notes.append("数据库账号无法暂停写入（没有 LOCK 权限或数据表一直被占用）：备份瞬间被删除的上传文件可能缺失。")
     return DatabasePart(dialect="postgresql", member=PG_MEMBER, revision=found["revision"], tables=found["tables"])
 
 
@@ -106,9 +113,10 @@ def create_backup(settings: Settings, out: Path, progress: Progress = _quiet) ->
     try:
         hold.take()
         progress("正在备份数据库……")
+        notes: list[str] = []
+        database = _database(settings, staging, hold.take, notes)
         manifest = Manifest(created_at=datetime.now(UTC).isoformat(timespec="seconds"), product_version=_version(),
-                            code_revision=HEAD, database=_database(settings, staging))
-        hold.take()
+                            code_revision=HEAD, database=database, notes=notes)
         contents = survey(settings, exclude=(out, staging, *hold.exclude))
         progress(f"正在复制文件和其他 SQLite 文件（{len(contents.sqlite_files)} 个）……")
         for relative in contents.sqlite_files:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from assistant.core.errors import UserFacingError
+from assistant.ops.quiesce import postgres_paused
 from assistant.store.engine import CONNECT_TIMEOUT_S
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -68,17 +69,21 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise UserFacingError(f"{what}失败：{tail}。请检查数据库地址和权限后重试。", code="pg_tool_failed")
 
 
-def dump(url: str, target: Path, inside: Callable[[Connection], None]) -> None:
-    """Dump the database to ``target`` (custom format) from one snapshot; ``inside`` runs in that snapshot."""
+def dump(url: str, target: Path, inside: Callable[[Connection], None], while_still: Callable[[], None]) -> bool:
+    """Dump the database to ``target`` (custom format) from one snapshot; ``inside`` runs in that snapshot,
+    ``while_still`` right after it is taken with writes paused (see ``quiesce``). False: they could not be."""
     pg_dump = require_tool("pg_dump")
     engine = create_engine(url, isolation_level="REPEATABLE READ", connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     try:
         with engine.connect() as conn, conn.begin():
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            with postgres_paused(engine) as paused:
+                snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                while_still()
             inside(conn)
             dsn, env = libpq(url)
             _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
                   f"--file={target}", f"--dbname={dsn}"], env, "pg_dump 备份")
+        return paused
     finally:
         engine.dispose()
 

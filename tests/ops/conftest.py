@@ -3,12 +3,14 @@ media) and, when they can start, a real PostgreSQL and a real ``chroma run`` (sk
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
@@ -52,12 +54,22 @@ class Seeded:
     settings: Settings
     tokens: dict[str, str] = field(default_factory=dict)
     submitted: list[int] = field(default_factory=list)
+    draft: int = 0
     media: dict[str, bytes] = field(default_factory=dict)
+    """Files kept outside the media feature (exports/, uploads/): what a later feature might store."""
+
+
+def jpeg(serial: int, width: int = 1600, height: int = 900) -> bytes:
+    """A picture the media check accepts, different for every ``serial``."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (serial * 37 % 256, serial * 91 % 256, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def seed(data_dir: Path, database_url: str = "", index: bool = True) -> Seeded:
-    """Accounts; two applications submitted (before the deadline) and scored by staff, with a comment;
-    uploaded media and documents under media/ and uploads/; the UI's cache under gradio/ (not data)."""
+    """Accounts; two applications with a picture (the media feature's own upload), submitted before the
+    deadline, one scored by staff with a comment; a draft application for the load's uploads; more files
+    under media/ and uploads/ as later features might keep; the UI's cache under gradio/ (not data)."""
     settings = Settings(data_dir=data_dir, embedder="hash", database_url=database_url,
                         limit_applications_per_user=1000, _env_file=None)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -72,15 +84,19 @@ def seed(data_dir: Path, database_url: str = "", index: bool = True) -> Seeded:
     for kind in ("good", "thin"):
         answers = parse_answers(v.variant("agri-citrus-credit", kind))
         app_id = service.call.create_from_answers(people["alice"], answers, offline=True)
+        service.media.upload(people["alice"], app_id, "image:1", "数据要素流向图.jpg", jpeg(len(seeded.submitted)))
         v.submit(service, app_id, people["alice"], people["sam"])
         seeded.submitted.append(app_id)
+    draft = service.call.create_from_answers(people["alice"], parse_answers(v.variant("agri-citrus-credit", "good", 1)),
+                                             offline=True)
+    seeded.draft = draft
     first = seeded.submitted[0]
     service.board.put_scores(people["sam"], first, [ScoreInput(criterion="results", level=3, reason="成效数据翔实")])
     service.call.add_comment(people["sam"], first, "intro.results", "请写明统计口径。")
     store.close()
     if index:
         KnowledgeBase.open(settings).ensure_bundled_corpus()
-    for relative, size in (("media/1/数据要素流向图.jpg", 40_000), ("media/1/案例视频.mp4", 250_000),
+    for relative, size in (("exports/推荐材料.zip", 250_000), ("exports/汇总表.xlsx", 40_000),
                            ("uploads/行动计划全文.pdf", 30_000)):
         payload = os.urandom(size)
         (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)

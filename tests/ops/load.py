@@ -1,22 +1,23 @@
-"""A bounded load against a running server: applicants answering (turns), staff re-scoring, files arriving.
+"""A bounded load against a running server: applicants answering (turns), staff re-scoring, pictures uploaded.
 
-Three threads, each capped (``MAX_*``) and stopped by an event; each records when the server acknowledged
+Four threads, each capped (``MAX_*``) and stopped by an event; each records when the server acknowledged
 what it sent (the response arrived, so the write was committed), which is what a backup taken later must
-contain. The file writer writes one file per acknowledged turn, atomically (temporary name, then rename),
-as an upload would.
+contain. The uploader sends one picture per acknowledged turn through the media feature
+(``POST …/media/image:N``), alternating two slots, so each upload also replaces, and deletes, an earlier
+file; it reads back the stored bytes (the server re-encodes pictures) and keeps their sha256 per media id.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
 from tests.api.conftest import CASE_NAME, FIELD, RICH_ANSWER
+from tests.ops.conftest import jpeg
 
 MAX_TURNS = 150
 MAX_SCORES = 150
@@ -34,8 +35,9 @@ class Ack:
 class Load:
     base_url: str
     tokens: dict[str, str]
-    data_dir: Path
     scored_app: int
+    draft_app: int
+    stored: dict[int, str] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
     acks: list[Ack] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -95,23 +97,27 @@ class Load:
                     return
                 self._ack("score", reason)
 
-    def _files(self) -> None:
-        folder = self.data_dir / "media" / "load"
-        folder.mkdir(parents=True, exist_ok=True)
-        for n in range(MAX_TURNS):
-            with self._changed:
-                self._changed.wait_for(lambda n=n: self.stop.is_set() or self.count("turn") > n)
-            if self.stop.is_set():
-                return
-            partial = folder / f"{n}.jpg.part"
-            partial.write_bytes(os.urandom(20_000 + n))
-            os.replace(partial, folder / f"{n}.jpg")
-            self._ack("file", f"media/load/{n}.jpg")
+    def _media(self) -> None:
+        base = f"/api/applications/{self.draft_app}/media"
+        with self._client("alice") as client:
+            for n in range(MAX_TURNS):
+                with self._changed:
+                    self._changed.wait_for(lambda n=n: self.stop.is_set() or self.count("turn") > n)
+                if self.stop.is_set():
+                    return
+                slot = f"image:{1 + n % 2}"
+                sent = client.post(f"{base}/{slot}", files={"file": (f"图{n}.jpg", jpeg(n + 2), "image/jpeg")})
+                if sent.status_code != 201:
+                    self.errors.append(sent.text)
+                    return
+                media_id = sent.json()["id"]
+                self.stored[media_id] = hashlib.sha256(client.get(f"{base}/{media_id}/file").content).hexdigest()
+                self._ack("media", f"{slot}:{media_id}")
 
     def start(self) -> Load:
         self._threads = [threading.Thread(target=self._applicant, args=("alice", "甲")),
                          threading.Thread(target=self._applicant, args=("bob", "乙")),
-                         threading.Thread(target=self._staff), threading.Thread(target=self._files)]
+                         threading.Thread(target=self._staff), threading.Thread(target=self._media)]
         for thread in self._threads:
             thread.start()
         return self

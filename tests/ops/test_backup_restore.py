@@ -49,9 +49,13 @@ def test_every_table_every_uploaded_file_and_the_index_are_in_the_backup(backed_
     assert set(manifest.database.tables) == tables - {"sqlite_sequence"}
     for bureau_table in ("submissions", "submission_files", "scores", "comments", "audit_log", "call_entries"):
         assert manifest.database.tables[bureau_table].rows > 0, bureau_table
-    assert manifest.database.tables["scores"].rows == 1 and manifest.database.tables["applications"].rows == 2
-    assert set(manifest.files) == {"media/1/数据要素流向图.jpg", "media/1/案例视频.mp4", "uploads/行动计划全文.pdf",
-                                   "reports/新功能的文件.docx"}
+    assert manifest.database.tables["scores"].rows == 1 and manifest.database.tables["applications"].rows == 3
+    with sqlite3.connect(source / "app.sqlite3") as conn:
+        rows = conn.execute("SELECT application_id, stored_name FROM media_files").fetchall()
+    stored = {f"media/{app}/{name}" for app, name in rows}
+    assert len(stored) == 2  # the pictures uploaded through the media feature
+    assert set(manifest.files) == stored | {"exports/推荐材料.zip", "exports/汇总表.xlsx", "uploads/行动计划全文.pdf",
+                                            "reports/新功能的文件.docx"}
     assert set(manifest.sqlite_files) == {"embedding_cache.sqlite3"}
     assert manifest.vectors is not None and manifest.vectors.collections["kb_hash-384"].count > 100
     assert {d["origin"] for d in manifest.vectors.documents} == {"bundled"}
@@ -121,7 +125,7 @@ def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, t
     def change(name: str, data: bytes) -> list[tuple[str, bytes]]:
         if attack == "path_traversal" and name == "data/uploads/行动计划全文.pdf":
             return [("data/../../../escaped.txt", data)]
-        if attack == "flipped_byte" and name == "data/media/1/案例视频.mp4":
+        if attack == "flipped_byte" and name == "data/exports/推荐材料.zip":
             return [(name, data[:100] + bytes([data[100] ^ 1]) + data[101:])]
         if attack == "not_listed" and name == MANIFEST_NAME:
             return [(name, data), ("data/.ssh/authorized_keys", b"ssh-ed25519 AAAA attacker")]
@@ -135,7 +139,7 @@ def test_an_archive_that_lies_is_refused_before_anything_is_written(backed_up, t
             manifest = json.loads(data)  # a listed member placed "beside" the data directory
             manifest["files"]["../vectors/kb_hash-384.jsonl.gz"] = manifest["files"].pop("uploads/行动计划全文.pdf")
             return [(name, json.dumps(manifest).encode())]
-        if attack == "oversized_member" and name == "data/media/1/案例视频.mp4":
+        if attack == "oversized_member" and name == "data/exports/推荐材料.zip":
             return [(name, data + b"\0" * 4096)]
         return [(name, data)]
 
@@ -181,13 +185,17 @@ def test_from_the_shell_refusals_are_chinese_with_exit_code_2_and_no_traceback(b
 def test_a_file_deleted_or_replaced_at_the_snapshot_is_backed_up_as_the_snapshot_knew_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The database snapshot refers to the picture, which is deleted (and the video replaced) the moment after."""
+    """The database snapshot refers to a picture that is deleted the moment after (the media feature replacing
+    it), and another file is replaced by a newer one: both are backed up as they were at the snapshot."""
     seeded = seed(tmp_path / "data", index=False)
-    picture, video = tmp_path / "data" / "media/1/数据要素流向图.jpg", tmp_path / "data" / "media/1/案例视频.mp4"
+    with sqlite3.connect(tmp_path / "data" / "app.sqlite3") as conn:
+        app_id, name = conn.execute("SELECT application_id, stored_name FROM media_files ORDER BY id").fetchone()
+    picture, video = tmp_path / "data" / "media" / str(app_id) / name, tmp_path / "data" / "exports/推荐材料.zip"
+    kept = picture.read_bytes()
     snapshot = backup_module._database
 
-    def racing(settings: Settings, staging: Path):
-        part = snapshot(settings, staging)
+    def racing(*args):
+        part = snapshot(*args)
         picture.unlink()
         replacement = video.with_name(".video.part")
         replacement.write_bytes(b"a newer video")
@@ -199,6 +207,6 @@ def test_a_file_deleted_or_replaced_at_the_snapshot_is_backed_up_as_the_snapshot
     restored = restore_backup(fresh(tmp_path), tmp_path / "b.tar.gz", verify=True)
     assert restored.problems == [] and not manifest.notes
     target = tmp_path / "restored"
-    assert (target / "media/1/数据要素流向图.jpg").read_bytes() == seeded.media["media/1/数据要素流向图.jpg"]
-    assert (target / "media/1/案例视频.mp4").read_bytes() == b"a newer video"  # replaced after: the newer one
+    assert (target / "media" / str(app_id) / name).read_bytes() == kept
+    assert (target / "exports/推荐材料.zip").read_bytes() == seeded.media["exports/推荐材料.zip"]  # as it was then
     assert not list((tmp_path / "data").glob(".case-assistant-*"))  # the hold is gone

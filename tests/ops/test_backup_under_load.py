@@ -12,6 +12,7 @@ server's API as through the source's.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -51,7 +52,8 @@ def staff_view(client: httpx.Client, tokens: dict[str, str], app_id: int) -> dic
     staff = {"Authorization": f"Bearer {tokens['sam']}"}
     base = f"/api/applications/{app_id}"
     paths = [(base, owner), (f"{base}/parts/intro.results/versions", owner), (f"{base}/scores", staff),
-             (f"{base}/submission", staff), (f"{base}/snapshot", staff), (f"{base}/comments", owner)]
+             (f"{base}/submission", staff), (f"{base}/snapshot", staff), (f"{base}/comments", owner),
+             (f"{base}/media", owner)]
     seen = {}
     for path, headers in paths:
         response = client.get(path, headers=headers)
@@ -59,6 +61,9 @@ def staff_view(client: httpx.Client, tokens: dict[str, str], app_id: int) -> dic
         seen[path] = response.json()
     summaries = client.get("/api/applications", headers=staff).json()
     seen["summary"] = next(s for s in summaries if s["id"] == app_id)
+    for item in seen[f"{base}/media"]:
+        picture = client.get(f"{base}/media/{item['id']}/file", headers=owner)
+        seen[f"picture {item['id']}"] = hashlib.sha256(picture.content).hexdigest()
     return seen
 
 
@@ -81,7 +86,7 @@ def test_a_backup_under_load_restores_the_same_applications_versions_scores_and_
     server_env = {"CASE_ASSISTANT_DATABASE_URL": source_url, "CASE_ASSISTANT_LIMIT_APPLICATIONS_PER_USER": "1000"}
     with running_server(API_ONLY, source, tmp_path / "source.log", **server_env) as (_, client):
         before = staff_view(client, seeded.tokens, static)
-        load = Load(str(client.base_url), seeded.tokens, source, scored).start()
+        load = Load(str(client.base_url), seeded.tokens, scored, seeded.draft).start()
         try:
             load.wait_for("turn", 3)
             started = time.monotonic()
@@ -92,7 +97,7 @@ def test_a_backup_under_load_restores_the_same_applications_versions_scores_and_
             load.finish()
     assert backup.returncode == 0, backup.stderr
     assert load.acked("turn", after=started, before=ended), "no turn was answered while the backup ran"
-    print(f"\nload: {load.count('turn')} turns, {load.count('score')} scores, {load.count('file')} files; "
+    print(f"\nload: {load.count('turn')} turns, {load.count('score')} scores, {load.count('media')} pictures; "
           f"backup {ended - started:.1f}s:\n{backup.stdout}")
 
     restore = cli(clean_env(CASE_ASSISTANT_DATA_DIR=str(target), CASE_ASSISTANT_EMBEDDER="hash",
@@ -112,12 +117,18 @@ def test_a_backup_under_load_restores_the_same_applications_versions_scores_and_
     score_audits = [r for r in restored["audit_log"].values() if r["action"] == "score"]
     assert len(score_audits) == len(restored["scores"])  # one transaction each: never one without the other
 
-    files = {p.relative_to(target).as_posix(): p.read_bytes() for p in (target / "media").rglob("*") if p.is_file()}
-    assert set(load.acked("file", before=started)) <= set(files)
-    assert all((source / name).read_bytes() == data for name, data in files.items())
+    media_rows = rows(target_db, "media_files")  # every picture the snapshot lists is on disk, whole
+    for row in media_rows.values():
+        assert (target / "media" / str(row["application_id"]) / row["stored_name"]).stat().st_size == row["size"]
+    latest = {}  # per slot, the last upload acknowledged before the backup started: it, or a later one, is restored
+    for key in load.acked("media", before=started):
+        slot, _, media_id = key.rpartition(":")
+        latest[slot] = int(media_id)
+    restored_slots = {r["slot"]: r["id"] for r in media_rows.values() if r["application_id"] == seeded.draft}
+    assert all(restored_slots.get(slot, 0) >= media_id for slot, media_id in latest.items())
     for name, data in seeded.media.items():
         assert (target / name).read_bytes() == data
-    assert not (target / "gradio").exists() and not any(name.endswith(".part") for name in files)
+    assert not (target / "gradio").exists() and not list(target.rglob("*.part"))
 
     restored_env = {"CASE_ASSISTANT_DATABASE_URL": target_url, "CASE_ASSISTANT_LIMIT_APPLICATIONS_PER_USER": "1000"}
     with running_server(API_ONLY, target, tmp_path / "restored.log", **restored_env) as (_, client):
@@ -132,6 +143,11 @@ def test_a_backup_under_load_restores_the_same_applications_versions_scores_and_
                     assert part["text"] == versions[(app_id, part["part_id"], part["version"])]
                     shown += 1
         assert shown > 0
+        pictures = client.get(f"/api/applications/{seeded.draft}/media", headers=staff).json()
+        assert {p["slot"]: p["id"] for p in pictures} == restored_slots
+        for picture in pictures:
+            got = client.get(f"/api/applications/{seeded.draft}/media/{picture['id']}/file", headers=staff)
+            assert hashlib.sha256(got.content).hexdigest() == load.stored[picture["id"]]
         sheet = client.get(f"/api/applications/{scored}/scores", headers=staff).json()
         submission = next(r["id"] for r in restored["submissions"].values() if r["application_id"] == scored)
         mine = [r for r in restored["scores"].values()
