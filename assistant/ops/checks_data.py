@@ -33,6 +33,7 @@ GB = 1024**3
 LOW_SPACE = GB
 NO_SPACE = 20 * 1024 * 1024
 MODEL_PROBE_S = 20.0
+DRIVER_PREFIX = re.compile(r"^\([\w.]+\)\s*")
 DATA_FIX = "用 CASE_ASSISTANT_DATA_DIR 指定一个可写、空间充足的目录，或调整该目录的所有者和权限（chown/chmod）。"
 
 
@@ -90,7 +91,7 @@ def database(settings: Settings, engine: Engine | None = None) -> tuple[Check, i
             users = conn.execute(text("SELECT COUNT(*) FROM users")).scalar_one() if inspect(conn).has_table(
                 "users") else 0
     except Exception as exc:  # any driver error: unreachable, refused, bad password, corrupt file
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         return Check(key="database", title=title, status="fail", required=True,
                      detail=f"无法连接 {_describe(url)}：{first}",
                      fix="检查 CASE_ASSISTANT_DATABASE_URL（主机、端口、库名、用户名和密码）和数据库服务是否在运行。",
@@ -99,6 +100,12 @@ def database(settings: Settings, engine: Engine | None = None) -> tuple[Check, i
         if own:
             engine.dispose()
     return _revision_check(url, revision), int(users)
+
+
+def first_line(exc: Exception) -> str:
+    """The driver's own first line, without SQLAlchemy's "(psycopg.OperationalError)" prefix."""
+    text_ = str(exc).strip()
+    return DRIVER_PREFIX.sub("", text_.splitlines()[0])[:200] if text_ else type(exc).__name__
 
 
 def _revision_check(url: str, revision: str | None) -> Check:

@@ -23,6 +23,7 @@ from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
 from assistant.ops import postgres, vectors
 from assistant.ops.backup import sqlite_sums
+from assistant.ops.checks_data import first_line
 from assistant.ops.datadir import SIDE_FILES, is_empty
 from assistant.ops.fingerprint import CHUNK, compare, database_sums, file_sum
 from assistant.ops.manifest import FORMAT, MANIFEST_NAME, Manifest
@@ -109,8 +110,7 @@ def _pg_tables(url: str) -> list[str]:
         with engine.connect() as conn:
             return inspect(conn).get_table_names()
     except Exception as exc:  # unreachable server, bad password
-        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise RestoreRefused(f"无法连接目标数据库：{first}。请检查 CASE_ASSISTANT_DATABASE_URL。") from exc
+        raise RestoreRefused(f"无法连接目标数据库：{first_line(exc)}。请检查 CASE_ASSISTANT_DATABASE_URL。") from exc
     finally:
         engine.dispose()
 
