@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint install system-deps media-deps bench test-offline clean
+.PHONY: run test lint install system-deps media-deps bench test-offline bundle test-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,19 @@ test-offline: install system-deps
 bench: install system-deps
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python -m tests.multi.bench_servers
+
+## make bundle: one offline install archive for this platform in dist/ (see README, 内网部署): every wheel of
+## requirements.lock (pip wheel, cached in build/wheelhouse), the project with its bundled knowledge and vectors,
+## install.sh; as root also the Debian packages of packaging/debian-packages.txt with their dependencies in debs/
+## (apt-get download, ~280 MB). DEBS=none leaves them out.
+DEBS ?= auto
+bundle: install
+	$(BIN)/python -m assistant.ops.bundle --out dist --debs $(DEBS)
+
+## make test-bundle: build the bundle, install it inside unshare -n (only loopback) from the archive alone,
+## start it and fetch the first page (also part of make test; ~2 min with the wheel cache)
+test-bundle: install
+	$(BIN)/python -m pytest -q -s -m bundle tests/ops
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -1,5 +1,6 @@
 """Console script ``case-assistant``: serve, draft, prepare, ingest, ask, users, review, the call's process
-(create, submit, board, summary, reopen), and import / package (an existing file in, the whole package out).
+(create, submit, board, summary, reopen), import / package (an existing file in, the whole package out),
+and operations (backup, restore, doctor).
 
 Each subcommand is a thin shell over the core; user-facing errors print in Chinese
 and exit with code 2, never with a stack trace.
@@ -14,6 +15,7 @@ from assistant.cli import bureau as bureau_commands
 from assistant.cli import draft as draft_commands
 from assistant.cli import interview_eval
 from assistant.cli import knowledge as knowledge_commands
+from assistant.cli import ops as ops_commands
 from assistant.cli import package as package_commands
 from assistant.cli import review as review_commands
 from assistant.cli import users as user_commands
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.register(sub)
     bureau_commands.register(sub)
     package_commands.register(sub)
+    ops_commands.register(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from assistant.api.context import Context
@@ -23,6 +23,8 @@ from assistant.auth.principal import Principal, Role, local_principal
 from assistant.auth.web import SESSION_COOKIE, request_page_owner
 from assistant.core.errors import AuthenticationError
 from assistant.core.settings import Settings
+from assistant.ops.doctor import DoctorReport
+from assistant.service.operations import health_report
 
 
 def request_token(request: Request) -> str | None:
@@ -76,6 +78,7 @@ class HealthOut(BaseModel):
     status: str
     login_required: bool
     disk: str = "ok"
+    report: DoctorReport | None = Field(None, description="full=true（工作人员）：与 case-assistant doctor 相同的检查")
 
 
 LOW_DISK_BYTES = 20 * 1024 * 1024
@@ -114,15 +117,22 @@ def set_session_cookie(response: Response, request: Request, settings: Settings,
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["账号"], max_body_size=json_body_limit(settings))
 
-    @router.get("/health", response_model=HealthOut)
-    def health(request: Request, ctx: Context) -> HealthOut:
-        """Answers even on a full disk (reads still work) and says so, so a monitor can alert."""
+    @router.get("/health", response_model=HealthOut, response_model_exclude_none=True)
+    def health(
+        request: Request, ctx: Context, full: bool = Query(False, description="工作人员：附上完整的运行检查")
+    ) -> HealthOut:
+        """Answers even on a full disk (reads still work) and says so, so a monitor can alert.
+
+        Anonymous callers get three fields; ``?full=true`` adds the doctor's report, for staff only.
+        """
         free, total = _disk(ctx.settings.data_dir)
         low = free is not None and free < min(LOW_DISK_BYTES, total // 20)
+        report = health_report(ctx.service, current_principal(request, ctx)) if full else None
         return HealthOut(
-            status="degraded" if low else "ok",
+            status="degraded" if low or (report is not None and not report.ok) else "ok",
             login_required=not served_without_login(request.scope, ctx.settings, ctx.accounts),
             disk="磁盘空间不足，新内容无法保存" if low else "ok",
+            report=report,
         )
 
     @router.post("/login", response_model=LoginOut)
