@@ -54,6 +54,23 @@ def count_words(text: str) -> int:
     return total
 
 
+def longest_prefix_within(text: str, limit: int) -> int:
+    """Length of the longest prefix of ``text`` whose 字数 is at most ``limit`` (one pass)."""
+    total = 0
+    in_run = False
+    for index, ch in enumerate(text):
+        if ch.isspace():
+            in_run = False
+            continue
+        if _is_asian_char(ch):
+            total, in_run = total + 1, False
+        elif not in_run:
+            total, in_run = total + 1, True
+        if total > limit:
+            return index
+    return len(text)
+
+
 _SENTENCE_RE = re.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}][{_CLOSERS}]*|\n+|$)")
 
 
@@ -76,16 +93,17 @@ def trim_to_limit(text: str, limit: int) -> tuple[str, bool]:
     """
     if count_words(text) <= limit:
         return text, False
-    kept: list[str] = []
-    best = ""
+    # Counted piece by piece (linear): every piece but the last ends in a sentence mark or a
+    # newline, so no run of letters or digits spans two pieces and the counts simply add up.
+    words = end = best = 0
     for piece in split_sentences(text):
-        candidate = "".join(kept) + piece
-        if count_words(candidate) > limit:
+        words += count_words(piece)
+        if words > limit:
             break
-        kept.append(piece)
+        end += len(piece)
         if ends_sentence(piece):
-            best = candidate
-    return best.rstrip(), True
+            best = end
+    return text[:best].rstrip(), True
 
 
 def allocate_budgets(limit: int, defaults: dict[str, int], needs: dict[str, int]) -> dict[str, int]:

@@ -60,12 +60,19 @@ PHRASES = re.compile(
 )
 
 
+TOKENIZE_CHARS = 20_000
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode tokens without punctuation or function words (BM25 and overlap checks).
 
     Dates and document numbers are also kept whole, so an exact 文号 or date outranks
-    passages that merely share its digits.
+    passages that merely share its digits. Only the first ``TOKENIZE_CHARS`` characters are
+    read: nothing retrieval tokenizes is longer (a question ≤ 1,000, a chunk ≈ 400, a draft
+    ≤ 5,000), and jieba costs about 1.5 µs a character, so a crafted text cannot hold the
+    interpreter for long.
     """
+    text = text[:TOKENIZE_CHARS]
     tokens = _jieba().lcut_for_search(text) + [m.group(0) for m in PHRASES.finditer(text)]
     out = []
     for token in tokens:

@@ -41,6 +41,7 @@ import httpx
 import openai
 from pydantic import BaseModel, Field
 
+from assistant.core.cancel import check_cancelled
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.settings import Settings
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
@@ -203,6 +204,7 @@ class OpenAIChatModel:
         empty_retried = False
         attempt = 0
         while True:
+            check_cancelled()
             try:
                 return self._attempt(request, on_delta, emitted, deadline, self._first_chunk_wait(started))
             except _Empty as failure:
@@ -280,6 +282,7 @@ class OpenAIChatModel:
 
         with stream:
             for chunk in stream:
+                check_cancelled()  # the client went away: stop here, closing the model's connection
                 if deadline is not None and time.monotonic() > deadline:
                     raise _Transient("deadline")
                 choices = getattr(chunk, "choices", None) or []

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
+from assistant.api.executors import run_watched, user_key
 from assistant.api.limits import json_body_limit, upload_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.core.errors import (
@@ -63,8 +64,12 @@ def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["政策问答与知识库"], max_body_size=json_body_limit(settings))
 
     @router.post("/ask")
-    def ask(body: AskIn, principal: CurrentPrincipal, ctx: Context) -> Any:
-        return jsonable_encoder(ctx.service.ask(principal, body.question))
+    async def ask(body: AskIn, request: Request, principal: CurrentPrincipal, ctx: Context) -> Any:
+        """May call the chat model: runs in the model-work pool like a chat turn."""
+        answer = await run_watched(
+            request, ctx.pools.turns, ctx.service.ask, principal, body.question, user=user_key(principal)
+        )
+        return jsonable_encoder(answer)
 
     @router.get("/knowledge")
     def list_documents(principal: CurrentPrincipal, ctx: Context) -> Any:

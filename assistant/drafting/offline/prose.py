@@ -33,6 +33,11 @@ _FIRST_PERSON = [
     ("我们", "本单位"),
 ]
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_HALF_WIDTH_MARK = re.compile(r"(.)([,;:?!])(\s*.?)")
+# The first Han character is found without backtracking and the rest is taken whole: an unclosed "(" before
+# a long text is read once (backtracking over every Han character of it was quadratic).
+_HAN_IN_PARENS = re.compile(r"\(([^()\u4e00-\u9fff]*[\u4e00-\u9fff][^()]*+)\)")
+_SPACE_AFTER_HAN = re.compile(r"(?<=[\u4e00-\u9fff，。；：])\s+(?=[\u4e00-\u9fff])")
 
 
 def looks_like_instruction(sentence: str) -> bool:
@@ -46,9 +51,9 @@ def _full_width_punctuation(text: str) -> str:
             return match.group(0)
         return before + _HALF_TO_FULL[mark] + after
 
-    text = re.sub(r"(.)([,;:?!])(\s*.?)", replace, text)
-    text = re.sub(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r"（\1）", text)
-    return re.sub(r"(?<=[\u4e00-\u9fff，。；：])\s+(?=[\u4e00-\u9fff])", "", text)
+    text = _HALF_WIDTH_MARK.sub(replace, text)
+    text = _HAN_IN_PARENS.sub(r"（\1）", text)
+    return _SPACE_AFTER_HAN.sub("", text)
 
 
 def formalize_sentence(sentence: str) -> str:
