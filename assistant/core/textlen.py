@@ -38,20 +38,19 @@ def _is_asian_char(ch: str) -> bool:
     )
 
 
+# The same classes as ``_is_asian_char`` (U+3000, the ideographic space, is a space), for counting in C:
+# counting character by character in Python cost about 1 µs a character, and a long text is counted often.
+_ASIAN_CLASS = (
+    "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff\u3001-\u303f\u3040-\u30ff"
+    "\uac00-\ud7af\uff00-\uffef\ufe30-\ufe4f" + re.escape(_EXTRA_FULL_WIDTH)
+)
+_ASIAN_RE = re.compile(f"[{_ASIAN_CLASS}]")
+_RUN_RE = re.compile(f"[^\\s{_ASIAN_CLASS}]+")
+
+
 def count_words(text: str) -> int:
     """Return the 字数 of ``text`` as Word/WPS would report it."""
-    total = 0
-    in_run = False
-    for ch in text:
-        if ch.isspace():
-            in_run = False
-        elif _is_asian_char(ch):
-            total += 1
-            in_run = False
-        elif not in_run:
-            total += 1
-            in_run = True
-    return total
+    return _ASIAN_RE.subn("", text)[1] + _RUN_RE.subn("", text)[1]
 
 
 def longest_prefix_within(text: str, limit: int) -> int:
