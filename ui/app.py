@@ -18,11 +18,13 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.core.workpool import WorkPool, model_pool
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
 from . import app_forms, board, importing, password, review_screen, staff, workspace
 from . import media as materials
+from .concurrency import configure_concurrency
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -63,11 +65,15 @@ class Page:
     ws: SimpleNamespace
 
 
-def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
-    """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``."""
+def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None = None) -> gr.Blocks:
+    """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``.
+
+    ``turns``: the model-work pool shared with the REST API (``assistant.server`` passes it).
+    """
     sessions = Sessions(accounts)
-    desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files)
-    place = workspace.Workspace(service, sessions)
+    turns = turns or model_pool(settings)
+    desk = staff.StaffDesk(service, sessions, turns, max_files=settings.limit_upload_files)
+    place = workspace.Workspace(service, sessions, turns)
     form = load_form(DEFAULT_FORM)
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
         page = _layout(service)
@@ -89,7 +95,7 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
     desk.is_uploaded = forms.is_uploaded = imports.is_uploaded = kit.is_uploaded = _upload_check(blocks)
     for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
         fn.api_visibility = "private"
-    blocks.queue(api_open=False)
+    configure_concurrency(blocks, settings)
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
         "css": CSS + board.CSS,

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from anyio import to_thread
 
 from assistant.core.errors import InvalidInputError, PermissionDeniedError, UserFacingError
+from assistant.core.workpool import WorkPool
 
 from .feedback import guarded, notify, warn
 from .session import Sessions
@@ -99,16 +101,18 @@ class StaffDesk:
     path is accepted. Paths named by the client are never trusted.
     """
 
-    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10) -> None:
+    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool, max_files: int = 10) -> None:
         self.service = service
         self.sessions = sessions
+        self.turns = turns  # a policy question may call the model: it waits in line like a chat turn
         self.max_files = max_files
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 
-    def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
-        principal = self.sessions.principal(request)
+    async def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        principal = await to_thread.run_sync(self.sessions.principal, request)
         progress(0.3, desc="正在检索政策文件……")
-        return answer_html(self.service.ask(principal, question))
+        user = None if principal.local else f"user:{principal.id}"
+        return answer_html(await self.turns.run(self.service.ask, principal, question, user=user))
 
     def documents(self, request: gr.Request) -> list[list[Any]]:
         principal = self.sessions.try_principal(request)

@@ -28,7 +28,7 @@ from assistant.auth.principal import Principal
 from assistant.core.cancel import CancelToken
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
-from assistant.core.workpool import WorkPool
+from assistant.core.workpool import WorkPool, heavy_pool, model_pool
 
 T = TypeVar("T")
 
@@ -48,21 +48,7 @@ class Pools:
 
 def build_pools(settings: Settings) -> Pools:
     """The pools one server process uses (``assistant.server`` shares ``turns`` with the UI)."""
-    turns = WorkPool(
-        "model-turn",
-        workers=settings.turn_workers,
-        per_user=settings.turn_per_user,
-        max_waiting=settings.turn_queue,
-        per_user_waiting=settings.turn_per_user_queue,
-    )
-    heavy = WorkPool(
-        "cpu-heavy",
-        workers=settings.heavy_workers,
-        per_user=max(1, settings.heavy_workers - 1),
-        max_waiting=settings.turn_queue,
-        per_user_waiting=settings.turn_per_user_queue,
-    )
-    return Pools(turns=turns, heavy=heavy)
+    return Pools(turns=model_pool(settings), heavy=heavy_pool(settings))
 
 
 def user_key(principal: Principal) -> str | None:

@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     turn_workers: int = Field(
         64, description="同时进行的对话轮数上限（起草、修改、政策问答等会调用模型的操作），超出的排队并提示前面还有几位"
     )
+    turn_cpu_slots: int = Field(
+        2, description="进行中的对话轮里同时占用处理器的数量（约等于核数）；等待模型输出的不占用"
+    )
     turn_per_user: int = Field(2, description="每个账号同时进行的对话轮数上限（本机免登录模式不限）")
     turn_queue: int = Field(200, description="排队等待的对话轮数上限，超出时立即提示“服务器繁忙”")
     turn_per_user_queue: int = Field(4, description="每个账号最多排队等待的对话轮数")

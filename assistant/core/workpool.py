@@ -26,6 +26,7 @@ finishing work (worker threads) both change the line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import itertools
 import threading
@@ -37,7 +38,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from assistant.core.cancel import CancelToken, cancel_scope
+from assistant.core.cpu_gate import CpuGate
 from assistant.core.errors import UserFacingError
+from assistant.core.settings import Settings
 
 T = TypeVar("T")
 WaitCallback = Callable[[int], Awaitable[None] | None]
@@ -85,8 +88,11 @@ class WorkPool:
         per_user: int = 2,
         max_waiting: int = 200,
         per_user_waiting: int = 4,
+        cpu_slots: int | None = None,
     ) -> None:
         self.name = name
+        # Of the running turns, at most this many run Python code at once (see ``cpu_gate``).
+        self.gate = CpuGate(cpu_slots) if cpu_slots else None
         self.workers = max(1, workers)
         self.per_user = max(1, per_user)
         self.max_waiting = max(0, max_waiting)
@@ -121,7 +127,10 @@ class WorkPool:
         self._waits.append(time.monotonic() - ticket.joined)
 
     def _dispatch(self) -> list[_Ticket]:
-        """Admit, in order, every waiting ticket that may run now; returns the tickets to wake."""
+        """Admit, in order, every waiting ticket that may run now; returns the tickets to wake.
+
+        Those admitted, and everyone still in line when someone left it (their place moved up).
+        """
         admitted = []
         for ticket in list(self._line):
             if self._eligible(ticket):
@@ -143,6 +152,8 @@ class WorkPool:
             mine = sum(1 for t in self._line if user is not None and t.user == user)
             self._line.append(ticket)
             woken = self._dispatch()
+            if not any(t.admitted for t in woken):
+                woken = []  # a newcomer at the end moves nobody's place: wake no one (a burst of joins)
             if not ticket.admitted:
                 if len(self._line) > self.max_waiting or (user is not None and mine >= self.per_user_waiting):
                     self._line.remove(ticket)
@@ -203,7 +214,7 @@ class WorkPool:
                 self._leave(ticket)
             raise
         context = contextvars.copy_context()
-        future: Future[T] = self._executor.submit(context.run, _scoped, token, fn, args)
+        future: Future[T] = self._executor.submit(context.run, _scoped, token, self.gate, fn, args)
         future.add_done_callback(lambda _: self._release(ticket))
         try:
             return await asyncio.wrap_future(future)
@@ -238,6 +249,29 @@ class WorkPool:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _scoped(token: CancelToken, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
-    with cancel_scope(token):
+def _scoped(token: CancelToken, gate: CpuGate | None, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    with cancel_scope(token), gate.holding() if gate is not None else contextlib.nullcontext():
         return fn(*args)
+
+
+def model_pool(settings: Settings) -> WorkPool:
+    """The pool for model turns, from settings (one per server process, shared by the API and the UI)."""
+    return WorkPool(
+        "model-turn",
+        workers=settings.turn_workers,
+        per_user=settings.turn_per_user,
+        max_waiting=settings.turn_queue,
+        per_user_waiting=settings.turn_per_user_queue,
+        cpu_slots=settings.turn_cpu_slots,
+    )
+
+
+def heavy_pool(settings: Settings) -> WorkPool:
+    """The small pool for CPU-heavy work (exports, reviews): a few threads, one user at most all but one."""
+    return WorkPool(
+        "cpu-heavy",
+        workers=settings.heavy_workers,
+        per_user=max(1, settings.heavy_workers - 1),
+        max_waiting=settings.turn_queue,
+        per_user_waiting=settings.turn_per_user_queue,
+    )
