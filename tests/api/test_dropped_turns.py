@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ui.conftest import add_account, free_port, start, stop, wait_for
+from tests.ui.conftest import add_account
+from tests.ui.slow_servers import FakeModel, slow_fake
 
 from .test_kill_restart import FULL_SERVE, running_server
 
@@ -95,31 +95,10 @@ def _wait(condition, seconds: float, what: str) -> None:
         time.sleep(0.1)
 
 
-class FakeModel:
-    """The realistic fake in a process of its own, so its streaming does not compete with the measuring."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self._http = httpx.Client(base_url=base_url.removesuffix("/v1"), timeout=10)
-
-    @property
-    def streams(self) -> dict[str, int]:
-        return self._http.get("/_fake/streams").json()
-
-    def request_count(self) -> int:
-        return len(self._http.get("/_fake/requests").json()["requests"])
-
-
 @pytest.fixture
 def fake_model(tmp_path: Path) -> Iterator[FakeModel]:
-    port, log = free_port(), tmp_path / "fake.log"
-    command = [sys.executable, "-m", "tests.fakes.realistic_model", "--port", str(port)]
-    process = start([*command, "--behaviours", "realistic,slow", "--tps", "10"], dict(os.environ), log)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/v1/models", process, log)
-        yield FakeModel(f"http://127.0.0.1:{port}/v1")
-    finally:
-        stop(process)
+    with slow_fake(tmp_path) as fake:
+        yield fake
 
 
 @pytest.fixture
