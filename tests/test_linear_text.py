@@ -217,10 +217,6 @@ def _cases(kb: Any) -> dict[str, Case]:
         "docx_builder.enforce_group_limits": Case(
             docx_builder.enforce_group_limits, lambda t: docx_builder.enforce_group_limits(FORM, texts(t))
         ),
-        "docx_builder.build_docx": Case(
-            docx_builder.build_docx,
-            lambda t: docx_builder.build_docx(FORM, _info(), docx_builder.enforce_group_limits(FORM, texts(t))),
-        ),
         "review_report.review_markdown": Case(
             review_report.review_markdown,
             lambda t: review_report.review_markdown(FORM, _review(t), t),
@@ -384,6 +380,8 @@ EXCLUDED = {
     "assistant.auth.accounts.hash_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.auth.accounts.verify_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.export.pdf.docx_to_pdf": "LibreOffice in a subprocess with its own time limit",
+    "assistant.export.docx_builder.build_docx": "python-docx, ~0.1 s fixed; its texts are cut to the form's limits first "
+    "(enforce_group_limits, a case); runs in the CPU-heavy pool",
     "assistant.knowledge.qa.model_answer": "calls the chat model (tests/llm)",
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",

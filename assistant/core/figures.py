@@ -95,13 +95,19 @@ def _values(texts: Iterable[str]) -> set[float]:
     return {round(m.value, 6) for t in texts for m in extract_numbers(t)}
 
 
-def untraceable_numbers(text: str, sources: Iterable[str]) -> list[str]:
+def known_values(sources: Iterable[str]) -> frozenset[float]:
+    """The values of every figure in ``sources``: compute once when checking many texts against them."""
+    return frozenset(_values(sources))
+
+
+def untraceable_numbers(text: str, sources: Iterable[str], *, known: frozenset[float] | None = None) -> list[str]:
     """Raw figures in ``text`` whose value appears in none of ``sources`` (order kept, no repeats).
 
     A figure written with 万/亿 counts as traceable when either its scaled or its
-    literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``).
+    literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``). ``known``:
+    ``known_values(sources)`` already computed (checking sentence by sentence re-read every source).
     """
-    known = _values(sources)
+    known = known if known is not None else _values(sources)
     by_raw: dict[str, bool] = {}
     for mention in extract_numbers(text):
         ok = round(mention.value, 6) in known

@@ -24,7 +24,7 @@ from assistant.core.types import Passage
 from assistant.knowledge.index import tokenize
 from assistant.knowledge.ingest import heading_of
 from assistant.knowledge.injection import INJECTION_MARK
-from assistant.knowledge.question import Question
+from assistant.knowledge.question import QUESTION_CHARS, Question
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -33,6 +33,7 @@ MIN_SCORE = 0.42  # calibrated on policy_qa_dev by grid search (MIN_SCORE, UNKNO
 UNKNOWN_WEIGHT = 1.5
 CONTEXT_FACTOR = 0.7
 SHORT = 12
+MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
 PLACES = (
     "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 "
@@ -95,7 +96,7 @@ def _parts_only(tokens: list[str]) -> list[str]:
 
 
 def _terms(text: str) -> list[str]:
-    tokens = [t for t in dict.fromkeys(tokenize(text)) if t not in GENERIC and not t.isdigit()]
+    tokens = [t for t in dict.fromkeys(tokenize(text[:QUESTION_CHARS])) if t not in GENERIC and not t.isdigit()]
     return _parts_only(tokens)
 
 
@@ -116,10 +117,13 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
         for term in _terms(clause):
             if term not in weights and df.get(term):
                 weights[term] = CONTEXT_FACTOR * math.log(1 + (total + 1) / (1 + df[term]))
+    if len(weights) > MAX_TERMS:  # a question of a few dozen words has fewer; each term is checked per sentence
+        weights = dict(sorted(weights.items(), key=lambda item: item[1], reverse=True)[:MAX_TERMS])
     return weights
 
 
-def _coverage(weights: dict[str, float], sentence: str, context: str, passage_text: str) -> float:
+def _coverage(weights: dict[str, float], sentence: str, context: str, in_passage: set[str]) -> float:
+    """``in_passage``: the terms the whole passage holds (looked up once per passage, not per sentence)."""
     total = sum(weights.values()) or 1.0
     got = 0.0
     for term, weight in weights.items():
@@ -127,7 +131,7 @@ def _coverage(weights: dict[str, float], sentence: str, context: str, passage_te
             got += weight
         elif term in context:
             got += 0.6 * weight
-        elif term in passage_text:
+        elif term in in_passage:
             got += 0.3 * weight
     return got / total
 
@@ -237,10 +241,11 @@ def score_sentences(
         context = f"{passage.title} {passage.locator}"
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage)
+        in_passage = {term for term in weights if term in passage.text}
         for sentence in _sentences(passage):
             if not subject_ok(named, weights, sentence, passage.locator):
                 continue
-            coverage = _coverage(weights, sentence, context, passage.text)
+            coverage = _coverage(weights, sentence, context, in_passage)
             score = coverage + _type_bonus(question, sentence) + prior
             found.append(Evidence(passage=passage, sentence=sentence, score=score, rank=rank))
     return sorted(found, key=lambda e: e.score, reverse=True)
