@@ -380,8 +380,8 @@ EXCLUDED = {
     "assistant.auth.accounts.hash_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.auth.accounts.verify_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.export.pdf.docx_to_pdf": "LibreOffice in a subprocess with its own time limit",
-    "assistant.export.docx_builder.build_docx": "python-docx, ~0.1 s fixed; its texts are cut to the form's limits first "
-    "(enforce_group_limits, a case); runs in the CPU-heavy pool",
+    "assistant.export.docx_builder.build_docx": "python-docx, ~0.1 s fixed; texts are cut to the form's limits "
+    "first (enforce_group_limits, a case); runs in the CPU-heavy pool",
     "assistant.knowledge.qa.model_answer": "calls the chat model (tests/llm)",
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
