@@ -71,6 +71,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     use_private_gradio_dir(settings)  # before any Blocks is built: each block reads it once
     clean_stale_work(work_root(settings.data_dir))  # PDF conversions a killed process left (see export.pdf)
     service = service or build_service(settings, progress=True)
+    service.purge_deleted_applications()  # deleted longer ago than deleted_retention_days (also on each delete)
     warm_up(service)
     accounts = Accounts(service.store, settings)
     pools = build_pools(settings)  # one line for model work across the API and the UI

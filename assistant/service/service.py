@@ -9,7 +9,7 @@ same "not found" as for an id that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -122,7 +122,10 @@ class Service(ConversationMixin):
         if not info.field:
             raise InvalidInputError(f"请选择案例所属领域（{form.fields_phrase}之一）。")
         self.validate_info(form, info)
-        if self.store.count_applications(principal.id) >= self.settings.limit_applications_per_user:
+        limit = self.settings.limit_applications_per_user
+        if self.store.count_applications(principal.id, include_deleted=True) >= limit:
+            self.store.purge_deleted(owner_id=principal.id)  # what is kept counts: deleted ones go for good now
+        if self.store.count_applications(principal.id) >= limit:
             raise QuotaExceededError(
                 f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。"
             )
@@ -167,6 +170,12 @@ class Service(ConversationMixin):
         if (status := self.call.status_label(app_id)) != "草稿":
             raise InvalidInputError(f"这份申报书已交给数据主管部门（{status}），不能删除；截止前可先撤回提交再删除。")
         self.store.delete_application(app_id)
+        self.purge_deleted_applications()
+
+    def purge_deleted_applications(self) -> int:
+        """Remove for good (messages and versions too) what was deleted ``deleted_retention_days`` ago."""
+        cutoff = datetime.now(UTC) - timedelta(days=self.settings.deleted_retention_days)
+        return self.store.purge_deleted(deleted_before=cutoff.isoformat(timespec="seconds"))
 
     # ---- chat ----
     # ---- export ----
