@@ -35,11 +35,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.api.app import create_api
+from assistant.api.connections import guarded_protocol
 from assistant.api.executors import build_pools
 from assistant.api.guards import HostGuard
 from assistant.api.headers import SecurityHeaders
 from assistant.api.session_binding import GradioSessionBinding
 from assistant.api.surface import GradioSurface
+from assistant.api.upload_quota import UploadLedger
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
 from assistant.core.settings import Settings
@@ -81,7 +83,13 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     # Gradio checks FileData paths only "after launch" (processing_utils._check_allowed); switch it on.
     blocks.has_launched = True
     app.add_middleware(GradioSessionBinding, settings=settings)  # results only to the page/login that asked
-    app.add_middleware(GradioSurface, settings=settings, accounts=accounts)
+    app.add_middleware(
+        GradioSurface,
+        settings=settings,
+        accounts=accounts,
+        known_session=lambda session: session in blocks._queue.pending_messages_per_session,
+        uploads=UploadLedger(settings, gradio_dir(settings)),
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
@@ -131,5 +139,6 @@ def serve(settings: Settings) -> int:
         log_level="warning",
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        http=guarded_protocol(settings),  # header/body timeouts and a connection cap (assistant.api.connections)
     )
     return 0

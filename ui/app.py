@@ -72,10 +72,13 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
     """
     sessions = Sessions(accounts)
     turns = turns or model_pool(settings)
-    desk = staff.StaffDesk(service, sessions, turns, max_files=settings.limit_upload_files)
+    desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files, turns=turns)
     place = workspace.Workspace(service, sessions, turns)
     form = load_form(DEFAULT_FORM)
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
+    cache_seconds = settings.upload_cache_minutes * 60  # uploads nobody used are deleted after this
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(min(600, cache_seconds), cache_seconds)
+    ) as blocks:
         page = _layout(service)
         ws_handlers = workspace.guarded_handlers(place)
         events = _wire_workspace(page, ws_handlers)

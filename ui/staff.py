@@ -101,10 +101,11 @@ class StaffDesk:
     path is accepted. Paths named by the client are never trusted.
     """
 
-    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool, max_files: int = 10) -> None:
+    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10, turns: WorkPool | None = None) -> None:
         self.service = service
         self.sessions = sessions
-        self.turns = turns  # a policy question may call the model: it waits in line like a chat turn
+        # A policy question may call the model: it waits in the model pool like a chat turn (shared by the app).
+        self.turns = turns or WorkPool("policy-question", workers=4)
         self.max_files = max_files
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 

@@ -57,6 +57,7 @@ _NUMBER = re.compile(
 _YEAR_OR_DATE = re.compile(r"\d{4}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{4}\s*[—-]\s*\d{4}")
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍])")
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
+_ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片")
 _YEAR = re.compile(r"20\d\d年")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
 # Questions asking for a kind of fact that only counts when the evidence holds it.
@@ -136,7 +137,21 @@ def _coverage(weights: dict[str, float], sentence: str, context: str, in_passage
     return got / total
 
 
-def _type_bonus(question: Question, sentence: str) -> float:
+@dataclass(frozen=True)
+class _Asked:
+    """What the question asks for, read once (it is checked against every sentence)."""
+
+    unit: str | None
+    formats: bool
+
+    @classmethod
+    def of(cls, question: Question) -> _Asked:
+        unit = _ASKED_UNIT.search(question.text)
+        return cls(unit.group(1) if unit else None, bool(_ASKS_FORMAT.search(question.text)))
+
+
+def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
+    asked = asked or _Asked.of(question)
     bonus = 0.0
     if "date" in question.types and _DATE.search(sentence):
         bonus += 0.15
@@ -144,10 +159,9 @@ def _type_bonus(question: Question, sentence: str) -> float:
         amounts = [m.group(0) for m in _NUMBER.finditer(_YEAR_OR_DATE.sub("", sentence))]
         if amounts:
             bonus += 0.1
-            unit = _ASKED_UNIT.search(question.text)
-            if unit and any(a.endswith(unit.group(1)) for a in amounts):
+            if asked.unit and any(a.endswith(asked.unit) for a in amounts):
                 bonus += 0.1
-    if re.search(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片", question.text) and _FORMAT.search(sentence):
+    if asked.formats and _FORMAT.search(sentence):
         bonus += 0.1
     if "eligibility" in question.types and re.search(r"资格|法人|注册|申报主体|不良记录|条件", sentence):
         bonus += 0.1
@@ -212,19 +226,29 @@ def specifiers(question: Question, passage: Passage) -> list[str]:
         for p in places_of(question.text)
         if p != HOME_PLACE and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
     ]
-    return named + _YEAR.findall(question.text) + _BATCH.findall(question.text)
+    return list(dict.fromkeys(named + _YEAR.findall(question.text) + _BATCH.findall(question.text)))
 
 
-def subject_ok(named: list[str], weights: dict[str, float], sentence: str, context: str = "") -> bool:
+def subject_ok(
+    named: list[str], weights: dict[str, float], sentence: str, context: str = "", rest: dict[str, float] | None = None
+) -> bool:
     """A named place/year must be what the sentence is about: present (in it or in its section heading,
-    as "（三）总体目标（到2026年底）" is for "打造300个以上…场景"), not one of a list, with the rest."""
+    as "（三）总体目标（到2026年底）" is for "打造300个以上…场景"), not one of a list, with the rest.
+
+    ``rest``: ``other_terms(named, weights)``, the same for every sentence of a passage.
+    """
     if not named:
         return True
     if any(n not in sentence and n not in context for n in named) or len(places_of(sentence)) >= 3:
         return False
-    rest = {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
+    rest = rest if rest is not None else other_terms(named, weights)
     total = sum(rest.values())
     return not total or sum(w for t, w in rest.items() if t in sentence or t in context) / total >= SUBJECT_COVERAGE
+
+
+def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]:
+    """The weighted terms that are not part of a named place/year (what else the sentence must be about)."""
+    return {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
 
 
 def score_sentences(
@@ -234,6 +258,7 @@ def score_sentences(
     weights = question_weights(question, kb, text)
     if not weights:
         return []
+    asked = _Asked.of(question)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
         if conflicts(question, passage):
@@ -242,11 +267,12 @@ def score_sentences(
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage)
         in_passage = {term for term in weights if term in passage.text}
+        rest = other_terms(named, weights)
         for sentence in _sentences(passage):
-            if not subject_ok(named, weights, sentence, passage.locator):
+            if not subject_ok(named, weights, sentence, passage.locator, rest):
                 continue
             coverage = _coverage(weights, sentence, context, in_passage)
-            score = coverage + _type_bonus(question, sentence) + prior
+            score = coverage + _type_bonus(question, sentence, asked) + prior
             found.append(Evidence(passage=passage, sentence=sentence, score=score, rank=rank))
     return sorted(found, key=lambda e: e.score, reverse=True)
 

@@ -11,6 +11,7 @@ and turn intents ("没有了""不清楚") are not content and are set aside too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -112,7 +113,16 @@ def _drop_meta_clauses(sentence: str, remarks: list[str]) -> str:
 
 
 def clean_answer(answer: str) -> CleanAnswer:
-    """Split an answer into paragraphs of written sentences, setting aside what is not content."""
+    """Split an answer into paragraphs of written sentences, setting aside what is not content.
+
+    Drafting one application cleans the same answers for several parts (a part's own, the
+    fallback of 宣传推广材料, the length estimate); the result is remembered, and a copy handed out.
+    """
+    return _cleaned(answer).model_copy(deep=True)
+
+
+@lru_cache(maxsize=256)
+def _cleaned(answer: str) -> CleanAnswer:
     register = load_register()
     result = CleanAnswer()
     if _NON_ANSWER_RE.match(answer.strip()):
