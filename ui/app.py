@@ -274,6 +274,9 @@ def _knowledge_layout() -> SimpleNamespace:
                 elem_id="kb-kind",
             )
             upload = gr.Button("导入知识库", variant="primary", elem_id="kb-upload")
+    with gr.Row():
+        progress = gr.HTML("", elem_id="kb-progress", js_on_load=None)  # each upload's chunks embedded so far
+        cancel = gr.Button("取消导入", size="sm", scale=0, min_width=100, elem_id="kb-cancel")
     results = gr.Dataframe(
         headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results"
     )
@@ -281,7 +284,16 @@ def _knowledge_layout() -> SimpleNamespace:
         gr.Markdown("#### 已导入的文件")
         refresh = gr.Button("刷新列表", size="sm", scale=0, min_width=100)
     docs = gr.Dataframe(headers=staff.DOC_HEADERS, value=[], interactive=False, elem_id="kb-docs", wrap=True)
-    return SimpleNamespace(files=files, kind=kind, upload=upload, results=results, refresh=refresh, docs=docs)
+    return SimpleNamespace(
+        files=files,
+        kind=kind,
+        upload=upload,
+        results=results,
+        refresh=refresh,
+        docs=docs,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def _panel(page: Page) -> list[Any]:
@@ -366,7 +378,9 @@ def _wire_page(
     sh = staff.guarded_handlers(desk)
     ws.qa.ask.click(sh["ask"], [ws.qa.question], [ws.qa.answer])
     ws.qa.question.submit(sh["ask"], [ws.qa.question], [ws.qa.answer])
-    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], [ws.kb.results, ws.kb.docs, ws.kb.files])
+    kb_outputs = [ws.kb.results, ws.kb.docs, ws.kb.files, ws.kb.progress]
+    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], kb_outputs)
+    ws.kb.cancel.click(sh["cancel_uploads"], None, [ws.kb.progress])
     ws.kb.refresh.click(sh["documents"], None, [ws.kb.docs])
     return loaded
 

@@ -112,7 +112,7 @@ class GradioSurface:
         if session and self.known_session(session):
             return None
         client = scope.get("client") or ("?", 0)
-        log.info("queue/data for an unknown session from %s: 404", client[0])
+        log.warning("queue/data for an unknown session from %s: 404", client[0])
         return _error("页面会话已失效，请刷新页面。", "unknown_session", 404)
 
     def _user(self, cookie_header: str) -> str | None:

@@ -35,6 +35,8 @@ from assistant.interview.machine import (
     Prompt,
     start,
 )
+from assistant.knowledge.ingest import IngestResult
+from assistant.knowledge.jobs import IngestJobs, IngestJobView
 from assistant.knowledge.qa import answer_question
 from assistant.knowledge.readers import SUPPORTED_SUFFIXES
 from assistant.llm.chat import ChatModel
@@ -86,6 +88,8 @@ class Service(ConversationMixin):
         """Pictures, the video and the 数据要素流向图, stored and checked (``media_desk.py``)."""
         self.package = PackageDesk(self)
         """The video outline and the zip the notice asks for (``package_desk.py``)."""
+        # Knowledge uploads run as background jobs (threads start only when a job is submitted).
+        self._ingest_jobs = IngestJobs(knowledge, settings.ingest_max_chunks) if knowledge is not None else None
 
     # ---- mode ----
     @property
@@ -227,13 +231,39 @@ class Service(ConversationMixin):
         return answer_question(self._require_knowledge(), question, self.chat_model)
 
     def upload_document(self, principal: Principal, filename: str, data: bytes, kind: str = "notice"):
+        """Upload and wait for the result (an unreadable file is a result with status "error")."""
+        try:
+            job = self.start_upload(principal, filename, data, kind)
+        except (LimitExceededError, UnsupportedFileError, PermissionDeniedError):
+            raise
+        except InvalidInputError as exc:  # unreadable or empty: reported like the other files of a batch
+            return IngestResult(filename=PurePath(filename).name or filename, status="error", message=exc.message)
+        done = self._jobs().wait(job.id)
+        return done.result or IngestResult(filename=done.filename, status="error", message=done.message)
+
+    def start_upload(self, principal: Principal, filename: str, data: bytes, kind: str = "notice") -> IngestJobView:
+        """Check the file, read and cut it now (over ``ingest_max_chunks``: refused here), embed in the background."""
         if not principal.can_manage_knowledge:
             raise PermissionDeniedError("只有工作人员可以上传政策文件。")
         if PurePath(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UnsupportedFileError(f"文件“{filename}”的类型不受支持：仅支持 {'、'.join(SUPPORTED_SUFFIXES)}。")
         if len(data) > self.settings.limit_upload_mb * 1024 * 1024:
             raise LimitExceededError(f"文件“{filename}”超过{self.settings.limit_upload_mb}MB 的上传上限。")
-        return self._require_knowledge().ingest_bytes(filename, data, kind=kind)
+        return self._jobs().submit(PurePath(filename).name or filename, data, kind)
+
+    def upload_jobs(self, principal: Principal) -> list[IngestJobView]:
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以查看导入任务。")
+        return self._jobs().list()
+
+    def upload_job(self, principal: Principal, job_id: int, cancel: bool = False) -> IngestJobView:
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以查看或取消导入任务。")
+        return self._jobs().cancel(job_id) if cancel else self._jobs().get(job_id)
+
+    def _jobs(self) -> IngestJobs:
+        self._require_knowledge()
+        return self._ingest_jobs
 
     def list_documents(self, principal: Principal):
         return self._require_knowledge().list_documents()

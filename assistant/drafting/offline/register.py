@@ -22,6 +22,7 @@ from assistant.core.resources import bundled_dir
 REGISTER_FILE = "register/spoken_to_written.yaml"
 _SEPARATORS = "，,、 \u3000…"
 _NEED_SEPARATOR = {"对", "对的", "好的", "好"}
+_LEADING_COMMAS = re.compile(r"^[，、\s]+")
 _SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -143,7 +144,9 @@ def to_written(sentence: str, register: Register | None = None) -> str:
     register = register or load_register()
     base = register.strip_fillers(register.fix_typos(sentence))
     written = register.rewrite(base)
-    written = re.sub(r"^[，、\s]+", "", written)
+    written = _LEADING_COMMAS.sub("", written)
+    if written == sentence:
+        return written  # nothing rewritten (the usual case): the figures cannot have changed
     if _figures(written) != _figures(sentence):
         return base if _figures(base) == _figures(sentence) else sentence
     return written
