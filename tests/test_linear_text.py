@@ -425,8 +425,28 @@ EXCLUDED = {
     "ui.render.user_line_html": "a user name (≤64 characters)",
     "ui.render.local_time": "a timestamp the store wrote",
 }
-# Interview cases that fail today (the lead is rewriting assistant/interview/): name -> inputs.
-LEAD_XFAIL: dict[str, tuple[str, ...]] = {}
+# Cases that fail today because of assistant/interview/ (the lead is rewriting it): the interview's own
+# functions, and review/drafting functions that call interview.elements (elements_in, missing_elements).
+# The cause is elements._NOT_FIGURES, quadratic on runs of digits and of letters. Strict: once it is linear
+# these pass, the marks turn red, and come off.
+_QUADRATIC_RUNS = ("digits", "digits-mixed", "letters")
+LEAD_XFAIL: dict[str, tuple[str, ...]] = {
+    name: _QUADRATIC_RUNS
+    for name in (
+        "assistant.interview.elements.figures",
+        "elements.elements_in",
+        "elements.has_element",
+        "elements.missing_elements",
+        "intents.choose_action",
+        "intents.classify",
+        "machine.record_answer",
+        "turns.classify_turn",
+        "turns.is_navigation",
+        "parts.review_part",  # review/parts.py -> interview.elements.missing_elements
+        "roles.split_by_role",  # drafting/offline/roles.py -> interview.elements.elements_in
+        "roles.subpoint_of",
+    )
+}
 SKIP_MODULES = (
     "assistant.cli",
     "assistant.server",
@@ -505,6 +525,7 @@ def _cpu_seconds(call: Callable[[str], Any], text: str) -> tuple[float, int]:
 
 
 def _timed(call: Callable[[str], Any], text: str) -> float:
+    """Best of two when the first is over the bound but close to it (noise); once when far over."""
     best = float("inf")
     for _ in range(2):
         gc.disable()
@@ -514,7 +535,7 @@ def _timed(call: Callable[[str], Any], text: str) -> float:
             best = min(best, time.thread_time() - start)
         finally:
             gc.enable()
-        if best <= BOUND_S:
+        if best <= BOUND_S or best > 3 * BOUND_S:
             break
     return best
 

@@ -114,7 +114,9 @@ class Settings(BaseSettings):
     upload_total_mb: int = Field(2000, description="网页上传：所有用户在缓存保留期内上传的总量上限（MB）")
     upload_cache_minutes: int = Field(60, description="网页上传的文件在缓存中保留的分钟数，到期删除")
     ingest_max_chunks: int = Field(
-        1500, description="导入知识库的单个文件切分后最多的片段数（每段约400字）；超出则直接拒绝并说明上限"
+        1500,
+        description="导入知识库的单个文件切分后最多的片段数（每段约400字，1500段约60万字，内置模型两核约3分钟）；"
+        "超出则上传时直接拒绝并说明上限",
     )
     deleted_retention_days: int = Field(
         30, description="删除的申报书保留天数；到期后连同对话记录、草稿版本一并清除（0 = 立即清除）"
