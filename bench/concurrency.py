@@ -268,6 +268,7 @@ def run(work: Path, levels: tuple[int, ...] = LEVELS, seconds: float = 120.0) ->
             "CASE_ASSISTANT_LLM_API_KEY": "x",
         }
         model["CASE_ASSISTANT_LIMIT_APPLICATIONS_PER_USER"] = "1000"
+        model["CASE_ASSISTANT_LOGIN_PER_CLIENT_PER_MINUTE"] = "1000"  # every simulated applicant is on 127.0.0.1
         with serve(data_dir, timeout=300, log=work / "serve-concurrency.log", **model) as server:
             if server["seconds"] is None:
                 raise RuntimeError("服务未能启动")
