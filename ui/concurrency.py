@@ -11,6 +11,11 @@ two applicants pressing 发送 a second apart waited for each other's whole mode
   them, so a burst of exports cannot starve everything else of the interpreter.
 * everything else (open, save, undo, login, page load …): ``ui_concurrency`` at once each.
 
+Gradio also runs at most ``max_threads`` events of any kind at once (its queue has that many job
+slots) and gives sync handlers a thread pool of the same size. Fifty applicants' minute-long turns
+would take forty slots and the rest would wait; so the queue gets a slot for every turn the model pool
+may run or keep waiting, plus the other events', while sync handlers keep Gradio's 40 threads.
+
 Order per user where it matters: a button cannot be pressed again while its event runs
 (Gradio's ``trigger_mode="once"``), and one application's turns are serialised by the pool.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 MODEL_EVENTS = frozenset({"send", "skip", "ask"})
+SYNC_THREADS = 40  # Gradio's default for its sync handlers' threads
 HEAVY_EVENTS = frozenset({"export", "review", "overview"})
 
 
@@ -31,4 +37,6 @@ def configure_concurrency(blocks: Any, settings: Any) -> None:
             fn.concurrency_limit, fn.concurrency_id = None, "model-turn"
         elif name in HEAVY_EVENTS:
             fn.concurrency_limit, fn.concurrency_id = max(1, settings.heavy_workers), "cpu-heavy"
+    blocks.max_threads = settings.turn_workers + settings.turn_queue + 4 * max(1, settings.ui_concurrency)
     blocks.queue(api_open=False, default_concurrency_limit=max(1, settings.ui_concurrency), max_size=None)
+    blocks.max_threads = SYNC_THREADS  # read again at start-up, for the sync handlers' thread pool only

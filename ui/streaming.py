@@ -11,7 +11,9 @@ same line as the API), and a person who must wait is told their place ("请稍�
 thread hands each piece to the event loop, and ``stream()`` yields the text so far at most
 every ``interval`` seconds (a fast model must not flood the websocket) and at least every
 ``heartbeat`` seconds, so the page shows that a slow model is still writing while the
-drafter holds back a sentence it has not finished or will not keep.
+drafter holds back a sentence it has not finished or will not keep. Each update costs Gradio a
+render on the event loop; with fifty turns streaming, a one-second heartbeat alone was fifty a
+second, so it is two.
 
 When the page goes away Gradio closes the handler's generator at its next yield; the
 handler then calls ``cancel()``, which takes the turn out of the line or stops it at the
@@ -54,7 +56,7 @@ class StreamedCall(Generic[T]):
         user: str | None = None,
         key: str | None = None,
         interval: float = 0.15,
-        heartbeat: float = 1.0,
+        heartbeat: float = 2.0,
     ) -> None:
         self._call = call
         self._pool = pool
