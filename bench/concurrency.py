@@ -305,7 +305,7 @@ def summarise(level: Level) -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]], seconds: float) -> None:
     print(
-        f"\n## 7. 多人同时使用，慢速模型（每秒约{TPS}字；每档 {seconds:.0f} 秒；"
+        f"\n## 8. 多人同时使用，慢速模型（每秒约{TPS}字；每档 {seconds:.0f} 秒；"
         "每个申报单位从第一问开始，每轮都起草并流式输出一部分）\n"
     )
     print(

@@ -128,7 +128,7 @@ class Service(ConversationMixin):
         self.validate_info(form, info)
         limit = self.settings.limit_applications_per_user
         if self.store.count_applications(principal.id, include_deleted=True) >= limit:
-            self.store.purge_deleted(owner_id=principal.id)  # what is kept counts: deleted ones go for good now
+            self.purge_deleted_applications(owner_id=principal.id)  # what is kept counts: deleted ones go now
         if self.store.count_applications(principal.id) >= limit:
             raise QuotaExceededError(
                 f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。"
@@ -176,10 +176,15 @@ class Service(ConversationMixin):
         self.store.delete_application(app_id)
         self.purge_deleted_applications()
 
-    def purge_deleted_applications(self) -> int:
-        """Remove for good (messages and versions too) what was deleted ``deleted_retention_days`` ago."""
+    def purge_deleted_applications(self, owner_id: int | None = None) -> int:
+        """Remove for good (messages, versions, media too) what was deleted ``deleted_retention_days`` ago,
+        or (``owner_id``) everything that owner deleted; returns how many applications went."""
         cutoff = datetime.now(UTC) - timedelta(days=self.settings.deleted_retention_days)
-        return self.store.purge_deleted(deleted_before=cutoff.isoformat(timespec="seconds"))
+        before = None if owner_id is not None else cutoff.isoformat(timespec="seconds")
+        purged = self.store.purge_deleted(deleted_before=before, owner_id=owner_id)
+        for app_id in purged:
+            self.media.files.remove_all(app_id)
+        return len(purged)
 
     # ---- chat ----
     # ---- export ----

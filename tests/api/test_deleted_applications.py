@@ -60,5 +60,5 @@ def test_a_retained_deletion_stays_until_its_time(tmp_path: Path) -> None:
     assert client.delete(f"/api/applications/{app_id}").status_code == 204
     assert world.service.purge_deleted_applications() == 0
     assert _stored(world, principal.id)[0] == 1
-    assert world.store.purge_deleted(deleted_before="9999-01-01T00:00:00+00:00") == 1  # as if 7 days had passed
+    assert world.store.purge_deleted(deleted_before="9999-01-01T00:00:00+00:00") == [app_id]  # 7 days later
     assert _stored(world, principal.id) == (0, 0)
