@@ -23,6 +23,7 @@ Hardening of the mounted Gradio app (see SECURITY.md):
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -34,10 +35,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from assistant.api.app import create_api
+from assistant.api.connections import guarded_protocol
+from assistant.api.executors import build_pools
 from assistant.api.guards import HostGuard
 from assistant.api.headers import SecurityHeaders
 from assistant.api.session_binding import GradioSessionBinding
 from assistant.api.surface import GradioSurface
+from assistant.api.upload_quota import UploadLedger
 from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import check_exposure
 from assistant.core.settings import Settings
@@ -46,6 +50,8 @@ from assistant.service.factory import build_service
 from assistant.service.service import Service
 from assistant.store.sql import Store
 from ui.app import build_ui
+
+SWITCH_INTERVAL = 0.001
 
 
 def gradio_dir(settings: Settings) -> Path:
@@ -67,14 +73,23 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     use_private_gradio_dir(settings)  # before any Blocks is built: each block reads it once
     clean_stale_work(work_root(settings.data_dir))  # PDF conversions a killed process left (see export.pdf)
     service = service or build_service(settings, progress=True)
+    service.purge_deleted_applications()  # deleted longer ago than deleted_retention_days (also on each delete)
+    warm_up(service)
     accounts = Accounts(service.store, settings)
-    app = create_api(service, accounts, settings)
-    blocks = build_ui(service, accounts, settings)
+    pools = build_pools(settings)  # one line for model work across the API and the UI
+    app = create_api(service, accounts, settings, pools)
+    blocks = build_ui(service, accounts, settings, pools.turns)
     app = gr.mount_gradio_app(app, blocks, path="", **_ui_mount_options(blocks, settings))
     # Gradio checks FileData paths only "after launch" (processing_utils._check_allowed); switch it on.
     blocks.has_launched = True
     app.add_middleware(GradioSessionBinding, settings=settings)  # results only to the page/login that asked
-    app.add_middleware(GradioSurface, settings=settings, accounts=accounts)
+    app.add_middleware(
+        GradioSurface,
+        settings=settings,
+        accounts=accounts,
+        known_session=lambda session: session in blocks._queue.pending_messages_per_session,
+        uploads=UploadLedger(settings, gradio_dir(settings)),
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
@@ -85,6 +100,17 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.add_middleware(HostGuard, settings=settings)
     app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, refusals included
     return app
+
+
+def warm_up(service: Service) -> None:
+    """Load what the first turn would otherwise load while others wait on it (the search index, jieba,
+    the query embedder): about a second of one thread holding the interpreter, paid at start instead."""
+    knowledge = getattr(service, "knowledge", None)
+    if knowledge is not None:
+        try:
+            knowledge.search("申报截止时间", k=1)
+        except Exception:  # noqa: BLE001 - a warm-up that fails only means the first turn is slower
+            logging.getLogger(__name__).warning("warm-up search failed", exc_info=True)
 
 
 def _ui_mount_options(blocks: Any, settings: Settings) -> dict:
@@ -99,6 +125,10 @@ def _ui_mount_options(blocks: Any, settings: Settings) -> dict:
 
 def serve(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # A thread that wants the interpreter lock waits for the holder's time slice (5 ms by default) and
+    # for every other busy thread's: with chat turns computing, a health check waited seconds. Shorter
+    # slices hand the lock round faster; the cost is a little throughput on long computations.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     check_exposure(settings, Accounts(Store.from_settings(settings), settings).count_users())
     app = create_app(settings)
     print(f"申报助手已启动：http://{settings.host}:{settings.port}/ （按 Ctrl+C 停止）", file=sys.stderr)
@@ -109,5 +139,6 @@ def serve(settings: Settings) -> int:
         log_level="warning",
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        http=guarded_protocol(settings),  # header/body timeouts and a connection cap (assistant.api.connections)
     )
     return 0

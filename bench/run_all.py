@@ -9,10 +9,15 @@ Sections (each also runnable alone, see bench/README.md):
 5. per-turn latency at 1/10/50 concurrent applicants through the REST API, offline and on the
    fake OpenAI-compatible model, with errors and peak RSS (bench/serving.py + bench/load.py, locust);
 then the staff Q&A evaluation (bench/qa_eval.py); then the call's process at 300 submitted applications:
-offline pre-scoring and the board's load time (bench/bureau.py); then the understanding layer's held-out
-figures and its cost per turn (bench/understanding.py). All data lives in one temporary directory.
+offline pre-scoring and the board's load time (bench/bureau.py);
+8. many applicants at once (1/10/50) with the fake at 10 字/s, through the REST API and through
+   Gradio's queue protocol: first text, waiting for others, health, errors, peak RSS
+   (bench/concurrency.py);
+9. the understanding layer's held-out figures and its cost per turn (bench/understanding.py).
+All data lives in one temporary directory.
 
-Options: ``--sizes`` (default 1000,10000,100000) and ``--seconds`` per load level (default 20).
+Options: ``--sizes`` (default 1000,10000,100000), ``--seconds`` per load level (default 20) and
+``--slow-seconds`` per level of section 8 (default 90).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bureau, export, retrieval, serving, understanding  # noqa: E402
+from bench import bureau, concurrency, export, retrieval, serving, understanding  # noqa: E402
 from bench.common import REPO, load_questions, table  # noqa: E402
 
 
@@ -113,6 +118,16 @@ def summary(r: dict[str, Any], seconds: float) -> None:
         service_ms = f"{b['board_p50'] * 1000:.0f} / {b['board_p95'] * 1000:.0f} ms"
         api_ms = f"GET /api/board {b['api_p50'] * 1000:.0f} / {b['api_p95'] * 1000:.0f} ms；目标 ≤ 1 s"
         rows.append([f"评审排序加载，{b['count']} 份 p50/p95", service_ms, api_ms, ""])
+    for x in r.get("slow", []):
+        rows.append(
+            [
+                f"慢速模型（10字/秒），{x['protocol']}，{x['users']} 并发：首段文字 p50/p95",
+                f"{x['first_p50']:.2f} / {x['first_p95']:.2f} s",
+                f"等待他人 p95 {x['wait_p95']:.2f} s，health p95 {x['health_p95_ms']:.0f} ms，错误 {x['errors']}，"
+                f"峰值 RSS {x['peak_rss_mb']:.0f} MB",
+                "",
+            ]
+        )
     if "understanding" in r:
         u = r["understanding"]
         accuracy, recall = f"准确率 {u['accuracy']:.3f}", f"最低召回 {u['lowest_recall']:.3f}"
@@ -129,6 +144,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seconds", type=float, default=20, help="每个并发档位的压测时长（秒）")
+    parser.add_argument("--slow-seconds", type=float, default=90, help="慢速模型每个并发档位的时长（秒）")
     args = parser.parse_args()
     started = time.perf_counter()
     from assistant.core.resources import configure_offline_environment
@@ -202,11 +218,17 @@ def main() -> int:
 
         attempt("7 评审：300 份的预评分与排序加载", bureau_)
 
+        def slow() -> None:
+            results["slow"] = concurrency.run(work, concurrency.LEVELS, args.slow_seconds)
+            concurrency.print_table(results["slow"], args.slow_seconds)
+
+        attempt("8 多人同时使用，慢速模型（REST 与网页队列）", slow)
+
         def understanding_() -> None:
             results["understanding"] = understanding.run()
             understanding.print_understanding(results["understanding"])
 
-        attempt("8 对话理解：留出集与每条耗时", understanding_)
+        attempt("9 对话理解：留出集与每条耗时", understanding_)
         summary(results, time.perf_counter() - started)
     if failures:
         print("\n失败的部分：\n" + "\n".join(f"- {f}" for f in failures))

@@ -18,11 +18,13 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.core.workpool import WorkPool, model_pool
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
 from . import app_forms, board, importing, password, review_screen, staff, workspace
 from . import media as materials
+from .concurrency import configure_concurrency
 from .feedback import guarded
 from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
 from .session import Sessions
@@ -63,13 +65,20 @@ class Page:
     ws: SimpleNamespace
 
 
-def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
-    """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``."""
+def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None = None) -> gr.Blocks:
+    """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``.
+
+    ``turns``: the model-work pool shared with the REST API (``assistant.server`` passes it).
+    """
     sessions = Sessions(accounts)
-    desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files)
-    place = workspace.Workspace(service, sessions)
+    turns = turns or model_pool(settings)
+    desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files, turns=turns)
+    place = workspace.Workspace(service, sessions, turns)
     form = load_form(DEFAULT_FORM)
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)) as blocks:
+    cache_seconds = settings.upload_cache_minutes * 60  # uploads nobody used are deleted after this
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(min(600, cache_seconds), cache_seconds)
+    ) as blocks:
         page = _layout(service)
         ws_handlers = workspace.guarded_handlers(place)
         events = _wire_workspace(page, ws_handlers)
@@ -89,7 +98,7 @@ def build_ui(service: Any, accounts: Any, settings: Any) -> gr.Blocks:
     desk.is_uploaded = forms.is_uploaded = imports.is_uploaded = kit.is_uploaded = _upload_check(blocks)
     for fn in blocks.fns.values():  # out of /info, the API docs and the browser's run history
         fn.api_visibility = "private"
-    blocks.queue(api_open=False)
+    configure_concurrency(blocks, settings)
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
         "css": CSS + board.CSS,
@@ -265,6 +274,9 @@ def _knowledge_layout() -> SimpleNamespace:
                 elem_id="kb-kind",
             )
             upload = gr.Button("导入知识库", variant="primary", elem_id="kb-upload")
+    with gr.Row():
+        progress = gr.HTML("", elem_id="kb-progress", js_on_load=None)  # each upload's chunks embedded so far
+        cancel = gr.Button("取消导入", size="sm", scale=0, min_width=100, elem_id="kb-cancel")
     results = gr.Dataframe(
         headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results"
     )
@@ -272,7 +284,16 @@ def _knowledge_layout() -> SimpleNamespace:
         gr.Markdown("#### 已导入的文件")
         refresh = gr.Button("刷新列表", size="sm", scale=0, min_width=100)
     docs = gr.Dataframe(headers=staff.DOC_HEADERS, value=[], interactive=False, elem_id="kb-docs", wrap=True)
-    return SimpleNamespace(files=files, kind=kind, upload=upload, results=results, refresh=refresh, docs=docs)
+    return SimpleNamespace(
+        files=files,
+        kind=kind,
+        upload=upload,
+        results=results,
+        refresh=refresh,
+        docs=docs,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def _panel(page: Page) -> list[Any]:
@@ -357,7 +378,9 @@ def _wire_page(
     sh = staff.guarded_handlers(desk)
     ws.qa.ask.click(sh["ask"], [ws.qa.question], [ws.qa.answer])
     ws.qa.question.submit(sh["ask"], [ws.qa.question], [ws.qa.answer])
-    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], [ws.kb.results, ws.kb.docs, ws.kb.files])
+    kb_outputs = [ws.kb.results, ws.kb.docs, ws.kb.files, ws.kb.progress]
+    ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], kb_outputs)
+    ws.kb.cancel.click(sh["cancel_uploads"], None, [ws.kb.progress])
     ws.kb.refresh.click(sh["documents"], None, [ws.kb.docs])
     return loaded
 

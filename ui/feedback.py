@@ -8,10 +8,11 @@ failed click never blanks the screen.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
 import gradio as gr
@@ -41,7 +42,34 @@ def report(exc: BaseException) -> None:
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a handler (plain or generator); keeps its signature so gr.Request/gr.Progress still inject."""
+    """Wrap a handler (plain, generator or async generator); keeps its signature so gr.Request/gr.Progress
+    still inject."""
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def astream(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+            try:
+                async with contextlib.aclosing(fn(*args, **kwargs)) as inner:  # closed with us (the page left)
+                    async for item in inner:
+                        yield item
+            except Exception as exc:  # noqa: BLE001 - every failure must reach the user as a warning
+                report(exc)
+                yield gr.skip()
+
+        return astream
+
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def acall(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001
+                report(exc)
+                return gr.skip()
+
+        return acall
+
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)

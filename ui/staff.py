@@ -7,17 +7,21 @@ needs no re-render to expand and keeps the quoted passage one click away.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from anyio import to_thread
 
-from assistant.core.errors import InvalidInputError, PermissionDeniedError, UserFacingError
+from assistant.core.errors import InvalidInputError
+from assistant.core.workpool import WorkPool
 
-from .feedback import guarded, notify, warn
+from . import knowledge_jobs
+from .feedback import guarded
 from .session import Sessions
 
 KIND_LABELS = {"notice": "通知文件", "plan_digest": "行动计划摘要", "case": "案例", "template_example": "模板示例"}
@@ -99,16 +103,19 @@ class StaffDesk:
     path is accepted. Paths named by the client are never trusted.
     """
 
-    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10) -> None:
+    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10, turns: WorkPool | None = None) -> None:
         self.service = service
         self.sessions = sessions
+        # A policy question may call the model: it waits in the model pool like a chat turn (shared by the app).
+        self.turns = turns or WorkPool("policy-question", workers=4)
         self.max_files = max_files
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 
-    def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
-        principal = self.sessions.principal(request)
+    async def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        principal = await to_thread.run_sync(self.sessions.principal, request)
         progress(0.3, desc="正在检索政策文件……")
-        return answer_html(self.service.ask(principal, question))
+        user = None if principal.local else f"user:{principal.id}"
+        return answer_html(await self.turns.run(self.service.ask, principal, question, user=user))
 
     def documents(self, request: gr.Request) -> list[list[Any]]:
         principal = self.sessions.try_principal(request)
@@ -124,35 +131,16 @@ class StaffDesk:
             raise InvalidInputError(FORGED_FILE, code="forged_path")
         return [Path(f) for f in files]
 
-    def upload(
-        self, files: list[str] | None, kind: str, request: gr.Request, progress: gr.Progress = gr.Progress()
-    ) -> tuple[list[list[Any]], list[list[Any]], Any]:
-        """Ingest each file in turn; a bad file is reported in its row and the rest still go in."""
-        principal = self.sessions.principal(request)
-        if not principal.can_manage_knowledge:
-            raise PermissionDeniedError("只有工作人员可以上传政策文件。")
-        paths = self.checked_paths(files)
-        if not paths:
-            warn("请先选择要导入的文件（.txt .md .docx .pdf .html）。")
-            return gr.skip(), gr.skip(), gr.skip()
-        results = []
-        for index, path in enumerate(paths):
-            progress((index, len(paths)), desc=f"正在导入 {path.name}")
-            results.append(self._upload_one(principal, path, kind or "notice"))
-        added = sum(1 for r in results if _get(r, "status") in ("added", "updated"))
-        notify(f"导入完成：{added}/{len(results)} 个文件已加入知识库。")
-        return result_rows(results), document_rows(self.service.list_documents(principal)), None
+    async def upload(self, files: list[str] | None, kind: str, request: gr.Request) -> AsyncIterator[tuple]:
+        """Start a background job per file and show their progress (see ``knowledge_jobs``)."""
+        tables = (result_rows, document_rows)
+        async with contextlib.aclosing(knowledge_jobs.upload_with_progress(self, files, kind, request, tables)) as run:
+            async for update in run:
+                yield update
 
-    def _upload_one(self, principal: Any, path: Path, kind: str) -> Any:
-        try:
-            return self.service.upload_document(principal, path.name, path.read_bytes(), kind=kind)
-        except PermissionDeniedError:
-            raise
-        except UserFacingError as exc:  # e.g. over the size limit: report in this file's row, go on
-            return {"filename": path.name, "status": "error", "chunks": 0, "message": exc.message}
-        finally:
-            path.unlink(missing_ok=True)  # the uploaded copy is not needed once its text is indexed
+    def cancel_uploads(self, request: gr.Request) -> str:
+        return knowledge_jobs.cancel_uploads(self, request)
 
 
 def guarded_handlers(desk: StaffDesk) -> dict[str, Any]:
-    return {name: guarded(getattr(desk, name)) for name in ("ask", "documents", "upload")}
+    return {name: guarded(getattr(desk, name)) for name in ("ask", "documents", "upload", "cancel_uploads")}

@@ -11,14 +11,17 @@ versions, and the last-opened application id kept in the browser.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import gradio as gr
+from anyio import to_thread
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError
+from assistant.core.workpool import WorkPool, waiting_message
 from assistant.forms.application import ApplicationInfo
 from assistant.service.views import ApplicationView, TurnResult
 
@@ -46,9 +49,10 @@ NO_APP = "请先在左侧选择一份申报书，或点击“新建申报”。"
 
 
 class Workspace:
-    def __init__(self, service: Any, sessions: Sessions) -> None:
+    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool) -> None:
         self.service = service
         self.sessions = sessions
+        self.turns = turns  # shared with the REST API: one line for model work (see ``streaming``)
 
     # ---- rendering ----------------------------------------------------------------
     def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
@@ -147,19 +151,24 @@ class Workspace:
         return gr.update(value=download_link_html(view.id, name), visible=True)
 
     # ---- chat (streaming) -----------------------------------------------------------------
-    def send(self, text: str, app_id: int | None, part_id: str, request: gr.Request) -> Iterator[tuple]:
+    async def send(self, text: str, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
         """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS)."""
-        yield from self._turn(text, app_id, part_id, request, action=None)
+        async with contextlib.aclosing(self._turn(text, app_id, part_id, request, action=None)) as turn:
+            async for update in turn:
+                yield update
 
-    def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> Iterator[tuple]:
+    async def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
         """跳过 always answers the interview, even when a drafted part is selected for revision."""
-        yield from self._turn(SKIP_TEXT, app_id, part_id, request, action="skip")
+        async with contextlib.aclosing(self._turn(SKIP_TEXT, app_id, part_id, request, action="skip")) as turn:
+            async for update in turn:
+                yield update
 
-    def _turn(
+    async def _turn(
         self, text: str, app_id: int | None, part_id: str, request: gr.Request, action: str | None
-    ) -> Iterator[tuple]:
-        principal = self.sessions.principal(request)
-        view = self._view(principal, app_id)
+    ) -> AsyncIterator[tuple]:
+        """The turn runs in the model-work pool; this generator holds no thread while it waits (see ``streaming``)."""
+        principal = await to_thread.run_sync(self.sessions.principal, request)
+        view = await to_thread.run_sync(self._view, principal, app_id)
         text = (text or "").strip()
         if not text:
             raise InvalidInputError("请先输入您的回答或修改意见。")
@@ -169,23 +178,37 @@ class Workspace:
         call: StreamedCall[TurnResult] = StreamedCall(
             lambda on_delta: self.service.send_message(
                 principal, view.id, text, part_id=target, action=action, on_delta=on_delta
-            )
+            ),
+            self.turns,
+            user=None if principal.local else f"user:{principal.id}",
+            key=f"application:{view.id}",
         )
-        started = time.monotonic()
-        for partial in call.stream():
-            elapsed = int(time.monotonic() - started)
-            history[-1] = chat_message("assistant", f"正在起草（已写{len(partial)}字，用时{elapsed}秒）……\n\n{partial}")
-            yield _chat_only(gr.skip(), history)
+        started: float | None = None
+        try:
+            async for update in call.stream():
+                if update.waiting is not None:
+                    history[-1] = chat_message("assistant", waiting_message(update.waiting))
+                else:
+                    started = started or time.monotonic()
+                    elapsed, written = int(time.monotonic() - started), len(update.text)
+                    history[-1] = chat_message(
+                        "assistant", f"正在起草（已写{written}字，用时{elapsed}秒）……\n\n{update.text}"
+                    )
+                yield _chat_only(gr.skip(), history)
+        finally:
+            await call.cancel()  # a no-op once the turn ended; the page went away otherwise
         try:
             result = call.result()
         except Exception as exc:  # noqa: BLE001 - show what is stored; give back text that was not stored
             report(exc)
-            stored = self.service.get_application(principal, view.id)
+            stored = await to_thread.run_sync(self.service.get_application, principal, view.id)
             kept = any(m.role == "user" and m.content == text for m in stored.messages[-4:])
-            yield (gr.skip() if kept else text,) + self.panel(principal, stored, part_id)
+            panel = await to_thread.run_sync(self.panel, principal, stored, part_id)
+            yield (gr.skip() if kept else text,) + panel
             return
         selected = result.drafted_part or result.revised_part or part_id
-        yield (gr.skip(),) + self.panel(principal, self._with_review_note(principal, result), selected)
+        reviewed = await to_thread.run_sync(self._with_review_note, principal, result)
+        yield (gr.skip(),) + await to_thread.run_sync(self.panel, principal, reviewed, selected)
 
     def _with_review_note(self, principal: Principal, result: TurnResult) -> ApplicationView:
         """After a draft or a revision the chat gets the review's 错误 for those parts (the rest: 审阅 panel)."""

@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI
 
 from assistant.api.context import ApiContext
 from assistant.api.errors import DeclaredSizeLimit, install_error_handlers
+from assistant.api.executors import Pools, build_pools
 from assistant.api.guards import CrossSiteGuard
 from assistant.api.local_guard import LocalModeGuard
 from assistant.api.routes.applications import build_router as applications_router
@@ -31,8 +32,12 @@ from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
 
 
-def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
-    """The FastAPI app with every /api route; the UI is mounted on it by ``assistant.server``."""
+def create_api(service: Any, accounts: Accounts, settings: Settings, pools: Pools | None = None) -> FastAPI:
+    """The FastAPI app with every /api route; the UI is mounted on it by ``assistant.server``.
+
+    ``pools`` (see ``executors``) run model turns and CPU-heavy work apart from the short
+    requests; the server passes the ones it shares with the UI.
+    """
     app = FastAPI(
         title="数据要素× 案例申报助手 API",
         version="1",
@@ -42,7 +47,9 @@ def create_api(service: Any, accounts: Accounts, settings: Settings) -> FastAPI:
         openapi_url="/api/openapi.json",
         dependencies=[Depends(reject_invalid_text)],
     )
-    app.state.api = ApiContext(service=service, accounts=accounts, settings=settings)
+    app.state.api = ApiContext(
+        service=service, accounts=accounts, settings=settings, pools=pools or build_pools(settings)
+    )
     install_error_handlers(app)
     app.add_middleware(DeclaredSizeLimit, settings=settings)
     app.add_middleware(CrossSiteGuard, settings=settings)  # also covers the UI mounted on this app

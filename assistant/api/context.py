@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from assistant.api.executors import Pools
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
 
@@ -18,6 +19,7 @@ class ApiContext:
     service: Any
     accounts: Accounts
     settings: Settings
+    pools: Pools
 
 
 def get_context(request: Request) -> ApiContext:

@@ -8,18 +8,27 @@ monitoring, MCP, run history, dev and vibe tools…) or, when accounts exist,
 requires a valid session cookie (401): uploads and file downloads.
 
 Uploads also get a size cap for the whole request (``limit_upload_files`` ×
-``limit_upload_mb``) and Gradio's English 413 for a single oversized file is
-replaced by a Chinese one.
+``limit_upload_mb``), a per-user and a total quota over the time Gradio keeps uploaded files
+(``upload_quota``), and Gradio's English 413 for a single oversized file is replaced by a
+Chinese one.
+
+``/gradio_api/queue/data`` for a session the queue does not know (never joined, or already
+gone) gets a short 404 here and one log line; Gradio itself raised inside its event stream and
+wrote a 15 KB traceback to the log for every such anonymous request.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
+from assistant.api.upload_quota import UploadLedger
 from assistant.auth.web import token_from_cookie_header
 from assistant.core.settings import Settings
 
@@ -47,6 +56,8 @@ DENIED = (
 )
 NEEDS_LOGIN = ("/gradio_api/upload", "/gradio_api/file=", "/gradio_api/file/", "/gradio_api/stream")
 UPLOAD = "/gradio_api/upload"
+QUEUE_DATA = "/gradio_api/queue/data"
+log = logging.getLogger("assistant.api.surface")
 
 
 def _error(message: str, code: str, status: int) -> JSONResponse:
@@ -54,10 +65,19 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 
 
 class GradioSurface:
-    def __init__(self, app: Any, settings: Settings, accounts: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        settings: Settings,
+        accounts: Any,
+        known_session: Callable[[str], bool] | None = None,
+        uploads: UploadLedger | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.accounts = accounts
+        self.known_session = known_session  # does Gradio's queue know this session hash (server.py says how)
+        self.uploads = uploads
         self.per_file = settings.limit_upload_mb * 1024 * 1024
         self.per_request = self.per_file * max(1, settings.limit_upload_files) + 1024 * 1024
 
@@ -75,19 +95,38 @@ class GradioSurface:
     async def refusal(self, scope: dict, path: str) -> JSONResponse | None:
         if path.startswith(DENIED):
             return _error("找不到请求的地址。", "http_404", 404)
+        if path == QUEUE_DATA and self.known_session is not None:
+            return self._unknown_session(scope)
         if not path.startswith(NEEDS_LOGIN):
             return None
         headers = Headers(scope=scope)
-        if not await run_in_threadpool(self._logged_in, headers.get("cookie", "")):
+        user = await run_in_threadpool(self._user, headers.get("cookie", ""))
+        if user is None:
             return _error("请先登录。", "unauthenticated", 401)
         if path.startswith(UPLOAD) and scope.get("method") == "POST":
-            return self._size_refusal(headers)
+            return self._size_refusal(headers) or self._quota_refusal(user, headers)
         return None
 
-    def _logged_in(self, cookie_header: str) -> bool:
+    def _unknown_session(self, scope: dict) -> JSONResponse | None:
+        session = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash", [""])[0]
+        if session and self.known_session(session):
+            return None
+        client = scope.get("client") or ("?", 0)
+        log.warning("queue/data for an unknown session from %s: 404", client[0])
+        return _error("页面会话已失效，请刷新页面。", "unknown_session", 404)
+
+    def _user(self, cookie_header: str) -> str | None:
+        """Who is uploading or downloading: "local" in local mode, the user id, or None (not logged in)."""
         if self.accounts.local_mode():
-            return True
-        return self.accounts.principal_for_token(token_from_cookie_header(cookie_header)) is not None
+            return "local"
+        principal = self.accounts.principal_for_token(token_from_cookie_header(cookie_header))
+        return None if principal is None else f"user:{principal.id}"
+
+    def _quota_refusal(self, user: str, headers: Headers) -> JSONResponse | None:
+        if self.uploads is None:
+            return None
+        refused = self.uploads.admit(user, int(headers.get("content-length", "0")))
+        return _error(refused, "upload_quota", 413) if refused else None
 
     def _size_refusal(self, headers: Headers) -> JSONResponse | None:
         try:

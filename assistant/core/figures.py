@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _DIGIT_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(%|‰)?")
@@ -36,7 +35,10 @@ _CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _CN_AMOUNT_UNITS = ("元", "倍", "吨", "亩", "公里", "千米", "个百分点", "成")
 
 
-class NumberMention(BaseModel):
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """One figure as written and its value (a plain dataclass: a long text has thousands of them)."""
+
     raw: str
     value: float
 
@@ -57,13 +59,15 @@ def _parse_chinese(numeral: str) -> float | None:
 
 
 def _digit_mentions(text: str) -> list[NumberMention]:
-    mentions = []
+    mentions: list[NumberMention] = []
+    add = mentions.append  # a long text holds thousands of figures: keep the loop lean
     for match in _DIGIT_RE.finditer(text):
-        number, magnitude, _percent = match.groups()
-        value = float(number.replace(",", ""))
+        raw = match.group(0).rstrip()  # it starts with a digit; only the end can be a space
+        number, magnitude = match.group(1, 2)
+        value = float(number.replace(",", "") if "," in number else number)
         if magnitude:
-            mentions.append(NumberMention(raw=match.group(0).strip(), value=value * _CN_BIG_UNITS[magnitude]))
-        mentions.append(NumberMention(raw=match.group(0).strip(), value=value))
+            add(NumberMention(raw, value * _CN_BIG_UNITS[magnitude]))
+        add(NumberMention(raw, value))
     return mentions
 
 
@@ -91,15 +95,21 @@ def _values(texts: Iterable[str]) -> set[float]:
     return {round(m.value, 6) for t in texts for m in extract_numbers(t)}
 
 
-def untraceable_numbers(text: str, sources: Iterable[str]) -> list[str]:
+def known_values(sources: Iterable[str]) -> frozenset[float]:
+    """The values of every figure in ``sources``: compute once when checking many texts against them."""
+    return frozenset(_values(sources))
+
+
+def untraceable_numbers(text: str, sources: Iterable[str], *, known: frozenset[float] | None = None) -> list[str]:
     """Raw figures in ``text`` whose value appears in none of ``sources`` (order kept, no repeats).
 
     A figure written with 万/亿 counts as traceable when either its scaled or its
-    literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``).
+    literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``). ``known``:
+    ``known_values(sources)`` already computed (checking sentence by sentence re-read every source).
     """
-    known = _values(sources)
+    known = known if known is not None else _values(sources)
     by_raw: dict[str, bool] = {}
-    for mention in extract_numbers(text.translate(_FULL_WIDTH_DIGITS)):
+    for mention in extract_numbers(text):
         ok = round(mention.value, 6) in known
         by_raw[mention.raw] = by_raw.get(mention.raw, False) or ok
     return [raw for raw, ok in by_raw.items() if not ok]

@@ -100,6 +100,32 @@ class Settings(BaseSettings):
         "默认关闭：这类请求被拒绝并提示先创建账号",
     )
 
+    turn_workers: int = Field(
+        64, description="同时进行的对话轮数上限（起草、修改、政策问答等会调用模型的操作），超出的排队并提示前面还有几位"
+    )
+    turn_cpu_slots: int = Field(
+        2, description="进行中的对话轮里同时占用处理器的数量（约等于核数）；等待模型输出的不占用"
+    )
+    turn_per_user: int = Field(2, description="每个账号同时进行的对话轮数上限（本机免登录模式不限）")
+    turn_queue: int = Field(200, description="排队等待的对话轮数上限，超出时立即提示“服务器繁忙”")
+    turn_per_user_queue: int = Field(4, description="每个账号最多排队等待的对话轮数")
+    heavy_workers: int = Field(2, description="同时进行的导出、审阅等计算密集操作数量")
+    ui_concurrency: int = Field(16, description="网页界面中普通操作（打开、保存、审阅、导出等）同时处理的数量")
+    header_timeout: float = Field(10.0, description="连接建立（或上一个请求结束）后须在此秒数内发完请求头，否则断开")
+    body_timeout: float = Field(30.0, description="上传请求体时两段数据之间的最长等待（秒），超时断开")
+    max_connections: int = Field(2000, description="同时打开的连接数上限；已满时先断开等待最久、还没发完请求头的连接")
+    upload_quota_mb: int = Field(250, description="网页上传：每个用户在缓存保留期内最多上传的总量（MB）")
+    upload_total_mb: int = Field(2000, description="网页上传：所有用户在缓存保留期内上传的总量上限（MB）")
+    upload_cache_minutes: int = Field(60, description="网页上传的文件在缓存中保留的分钟数，到期删除")
+    ingest_max_chunks: int = Field(
+        1500,
+        description="导入知识库的单个文件切分后最多的片段数（每段约400字，1500段约60万字，内置模型两核约3分钟）；"
+        "超出则上传时直接拒绝并说明上限",
+    )
+    deleted_retention_days: int = Field(
+        30, description="删除的申报书保留天数；到期后连同对话记录、草稿版本一并清除（0 = 立即清除）"
+    )
+
     @property
     def sqlite_path(self) -> Path | None:
         """The SQLite file (``sqlite:///<path>`` or 数据目录/app.sqlite3); None when the database is a server.

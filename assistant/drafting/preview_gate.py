@@ -11,6 +11,7 @@ what it refuses or changes is recorded and reported like a removal after the fac
 
 from __future__ import annotations
 
+from assistant.core.figures import known_values
 from assistant.drafting.copy_guard import CopyGuard
 from assistant.drafting.protocol import DraftJob
 from assistant.review.privacy import redact
@@ -23,6 +24,7 @@ class PreviewGate:
 
     def __init__(self, job: DraftJob) -> None:
         self._sources = job.figure_sources()
+        self._known = known_values(self._sources)  # every streamed sentence is checked against them
         self._structure = job.structure_numbers()
         self._copies = CopyGuard(job.own_texts(), job.passage_texts())
         self._people = job.people if job.group.publishable else None
@@ -31,7 +33,7 @@ class PreviewGate:
         self.private: list[str] = []  # kinds of contact data taken out (手机号码, 负责人或联系人姓名 ...)
 
     def admit(self, sentence: str) -> str | None:
-        figures = untraceable_figures(sentence, self._sources, self._structure)
+        figures = untraceable_figures(sentence, self._sources, self._structure, known=self._known)
         if figures:
             self.removed_figures += [f for f in figures if f not in self.removed_figures]
             return None

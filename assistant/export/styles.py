@@ -148,9 +148,19 @@ def setup_document(document: DocumentObject) -> None:
 def add_text(document: DocumentObject, text: str, style: str = BODY, *, bold: bool = False) -> Paragraph:
     """Every text of every exported document is written by these three functions, through ``xml_safe``:
     a character XML cannot hold (U+FFFF stored before the input rule) must not make the file fail."""
-    paragraph = document.add_paragraph(style=document.styles[style])
+    paragraph = document.add_paragraph()
+    paragraph._p.get_or_add_pPr().style = style_id(document, style)
     paragraph.add_run(xml_safe(text)).bold = bold or None
     return paragraph
+
+
+def style_id(document: DocumentObject, name: str) -> str:
+    """The style's id, looked up once per document: python-docx searches every style by XPath on each
+    lookup (3 ms a paragraph), which made a part of many short paragraphs take seconds."""
+    cache: dict[str, str] = document.__dict__.setdefault("_case_assistant_style_ids", {})
+    if name not in cache:
+        cache[name] = document.styles[name].style_id
+    return cache[name]
 
 
 def add_heading(document: DocumentObject, text: str, level: int) -> Paragraph:

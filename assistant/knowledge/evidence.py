@@ -24,7 +24,7 @@ from assistant.core.types import Passage
 from assistant.knowledge.index import tokenize
 from assistant.knowledge.ingest import heading_of
 from assistant.knowledge.injection import INJECTION_MARK
-from assistant.knowledge.question import Question
+from assistant.knowledge.question import QUESTION_CHARS, Question
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -33,6 +33,7 @@ MIN_SCORE = 0.42  # calibrated on policy_qa_dev by grid search (MIN_SCORE, UNKNO
 UNKNOWN_WEIGHT = 1.5
 CONTEXT_FACTOR = 0.7
 SHORT = 12
+MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
 PLACES = (
     "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 "
@@ -50,12 +51,13 @@ GENERIC = frozenset(
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(
-    r"\d+(?:\.\d+)?\s*[%‰万亿余多个份类条家项种字分钟年部倍]|[一二两三四五六七八九十百]+[个份类条项种部]"
+    r"(?<![\d.])\d++(?:\.\d++)?\s*[%‰万亿余多个份类条家项种字分钟年部倍]|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++[个份类条项种部]"
 )
 # A number question wants an amount, not the year it is dated; "多少个" prefers "300个".
 _YEAR_OR_DATE = re.compile(r"\d{4}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{4}\s*[—-]\s*\d{4}")
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍])")
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
+_ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片")
 _YEAR = re.compile(r"20\d\d年")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
 # Questions asking for a kind of fact that only counts when the evidence holds it.
@@ -64,13 +66,15 @@ _NEEDS = (
     (re.compile(r"电话|手机|热线|座机"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}")),
     (
         re.compile(r"多少钱|奖金|奖励|金额|费用|报名费|补贴|[审报名料务]费|收费|交钱|要钱"),
-        re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|免费|不收"),
+        re.compile(r"(?<![\d.])\d++(?:\.\d++)?\s*[万亿]?元|免费|不收"),
     ),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.I), re.compile(r"@")),
     (re.compile(r"(税收|税费|税务)?(优惠|减免)"), re.compile(r"优惠|减免")),
     (
         re.compile(r"多久|多长时间能|几天能|多少天|要几天|几个工作日"),
-        re.compile(r"(\d+|[一二三四五六七八九十几两半]+)\s*个?(工作日|天|周|星期|个月|月|年|小时|分钟)"),
+        re.compile(
+            r"((?<!\d)\d++|(?<![一二三四五六七八九十几两半])[一二三四五六七八九十几两半]++)\s*个?(工作日|天|周|星期|个月|月|年|小时|分钟)"
+        ),
     ),
     (
         re.compile(r"叫什么名字|名字|是谁|哪些人|什么人"),
@@ -93,7 +97,7 @@ def _parts_only(tokens: list[str]) -> list[str]:
 
 
 def _terms(text: str) -> list[str]:
-    tokens = [t for t in dict.fromkeys(tokenize(text)) if t not in GENERIC and not t.isdigit()]
+    tokens = [t for t in dict.fromkeys(tokenize(text[:QUESTION_CHARS])) if t not in GENERIC and not t.isdigit()]
     return _parts_only(tokens)
 
 
@@ -114,10 +118,13 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
         for term in _terms(clause):
             if term not in weights and df.get(term):
                 weights[term] = CONTEXT_FACTOR * math.log(1 + (total + 1) / (1 + df[term]))
+    if len(weights) > MAX_TERMS:  # a question of a few dozen words has fewer; each term is checked per sentence
+        weights = dict(sorted(weights.items(), key=lambda item: item[1], reverse=True)[:MAX_TERMS])
     return weights
 
 
-def _coverage(weights: dict[str, float], sentence: str, context: str, passage_text: str) -> float:
+def _coverage(weights: dict[str, float], sentence: str, context: str, in_passage: set[str]) -> float:
+    """``in_passage``: the terms the whole passage holds (looked up once per passage, not per sentence)."""
     total = sum(weights.values()) or 1.0
     got = 0.0
     for term, weight in weights.items():
@@ -125,12 +132,26 @@ def _coverage(weights: dict[str, float], sentence: str, context: str, passage_te
             got += weight
         elif term in context:
             got += 0.6 * weight
-        elif term in passage_text:
+        elif term in in_passage:
             got += 0.3 * weight
     return got / total
 
 
-def _type_bonus(question: Question, sentence: str) -> float:
+@dataclass(frozen=True)
+class _Asked:
+    """What the question asks for, read once (it is checked against every sentence)."""
+
+    unit: str | None
+    formats: bool
+
+    @classmethod
+    def of(cls, question: Question) -> _Asked:
+        unit = _ASKED_UNIT.search(question.text)
+        return cls(unit.group(1) if unit else None, bool(_ASKS_FORMAT.search(question.text)))
+
+
+def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
+    asked = asked or _Asked.of(question)
     bonus = 0.0
     if "date" in question.types and _DATE.search(sentence):
         bonus += 0.15
@@ -138,10 +159,9 @@ def _type_bonus(question: Question, sentence: str) -> float:
         amounts = [m.group(0) for m in _NUMBER.finditer(_YEAR_OR_DATE.sub("", sentence))]
         if amounts:
             bonus += 0.1
-            unit = _ASKED_UNIT.search(question.text)
-            if unit and any(a.endswith(unit.group(1)) for a in amounts):
+            if asked.unit and any(a.endswith(asked.unit) for a in amounts):
                 bonus += 0.1
-    if re.search(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片", question.text) and _FORMAT.search(sentence):
+    if asked.formats and _FORMAT.search(sentence):
         bonus += 0.1
     if "eligibility" in question.types and re.search(r"资格|法人|注册|申报主体|不良记录|条件", sentence):
         bonus += 0.1
@@ -206,19 +226,29 @@ def specifiers(question: Question, passage: Passage) -> list[str]:
         for p in places_of(question.text)
         if p != HOME_PLACE and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
     ]
-    return named + _YEAR.findall(question.text) + _BATCH.findall(question.text)
+    return list(dict.fromkeys(named + _YEAR.findall(question.text) + _BATCH.findall(question.text)))
 
 
-def subject_ok(named: list[str], weights: dict[str, float], sentence: str, context: str = "") -> bool:
+def subject_ok(
+    named: list[str], weights: dict[str, float], sentence: str, context: str = "", rest: dict[str, float] | None = None
+) -> bool:
     """A named place/year must be what the sentence is about: present (in it or in its section heading,
-    as "（三）总体目标（到2026年底）" is for "打造300个以上…场景"), not one of a list, with the rest."""
+    as "（三）总体目标（到2026年底）" is for "打造300个以上…场景"), not one of a list, with the rest.
+
+    ``rest``: ``other_terms(named, weights)``, the same for every sentence of a passage.
+    """
     if not named:
         return True
     if any(n not in sentence and n not in context for n in named) or len(places_of(sentence)) >= 3:
         return False
-    rest = {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
+    rest = rest if rest is not None else other_terms(named, weights)
     total = sum(rest.values())
     return not total or sum(w for t, w in rest.items() if t in sentence or t in context) / total >= SUBJECT_COVERAGE
+
+
+def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]:
+    """The weighted terms that are not part of a named place/year (what else the sentence must be about)."""
+    return {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
 
 
 def score_sentences(
@@ -228,6 +258,7 @@ def score_sentences(
     weights = question_weights(question, kb, text)
     if not weights:
         return []
+    asked = _Asked.of(question)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
         if conflicts(question, passage):
@@ -235,11 +266,13 @@ def score_sentences(
         context = f"{passage.title} {passage.locator}"
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage)
+        in_passage = {term for term in weights if term in passage.text}
+        rest = other_terms(named, weights)
         for sentence in _sentences(passage):
-            if not subject_ok(named, weights, sentence, passage.locator):
+            if not subject_ok(named, weights, sentence, passage.locator, rest):
                 continue
-            coverage = _coverage(weights, sentence, context, passage.text)
-            score = coverage + _type_bonus(question, sentence) + prior
+            coverage = _coverage(weights, sentence, context, in_passage)
+            score = coverage + _type_bonus(question, sentence, asked) + prior
             found.append(Evidence(passage=passage, sentence=sentence, score=score, rank=rank))
     return sorted(found, key=lambda e: e.score, reverse=True)
 

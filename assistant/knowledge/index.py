@@ -26,12 +26,14 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.core.cancel import check_cancelled
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
 from assistant.core.types import Passage
@@ -60,12 +62,19 @@ PHRASES = re.compile(
 )
 
 
+TOKENIZE_CHARS = 20_000
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode tokens without punctuation or function words (BM25 and overlap checks).
 
     Dates and document numbers are also kept whole, so an exact 文号 or date outranks
-    passages that merely share its digits.
+    passages that merely share its digits. Only the first ``TOKENIZE_CHARS`` characters are
+    read: nothing retrieval tokenizes is longer (a question ≤ 1,000, a chunk ≈ 400, a draft
+    ≤ 5,000), and jieba costs about 1.5 µs a character, so a crafted text cannot hold the
+    interpreter for long.
     """
+    text = text[:TOKENIZE_CHARS]
     tokens = _jieba().lcut_for_search(text) + [m.group(0) for m in PHRASES.finditer(text)]
     out = []
     for token in tokens:
@@ -132,6 +141,7 @@ class ChunkStore:
     """Chunks in Chroma, mirrored in memory for BM25, filters and citation lookups."""
 
     ADD_BATCH = 1000  # chunks per Chroma add call
+    EMBED_BATCH = 32  # chunks embedded between progress reports (and chances to cancel)
     STAMP_KEY = "case_assistant_stamp"  # in the collection metadata: changes on every add/delete
     STAMP_TTL = 0.05  # seconds between stamp checks on a Chroma server: one check serves one search's reads
     PERSISTENT_STAMP_TTL = 1.0  # embedded Chroma: only other processes on the same directory (the CLI) can change it
@@ -249,11 +259,13 @@ class ChunkStore:
         return [(cid, loc, text) for _, cid, loc, text in sorted(rows)]
 
     # -- writes ---------------------------------------------------------------------------
-    def add(self, chunks: list[Chunk]) -> None:
+    def add(self, chunks: list[Chunk], on_progress: Callable[[int, int], None] | None = None) -> None:
+        """Embed, then write, all or nothing. Embedding goes batch by batch: ``on_progress(done, total)``
+        after each, and a cancelled job (``assistant.core.cancel``) stops between batches, before any write."""
         if not chunks:
             return
         search_texts = [c.search_text() for c in chunks]
-        vectors = self.embedder.embed([c.embed_text() for c in chunks], "passage")  # before anything is written
+        vectors = self._embed([c.embed_text() for c in chunks], on_progress)  # before anything is written
         batch, written = self.ADD_BATCH, []
         try:
             for start in range(0, len(chunks), batch):
@@ -278,6 +290,15 @@ class ChunkStore:
             if written:
                 self._bump_stamp()
             self.refresh()
+
+    def _embed(self, texts: list[str], on_progress: Callable[[int, int], None] | None) -> Any:
+        batches = []
+        for start in range(0, len(texts), self.EMBED_BATCH):
+            check_cancelled()
+            batches.append(self.embedder.embed(texts[start : start + self.EMBED_BATCH], "passage"))
+            if on_progress is not None:
+                on_progress(min(start + self.EMBED_BATCH, len(texts)), len(texts))
+        return np.concatenate(batches) if len(batches) > 1 else batches[0]
 
     def _undo(self, chunk_ids: list[str]) -> None:
         """Remove the chunks of a failed add, so a document is in the index whole or not at all."""

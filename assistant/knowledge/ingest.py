@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Literal
@@ -255,10 +256,23 @@ def read_path(path: Path, max_bytes: int) -> bytes:
         raise DocumentReadError(f"文件 {path} 无法读取：{exc.strerror or exc}。") from exc
 
 
-def store_document(
+@dataclass
+class DocumentPlan:
+    """A document read and cut into chunks, not yet embedded or stored: what an upload is judged by
+    (its chunk count against ``ingest_max_chunks``) before the slow part starts."""
+
+    doc_id: str
+    meta: DocumentMeta
+    filename: str
+    chunks: list[Chunk]
+    replaced: list[str]
+    duplicate: IngestResult | None = None  # identical content is stored already: nothing to do
+
+
+def plan_document(
     store: ChunkStore, *, doc_id: str, text: str, meta: DocumentMeta, source: str, origin: str, filename: str
-) -> IngestResult:
-    """Add one document unless identical content is already stored; replace older versions.
+) -> DocumentPlan:
+    """Decide what storing a document means: a duplicate, a new one, or a new version replacing others.
 
     A user file re-uploaded under the same name with new content replaces the old
     version ("updated"); identical content under any name is a no-op ("duplicate").
@@ -267,7 +281,7 @@ def store_document(
     documents = store.documents()
     existing = documents.get(doc_id)
     if existing and existing.get("content_hash") == content_hash:
-        return IngestResult(
+        duplicate = IngestResult(
             filename=filename,
             status="duplicate",
             doc_id=doc_id,
@@ -275,6 +289,7 @@ def store_document(
             chunks=existing["chunks"],
             message="内容与已导入的文档相同，已跳过。",
         )
+        return DocumentPlan(doc_id, meta, filename, [], [], duplicate)
     replaced = [
         d
         for d, info in documents.items()
@@ -283,17 +298,33 @@ def store_document(
     chunks = chunk_document(doc_id, text, meta, source, content_hash, origin)
     if not chunks:
         raise DocumentReadError(f"文件 {filename} 没有可提取的文字。")
-    for old in (d for d in replaced if d == doc_id):  # same chunk ids: must go before the add
+    return DocumentPlan(doc_id, meta, filename, chunks, replaced)
+
+
+def store_planned(
+    store: ChunkStore, plan: DocumentPlan, on_progress: Callable[[int, int], None] | None = None
+) -> IngestResult:
+    """Embed and store a planned document (``on_progress(done, total)`` after each batch of chunks)."""
+    if plan.duplicate is not None:
+        return plan.duplicate
+    for old in (d for d in plan.replaced if d == plan.doc_id):  # same chunk ids: must go before the add
         store.delete_document(old)
-    store.add(chunks)  # all or nothing (see ChunkStore.add)
-    for old in (d for d in replaced if d != doc_id):  # an older version goes only once the new one is in
+    store.add(plan.chunks, on_progress=on_progress)  # all or nothing (see ChunkStore.add)
+    for old in (d for d in plan.replaced if d != plan.doc_id):  # an older version goes only once the new one is in
         store.delete_document(old)
-    status = "updated" if replaced else "added"
     return IngestResult(
-        filename=filename,
-        status=status,
-        doc_id=doc_id,
-        title=meta.title,
-        chunks=len(chunks),
-        message="已更新为新版本。" if replaced else "已导入。",
+        filename=plan.filename,
+        status="updated" if plan.replaced else "added",
+        doc_id=plan.doc_id,
+        title=plan.meta.title,
+        chunks=len(plan.chunks),
+        message="已更新为新版本。" if plan.replaced else "已导入。",
     )
+
+
+def store_document(
+    store: ChunkStore, *, doc_id: str, text: str, meta: DocumentMeta, source: str, origin: str, filename: str
+) -> IngestResult:
+    """Add one document unless identical content is already stored; replace older versions."""
+    plan = plan_document(store, doc_id=doc_id, text=text, meta=meta, source=source, origin=origin, filename=filename)
+    return store_planned(store, plan)

@@ -177,8 +177,19 @@ def _unknown_word_fix(token: str, lex: Lexicon) -> str | None:
     return None
 
 
+QUESTION_CHARS = 2_000
+"""How much of a question is read: the service refuses longer ones (``limit_question_chars``, 1,000 by
+default); the functions below stop here as well, so a long text costs no more than a long question."""
+
+
 def correct_typos(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
-    """Replace spans that occur nowhere in the corpus by their nearest corpus word (longest first)."""
+    """Replace spans that occur nowhere in the corpus by their nearest corpus word (longest first).
+
+    Only the first ``QUESTION_CHARS`` characters are corrected; the rest is returned as it is.
+    """
+    if len(text) > QUESTION_CHARS:
+        head, fixes = correct_typos(text[:QUESTION_CHARS], lex)
+        return head + text[QUESTION_CHARS:], fixes
     fixes: list[tuple[str, str]] = []
     for token in dict.fromkeys(_jieba().lcut(text)):
         cand = _unknown_word_fix(token, lex)
@@ -229,7 +240,8 @@ def question_types(text: str) -> list[str]:
 
 
 def analyse(question: str, kb: KnowledgeBase) -> Question:
-    """Normalise the wording and detect the type of one question."""
+    """Normalise the wording and detect the type of one question (its first ``QUESTION_CHARS`` characters)."""
+    question = question[:QUESTION_CHARS]
     mapped = map_words(question.strip())
     text, fixes = correct_typos(mapped, lexicon(kb))
     types = question_types(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -23,12 +24,15 @@ from assistant.knowledge.corpus import FIELDS, KINDS, DocumentMeta, load_bundled
 from assistant.knowledge.embed import build_embedder
 from assistant.knowledge.index import PHRASES, ChunkStore
 from assistant.knowledge.ingest import (
+    DocumentPlan,
     IngestResult,
     content_hash_of,
     document_hash,
     guess_title,
+    plan_document,
     read_path,
     store_document,
+    store_planned,
 )
 from assistant.knowledge.parse_worker import extract_text_bounded
 
@@ -177,6 +181,10 @@ class KnowledgeBase:
         return self.settings.limit_upload_mb * 1024 * 1024
 
     def _ingest(self, name: str, data: bytes, kind: str, source: str | None = None) -> IngestResult:
+        return store_planned(self.store, self.plan_ingest(name, data, kind, source))
+
+    def plan_ingest(self, name: str, data: bytes, kind: str, source: str | None = None) -> DocumentPlan:
+        """Read and cut a file into chunks (fast); ``commit_ingest`` embeds and stores them (slow)."""
         self._check_filters([kind], None)
         extracted = extract_text_bounded(name, data, self._max_bytes)
         header = dict(extracted.header or {})
@@ -187,7 +195,7 @@ class KnowledgeBase:
         except ValueError as exc:
             raise InvalidInputError(f"文件 {name} 的元数据有误：{exc}") from exc
         doc_id = "doc-" + content_hash_of(extracted.text)[:16]
-        return store_document(
+        return plan_document(
             self.store,
             doc_id=doc_id,
             text=extracted.text,
@@ -196,6 +204,9 @@ class KnowledgeBase:
             origin="user",
             filename=name,
         )
+
+    def commit_ingest(self, plan: DocumentPlan, on_progress: Callable[[int, int], None] | None = None) -> IngestResult:
+        return store_planned(self.store, plan, on_progress)
 
     def list_documents(self) -> list[DocumentInfo]:
         """Every stored document with its chunk count (bundled first, then by title)."""

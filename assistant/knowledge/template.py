@@ -32,17 +32,17 @@ _QUOTED = re.compile(r"[“\"「《][^”\"」》]{0,20}[”\"」》]")
 _REGION = re.compile(r"模板|目录")
 _ATTACHMENT = re.compile(r"^附件.*(申报书|承诺书|信息表)")
 _FIELD_LINE = re.compile(r"^([\u4e00-\u9fff]{2,8})[：:]\s*(示例[：:].+)$")
-_ARTIFACT = re.compile(r"\[bookmark:[^\]]*\]")
+_ARTIFACT = re.compile(r"\[bookmark:[^\][]*\]")
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])")
 _EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
 _CLAUSE = re.compile(r"(?<=[。；;])")
 # The asker wants the template's guidance: how to write / fill / place / format a part.
 TEMPLATE_CUE = re.compile(
     r"要不要|需不需要|需要|要求|怎么写|如何写|写什么|写哪些|写些|要写|写法|格式|放|填|第几|哪几|哪些|包括|包含|"
-    r"几部分|几块|多少字|字数|篇幅|盖章|模板|交代|体现|必须|可以吗|吗|\d+\s*字|超"
+    r"几部分|几块|多少字|字数|篇幅|盖章|模板|交代|体现|必须|可以吗|吗|(?<!\d)\d++\s*字|超"
 )
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
-_UNIT = re.compile(r"(?:(?:多少|几|\d+)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
+_UNIT = re.compile(r"(?:(?:多少|几|(?<!\d)\d++)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
 _WRITE = re.compile(
     r"写法|怎么写|如何写|要写|写什么|写哪些|写些|不写|写不写|写进|写出|写明|填写|怎么填|交代|体现|哪几|哪些|几[部块]分?|包括"
 )

@@ -33,7 +33,7 @@ import copy
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,6 +41,8 @@ import httpx
 import openai
 from pydantic import BaseModel, Field
 
+from assistant.core.cancel import check_cancelled
+from assistant.core.cpu_gate import io_wait
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.settings import Settings
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
@@ -204,6 +206,7 @@ class OpenAIChatModel:
         empty_retried = False
         attempt = 0
         while True:
+            check_cancelled()
             try:
                 return self._attempt(
                     request, on_delta, emitted, deadline, self._first_chunk_wait(started), structured
@@ -226,7 +229,8 @@ class OpenAIChatModel:
                     log.warning("model %s: no answer within the %.0fs budget", self.name, self.wait_budget)
                     raise ModelUnavailableError(DEADLINE_MESSAGE) from failure
                 log.info("model %s: %s; retry %d in %.2fs", self.name, failure, attempt + 1, wait)
-                self._sleep(wait)
+                with io_wait():
+                    self._sleep(wait)
                 attempt += 1
 
     def close(self) -> None:
@@ -273,7 +277,8 @@ class OpenAIChatModel:
             # The response headers must come within the budget's remainder; the chunks after them may
             # each take the full read timeout.
             client = client.with_options(timeout=httpx.Timeout(first_wait, connect=min(first_wait, 10.0)))
-        stream = client.chat.completions.create(**request, stream=True)
+        with io_wait():  # waiting for the model to answer takes no CPU slot (see core.cpu_gate)
+            stream = client.chat.completions.create(**request, stream=True)
         cleaner: StreamNormaliser | ReasoningOnly = ReasoningOnly() if structured else StreamNormaliser()
         saw_choice = truncated = False
 
@@ -284,7 +289,8 @@ class OpenAIChatModel:
                     on_delta(text)
 
         with stream:
-            for chunk in stream:
+            for chunk in _waiting(stream):
+                check_cancelled()  # the client went away: stop here, closing the model's connection
                 if deadline is not None and time.monotonic() > deadline:
                     raise _Transient("deadline")
                 choices = getattr(chunk, "choices", None) or []
@@ -303,6 +309,20 @@ class OpenAIChatModel:
         if not cleaner.text.strip():
             raise _Empty("empty reply")
         return cleaner.text
+
+
+def _waiting(stream: Any) -> Iterator[Any]:
+    """The stream's chunks; the wait for each one takes no CPU slot (see ``assistant.core.cpu_gate``)."""
+    chunks = iter(stream)
+    while True:
+        with io_wait():
+            chunk = next(chunks, _END)
+        if chunk is _END:
+            return
+        yield chunk
+
+
+_END = object()
 
 
 def build_chat_model(settings: Settings) -> ChatModel | None:

@@ -41,8 +41,11 @@ from assistant.llm.chatter import (
 
 _TAGS = (("<think>", "</think>"), ("<thinking>", "</thinking>"), ("<reasoning>", "</reasoning>"))
 _ALL_TAGS = tuple(t for pair in _TAGS for t in pair)
+_LONGEST_TAG = max(len(t) for t in _ALL_TAGS)
 _SENTENCE_ENDS = "。！？"
 _CLOSERS = "”’」』）》】"
+_BREAK_RE = re.compile(f"[\n{_SENTENCE_ENDS}]")
+_BREAK_OR_CLOSER_RE = re.compile(f"[\n{_SENTENCE_ENDS}{_CLOSERS}]")
 
 _RULE_RE = re.compile(r"^\s*([-*_=~])(?:\s*\1){2,}\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -113,7 +116,7 @@ class _ReasoningFilter:
                 self._buf = self._buf[end + len(self._close) :]
                 self._close = None
                 continue
-            hits = [(self._buf.find(t), t) for t in _ALL_TAGS if t in self._buf]
+            hits = [(self._buf.find(t), t) for t in _ALL_TAGS if t in self._buf] if "<" in self._buf else []
             if hits:
                 at, tag = min(hits)
                 out.append(self._buf[:at])
@@ -129,6 +132,8 @@ class _ReasoningFilter:
 
 def _partial_suffix(text: str, tags: Iterable[str]) -> int:
     """Length of the longest end of ``text`` that a tag could still grow from."""
+    if "<" not in text[-_LONGEST_TAG:]:
+        return 0  # the usual case, checked first: this runs on every streamed piece
     best = 0
     for tag in tags:
         for n in range(min(len(tag) - 1, len(text)), best, -1):
@@ -180,6 +185,8 @@ class StreamNormaliser:
         self._titles = _title_variants(titles)
         self._echo = [k for k in (_key(_inline(_ECHO_LEAD_RE.sub("", e.strip()))) for e in echo) if len(k) >= 12]
         self._buf = ""
+        self._tail: list[str] = []  # pieces of an unfinished sentence not yet joined onto ``_buf``
+        self._scanned = 0  # ``_buf[:_scanned]`` holds no sentence end or line break
         self._line_start = True
         self._line_point: tuple[str, int] | None = None  # the line's list style and the number the model wrote
         self._counters: dict[str, tuple[int, int]] = {}  # per list style: (last written, last kept) number
@@ -209,7 +216,11 @@ class StreamNormaliser:
 
     # ----- the line and sentence machine ------------------------------------------------
     def _run(self, text: str, *, final: bool, truncated: bool = False) -> str:
-        self._buf += text
+        if not final and self._mid_sentence() and not _BREAK_OR_CLOSER_RE.search(text):
+            self._tail.append(text)  # nothing in it can end the sentence: do not copy or re-read the buffer
+            return ""
+        self._buf += "".join(self._tail) + text
+        self._tail.clear()
         before = len(self._parts)
         while self._buf:
             step = self._start_line(final) if self._line_start else self._sentence(final, truncated)
@@ -218,6 +229,10 @@ class StreamNormaliser:
         if final:
             self._end_table()
         return "".join(self._parts[before:])
+
+    def _mid_sentence(self) -> bool:
+        """Inside a sentence that has not ended, and not waiting for a closing quote after its end."""
+        return not self._line_start and bool(self._buf) and self._buf[-1] not in _SENTENCE_ENDS
 
     def _start_line(self, final: bool) -> bool:
         """Classify the line at the start of the buffer; False when more text is needed."""
@@ -242,6 +257,7 @@ class StreamNormaliser:
 
     def _consume_line(self, newline: int) -> None:
         self._buf = "" if newline < 0 else self._buf[newline + 1 :]
+        self._scanned = 0
         self._line_start = True
 
     def _begin_prose(self) -> None:
@@ -260,27 +276,32 @@ class StreamNormaliser:
             else:
                 break
         self._buf = rest
+        self._scanned = 0
         self._line_start = False
         self._line_point = prefix
         self._line_kept, self._line_first = False, True
 
     def _sentence(self, final: bool, truncated: bool) -> bool:
-        """Take one sentence (or the rest of the line) from the buffer; False when it has not ended."""
+        """Take one sentence (or the rest of the line) from the buffer; False when it has not ended.
+
+        The search resumes where the last one stopped (``_scanned``), so a long sentence that
+        arrives in many pieces is read once, not once per piece.
+        """
+        found = _BREAK_RE.search(self._buf, self._scanned)
         end = -1
-        for i, ch in enumerate(self._buf):
-            if ch == "\n":
-                end = i
-                break
-            if ch in _SENTENCE_ENDS:
-                j = i + 1
-                while j < len(self._buf) and self._buf[j] in _CLOSERS:
-                    j += 1
-                if j == len(self._buf) and not final:
-                    return False  # a closing quote may still follow
-                end = j - 1
-                break
+        if found is not None and found.group() == "\n":
+            end = found.start()
+        elif found is not None:
+            j = found.end()
+            while j < len(self._buf) and self._buf[j] in _CLOSERS:
+                j += 1
+            if j == len(self._buf) and not final:
+                self._scanned = found.start()
+                return False  # a closing quote may still follow
+            end = j - 1
         if end < 0:
             if not final:
+                self._scanned = len(self._buf)
                 return False
             sentence, self._buf, line_end = self._buf, "", True
             if truncated and sentence.strip():
@@ -289,6 +310,7 @@ class StreamNormaliser:
             sentence, self._buf, line_end = self._buf[:end], self._buf[end + 1 :], True
         else:
             sentence, self._buf, line_end = self._buf[: end + 1], self._buf[end + 1 :], False
+        self._scanned = 0
         self._keep(sentence)
         if line_end:
             self._line_start = True

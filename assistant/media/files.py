@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 
@@ -37,3 +38,7 @@ class MediaFiles:
 
     def remove(self, app_id: int, stored_name: str) -> None:
         self.path(app_id, stored_name).unlink(missing_ok=True)
+
+    def remove_all(self, app_id: int) -> None:
+        """Every file of an application (it was purged: see ``Store.purge_deleted``)."""
+        shutil.rmtree(self._dir(app_id), ignore_errors=True)

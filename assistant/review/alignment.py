@@ -26,6 +26,9 @@ _STOP = set(
 )
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> jieba.Tokenizer:
     """jieba, quiet: its start-up lines must not reach a CLI user's terminal."""
@@ -34,8 +37,12 @@ def _segmenter() -> jieba.Tokenizer:
     return jieba.dt
 
 
+CASE_TEXT_CHARS = 20_000  # a whole application is at most ~7,000 字; beyond that is not an application
+
+
 def _terms(text: str) -> set[str]:
-    return {w for w in _segmenter().lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w) and w not in _STOP}
+    words = _segmenter().lcut(text[:CASE_TEXT_CHARS])
+    return {w for w in words if len(w) >= 2 and _HAN.search(w) and w not in _STOP}
 
 
 def _directions(passages: list[Passage], label: str) -> list[tuple[str, str, str, Passage]]:

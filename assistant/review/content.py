@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.core.figures import known_values
 from assistant.core.textlen import count_words
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
@@ -142,9 +143,10 @@ def figure_findings(
 ) -> list[Finding]:
     """Figures found in no source. Phone numbers and the like are private data, not figures: masked first."""
     findings = []
+    known = known_values(sources)  # once: every part is checked against the same sources
     for part in form.all_parts():
         structure = structure_numbers(part, form.group_of(part.id))
-        for raw in untraceable_figures(redact(texts.get(part.id, ""), people).text, sources, structure):
+        for raw in untraceable_figures(redact(texts.get(part.id, ""), people).text, sources, structure, known=known):
             findings.append(
                 Finding(
                     rule="untraceable_figure",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.core.figures import untraceable_numbers
+from assistant.core.figures import known_values, untraceable_numbers
 from assistant.core.textlen import split_sentences
 from assistant.forms.spec import PartGroup, PartSpec
 
@@ -44,12 +44,17 @@ def mask_ordinals(text: str) -> str:
     return _ORDINAL_WORD_RE.sub(lambda m: "第" + "#" * len(m.group(1)), text)
 
 
-def untraceable_figures(text: str, sources: Iterable[str], structure: Iterable[str] = ()) -> list[str]:
-    """Figures of ``text`` found in no source (ordinals and template phrases excepted), in order."""
+def untraceable_figures(
+    text: str, sources: Iterable[str], structure: Iterable[str] = (), *, known: frozenset[float] | None = None
+) -> list[str]:
+    """Figures of ``text`` found in no source (ordinals and template phrases excepted), in order.
+
+    ``known``: ``known_values(sources)`` when many texts are checked against the same sources.
+    """
     masked = mask_ordinals(text)
     for phrase in structure:
         masked = masked.replace(phrase, re.sub(r"\d", "#", phrase))
-    return untraceable_numbers(masked, sources)
+    return untraceable_numbers(masked, sources, known=known)
 
 
 def drop_untraceable_sentences(text: str, sources: list[str], structure: Iterable[str] = ()) -> tuple[str, list[str]]:
@@ -58,12 +63,13 @@ def drop_untraceable_sentences(text: str, sources: list[str], structure: Iterabl
     Line breaks are kept, so a numbered point whose figures all check out stays a point.
     """
     structure = list(structure)
-    removed = untraceable_figures(text, sources, structure)
+    known = known_values(sources)
+    removed = untraceable_figures(text, sources, structure, known=known)
     if not removed:
         return text, []
     lines = []
     for line in text.split("\n"):
-        kept = [s for s in split_sentences(line) if not untraceable_figures(s, sources, structure)]
+        kept = [s for s in split_sentences(line) if not untraceable_figures(s, sources, structure, known=known)]
         if "".join(kept).strip():
             lines.append("".join(kept))
     return "\n".join(lines), removed

@@ -9,7 +9,7 @@ same "not found" as for an id that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -35,6 +35,8 @@ from assistant.interview.machine import (
     Prompt,
     start,
 )
+from assistant.knowledge.ingest import IngestResult
+from assistant.knowledge.jobs import IngestJobs, IngestJobView
 from assistant.knowledge.qa import answer_question
 from assistant.knowledge.readers import SUPPORTED_SUFFIXES
 from assistant.llm.chat import ChatModel
@@ -86,6 +88,8 @@ class Service(ConversationMixin):
         """Pictures, the video and the 数据要素流向图, stored and checked (``media_desk.py``)."""
         self.package = PackageDesk(self)
         """The video outline and the zip the notice asks for (``package_desk.py``)."""
+        # Knowledge uploads run as background jobs (threads start only when a job is submitted).
+        self._ingest_jobs = IngestJobs(knowledge, settings.ingest_max_chunks) if knowledge is not None else None
 
     # ---- mode ----
     @property
@@ -122,7 +126,10 @@ class Service(ConversationMixin):
         if not info.field:
             raise InvalidInputError(f"请选择案例所属领域（{form.fields_phrase}之一）。")
         self.validate_info(form, info)
-        if self.store.count_applications(principal.id) >= self.settings.limit_applications_per_user:
+        limit = self.settings.limit_applications_per_user
+        if self.store.count_applications(principal.id, include_deleted=True) >= limit:
+            self.purge_deleted_applications(owner_id=principal.id)  # what is kept counts: deleted ones go now
+        if self.store.count_applications(principal.id) >= limit:
             raise QuotaExceededError(
                 f"每个用户最多创建{self.settings.limit_applications_per_user}份申报书，请先删除不需要的申报书。"
             )
@@ -167,6 +174,17 @@ class Service(ConversationMixin):
         if (status := self.call.status_label(app_id)) != "草稿":
             raise InvalidInputError(f"这份申报书已交给数据主管部门（{status}），不能删除；截止前可先撤回提交再删除。")
         self.store.delete_application(app_id)
+        self.purge_deleted_applications()
+
+    def purge_deleted_applications(self, owner_id: int | None = None) -> int:
+        """Remove for good (messages, versions, media too) what was deleted ``deleted_retention_days`` ago,
+        or (``owner_id``) everything that owner deleted; returns how many applications went."""
+        cutoff = datetime.now(UTC) - timedelta(days=self.settings.deleted_retention_days)
+        before = None if owner_id is not None else cutoff.isoformat(timespec="seconds")
+        purged = self.store.purge_deleted(deleted_before=before, owner_id=owner_id)
+        for app_id in purged:
+            self.media.files.remove_all(app_id)
+        return len(purged)
 
     # ---- chat ----
     # ---- export ----
@@ -218,13 +236,39 @@ class Service(ConversationMixin):
         return answer_question(self._require_knowledge(), question, self.chat_model)
 
     def upload_document(self, principal: Principal, filename: str, data: bytes, kind: str = "notice"):
+        """Upload and wait for the result (an unreadable file is a result with status "error")."""
+        try:
+            job = self.start_upload(principal, filename, data, kind)
+        except (LimitExceededError, UnsupportedFileError, PermissionDeniedError):
+            raise
+        except InvalidInputError as exc:  # unreadable or empty: reported like the other files of a batch
+            return IngestResult(filename=PurePath(filename).name or filename, status="error", message=exc.message)
+        done = self._jobs().wait(job.id)
+        return done.result or IngestResult(filename=done.filename, status="error", message=done.message)
+
+    def start_upload(self, principal: Principal, filename: str, data: bytes, kind: str = "notice") -> IngestJobView:
+        """Check the file, read and cut it now (over ``ingest_max_chunks``: refused here), embed in the background."""
         if not principal.can_manage_knowledge:
             raise PermissionDeniedError("只有工作人员可以上传政策文件。")
         if PurePath(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UnsupportedFileError(f"文件“{filename}”的类型不受支持：仅支持 {'、'.join(SUPPORTED_SUFFIXES)}。")
         if len(data) > self.settings.limit_upload_mb * 1024 * 1024:
             raise LimitExceededError(f"文件“{filename}”超过{self.settings.limit_upload_mb}MB 的上传上限。")
-        return self._require_knowledge().ingest_bytes(filename, data, kind=kind)
+        return self._jobs().submit(PurePath(filename).name or filename, data, kind)
+
+    def upload_jobs(self, principal: Principal) -> list[IngestJobView]:
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以查看导入任务。")
+        return self._jobs().list()
+
+    def upload_job(self, principal: Principal, job_id: int, cancel: bool = False) -> IngestJobView:
+        if not principal.can_manage_knowledge:
+            raise PermissionDeniedError("只有工作人员可以查看或取消导入任务。")
+        return self._jobs().cancel(job_id) if cancel else self._jobs().get(job_id)
+
+    def _jobs(self) -> IngestJobs:
+        self._require_knowledge()
+        return self._ingest_jobs
 
     def list_documents(self, principal: Principal):
         return self._require_knowledge().list_documents()

@@ -28,6 +28,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_issue26_bureau", "the call's process: submissions, assessments, scores, comments, audit log"),
     ("0004_issue_25_security_accounts", "append-only account log; login attempts shared by every instance"),
     ("0005_issue27_media", "media files of an application and its data-flow diagram"),
+    ("0006_issue_24_concurrency_purge", "applications indexed by deletion time (the purge)"),
 ]
 HEAD = MIGRATIONS[-1][0]
 

@@ -61,6 +61,7 @@ applications = Table(
     Column("updated_at", Text, nullable=False),
     Column("deleted_at", Text),
     Index("applications_owner", "owner_id"),
+    Index("applications_deleted", "deleted_at"),
     sqlite_autoincrement=True,
 )
 

@@ -45,7 +45,17 @@ from assistant.store.lifecycle import LifecycleRecords
 from assistant.store.media import MediaRecords
 from assistant.store.migrations import upgrade
 from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
-from assistant.store.schema import applications, messages, part_heads, part_versions
+from assistant.store.schema import (
+    applications,
+    call_entries,
+    comments,
+    flow_graphs,
+    media_files,
+    messages,
+    part_heads,
+    part_versions,
+    submissions,
+)
 from assistant.store.startup import unavailable
 from assistant.store.users import AccountRecords
 
@@ -149,8 +159,11 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
             rows = conn.execute(query.order_by(applications.c.updated_at.desc(), applications.c.id.desc())).mappings()
             return [_application(r) for r in rows]
 
-    def count_applications(self, owner_id: int) -> int:
-        query = select(func.count()).where(applications.c.owner_id == owner_id, applications.c.deleted_at.is_(None))
+    def count_applications(self, owner_id: int, *, include_deleted: bool = False) -> int:
+        """Live applications, or (``include_deleted``) every one still stored, deleted ones not yet purged."""
+        query = select(func.count()).where(applications.c.owner_id == owner_id)
+        if not include_deleted:
+            query = query.where(applications.c.deleted_at.is_(None))
         with self._tx() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -165,9 +178,27 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
             conn.execute(update(applications).where(applications.c.id == app_id).values(**values))
 
     def delete_application(self, app_id: int) -> None:
-        """Soft delete: the rows stay for audit, the application disappears from every listing."""
+        """Soft delete: the rows stay (for audit) until ``purge_deleted``; the application leaves every listing."""
         with self._tx(write=True) as conn:
             conn.execute(update(applications).where(applications.c.id == app_id).values(deleted_at=now_iso()))
+
+    def purge_deleted(self, *, deleted_before: str | None = None, owner_id: int | None = None) -> list[int]:
+        """Remove for good the applications deleted before ``deleted_before`` (every deleted one when None),
+        optionally only one owner's, with everything they hold; returns their ids (the caller removes their
+        media files). Never one that was ever submitted: the bureau's records of it stay (and so does the
+        audit log, which nothing deletes)."""
+        submitted = select(submissions.c.id).where(submissions.c.application_id == applications.c.id).exists()
+        query = select(applications.c.id).where(applications.c.deleted_at.is_not(None), ~submitted)
+        if deleted_before is not None:
+            query = query.where(applications.c.deleted_at <= deleted_before)
+        if owner_id is not None:
+            query = query.where(applications.c.owner_id == owner_id)
+        with self._tx(write=True) as conn:
+            ids = list(conn.execute(query).scalars())
+            for table in (part_heads, part_versions, messages, media_files, flow_graphs, call_entries, comments):
+                conn.execute(delete(table).where(table.c.application_id.in_(ids)))
+            conn.execute(delete(applications).where(applications.c.id.in_(ids)))
+        return ids
 
     # messages -----------------------------------------------------------
     def add_message(

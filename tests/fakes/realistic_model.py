@@ -17,7 +17,8 @@ Standalone (e.g. for browser tests in another process)::
     # prints "READY http://127.0.0.1:PORT/v1"; reconfigure with POST /_fake/behaviours
 
 Endpoints: POST /v1/chat/completions (JSON and SSE), POST /v1/embeddings, GET /v1/models,
-POST /_fake/behaviours {"behaviours": [...], "tokens_per_second": ...}, GET /_fake/requests.
+POST /_fake/behaviours {"behaviours": [...], "tokens_per_second": ...}, GET /_fake/requests,
+GET /_fake/streams (streamed replies open, finished, closed early by the client).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class RealisticModelServer:
         self.model = model
         self._requested_port = port
         self.requests: list[dict] = []  # JSON bodies received on /v1/chat/completions (faulted ones too)
+        # Streamed replies: open now, sent to the end, or closed by the client before the end.
+        self.streams = {"open": 0, "finished": 0, "closed_early": 0}
         self.embedding_requests: list[dict] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -202,6 +205,10 @@ class RealisticModelServer:
         async def recorded() -> dict:
             return {"requests": self.requests, "embedding_requests": self.embedding_requests}
 
+        @app.get("/_fake/streams")
+        async def streams() -> dict:
+            return dict(self.streams)
+
         @app.post("/v1/embeddings")
         async def embeddings(request: Request) -> Response:
             try:
@@ -312,6 +319,17 @@ class RealisticModelServer:
                 return event([{"index": 0, "delta": d, "logprobs": None, "finish_reason": finish}])
 
             async def stream():
+                self.streams["open"] += 1
+                finished = False
+                try:
+                    async for data in body_chunks():
+                        yield data
+                    finished = True
+                finally:  # a client that goes away cancels this generator (Starlette) mid-reply
+                    self.streams["open"] -= 1
+                    self.streams["finished" if finished else "closed_early"] += 1
+
+            async def body_chunks():
                 first = {"role": "assistant", "content": None if reasoning_chunks else ""}
                 if reasoning_chunks:
                     first["reasoning_content"] = ""

@@ -45,7 +45,9 @@ def service_for(tmp_path: Path, fake: RealisticModelServer, knowledge: Knowledge
     settings = Settings(
         data_dir=tmp_path, llm_base_url=fake.base_url, llm_model="fake-realistic", llm_max_retries=0, _env_file=None
     )
-    model = OpenAIChatModel(base_url=fake.base_url, model="fake-realistic", timeout=10.0, retry=RetryPolicy(max_retries=0))
+    model = OpenAIChatModel(
+        base_url=fake.base_url, model="fake-realistic", timeout=10.0, retry=RetryPolicy(max_retries=0)
+    )
     return Service(settings, Store.open(tmp_path / "app.sqlite3"), ModelDrafter(model, settings), knowledge, model)
 
 

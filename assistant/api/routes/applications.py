@@ -8,9 +8,10 @@ application but only its owner may change it.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
+from assistant.api.executors import app_key, run_watched, user_key
 from assistant.api.limits import AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.api.routes.bureau import build_application_router as build_bureau_application_router
@@ -89,16 +90,24 @@ def build_router(settings: Settings) -> APIRouter:
         return ctx.service.undo(principal, app_id, part_id)
 
     @router.post("/{app_id}/parts/{part_id}/redraft", response_model=ApplicationView)
-    def redraft(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
-        return ctx.service.redraft(principal, app_id, part_id)
+    async def redraft(
+        app_id: AppId, part_id: str, request: Request, principal: CurrentPrincipal, ctx: Context
+    ) -> ApplicationView:
+        """A model call like a chat turn: same pool, same per-user and per-application order."""
+        work = ctx.service.redraft
+        return await run_watched(
+            request, ctx.pools.turns, work, principal, app_id, part_id, user=user_key(principal), key=app_key(app_id)
+        )
 
     @router.get(
         "/{app_id}/export.docx",
         response_class=Response,
         responses={200: {"content": {DOCX_MEDIA_TYPE: {}}, "description": "Word 申报书"}},
     )
-    def export_docx(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        filename, data = ctx.service.export_docx(principal, app_id)
+    async def export_docx(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        filename, data = await run_watched(
+            request, ctx.pools.heavy, ctx.service.export_docx, principal, app_id, user=user_key(principal)
+        )
         headers = {
             "Content-Disposition": content_disposition(filename, f"application-{app_id}.docx"),
             "Cache-Control": "no-store",

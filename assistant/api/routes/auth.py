@@ -9,16 +9,18 @@ account switches login on without a restart.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
-from assistant.api.local_guard import served_without_login
+from assistant.api.local_guard import scope_is_local, served_without_login
 from assistant.auth.principal import Principal, Role, local_principal
 from assistant.auth.web import SESSION_COOKIE, request_page_owner
 from assistant.core.errors import AuthenticationError
@@ -93,6 +95,23 @@ def _disk(path: Path) -> tuple[int | None, int]:
     return usage.free, usage.total
 
 
+class LocalMode:
+    """Whether the app runs without accounts, re-read at most every ``TTL`` seconds in a thread of its own
+    (not the shared pool): it changes once, when the first account is created."""
+
+    TTL = 2.0
+
+    def __init__(self) -> None:
+        self._value: bool | None = None
+        self._read_at = float("-inf")
+
+    async def get(self, accounts: Any) -> bool:
+        if self._value is None or time.monotonic() - self._read_at > self.TTL:
+            self._value = bool(await asyncio.to_thread(accounts.local_mode))
+            self._read_at = time.monotonic()
+        return self._value
+
+
 class OkOut(BaseModel):
     ok: bool = True
 
@@ -117,20 +136,29 @@ def set_session_cookie(response: Response, request: Request, settings: Settings,
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["账号"], max_body_size=json_body_limit(settings))
 
+    local_mode = LocalMode()
+
     @router.get("/health", response_model=HealthOut, response_model_exclude_none=True)
-    def health(
+    async def health(
         request: Request, ctx: Context, full: bool = Query(False, description="工作人员：附上完整的运行检查")
     ) -> HealthOut:
         """Answers even on a full disk (reads still work) and says so, so a monitor can alert.
 
-        Anonymous callers get three fields; ``?full=true`` adds the doctor's report, for staff only.
+        On the event loop, never in the worker threads: when every thread is busy (a burst of
+        requests), a monitor must still get its answer at once. Anonymous callers get three fields;
+        ``?full=true`` adds the doctor's report (run in a thread of its own), for staff only.
         """
         free, total = _disk(ctx.settings.data_dir)
         low = free is not None and free < min(LOW_DISK_BYTES, total // 20)
-        report = health_report(ctx.service, current_principal(request, ctx)) if full else None
+        report = None
+        if full:
+            report = await asyncio.to_thread(lambda: health_report(ctx.service, current_principal(request, ctx)))
         return HealthOut(
             status="degraded" if low or (report is not None and not report.ok) else "ok",
-            login_required=not served_without_login(request.scope, ctx.settings, ctx.accounts),
+            login_required=not (
+                await local_mode.get(ctx.accounts)
+                and (ctx.settings.no_login_via_proxy or scope_is_local(request.scope))
+            ),
             disk="磁盘空间不足，新内容无法保存" if low else "ok",
             report=report,
         )

@@ -13,12 +13,13 @@ Every file is built on request and sent with ``Cache-Control: no-store``; nothin
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
+from assistant.api.executors import app_key, run_watched, user_key
 from assistant.api.limits import AppId
 from assistant.api.routes.auth import Context, CurrentPrincipal
 from assistant.core.types import Issue
@@ -62,8 +63,8 @@ def build_review_router() -> APIRouter:
     router = APIRouter()
 
     @router.get("/{app_id}/review", response_model=ReviewOut)
-    def review(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
-        report = ctx.service.review_report(principal, app_id)
+    async def review(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> ReviewOut:
+        report = await _heavy(request, ctx, principal, ctx.service.review_report, principal, app_id)
         return ReviewOut(
             **report.model_dump(),
             errors=report.count("错误"),
@@ -72,8 +73,8 @@ def build_review_router() -> APIRouter:
         )
 
     @router.get("/{app_id}/issues", response_model=IssuesOut)
-    def issues(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> IssuesOut:
-        found = ctx.service.review(principal, app_id)
+    async def issues(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> IssuesOut:
+        found = await _heavy(request, ctx, principal, ctx.service.review, principal, app_id)
         return IssuesOut(
             issues=found,
             errors=sum(i.severity == "error" for i in found),
@@ -81,27 +82,35 @@ def build_review_router() -> APIRouter:
         )
 
     @router.get("/{app_id}/review.md", **_file(MARKDOWN_MEDIA_TYPE, "审阅报告（Markdown）"))
-    def review_md(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        name, text = ctx.service.export_review(principal, app_id, "md")
+    async def review_md(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        name, text = await _heavy(request, ctx, principal, ctx.service.export_review, principal, app_id, "md")
         return file_response(text, MARKDOWN_MEDIA_TYPE, name, f"review-{app_id}.md")
 
     @router.get("/{app_id}/review.docx", **_file(DOCX_MEDIA_TYPE, "审阅报告（Word）"))
-    def review_docx(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        name, data = ctx.service.export_review(principal, app_id, "docx")
+    async def review_docx(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        name, data = await _heavy(request, ctx, principal, ctx.service.export_review, principal, app_id, "docx")
         return file_response(data, DOCX_MEDIA_TYPE, name, f"review-{app_id}.docx")
 
     @router.get("/{app_id}/promo.docx", **_file(DOCX_MEDIA_TYPE, "宣传推广材料（Word）"))
-    def promo_docx(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        name, data = ctx.service.export_publishable_docx(principal, app_id)
+    async def promo_docx(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        name, data = await _heavy(request, ctx, principal, ctx.service.export_publishable_docx, principal, app_id)
         return file_response(data, DOCX_MEDIA_TYPE, name, f"promo-{app_id}.docx")
 
     @router.get("/{app_id}/export.pdf", **_file(PDF_MEDIA_TYPE, "PDF 申报书"))
-    async def export_pdf(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> Response:
-        name, data = await run_in_threadpool(ctx.service.export_pdf, principal, app_id)
+    async def export_pdf(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        name, data = await _heavy(request, ctx, principal, ctx.service.export_pdf, principal, app_id)
         return file_response(data, PDF_MEDIA_TYPE, name, f"application-{app_id}.pdf")
 
     @router.post("/{app_id}/resume", response_model=ApplicationView)
-    def resume(app_id: AppId, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
-        return ctx.service.resume_interrupted(principal, app_id)
+    async def resume(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
+        work = ctx.service.resume_interrupted
+        return await run_watched(
+            request, ctx.pools.turns, work, principal, app_id, user=user_key(principal), key=app_key(app_id)
+        )
 
     return router
+
+
+async def _heavy(request: Request, ctx: Any, principal: Any, fn: Any, *args: Any) -> Any:
+    """CPU-heavy work (review, Word/PDF) in the small pool for it (see ``assistant.api.executors``)."""
+    return await run_watched(request, ctx.pools.heavy, fn, *args, user=user_key(principal))

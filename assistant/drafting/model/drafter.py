@@ -37,7 +37,7 @@ from typing import Literal
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.figures import extract_numbers
 from assistant.core.settings import Settings
-from assistant.core.textlen import count_words, split_sentences, trim_to_limit
+from assistant.core.textlen import count_words, longest_prefix_within, split_sentences, trim_to_limit
 from assistant.core.types import Issue
 from assistant.drafting.copy_guard import copied_message
 from assistant.drafting.model.prompt import (
@@ -160,9 +160,7 @@ def keep_facts_trim(text: str, budget: int, applicant_texts: Iterable[str], poin
 
 def hard_cut(text: str, limit: int) -> str:
     """Last resort when not even one sentence fits: cut characters and close the sentence."""
-    cut = text
-    while cut and count_words(cut + "。") > limit:
-        cut = cut[:-1]
+    cut = text[: longest_prefix_within(text, limit - 1)] if limit > 0 else ""  # "。" counts one more
     return cut + "。" if cut else ""
 
 

@@ -11,6 +11,7 @@ and turn intents ("没有了""不清楚") are not content and are set aside too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -33,6 +34,11 @@ _FIRST_PERSON = [
     ("我们", "本单位"),
 ]
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_HALF_WIDTH_MARK = re.compile(r"(.)([,;:?!])(\s*.?)")
+# The first Han character is found without backtracking and the rest is taken whole: an unclosed "(" before
+# a long text is read once (backtracking over every Han character of it was quadratic).
+_HAN_IN_PARENS = re.compile(r"\(([^()\u4e00-\u9fff]*[\u4e00-\u9fff][^()]*+)\)")
+_SPACE_AFTER_HAN = re.compile(r"(?<=[\u4e00-\u9fff，。；：])\s+(?=[\u4e00-\u9fff])")
 
 
 def looks_like_instruction(sentence: str) -> bool:
@@ -46,9 +52,9 @@ def _full_width_punctuation(text: str) -> str:
             return match.group(0)
         return before + _HALF_TO_FULL[mark] + after
 
-    text = re.sub(r"(.)([,;:?!])(\s*.?)", replace, text)
-    text = re.sub(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r"（\1）", text)
-    return re.sub(r"(?<=[\u4e00-\u9fff，。；：])\s+(?=[\u4e00-\u9fff])", "", text)
+    text = _HALF_WIDTH_MARK.sub(replace, text)
+    text = _HAN_IN_PARENS.sub(r"（\1）", text)
+    return _SPACE_AFTER_HAN.sub("", text)
 
 
 def formalize_sentence(sentence: str) -> str:
@@ -107,7 +113,16 @@ def _drop_meta_clauses(sentence: str, remarks: list[str]) -> str:
 
 
 def clean_answer(answer: str) -> CleanAnswer:
-    """Split an answer into paragraphs of written sentences, setting aside what is not content."""
+    """Split an answer into paragraphs of written sentences, setting aside what is not content.
+
+    Drafting one application cleans the same answers for several parts (a part's own, the
+    fallback of 宣传推广材料, the length estimate); the result is remembered, and a copy handed out.
+    """
+    return _cleaned(answer).model_copy(deep=True)
+
+
+@lru_cache(maxsize=256)
+def _cleaned(answer: str) -> CleanAnswer:
     register = load_register()
     result = CleanAnswer()
     if _NON_ANSWER_RE.match(answer.strip()):

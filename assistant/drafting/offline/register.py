@@ -10,7 +10,7 @@ the sentence's figures are unchanged; otherwise the sentence keeps its own words
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,6 +22,8 @@ from assistant.core.resources import bundled_dir
 REGISTER_FILE = "register/spoken_to_written.yaml"
 _SEPARATORS = "，,、 \u3000…"
 _NEED_SEPARATOR = {"对", "对的", "好的", "好"}
+_LEADING_COMMAS = re.compile(r"^[，、\s]+")
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 class Rewrite(BaseModel):
@@ -44,8 +46,38 @@ class Register(BaseModel):
     meta_remarks: list[str] = Field(default_factory=list)
     structure: Structure = Field(default_factory=Structure)
 
+    @cached_property
+    def meta_remark_re(self) -> re.Pattern[str] | None:
+        """All remark patterns as one regex, compiled once (it runs on every sentence of every answer)."""
+        return re.compile("|".join(f"(?:{p})" for p in self.meta_remarks)) if self.meta_remarks else None
+
+    @cached_property
+    def fillers_longest_first(self) -> list[str]:
+        return sorted(self.fillers, key=len, reverse=True)
+
+    @cached_property
+    def inline_filler_res(self) -> list[re.Pattern[str]]:
+        return [
+            re.compile(rf"(?<=[\u4e00-\u9fff，、\s]){re.escape(f)}(?=[\u4e00-\u9fffA-Za-z0-9])")
+            for f in self.inline_fillers
+        ]
+
+    @cached_property
+    def filler_start(self) -> re.Pattern[str] | None:
+        """Does the sentence start with any filler at all (most do not: then nothing is stripped)."""
+        return _any_of(self.fillers)
+
+    @cached_property
+    def inline_filler_words(self) -> re.Pattern[str] | None:
+        """Any inline filler at all: most sentences have none, and then no per-filler pass is needed."""
+        return _any_of(self.inline_fillers)
+
+    @cached_property
+    def spoken_words(self) -> re.Pattern[str] | None:
+        return _any_of([r.spoken for r in self.rewrites])
+
     def is_meta_remark(self, sentence: str) -> bool:
-        return any(re.search(pattern, sentence) for pattern in self.meta_remarks)
+        return self.meta_remark_re is not None and self.meta_remark_re.search(sentence) is not None
 
     def fix_typos(self, text: str) -> str:
         for wrong, right in self.typos.items():
@@ -53,8 +85,9 @@ class Register(BaseModel):
         return text
 
     def strip_fillers(self, sentence: str) -> str:
-        fillers = sorted(self.fillers, key=len, reverse=True)
-        changed = True
+        fillers = self.fillers_longest_first
+        starts = self.filler_start
+        changed = starts is not None and starts.match(sentence.lstrip(_SEPARATORS)) is not None
         while changed:
             changed = False
             sentence = sentence.lstrip(_SEPARATORS)
@@ -68,29 +101,38 @@ class Register(BaseModel):
                     continue  # "就是" in "就是这样" is not a filler when a verb follows directly
                 sentence, changed = rest, True
                 break
-        for filler in self.inline_fillers:
-            pattern = rf"(?<=[\u4e00-\u9fff，、\s]){re.escape(filler)}(?=[\u4e00-\u9fffA-Za-z0-9])"
-            sentence = re.sub(pattern, "", sentence)
-        return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", sentence)
+        if self.inline_filler_words is not None and self.inline_filler_words.search(sentence):
+            for pattern in self.inline_filler_res:
+                sentence = pattern.sub("", sentence)
+        return _SPACE_BETWEEN_HAN.sub("", sentence)
 
     def rewrite(self, sentence: str) -> str:
+        if self.spoken_words is None or not self.spoken_words.search(sentence):
+            return sentence  # no rule can apply (the usual case): skip the rule-by-rule pass
         for rule in self.rewrites:
             sentence = _apply(rule, sentence)
         return sentence
 
 
 def _apply(rule: Rewrite, text: str) -> str:
-    out, i = [], 0
+    """Replace each occurrence unless its neighbours block it (checked in place: no slicing, linear)."""
+    if rule.spoken not in text:
+        return text
+    out, i, size = [], 0, len(rule.spoken)
     while True:
         j = text.find(rule.spoken, i)
         if j < 0:
             out.append(text[i:])
             return "".join(out)
-        after = text[j + len(rule.spoken) :]
-        before = text[:j]
-        blocked = any(after.startswith(x) for x in rule.not_before) or any(before.endswith(x) for x in rule.not_after)
+        blocked = any(text.startswith(x, j + size) for x in rule.not_before) or any(
+            text.endswith(x, 0, j) for x in rule.not_after
+        )
         out.append(text[i:j] + (rule.spoken if blocked else rule.written))
-        i = j + len(rule.spoken)
+        i = j + size
+
+
+def _any_of(words: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
 
 
 def _figures(text: str) -> list[float]:
@@ -102,7 +144,9 @@ def to_written(sentence: str, register: Register | None = None) -> str:
     register = register or load_register()
     base = register.strip_fillers(register.fix_typos(sentence))
     written = register.rewrite(base)
-    written = re.sub(r"^[，、\s]+", "", written)
+    written = _LEADING_COMMAS.sub("", written)
+    if written == sentence:
+        return written  # nothing rewritten (the usual case): the figures cannot have changed
     if _figures(written) != _figures(sentence):
         return base if _figures(base) == _figures(sentence) else sentence
     return written
@@ -115,7 +159,13 @@ def _load(path: str) -> Register:
 
 
 def load_register(path: Path | None = None) -> Register:
-    target = path or (bundled_dir("knowledge") / REGISTER_FILE)
-    if not target.is_file():
-        return Register()
-    return _load(str(target))
+    if path is None:
+        return _bundled_register()
+    return _load(str(path)) if path.is_file() else Register()
+
+
+@lru_cache(maxsize=1)
+def _bundled_register() -> Register:
+    """The shipped rules, looked up once (called for every sentence of every answer)."""
+    target = bundled_dir("knowledge") / REGISTER_FILE
+    return _load(str(target)) if target.is_file() else Register()

@@ -26,6 +26,7 @@ LEAD_RE = re.compile(
 )
 _CLAUSE_SPLIT = re.compile(r"(?<=[，；;])")
 _PREFERENCE = ("results", "security", "data_sources", "data_flow")
+MAX_CLAUSES = 40  # each clause is read for its role: a "sentence" of thousands of clauses is not split
 
 
 CONTACT_RE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)|(联系|找)[^，。；]{0,12}(电话|手机|热线|客服)")
@@ -80,7 +81,7 @@ def split_by_role(form: FormSpec, subpoints: list[SubPoint], sentence: str) -> l
     """
     whole = subpoint_of(form, subpoints, sentence)
     clauses = [c for c in _CLAUSE_SPLIT.split(sentence.rstrip("。！？!?")) if c.strip("，；; ")]
-    if len(clauses) < 2:
+    if not 2 <= len(clauses) <= MAX_CLAUSES:  # one clause, or not a sentence anyone writes: keep it whole
         return [(whole, sentence)]
     roles = [subpoint_of(form, subpoints, c) for c in clauses]
     if len({r for r in roles if r is not None}) < 2:
