@@ -163,10 +163,6 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.forms import application, checks
     from assistant.interview import machine
     from assistant.interview.turns import Turn
-    from assistant.understanding import rules
-    from assistant.understanding.elements import ElementReader
-    from assistant.understanding.reader import TurnReader
-    from assistant.understanding.shipped import element_reader, turn_reader
     from assistant.knowledge import cases, corpus, doc_facts, evidence, ingest, injection, lead, qa, question, readers
     from assistant.knowledge import template as kb_template
     from assistant.knowledge.corpus import DocumentMeta
@@ -176,6 +172,10 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.review import alignment, checklist, content, parts, privacy, traceability
     from assistant.review.application import review_application
     from assistant.service import overview
+    from assistant.understanding import rules
+    from assistant.understanding.elements import ElementReader
+    from assistant.understanding.reader import TurnReader
+    from assistant.understanding.shipped import element_reader, turn_reader
     from ui import app_forms, render, staff
 
     texts = lambda t: {PART: t, "promo.description": t}  # noqa: E731
