@@ -22,29 +22,40 @@ from assistant.understanding.features import sentence_features
 from assistant.understanding.figures_rule import has_figures
 from assistant.understanding.linear import LinearModel
 
-PIECE_CHARS = 100  # a sentence longer than this is read clause by clause
+PIECE_CHARS = 100  # a sentence longer than this is read clause by clause; a clause longer than this in windows
+MAX_PIECES = 240  # pieces read per text: a 5,000字 part is ~150; the encoder costs ~10–25 ms a piece
 _MARKER_RE = re.compile(r"【待补充[^】]*】")
 _CLAUSE_RE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+_WORD_RE = re.compile(r"[^\W\d_]")  # a letter of any script: a piece without one says nothing but figures
 
 
 def pieces(text: str) -> list[str]:
-    """Sentences, with long ones cut at clause marks into pieces of at most ~PIECE_CHARS characters."""
+    """Sentences, long ones cut at clause marks (and unbroken runs in windows) into pieces of ≤ PIECE_CHARS.
+
+    Bounded twice, because the encoder's cost follows the text's length: no piece is longer than
+    PIECE_CHARS (an 8,000-digit message is 80 windows, not one 3,000-token input), and no text gives
+    more than MAX_PIECES (an element first named after the 240th sentence of one text is not seen).
+    """
     out: list[str] = []
     for sentence in split_sentences(_MARKER_RE.sub("", text)):
         sentence = sentence.strip()
         if len(sentence) < 2:
             continue
-        if len(sentence) <= PIECE_CHARS:
-            out.append(sentence)
-            continue
         current = ""
-        for clause in _CLAUSE_RE.findall(sentence):
+        for clause in _CLAUSE_RE.findall(sentence) if len(sentence) > PIECE_CHARS else [sentence]:
             if current and len(current) + len(clause) > PIECE_CHARS:
                 out.append(current)
                 current = ""
             current += clause
+            while len(current) > PIECE_CHARS:
+                out.append(current[:PIECE_CHARS])
+                current = current[PIECE_CHARS:]
+            if len(out) >= MAX_PIECES:
+                return out[:MAX_PIECES]
         if current.strip():
             out.append(current)
+        if len(out) >= MAX_PIECES:
+            return out[:MAX_PIECES]
     return out
 
 
@@ -69,10 +80,16 @@ class ElementReader:
         return found
 
     def _scores(self, flat: list[str]) -> dict[str, np.ndarray]:
+        """Each model's decision per piece; pieces without a letter (digits, marks) are not encoded: no."""
         if not flat or not self.models:
             return {}
-        block = sentence_features(self.encoder, flat, bound=False)
-        return {eid: model.probabilities(block) >= model.threshold for eid, model in self.models.items()}
+        worded = [i for i, piece in enumerate(flat) if _WORD_RE.search(piece)]
+        decisions = {eid: np.zeros(len(flat), dtype=bool) for eid in self.models}
+        if worded:
+            block = sentence_features(self.encoder, [flat[i] for i in worded], bound=False)
+            for eid, model in self.models.items():
+                decisions[eid][worded] = model.probabilities(block) >= model.threshold
+        return decisions
 
     def _holds(self, element_id: str, text: str, hits: np.ndarray | None, rows: slice) -> bool:
         if element_id == "numbers":
