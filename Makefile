@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint install system-deps media-deps bench test-offline bundle test-bundle clean
+.PHONY: run test lint install system-deps media-deps bench test-fast test-offline bundle test-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ lint: install
 ## make test: everything the tests need, the lint gates, then the whole suite
 test: install system-deps lint
 	$(BIN)/python -m pytest -q
+
+## make test-fast: everything that needs no browser, LibreOffice or database server (the inner loop; make test is the gate)
+test-fast: install lint
+	$(BIN)/python -m pytest -q -m "not heavy and not bundle"
 
 ## the same suite with the network cut off (only loopback up); needs root and unshare
 test-offline: install system-deps

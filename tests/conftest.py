@@ -12,3 +12,29 @@ pytest_plugins = ["tests.fakes.fixtures"]
 @pytest.fixture(autouse=True, scope="session")
 def _offline_environment() -> None:
     configure_offline_environment()
+
+
+# What `make test-fast` leaves out: tests that need a browser, LibreOffice or a database/Chroma server.
+_HEAVY_DIRS = {"ui", "multi"}
+_HEAVY_FIXTURES = {"postgres", "chroma_server", "pg_url", "browser", "page", "app_server", "offline_server"}
+_HEAVY_SOURCE = ("docx_to_pdf", "soffice", "pdffonts", "pdftotext", '"--pdf"', "/pdf")
+
+
+def _module_needs_heavy_parts(path: str, seen: dict[str, bool]) -> bool:
+    if path not in seen:
+        try:
+            text = open(path, encoding="utf-8").read()  # noqa: PTH123 - once per module
+        except OSError:
+            text = ""
+        seen[path] = any(marker in text for marker in _HEAVY_SOURCE)
+    return seen[path]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``heavy`` every test that needs Chromium, LibreOffice, PostgreSQL or a Chroma server (see Makefile)."""
+    seen: dict[str, bool] = {}
+    for item in items:
+        parts = set(item.path.relative_to(config.rootpath).parts[1:-1])
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if parts & _HEAVY_DIRS or fixtures & _HEAVY_FIXTURES or _module_needs_heavy_parts(str(item.path), seen):
+            item.add_marker(pytest.mark.heavy)
