@@ -34,6 +34,7 @@ ELEMENT_SETS = (
     "applicant_sentences_7.jsonl",
     "applicant_sentences_8.jsonl",
     "applicant_sentences_9.jsonl",
+    "applicant_sentences_10.jsonl",
 )
 ELEMENT_GRID = ((4.0, 3.0, 3.0), (16.0, 6.0, 3.0), (16.0, 6.0, 6.0))
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.86, 0.05))
