@@ -60,17 +60,21 @@ def test_a_full_pool_tells_each_waiter_its_place_and_refuses_beyond_the_line() -
         places: dict[str, list[int]] = {"w1": [], "w2": []}
         first = asyncio.ensure_future(pool.run(running, "r", user="u0"))
         await _until(running.started.is_set)
+        holding = Gate()  # w1 holds the only worker until w2 has heard its new place (no race on timing)
         waiters = {
-            name: asyncio.ensure_future(pool.run(lambda n=name: n, user=name, on_wait=places[name].append))
-            for name in ("w1", "w2")
+            "w1": asyncio.ensure_future(pool.run(holding, "w1", user="w1", on_wait=places["w1"].append)),
+            "w2": asyncio.ensure_future(pool.run(lambda: "w2", user="w2", on_wait=places["w2"].append)),
         }
         await _until(lambda: pool.stats().waiting == 2)
         with pytest.raises(ServerBusyError) as busy:
             await pool.run(lambda: "x", user="w3")
         assert "前面还有2位" in busy.value.message and busy.value.status_code == 503
         running.release.set()
-        assert await first == "r" and await waiters["w1"] == "w1" and await waiters["w2"] == "w2"
-        assert places == {"w1": [0], "w2": [1, 0]}  # w2 moved up when w1 left the line
+        assert await first == "r"
+        await _until(lambda: places["w2"] == [1, 0])  # w2 moved up when w1 left the line
+        holding.release.set()
+        assert await waiters["w1"] == "w1" and await waiters["w2"] == "w2"
+        assert places == {"w1": [0], "w2": [1, 0]}
         assert waiting_message(1) == "请稍候，前面还有1位。"
 
     asyncio.run(scenario())
