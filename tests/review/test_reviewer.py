@@ -43,7 +43,7 @@ SEEDED_INFO = ApplicationInfo(
 )
 SEEDED_TEXTS = {
     "intro.problem": "行业长期存在单证重复录入的问题，XX环节效率不高。",
-    "intro.solution": "由重庆示例物流科技公司牵头建设单证平台，统一单证格式。",
+    "intro.solution": "由重庆示例物流科技公司牵头建设服务平台，统一办理流程。",
     "intro.results": "平台上线后节约成本35%。",
     "intro.innovation": "【待补充：创新点】",
     "intro.compliance": "本单位高度重视相关工作。",
