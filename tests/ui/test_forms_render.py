@@ -89,10 +89,12 @@ def test_reason_is_made_only_of_the_applicants_sentences() -> None:
             "intro.innovation": PartProgress(answers=["这是全市首个多式联运平台！"]),
         }
     )
-    assert reason_from_answers(state, 2000) == "上线后成本降低20%。这是全市首个多式联运平台！"
+    form = load_form(DEFAULT_FORM)
+    drawn_from = ["intro.innovation", "promo.description"]
+    assert reason_from_answers(form, state, drawn_from, 2000) == "这是全市首个多式联运平台！上线后成本降低20%。"
     with pytest.raises(InvalidInputError, match="无法整理申报理由"):
         plain = InterviewState(form_id=DEFAULT_FORM, parts={"intro.problem": PartProgress(answers=["我们做物流。"])})
-        reason_from_answers(plain, 2000)
+        reason_from_answers(form, plain, drawn_from, 2000)
 
 
 def test_readonly_view_escapes_the_application(tmp_path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from assistant.auth.principal import Principal
 from assistant.core.errors import AuthenticationError, InvalidInputError
 from assistant.core.types import Issue
+from assistant.core.workpool import WorkPool
 from assistant.service.views import GroupView, PartView
 from ui.render import (
     issues_markdown,
@@ -97,21 +99,30 @@ def test_result_rows_label_statuses() -> None:
     assert rows[0][1].startswith("重复") and rows[1][1] == "失败" and rows[1][3] == "类型不受支持"
 
 
+def _collect(streamed: StreamedCall, on_each=None) -> list:
+    async def run() -> list:
+        seen = []
+        async for update in streamed.stream():
+            seen.append(update)
+            if on_each is not None and update.text:
+                on_each()
+        return seen
+
+    return asyncio.run(run())
+
+
 def test_streamed_call_yields_growing_text_then_result() -> None:
     release = threading.Event()
 
     def call(on_delta):
         on_delta("第一")
-        release.wait(2)
+        assert release.wait(10), "the first text was not shown while the call was still running"
         on_delta("第二")
         return "完成"
 
-    streamed = StreamedCall(call, interval=0.01)
-    seen = []
-    for text in streamed.stream():
-        seen.append(text)
-        release.set()
-    assert seen[0] == "第一" and seen[-1] == "第一第二"
+    streamed = StreamedCall(call, WorkPool("t", workers=1, per_user=1), interval=0.01)
+    texts = [u.text for u in _collect(streamed, release.set) if u.text]
+    assert texts[0] == "第一" and texts[-1] == "第一第二"
     assert streamed.result() == "完成"
 
 
@@ -119,8 +130,8 @@ def test_streamed_call_reraises_in_caller() -> None:
     def call(on_delta):
         raise InvalidInputError("消息不能为空。")
 
-    streamed = StreamedCall(call)
-    assert list(streamed.stream()) == []
+    streamed = StreamedCall(call, WorkPool("t", workers=1, per_user=1))
+    assert [u.text for u in _collect(streamed) if u.text] == []
     with pytest.raises(InvalidInputError):
         streamed.result()
 
