@@ -3,9 +3,10 @@
 Each criterion of the rubric names where to look (parts, or the 申报理由 row) and what
 marks a sentence as evidence: an element detector of the understanding layer
 (``assistant.understanding.shipped.element_reader``, one batch per place) or the rubric's cue
-words. The proposed level is the highest whose rule holds (enough evidence sentences,
-each required kind among them). The review's findings are shown as evidence against; a
-figure without a traceable source caps the criterion (the provenance ceiling).
+words. The encoder reads the first ``MAX_PIECES`` sentences of a place and the form's keywords the rest,
+so an overlong part costs seconds of CPU, not minutes. The proposed level is the highest whose rule
+holds (enough evidence sentences, each required kind among them). The review's findings are shown as
+evidence against; a figure without a traceable source caps the criterion (the provenance ceiling).
 A proposal is never a decision: staff accept or change it.
 """
 
@@ -18,6 +19,7 @@ from assistant.core.textlen import split_sentences
 from assistant.forms.rubric import Criterion, Level, Signal
 from assistant.forms.spec import FormSpec
 from assistant.review.traceability import mask_ordinals
+from assistant.understanding.elements import MAX_PIECES
 from assistant.understanding.shipped import element_reader
 
 MAX_QUOTES = 6
@@ -58,7 +60,7 @@ def evidence_sentences(form: FormSpec, criterion: Criterion, snapshot: Snapshot)
     for place in criterion.parts:
         located = located_sentences(snapshot.text_of(place))
         plains = [plain_sentence(form, place, sentence) for _, _, sentence in located]
-        held = element_reader(form).present(plains)
+        held = element_reader(form).present(plains, budget=MAX_PIECES)
         for (position, offset, sentence), plain, elements in zip(located, plains, held, strict=True):
             signals = [s for s in criterion.signals if place in (s.parts or criterion.parts)]
             shown = [s for s in signals if _hits(s, plain, elements)]
