@@ -157,17 +157,14 @@ def _principal(role: str = "staff"):
 
 
 def _snapshot(text: str):
-    """An application submitted with ``text`` in two parts and as its 申报理由 (what staff pre-score)."""
+    """An application submitted with ``text`` as a part and the opening of it as its 申报理由 (≤3,000 characters in
+    ApplicationInfo): what staff pre-score."""
     from assistant.bureau.snapshot import take_snapshot
     from assistant.review.findings import ReviewReport
 
-    info = _info().model_copy(update={"reason": text})
+    info = _info().model_copy(update={"reason": text[:3000]})
     review = ReviewReport(findings=[], checklist=[], alignment=[])
-    return take_snapshot(FORM, 1, 1, info, MediaInfo(), texts_of(text), {}, review, "2024-08-01T10:00:00+08:00")
-
-
-def texts_of(text: str) -> dict[str, str]:
-    return {PART: text, "promo.description": text}
+    return take_snapshot(FORM, 1, 1, info, MediaInfo(), {PART: text}, {}, review, "2024-08-01T10:00:00+08:00")
 
 
 def _entry(text: str, application_id: int = 1):
@@ -572,7 +569,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         # flow diagram, media, package
         "extract.extract_graph": Case(
             extract.extract_graph,
-            lambda t: extract.extract_graph({PART: [t], "intro.compliance": [t], "promo.practice": [t]}, FORM, t),
+            lambda t: extract.extract_graph({PART: [t]}, FORM, t),
         ),
         "model_extract.grounded": Case(
             model_extract.grounded,
@@ -593,9 +590,11 @@ def _cases(kb: Any) -> dict[str, Case]:
                 PackageContents(case_name=t, media_findings=[t]),
             ),
         ),
-        "outline.offline_outline": Case(outline.offline_outline, lambda t: outline.offline_outline(t, texts(t))),
+        "outline.offline_outline": Case(  # the case name is at most 120 characters (ApplicationInfo)
+            outline.offline_outline, lambda t: outline.offline_outline(t[:120], texts(t))
+        ),
         "outline.model_outline": Case(
-            outline.model_outline, lambda t: outline.model_outline(_Replies(_outline_reply(t)), t, texts(t))
+            outline.model_outline, lambda t: outline.model_outline(_Replies(_outline_reply(t)), t[:120], texts(t))
         ),
         # entry points: a request's path, Host header and page cookie
         "limits.body_limit_for": Case(limits.body_limit_for, lambda t: limits.body_limit_for(t, _settings())),

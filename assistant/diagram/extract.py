@@ -67,7 +67,10 @@ def _chunks(clause: str) -> list[str]:
 
 def _name(chunk: str) -> str:
     name = _COUNT_PREFIX.sub("", chunk.strip())
-    for verb in words().platform_prefix_verbs:
+    verbs = words().platform_prefix_verbs
+    if not name.startswith(tuple(verbs)):  # one test in C for the common case; the loop strips in list order
+        return name
+    for verb in verbs:
         if name.startswith(verb) and len(name) > len(verb) + 1:
             name = name[len(verb) :]
     return name
@@ -98,7 +101,7 @@ def _party(text: str) -> str:
 
 
 def _is(chunk: str, suffixes: list[str]) -> bool:
-    return any(chunk.endswith(s) for s in suffixes) and 2 <= len(chunk) <= 20
+    return 2 <= len(chunk) <= 20 and chunk.endswith(tuple(suffixes))
 
 
 def _clause_parties(clause: str) -> tuple[list[str], list[str], list[str], list[str], str]:

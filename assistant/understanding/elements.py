@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,6 +60,11 @@ def pieces(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _any_of(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for k in keywords) or "(?!)")
+
+
 def _within(split: list[list[str]], budget: int) -> list[list[str]]:
     """The first ``budget`` pieces of the call, text by text."""
     read = []
@@ -84,7 +90,7 @@ class ElementReader:
         2,500 encoder calls. Pieces past the budget are read by the form's keywords for each element."""
         split = [pieces(t) for t in texts]
         read = split if budget is None else _within(split, budget)
-        scores = self._scores([p for ps in read for p in ps])
+        scores = {eid: hits.tolist() for eid, hits in self._scores([p for ps in read for p in ps]).items()}
         found: list[set[str]] = []
         offset = 0
         for text, ps, done in zip(texts, split, read, strict=True):
@@ -109,21 +115,21 @@ class ElementReader:
         return decisions
 
     def _holds(
-        self, element_id: str, text: str, hits: np.ndarray | None, rows: slice, read: list[str], unread: str
+        self, element_id: str, text: str, hits: list[bool] | None, rows: slice, read: list[str], unread: str
     ) -> bool:
-        """``read``: the text's pieces behind ``hits[rows]``; ``unread``: its pieces past the call's budget."""
+        """``read``: the text's pieces behind ``hits[rows]``; ``unread``: its pieces past the call's budget.
+        (Python lists, not numpy: a document read sentence by sentence asks this thousands of times.)"""
         if element_id == "numbers":
             # digits are the rule's: "SHA256" is no figure whatever a classifier thinks; the classifier adds the
             # figures written in words ("一半""两三周") in pieces that hold no digit at all
             if has_figures(text):
                 return True
             if hits is not None:
-                worded = [not re.search(r"\d", piece) for piece in read]
-                return bool((hits[rows] & np.asarray(worded, dtype=bool)).any()) if worded else False
+                return any(hit and not re.search(r"\d", piece) for hit, piece in zip(hits[rows], read, strict=True))
             return False
         spec = self.form.elements[element_id]
         if hits is not None:
-            return bool(hits[rows].any()) or any(keyword in unread for keyword in spec.keywords if unread)
+            return any(hits[rows]) or bool(unread) and _any_of(tuple(spec.keywords)).search(unread) is not None
         if spec.detector == "number":
             return has_figures(text)
         return any(keyword in text for keyword in spec.keywords)
