@@ -183,7 +183,8 @@ def _platform(sentences: list[str], case_name: str) -> str:
     found = []
     for sentence in sentences:
         for clause in _CLAUSE.split(sentence):
-            found += [_name(c) for c in _chunks(clause) if _is(_name(c), w.platform_suffixes)]
+            names = [_name(c) for c in _chunks(clause)]
+            found += [name for name in names if _is(name, w.platform_suffixes)]
     times = Counter(found)
     own = [f for f in times if "共享交换" not in f and "政务云" not in f and f not in ("平台", "数据平台")]
     if own:
