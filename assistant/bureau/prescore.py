@@ -75,7 +75,7 @@ Reading = list[tuple[int, int, str, str, set[str]]]
 """A place read once: (sentence number, offset, sentence, the sentence as evidence is read, its elements)."""
 
 
-def read_place(form: FormSpec, snapshot: Snapshot, place: str) -> Reading:
+def _read_place(form: FormSpec, snapshot: Snapshot, place: str) -> Reading:
     located = located_sentences(snapshot.text_of(place))
     labels = _labels(form, place)
     plains = [_plain(labels, sentence) for _, _, sentence in located]
@@ -95,7 +95,7 @@ def evidence_sentences(
     found: list[Evidence] = []
     for place in criterion.parts:
         if place not in readings:
-            readings[place] = read_place(form, snapshot, place)
+            readings[place] = _read_place(form, snapshot, place)
         signals = [(s, _cue_pattern(tuple(s.cues))) for s in criterion.signals if place in (s.parts or criterion.parts)]
         for position, offset, sentence, plain, elements in readings[place]:
             shown = [s for s, cues in signals if _hits(s, cues, plain, elements)]
