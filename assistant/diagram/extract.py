@@ -104,19 +104,32 @@ def _is(chunk: str, suffixes: list[str]) -> bool:
     return 2 <= len(chunk) <= 20 and chunk.endswith(tuple(suffixes))
 
 
-def _clause_parties(clause: str) -> tuple[list[str], list[str], list[str], list[str], str]:
+Clauses = list[tuple[str, list[str], list[str]]]
+"""A sentence's clauses, each with its chunks and their names: split and named once, read twice."""
+
+
+def _clauses(sentence: str) -> Clauses:
+    out = []
+    for clause in _CLAUSE.split(sentence):
+        chunks = _chunks(clause)
+        out.append((clause, chunks, [_name(c) for c in chunks]))
+    return out
+
+
+def _clause_parties(
+    clause: str, chunks: list[str], names: list[str]
+) -> tuple[list[str], list[str], list[str], list[str], str]:
     """(sources, users, platforms, data kinds, what is used) named in one clause."""
     w = words()
-    chunks = _chunks(clause)
     sources, users, platforms, kinds = [], [], [], []
     use, looked = "", False
-    for index, chunk in enumerate(chunks):
-        name = _name(chunk)
+    for index, name in enumerate(names):
         following = "".join(chunks[index + 1 : index + 4])
         before = chunks[index - 1] if index else ""
-        if _is(name, w.platform_suffixes) and not _is(name, w.org_suffixes):
+        organisation = _is(name, w.org_suffixes)
+        if not organisation and _is(name, w.platform_suffixes):
             platforms.append(name)
-        elif _is(name, w.org_suffixes):
+        elif organisation:
             if before in w.user_markers or any(following.startswith(v) for v in w.user_verbs) or any(
                 v in following[:8] for v in w.user_verbs
             ):
@@ -146,9 +159,10 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
     sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
     held = element_reader(form).present(sentences, budget=MAX_PIECES)
     relevant = [s for s, found in zip(sentences, held, strict=True) if found & {"data_sources", "data_flow"}]
-    platform = _platform(relevant or sentences, case_name)
+    parsed = [_clauses(s) for s in relevant or sentences]
+    platform = _platform(parsed, case_name)
     graph.add_node(platform, "platform")
-    for sentence in relevant:
+    for sentence, clauses in zip(relevant, parsed, strict=False):  # parsed is of the relevant ones when any
         owned, given = _sentence_parties(sentence)
         for source, kind in owned:
             graph.add_node(source, "source")
@@ -157,8 +171,8 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
             graph.add_node(user, "user")
             graph.add_edge(platform, user, "数据服务")
         sentence_kinds: dict[str, None] = {}
-        for clause in _CLAUSE.split(sentence):
-            sources, users, platforms, kinds, use = _clause_parties(clause)
+        for clause, chunks, names in clauses:
+            sources, users, platforms, kinds, use = _clause_parties(clause, chunks, names)
             sentence_kinds.update(dict.fromkeys(kinds))
             label = _kinds_label(dict.fromkeys(kinds) or sentence_kinds)
             for source in sources:
@@ -177,13 +191,12 @@ def _kinds_label(kinds: dict[str, None]) -> str:
     return "、".join(islice(kinds, 10))[:30]
 
 
-def _platform(sentences: list[str], case_name: str) -> str:
+def _platform(sentences: list[Clauses], case_name: str) -> str:
     """The platform the applicant built: the longest “…平台/数据空间” they name, else one named after the case."""
     w = words()
     found = []
-    for sentence in sentences:
-        for clause in _CLAUSE.split(sentence):
-            names = [_name(c) for c in _chunks(clause)]
+    for clauses in sentences:
+        for _, _, names in clauses:
             found += [name for name in names if _is(name, w.platform_suffixes)]
     times = Counter(found)
     own = [f for f in times if "共享交换" not in f and "政务云" not in f and f not in ("平台", "数据平台")]
@@ -194,11 +207,11 @@ def _platform(sentences: list[str], case_name: str) -> str:
 
 
 def _stays(sentences: list[str]) -> list[str]:
-    cues = words().stays_cues
+    cues = re.compile("|".join(re.escape(c) for c in words().stays_cues) or "(?!)")
     out: list[str] = []
     for sentence in sentences:
         for clause in _CLAUSE.split(sentence):
-            if any(c in clause for c in cues) and clause.strip() and clause.strip() not in out:
+            if cues.search(clause) and clause.strip() and clause.strip() not in out:
                 out.append(clause.strip()[:40])
                 if len(out) == 3:
                     return out
