@@ -25,6 +25,7 @@ import pkgutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,122 @@ def _template_part():
     return Part(doc_id="t", path=("附件",), heading="（二）解决方案", aliases=("解决方案",))
 
 
+class _Replies:
+    """A chat model that answers at once with a fixed reply: what is timed is the caller's own text handling."""
+
+    name = "fixed"
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+
+    def complete(self, messages: Any, *, on_delta: Any = None, max_tokens: Any = None, structured: bool = False) -> str:
+        return self.reply
+
+
+@cache
+def _settings():
+    import tempfile
+
+    from assistant.core.settings import Settings
+
+    return Settings(data_dir=Path(tempfile.mkdtemp(prefix="linear-settings-")))
+
+
+def _principal(role: str = "staff"):
+    from assistant.auth.principal import Principal
+
+    return Principal(id=1, username="审核员", role=role)
+
+
+def _snapshot(text: str):
+    """An application submitted with ``text`` as a part and the opening of it as its 申报理由 (≤3,000 characters in
+    ApplicationInfo): what staff pre-score."""
+    from assistant.bureau.snapshot import take_snapshot
+    from assistant.review.findings import ReviewReport
+
+    info = _info().model_copy(update={"reason": text[:3000]})
+    review = ReviewReport(findings=[], checklist=[], alignment=[])
+    return take_snapshot(FORM, 1, 1, info, MediaInfo(), {PART: text}, {}, review, "2024-08-01T10:00:00+08:00")
+
+
+def _entry(text: str, application_id: int = 1):
+    """A board row of an application whose names are ``text`` (the applicant's own words)."""
+    from assistant.bureau.board import BoardEntry
+    from assistant.bureau.models import Assessment, StaffScore
+
+    criterion = FORM.rubric.criteria[0].id
+    return BoardEntry(
+        application_id=application_id,
+        status="submitted",
+        submission=1,
+        submitted_at="2024-08-01T10:00:00+08:00",
+        case_name=text,
+        applicant=text,
+        co_applicants=[text],
+        field="交通运输",
+        assessment=Assessment(gates=[], proposals=[]),
+        scores=[StaffScore(criterion_id=criterion, staff_id=1, staff_name="审核员", level=2, reason=text)],
+    )
+
+
+def _board(text: str):
+    from assistant.bureau.board import rank
+
+    return rank(FORM.rubric, FORM.recommend_limit, [_entry(text, 1), _entry(text, 2)], text)
+
+
+def _graph_reply(text: str) -> str:
+    """A model's flow graph naming parties from ``text`` (kept only where the answers name them)."""
+    import json
+
+    names = [text[:10] or "平台", text[10:20] or "用户", "银行"]
+    nodes = [{"name": n, "role": r} for n, r in zip(names, ("source", "platform", "user"), strict=True)]
+    edges = [{"source": names[0], "target": names[1], "label": "数据"}, {"source": names[1], "target": names[2]}]
+    return json.dumps({"nodes": nodes, "edges": edges, "stays": [text[:30]]}, ensure_ascii=False)
+
+
+def _outline_reply(text: str) -> str:
+    """A model's shot list whose narration quotes ``text`` (800 characters a shot, the model's bound)."""
+    import json
+
+    shot = {"segment": "主要做法", "seconds": 60, "picture": "系统界面", "narration": text[:800]}
+    return json.dumps({"shots": [shot] * 7}, ensure_ascii=False)
+
+
+class _HashEncoder:
+    """The importer's encoder seam with hashed vectors, as the knowledge base here uses the hash embedder: e5 costs
+    ~25 ms to ~0.7 s a paragraph whatever the importer does; how many it reads is bounded by ``meaning.MAX_READ``
+    (tests/importing). What is timed is the importer's own handling of the text."""
+
+    def embed(self, texts: list[str], role: str) -> Any:
+        import zlib
+
+        import numpy as np
+
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).standard_normal(384) for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), 384)
+
+
+@cache
+def _meaning():
+    """The importer's paragraph placer, one per form as the service keeps it (its part vectors are built once)."""
+    from assistant.importing.meaning import PartMeaning
+
+    return PartMeaning(FORM, _HashEncoder())
+
+
+@cache
+def _commented_document():
+    """The applicant's exported .docx, where staff comments are anchored (built once)."""
+    import io
+
+    from docx import Document
+
+    from assistant.export.docx_builder import build_docx
+
+    return Document(io.BytesIO(build_docx(FORM, _info(), {PART: "数据来源于运输管理系统。"}, MediaInfo())))
+
+
 class _LazyKnowledgeBase:
     """The bundled corpus indexed with the hash embedder, built on first use (not at collection)."""
 
@@ -149,34 +266,58 @@ class _LazyKnowledgeBase:
 
 def _cases(kb: Any) -> dict[str, Case]:
     """Every text function that needs more than a text argument, and how it is called."""
-    from assistant.api import guards
+    from datetime import date
+
+    from assistant.api import guards, limits
     from assistant.api.routes import knowledge as knowledge_routes
     from assistant.api.routes import review as review_routes
-    from assistant.auth import accounts, web
+    from assistant.auth import accounts, exposure, web
+    from assistant.auth import rules as auth_rules
+    from assistant.bureau import board, model_prescore, prescore, snapshot, status, summary, window, word_comments
     from assistant.core import figures, text_input, textlen
-    from assistant.drafting import copy_guard, pipeline
+    from assistant.diagram import extract, model_extract
+    from assistant.diagram.graph import FlowGraph
+    from assistant.drafting import copy_guard, pipeline, revision_check
     from assistant.drafting.model import drafter as model_drafter
     from assistant.drafting.model import prompt as model_prompt
     from assistant.drafting.offline import drafter as offline_drafter
     from assistant.drafting.offline import fitting, register, revise, roles
-    from assistant.export import docx_builder, review_report
+    from assistant.export import docx_builder, layout, review_report
     from assistant.forms import application, checks
+    from assistant.importing import condense, headings, mapper
+    from assistant.importing import reader as import_reader
     from assistant.interview import machine
     from assistant.interview.turns import Turn
-    from assistant.knowledge import cases, corpus, doc_facts, evidence, ingest, injection, lead, qa, question, readers
+    from assistant.knowledge import (
+        cases,
+        corpus,
+        doc_facts,
+        evidence,
+        front_matter,
+        ingest,
+        injection,
+        lead,
+        qa,
+        question,
+        readers,
+    )
     from assistant.knowledge import template as kb_template
     from assistant.knowledge.corpus import DocumentMeta
     from assistant.knowledge.search import KnowledgeBase
     from assistant.llm import chatter, normalise, tokens
     from assistant.llm.chat import ChatMessage
+    from assistant.media import checks as media_checks
+    from assistant.package import bundle, outline
+    from assistant.package.checklist import PackageContents
     from assistant.review import alignment, checklist, content, parts, privacy, traceability
     from assistant.review.application import review_application
-    from assistant.service import overview
-    from assistant.understanding import rules
+    from assistant.service import call_common, overview, turn_reading
+    from assistant.understanding import features, rules
+    from assistant.understanding.acts import RevisionOp
     from assistant.understanding.elements import ElementReader
     from assistant.understanding.reader import TurnReader
     from assistant.understanding.shipped import element_reader, turn_reader
-    from ui import app_forms, render, staff
+    from ui import app_forms, board_render, render, staff
 
     texts = lambda t: {PART: t, "promo.description": t}  # noqa: E731
     drafter = offline_drafter.OfflineDrafter()
@@ -246,7 +387,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         "rules.named_part": Case(rules.named_part, lambda t: rules.named_part(FORM, t)),
         "machine.record_turn": Case(
             machine.record_turn,
-            lambda t: machine.record_turn(_state(t), FORM, Turn(kind="answer", content=t), 2, lambda _: []),
+            lambda t: machine.record_turn(_state(t), FORM, Turn(kind="answer", content=t), 2, lambda _ids, _t: []),
         ),
         # knowledge
         "ingest.fields_for": Case(ingest.fields_for, lambda t: ingest.fields_for(t, [])),
@@ -349,6 +490,130 @@ def _cases(kb: Any) -> dict[str, Case]:
         "staff.answer_html": Case(
             staff.answer_html, lambda t: staff.answer_html({"answer": t, "grounded": True, "citations": [passage(t)]})
         ),
+        "board_render.level_choices": Case(board_render.level_choices, lambda t: board_render.level_choices(FORM, t)),
+        # the call's process (bureau): what an applicant submitted, staff's reasons and comments
+        "snapshot.take_snapshot": Case(snapshot.take_snapshot, _snapshot),
+        "snapshot.place_title": Case(snapshot.place_title, lambda t: snapshot.place_title(FORM, t)),
+        "prescore.assess": Case(prescore.assess, lambda t: prescore.assess(FORM, _snapshot(t), "2024-08-01")),
+        "prescore.plain_sentence": Case(prescore.plain_sentence, lambda t: prescore.plain_sentence(FORM, PART, t)),
+        "model_prescore.locate": Case(
+            model_prescore.locate,
+            lambda t: model_prescore.locate(FORM, _snapshot(t), t, ["info.reason", *FORM.part_ids()]),
+        ),
+        "board.cell": Case(board.cell, lambda t: board.cell(FORM.rubric, t, _entry(t))),
+        "board.rank": Case(board.rank, _board),
+        "summary.build_summary": Case(
+            summary.build_summary, lambda t: summary.build_summary(FORM.rubric, _board(t), {1: t}, {1: (t, t)}, t)
+        ),
+        "status.next_status": Case(status.next_status, _refused(lambda t: status.next_status("draft", t, "staff"))),
+        "window.closed_message": Case(
+            window.closed_message, lambda t: window.closed_message(window.CallWindow(deadline=date(2024, 8, 20)), t)
+        ),
+        "word_comments.anchor": Case(
+            word_comments.anchor, lambda t: word_comments.anchor(_commented_document(), FORM, t)
+        ),
+        "call_common.required_text": Case(
+            call_common.required_text, _refused(lambda t: call_common.required_text(t, "退回的理由", 2000))
+        ),
+        "call_common.check_place": Case(call_common.check_place, _refused(lambda t: call_common.check_place(FORM, t))),
+        "call_common.place": Case(call_common.place, lambda t: call_common.place(FORM, t)),
+        "call_common.audit": Case(
+            call_common.audit, lambda t: call_common.audit(_principal(), t, 1, target=t, old=t, new=t, reason=t)
+        ),
+        "call_common.require_staff": Case(
+            call_common.require_staff, _refused(lambda t: call_common.require_staff(_principal("applicant"), t))
+        ),
+        # the chat turn and the revision check
+        "turn_reading.read_turn": Case(
+            turn_reading.read_turn,
+            lambda t: turn_reading.read_turn(FORM, _answered(t), {PART}, t, _settings(), None),
+        ),
+        "turn_reading.read_turn[revise]": Case(
+            turn_reading.read_turn,
+            lambda t: turn_reading.read_turn(FORM, _answered(t), {PART}, t, _settings(), None, "revise"),
+        ),
+        "features.context_vector": Case(
+            features.context_vector,
+            lambda t: features.context_vector(
+                t, has_drafted=True, current_drafted=True, interview_done=False, names_part=False,
+                part_answers=[t], other_answers=[t], last_question=t,
+            ),
+        ),
+        "features.bigram_containment": Case(
+            features.bigram_containment, lambda t: features.bigram_containment(t, [t, t[::-1]])
+        ),
+        "revision_check.diff": Case(
+            revision_check.diff, lambda t: revision_check.diff(t, t[: len(t) // 2] + "新增一句。")
+        ),
+        "revision_check.problems": Case(
+            revision_check.problems,
+            lambda t: revision_check.problems(RevisionOp(kind="supplement", content=t), t, t[: len(t) // 2]),
+        ),
+        "revision_check.problems[reorder]": Case(
+            revision_check.problems, lambda t: revision_check.problems(RevisionOp(kind="reorder", detail=t), t, t[::-1])
+        ),
+        # import of an existing application
+        "import_reader.read_source": Case(
+            import_reader.read_source, _refused(lambda t: import_reader.read_source(f"{t}.txt", t.encode()))
+        ),
+        "mapper.import_document": Case(
+            mapper.import_document, lambda t: mapper.import_document(FORM, import_reader.read_text(t), _meaning())
+        ),
+        "headings.match_heading": Case(headings.match_heading, lambda t: headings.match_heading(FORM, t, "intro")),
+        "condense.condense_offline": Case(condense.condense_offline, lambda t: condense.condense_offline(t, 800)),
+        "front_matter.read_front_matter": Case(
+            front_matter.read_front_matter,
+            lambda t: front_matter.read_front_matter("文件.md", f"---\ntitle: 测试\n---\n{t}"),
+        ),
+        "front_matter.read_front_matter[header]": Case(
+            front_matter.read_front_matter,
+            _refused(lambda t: front_matter.read_front_matter(t, f"---\n{t}\n---\n正文")),
+        ),
+        "front_matter.known_fields": Case(
+            front_matter.known_fields,
+            _refused(lambda t: front_matter.known_fields(t, {"title": t, "note": t, "fields": [t]})),
+        ),
+        # flow diagram, media, package
+        "extract.extract_graph": Case(
+            extract.extract_graph,
+            lambda t: extract.extract_graph({PART: [t]}, FORM, t),
+        ),
+        "model_extract.grounded": Case(
+            model_extract.grounded,
+            lambda t: model_extract.grounded(FlowGraph.model_validate_json(_graph_reply(t)), t),
+        ),
+        "model_extract.model_graph": Case(
+            model_extract.model_graph,
+            lambda t: model_extract.model_graph(_Replies(_graph_reply(t)), {PART: [t]}, FORM, t),
+        ),
+        "media_checks.check_image": Case(
+            media_checks.check_image, _refused(lambda t: media_checks.check_image(t, t.encode()[:64], _settings()))
+        ),
+        "bundle.safe_name": Case(bundle.safe_name, lambda t: bundle.safe_name(t, "申报材料")),
+        "bundle.package_zip": Case(
+            bundle.package_zip,
+            lambda t: bundle.package_zip(
+                FORM, t, b"docx", b"docx", None, [bundle.MediaEntry(number=None, filename=f"{t}.mp4", data=b"")],
+                PackageContents(case_name=t, media_findings=[t]),
+            ),
+        ),
+        "outline.offline_outline": Case(  # the case name is at most 120 characters (ApplicationInfo)
+            outline.offline_outline, lambda t: outline.offline_outline(t[:120], texts(t))
+        ),
+        "outline.model_outline": Case(
+            outline.model_outline, lambda t: outline.model_outline(_Replies(_outline_reply(t)), t[:120], texts(t))
+        ),
+        # entry points: a request's path, Host header and page cookie
+        "limits.body_limit_for": Case(limits.body_limit_for, lambda t: limits.body_limit_for(t, _settings())),
+        "exposure.request_is_local": Case(
+            exposure.request_is_local, lambda t: exposure.request_is_local("127.0.0.1", t, [t, "host"])
+        ),
+        "web.page_owner": Case(web.page_owner, web.page_owner),
+        "layout.balanced_lines": Case(layout.balanced_lines, lambda t: layout.balanced_lines(t, 21)),
+        # validators: a refusal must be as quick as an answer
+        "rules.check_role": Case(auth_rules.check_role, _refused(auth_rules.check_role)),
+        "readers.check_file_name": Case(readers.check_file_name, _refused(readers.check_file_name)),
+        "window.parse_day": Case(window.parse_day, _refused(window.parse_day)),
     }
     return c
 
@@ -407,7 +672,6 @@ EXCLUDED = {
     "assistant.api.routes.review.file_response": "wraps bytes already built",
     "assistant.api.routes.auth.set_session_cookie": "a token the server made",
     "assistant.api.routes.chat.sse": "event names from code, data already JSON",
-    "assistant.auth.accounts.check_role": "one of three roles, compared by equality",
     "assistant.export.styles.add_text": "python-docx paragraph; the text is the application's, trimmed to its limits",
     "assistant.export.styles.add_heading": "headings from the form",
     "assistant.export.styles.add_cell_text": "python-docx table cell; cover fields are length-checked",
@@ -432,8 +696,34 @@ EXCLUDED = {
     "ui.render.mode_badge_html": "the model name from settings",
     "ui.render.user_line_html": "a user name (≤64 characters)",
     "ui.render.local_time": "a timestamp the store wrote",
+    "assistant.diagram.render.render": "Graphviz in a subprocess with its own time limit; fmt is svg/png/jpg from the "
+    "route, the graph's names are bounded by FlowGraph (30 nodes, 40 characters)",
+    "assistant.media.checks.check_video": "ffprobe in a subprocess with its own time limit; the name only goes into "
+    "messages (check_image, a case, takes the same name)",
+    "assistant.ops.bundle.build": "paths and a mode from the operator's command line (make bundle)",
+    "assistant.ops.fingerprint.table_sum": "table names from the database's own catalogue (backup and restore)",
+    "assistant.ops.postgres.dump": "the database URL from configuration (case-assistant backup)",
+    "assistant.ops.postgres.restore": "the database URL from configuration (case-assistant restore)",
+    "assistant.ops.vectors.export_collection": "collection names the index lists (case-assistant backup)",
+    "assistant.ops.vectors.import_collection": "collection names from the backup's checked manifest (restore)",
+    "assistant.ops.vectors.verify_collection": "collection names from the backup's checked manifest (restore)",
+    "assistant.store.lifecycle.log_event": "one INSERT; the user name passed accounts.check_username (a case), the "
+    "action and detail are written in code",
+    "assistant.store.startup.unavailable": "the database URL from configuration",
+    "assistant.store.startup.where": "the database URL from configuration",
+    "assistant.ops.postgres.libpq": "the database URL from configuration (backup and restore)",
+    "assistant.ops.postgres.tool": "pg_dump or pg_restore, named in code",
+    "assistant.ops.postgres.require_tool": "pg_dump or pg_restore, named in code",
+    "assistant.understanding.rules.chinese_number": "what the ordinal pattern captured: at most two digits or three "
+    "numerals (rules._NUMBER)",
+    "ui.password.wire": "wires Gradio events at start-up; exchange_js is JavaScript written in code",
 }
 LEAD_XFAIL: dict[str, tuple[str, ...]] = {}  # empty since the understanding layer (issue 21) is linear
+REPORTED: dict[str, str] = {  # over the bound on every input, in a module not this branch's: told to the lead
+    "layout.balanced_lines": "export.layout.balanced_lines is quadratic: every line re-measures the width and the "
+    "natural break points of the whole rest (a cover value of 2,120 characters, the longest ApplicationInfo admits, "
+    "takes 0.1-0.4 s; 20,000 take 9 s)",
+}
 SKIP_MODULES = (
     "assistant.cli",
     "assistant.server",
@@ -532,6 +822,8 @@ def _params() -> list[Any]:
     for name in sorted(CASES):
         for kind in INPUTS:
             marks = [pytest.mark.xfail(strict=True, reason=LEAD_OWNS)] if kind in LEAD_XFAIL.get(name, ()) else []
+            if name in REPORTED:
+                marks = [pytest.mark.xfail(strict=True, reason=REPORTED[name])]
             params.append(pytest.param(name, kind, id=f"{name}[{kind}]", marks=marks))
     return params
 

@@ -8,12 +8,16 @@ the platform, one ending in 数据 is a kind of data. A party followed by a prov
 a user. Sources point at the platform with their data, the platform points at users with what
 they use. Every name comes from the applicant's words; the word lists are data
 (``knowledge/diagram/flow_words.yaml``). It is a first draft for the applicant to edit.
+The encoder reads the first ``MAX_PIECES`` sentences and the form's keywords the rest, and nothing
+here grows faster than the answers (a 100,000-character answer took minutes before these bounds).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 import yaml
 from pydantic import BaseModel
@@ -21,6 +25,7 @@ from pydantic import BaseModel
 from assistant.core.resources import bundled_dir
 from assistant.diagram.graph import FlowGraph
 from assistant.forms.spec import FormSpec
+from assistant.understanding.elements import MAX_PIECES
 from assistant.understanding.shipped import element_reader
 
 FLOW_PARTS = ("intro.solution", "intro.compliance", "promo.practice", "intro.problem")
@@ -49,15 +54,23 @@ def words() -> FlowWords:
     return FlowWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def _chunks(clause: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _splitter_pattern() -> re.Pattern[str]:
+    """Built once: rebuilding it for every clause cost more than the splitting itself."""
     splitters = sorted(words().splitters, key=len, reverse=True)
-    pattern = "|".join(re.escape(s) for s in splitters)
-    return [c for c in re.split(f"({pattern})", clause) if c]
+    return re.compile("(" + "|".join(re.escape(s) for s in splitters) + ")")
+
+
+def _chunks(clause: str) -> list[str]:
+    return [c for c in _splitter_pattern().split(clause) if c]
 
 
 def _name(chunk: str) -> str:
     name = _COUNT_PREFIX.sub("", chunk.strip())
-    for verb in words().platform_prefix_verbs:
+    verbs = words().platform_prefix_verbs
+    if not name.startswith(tuple(verbs)):  # one test in C for the common case; the loop strips in list order
+        return name
+    for verb in verbs:
         if name.startswith(verb) and len(name) > len(verb) + 1:
             name = name[len(verb) :]
     return name
@@ -88,29 +101,44 @@ def _party(text: str) -> str:
 
 
 def _is(chunk: str, suffixes: list[str]) -> bool:
-    return any(chunk.endswith(s) for s in suffixes) and 2 <= len(chunk) <= 20
+    return 2 <= len(chunk) <= 20 and chunk.endswith(tuple(suffixes))
 
 
-def _clause_parties(clause: str) -> tuple[list[str], list[str], list[str], list[str], str]:
+Clauses = list[tuple[str, list[str], list[str]]]
+"""A sentence's clauses, each with its chunks and their names: split and named once, read twice."""
+
+
+def _clauses(sentence: str) -> Clauses:
+    out = []
+    for clause in _CLAUSE.split(sentence):
+        chunks = _chunks(clause)
+        out.append((clause, chunks, [_name(c) for c in chunks]))
+    return out
+
+
+def _clause_parties(
+    clause: str, chunks: list[str], names: list[str]
+) -> tuple[list[str], list[str], list[str], list[str], str]:
     """(sources, users, platforms, data kinds, what is used) named in one clause."""
     w = words()
-    chunks = _chunks(clause)
     sources, users, platforms, kinds = [], [], [], []
-    use = ""
-    for index, chunk in enumerate(chunks):
-        name = _name(chunk)
+    use, looked = "", False
+    for index, name in enumerate(names):
         following = "".join(chunks[index + 1 : index + 4])
         before = chunks[index - 1] if index else ""
-        if _is(name, w.platform_suffixes) and not _is(name, w.org_suffixes):
+        organisation = _is(name, w.org_suffixes)
+        if not organisation and _is(name, w.platform_suffixes):
             platforms.append(name)
-        elif _is(name, w.org_suffixes):
+        elif organisation:
             if before in w.user_markers or any(following.startswith(v) for v in w.user_verbs) or any(
                 v in following[:8] for v in w.user_verbs
             ):
                 users.append(name)
-                rest = "".join(chunks[index + 1 :])
-                verb = next((v for v in w.user_verbs if v in rest), "")
-                use = use or (rest.split(verb, 1)[-1][:14] if verb else "")
+                if not looked:  # the rest of a later user is a suffix of this rest: it cannot say more
+                    looked = True
+                    rest = "".join(chunks[index + 1 :])
+                    verb = next((v for v in w.user_verbs if v in rest), "")
+                    use = rest.split(verb, 1)[-1][:14] if verb else ""
             elif any(v in following[:12] for v in w.source_verbs) or index == 0 and "提供" in clause:
                 sources.append(name)
         elif name.endswith("数据") and 3 <= len(name) <= 14:
@@ -129,11 +157,12 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
     graph = FlowGraph()
     texts = [_fix(t) for pid in FLOW_PARTS for t in answers.get(pid, [])]
     sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
-    held = element_reader(form).present(sentences)
+    held = element_reader(form).present(sentences, budget=MAX_PIECES)
     relevant = [s for s, found in zip(sentences, held, strict=True) if found & {"data_sources", "data_flow"}]
-    platform = _platform(relevant or sentences, case_name)
+    parsed = [_clauses(s) for s in relevant or sentences]
+    platform = _platform(parsed, case_name)
     graph.add_node(platform, "platform")
-    for sentence in relevant:
+    for sentence, clauses in zip(relevant, parsed, strict=False):  # parsed is of the relevant ones when any
         owned, given = _sentence_parties(sentence)
         for source, kind in owned:
             graph.add_node(source, "source")
@@ -141,13 +170,14 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
         for user in given:
             graph.add_node(user, "user")
             graph.add_edge(platform, user, "数据服务")
-        sentence_kinds: list[str] = []
-        for clause in _CLAUSE.split(sentence):
-            sources, users, platforms, kinds, use = _clause_parties(clause)
-            sentence_kinds += kinds
+        sentence_kinds: dict[str, None] = {}
+        for clause, chunks, names in clauses:
+            sources, users, platforms, kinds, use = _clause_parties(clause, chunks, names)
+            sentence_kinds.update(dict.fromkeys(kinds))
+            label = _kinds_label(dict.fromkeys(kinds) or sentence_kinds)
             for source in sources:
                 graph.add_node(source, "source")
-                graph.add_edge(source, platform, "、".join(dict.fromkeys(kinds or sentence_kinds))[:30])
+                graph.add_edge(source, platform, label)
             for user in users:
                 graph.add_node(user, "user")
                 graph.add_edge(platform, user, use.strip("的了，") or "数据服务")
@@ -155,26 +185,34 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
     return graph
 
 
-def _platform(sentences: list[str], case_name: str) -> str:
+def _kinds_label(kinds: dict[str, None]) -> str:
+    """The first kinds of data, as an edge label of at most 30 characters (a kind has 3 or more characters, so the
+    first ten always fill it: the label does not grow with the text)."""
+    return "、".join(islice(kinds, 10))[:30]
+
+
+def _platform(sentences: list[Clauses], case_name: str) -> str:
     """The platform the applicant built: the longest “…平台/数据空间” they name, else one named after the case."""
     w = words()
     found = []
-    for sentence in sentences:
-        for clause in _CLAUSE.split(sentence):
-            found += [_name(c) for c in _chunks(clause) if _is(_name(c), w.platform_suffixes)]
-    shared = [f for f in found if "共享交换" in f or "政务云" in f]
-    own = [f for f in found if f not in shared and f not in ("平台", "数据平台")]
+    for clauses in sentences:
+        for _, _, names in clauses:
+            found += [name for name in names if _is(name, w.platform_suffixes)]
+    times = Counter(found)
+    own = [f for f in times if "共享交换" not in f and "政务云" not in f and f not in ("平台", "数据平台")]
     if own:
-        return max(own, key=lambda f: (found.count(f), len(f)))
+        return max(own, key=lambda f: (times[f], len(f)))
     short = case_name.split("——")[-1][:16]
     return f"{short}平台" if short else "数据平台"
 
 
 def _stays(sentences: list[str]) -> list[str]:
-    cues = words().stays_cues
+    cues = re.compile("|".join(re.escape(c) for c in words().stays_cues) or "(?!)")
     out: list[str] = []
     for sentence in sentences:
         for clause in _CLAUSE.split(sentence):
-            if any(c in clause for c in cues) and clause.strip() and clause.strip() not in out:
+            if cues.search(clause) and clause.strip() and clause.strip() not in out:
                 out.append(clause.strip()[:40])
-    return out[:3]
+                if len(out) == 3:
+                    return out
+    return out

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.core.textlen import count_words
 from assistant.forms.spec import FormSpec
 from assistant.importing.headings import is_heading, match_heading
@@ -106,7 +108,7 @@ def _resolve(
     order = form.part_ids()
     out: list[tuple[str, str, str, str]] = []
     previous: str | None = None
-    centre = _centre(form, sections, meaning) if any(_needs_meaning(s) for s in sections) else None
+    rows = _scored(form, sections, meaning) if any(_needs_meaning(s) for s in sections) else None
     for index, section in enumerate(sections):
         if section.candidates and len(section.candidates) == 1:
             part = section.candidates[0]
@@ -115,17 +117,15 @@ def _resolve(
             continue
         if not section.paragraphs:
             continue
-        meaning = meaning or PartMeaning(form)
-        assert centre is not None
+        assert rows is not None
         if section.candidates:
             candidates = section.candidates
         else:
             candidates = _between(form, previous, _next_pinned(sections, index), section.group)
-        texts = section.paragraphs if section.candidates else [section.heading, *section.paragraphs]
-        texts = [t for t in texts if t]
+        texts = _meaning_texts(section)
         if not texts:
             continue
-        scores = meaning.scores(texts) - centre
+        scores = rows[index]
         if section.candidates or not section.heading:
             picks = segment(scores, [order.index(c) for c in candidates], cover=bool(section.candidates))
             out += [(t, order[j], "meaning", section.heading) for t, j in zip(texts, picks, strict=True)]
@@ -145,12 +145,37 @@ def _needs_meaning(section: Section) -> bool:
     return bool(section.paragraphs) and (not section.candidates or len(section.candidates) > 1)
 
 
-def _centre(form: FormSpec, sections: list[Section], meaning: PartMeaning | None):
-    """Each part's mean similarity over this file's paragraphs: subtracted, so a part that resembles
-    everything (安全合规, 主要做法及成效) does not win paragraphs for that reason alone."""
+def _meaning_texts(section: Section) -> list[str]:
+    """What meaning reads of a section: its paragraphs, after its heading when the heading names no part."""
+    texts = section.paragraphs if section.candidates else [section.heading, *section.paragraphs]
+    return [t for t in texts if t]
+
+
+def _scored(form: FormSpec, sections: list[Section], meaning: PartMeaning | None) -> dict[int, np.ndarray]:
+    """Section index → the similarity rows of its texts (an unnamed heading, then its paragraphs), less the centre.
+
+    Every text of the file is embedded in one pass (each distinct text once, at most ``MAX_READ`` of them:
+    see ``PartMeaning.scores``). The centre is each part's mean similarity over this file's paragraphs:
+    subtracted, so a part that resembles everything (安全合规, 主要做法及成效) does not win paragraphs for that
+    reason alone."""
     meaning = meaning or PartMeaning(form)
-    texts = [p for s in sections for p in s.paragraphs]
-    return meaning.scores(texts).mean(axis=0) if texts else 0.0
+    spans: dict[int, tuple[int, int]] = {}
+    texts: list[str] = []
+    paragraph_rows: list[int] = []
+    for index, section in enumerate(sections):
+        start = len(texts)
+        own = _meaning_texts(section) if section.paragraphs else []
+        texts += own
+        heading = 1 if own and not section.candidates and section.heading else 0
+        paragraph_rows += range(start + heading, len(texts))
+        spans[index] = (start, len(texts))
+    scores = meaning.scores(texts)
+    centre = scores[paragraph_rows].mean(axis=0) if paragraph_rows else 0.0
+    return {
+        index: scores[start:end] - centre
+        for index, (start, end) in spans.items()
+        if _needs_meaning(sections[index])
+    }
 
 
 def _next_pinned(sections: list[Section], index: int) -> str | None:

@@ -15,13 +15,14 @@ import re
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.core.errors import UserFacingError
-from assistant.core.figures import extract_numbers, untraceable_numbers
+from assistant.core.figures import extract_numbers, known_values, untraceable_numbers
 from assistant.core.textlen import count_words, split_sentences
 from assistant.llm.chat import ChatModel
 from assistant.llm.prompts import render_messages
 
 CHARS_PER_SECOND = 4
 TOTAL_SECONDS = 300
+NARRATION_CHARS = 800
 _THINK = re.compile(r"<think>.*?</think>", re.S)
 
 
@@ -29,7 +30,7 @@ class Shot(BaseModel):
     segment: str = Field(max_length=30)
     seconds: int = Field(ge=5, le=180)
     picture: str = Field(max_length=200)
-    narration: str = Field(max_length=800)
+    narration: str = Field(max_length=NARRATION_CHARS)
 
 
 class VideoOutline(BaseModel):
@@ -56,13 +57,18 @@ PLAN: list[tuple[str, int, str, list[str]]] = [
 
 
 def _pick(texts: list[str], seconds: int, used: set[str]) -> str:
-    """The applicant's sentences that fit the time, figures first, in their original order."""
+    """The applicant's sentences that fit the time, figures first, in their original order.
+
+    Also within a shot's NARRATION_CHARS: Word's 字数 counts a run of Latin letters or digits as one, so a long
+    English sentence or a pasted number fitted the time and then failed the shot's length check."""
     sentences = [s.strip() for t in texts for s in split_sentences(t) if s.strip() and s.strip() not in used]
     ranked = sorted(range(len(sentences)), key=lambda i: (not extract_numbers(sentences[i]), i))
-    budget, chosen = seconds * CHARS_PER_SECOND, []
+    budget, chosen, words, chars = seconds * CHARS_PER_SECOND, [], 0, 0
     for i in ranked:
-        if count_words(sentences[i]) + sum(count_words(sentences[j]) for j in chosen) <= budget:
+        more = count_words(sentences[i])
+        if words + more <= budget and chars + len(sentences[i]) <= NARRATION_CHARS:
             chosen.append(i)
+            words, chars = words + more, chars + len(sentences[i])
     picked = [sentences[i] for i in sorted(chosen)]
     used.update(picked)
     return "".join(picked)
@@ -99,7 +105,8 @@ def model_outline(chat: ChatModel, case_name: str, texts: dict[str, str]) -> Vid
     except (ValueError, KeyError, TypeError, ValidationError):
         return offline.model_copy(update={"note": "模型没有给出可用的提纲，已改用根据申报书整理的提纲。"})
     sources = list(texts.values())
+    known = known_values(sources)  # once: checking sentence by sentence re-read the whole application each time
     for shot in shots:
-        kept = [s for s in split_sentences(shot.narration) if not untraceable_numbers(s, sources)]
+        kept = [s for s in split_sentences(shot.narration) if not untraceable_numbers(s, sources, known=known)]
         shot.narration = "".join(kept) or "【待补充：本段解说词】"
     return VideoOutline(title=offline.title, shots=shots, source="model")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,6 +60,20 @@ def pieces(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _any_of(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for k in keywords) or "(?!)")
+
+
+def _within(split: list[list[str]], budget: int) -> list[list[str]]:
+    """The first ``budget`` pieces of the call, text by text."""
+    read = []
+    for ps in split:
+        read.append(ps[: max(0, budget)])
+        budget -= len(read[-1])
+    return read
+
+
 class ElementReader:
     """``present(texts)`` → the element ids each text holds; ``missing(ids, text)`` for the interview."""
 
@@ -67,16 +82,24 @@ class ElementReader:
         self.models = {eid: m for eid, m in models.items() if eid in form.elements}
         self.encoder = encoder
 
-    def present(self, texts: Sequence[str]) -> list[set[str]]:
+    def present(self, texts: Sequence[str], budget: int | None = None) -> list[set[str]]:
+        """The elements each text holds; each text sends at most MAX_PIECES pieces to the encoder.
+
+        ``budget`` caps the pieces of the whole call, for a caller that passes one document sentence by sentence
+        (pre-scoring, the flow diagram), where the cap per text bounds nothing: 2,500 distinct sentences were
+        2,500 encoder calls. Pieces past the budget are read by the form's keywords for each element."""
         split = [pieces(t) for t in texts]
-        flat = [p for ps in split for p in ps]
-        scores = self._scores(flat)
+        read = split if budget is None else _within(split, budget)
+        scores = {eid: hits.tolist() for eid, hits in self._scores([p for ps in read for p in ps]).items()}
         found: list[set[str]] = []
         offset = 0
-        for text, ps in zip(texts, split, strict=True):
-            rows = slice(offset, offset + len(ps))
-            offset += len(ps)
-            found.append({eid for eid in self.form.elements if self._holds(eid, text, scores.get(eid), rows)})
+        for text, ps, done in zip(texts, split, read, strict=True):
+            rows = slice(offset, offset + len(done))
+            offset += len(done)
+            unread = "".join(ps[len(done) :])
+            found.append(
+                {eid for eid in self.form.elements if self._holds(eid, text, scores.get(eid), rows, done, unread)}
+            )
         return found
 
     def _scores(self, flat: list[str]) -> dict[str, np.ndarray]:
@@ -91,26 +114,25 @@ class ElementReader:
                 decisions[eid][worded] = model.probabilities(block) >= model.threshold
         return decisions
 
-    def _holds(self, element_id: str, text: str, hits: np.ndarray | None, rows: slice) -> bool:
+    def _holds(
+        self, element_id: str, text: str, hits: list[bool] | None, rows: slice, read: list[str], unread: str
+    ) -> bool:
+        """``read``: the text's pieces behind ``hits[rows]``; ``unread``: its pieces past the call's budget.
+        (Python lists, not numpy: a document read sentence by sentence asks this thousands of times.)"""
         if element_id == "numbers":
             # digits are the rule's: "SHA256" is no figure whatever a classifier thinks; the classifier adds the
             # figures written in words ("一半""两三周") in pieces that hold no digit at all
             if has_figures(text):
                 return True
             if hits is not None:
-                worded = [not re.search(r"\d", piece) for piece in self._pieces_of(text)]
-                return bool((hits[rows] & np.asarray(worded, dtype=bool)).any()) if worded else False
+                return any(hit and not re.search(r"\d", piece) for hit, piece in zip(hits[rows], read, strict=True))
             return False
-        if hits is not None:
-            return bool(hits[rows].any())
         spec = self.form.elements[element_id]
+        if hits is not None:
+            return any(hits[rows]) or bool(unread) and _any_of(tuple(spec.keywords)).search(unread) is not None
         if spec.detector == "number":
             return has_figures(text)
         return any(keyword in text for keyword in spec.keywords)
-
-    @staticmethod
-    def _pieces_of(text: str) -> list[str]:
-        return pieces(text)
 
     def elements_in(self, text: str) -> set[str]:
         return self.present([text])[0]

@@ -19,6 +19,7 @@ from assistant.forms.spec import FormSpec
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
+REPLACE_WINDOW = 1000  # a replacement is asked for in a message's opening (see ``replacement``)
 
 
 class RuleBook(BaseModel):
@@ -114,14 +115,22 @@ def quoted(text: str) -> list[str]:
 
 
 def replacement(text: str) -> tuple[str, str] | None:
-    """(old, new) of an explicit replacement, quoted pieces preferred."""
+    """(old, new) of an explicit replacement, quoted pieces preferred.
+
+    The patterns read the first REPLACE_WINDOW characters: their lazy ``old`` tries every start against the
+    rest of the text, so 5,000 characters without a comma took a second; a new text running past the window
+    goes on to the end of its line, as the pattern's ``.+`` would have."""
     book = rule_book()
     pieces = quoted(text)
+    head = text[:REPLACE_WINDOW]
     for pattern in book.replace_patterns:
-        match = re.search(pattern, text)
+        match = re.search(pattern, head)
         if not match:
             continue
-        old, new = book.trim(match.group("old")), book.trim(match.group("new"))
+        new = match.group("new")
+        if match.end("new") == len(head) < len(text):
+            new = text[match.start("new") :].split("\n", 1)[0]
+        old, new = book.trim(match.group("old")), book.trim(new)
         if len(pieces) >= 2:
             old, new = pieces[0], pieces[1]
         else:
