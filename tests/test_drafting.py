@@ -23,6 +23,7 @@ from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec, load_form
 from assistant.review.traceability import drop_untraceable_sentences
+from assistant.understanding.acts import RevisionOp
 from tests.spine_helpers import (
     ALL_PART_IDS,
     FORM_ID,
@@ -285,7 +286,11 @@ def test_supplement_revision_keeps_the_applicants_new_figures(form: FormSpec, in
     job = build_job(form, "intro.results", info, answers, budget=900)
     first = finalize_part(form, job, OfflineDrafter().draft(job), [])
     revision = job.model_copy(
-        update={"previous_text": first.text, "instruction": "补充：平台接入企业58家，节约成本1500万元。"}
+        update={
+            "previous_text": first.text,
+            "instruction": "补充：平台接入企业58家，节约成本1500万元。",
+            "revision": RevisionOp(kind="supplement", content="平台接入企业58家，节约成本1500万元。"),
+        }
     )
     part = finalize_part(form, revision, OfflineDrafter().draft(revision), [])
     assert "58家" in part.text and "1500万元" in part.text

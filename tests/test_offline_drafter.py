@@ -21,6 +21,8 @@ from assistant.drafting.offline.prose import (
 from assistant.drafting.offline.revise import HELP, revise_offline
 from assistant.drafting.protocol import DraftJob, DraftOutput
 from assistant.forms.spec import FormSpec, load_form
+from assistant.understanding.acts import RevisionOp, TurnContext
+from assistant.understanding.shipped import turn_reader
 from tests.spine_helpers import (
     ALL_PART_IDS,
     FORM_ID,
@@ -234,8 +236,15 @@ PREVIOUS = (
 )
 
 
+def read_revision(form: FormSpec, instruction: str) -> RevisionOp | None:
+    """The operation the understanding layer reads, as the service passes it (part drafted, interview moved on)."""
+    context = TurnContext(current_part="intro.results", drafted=["intro.solution"])
+    return turn_reader(form).read(instruction, context).revision
+
+
 def revise(form: FormSpec, instruction: str, previous: str = PREVIOUS) -> DraftOutput:
-    return draft(form, make_job(form, "intro.solution", ["原回答。"], previous=previous, instruction=instruction))
+    job = make_job(form, "intro.solution", ["原回答。"], previous=previous, instruction=instruction)
+    return draft(form, job.model_copy(update={"revision": read_revision(form, instruction)}))
 
 
 def test_revise_more_concise_shortens(form: FormSpec) -> None:
@@ -267,9 +276,10 @@ def test_revise_delete_second_paragraph(form: FormSpec) -> None:
     assert "3份" not in out.text
 
 
-@pytest.mark.parametrize("instruction", ["帮我写得更好看一点", "改成英文", "补充一些内容"])
-def test_unknown_instruction_leaves_text_unchanged_with_help(form: FormSpec, instruction: str) -> None:
-    out = revise(form, instruction)
+def test_unread_instruction_leaves_text_unchanged_with_help(form: FormSpec) -> None:
+    """An instruction the understanding layer did not read as an operation: nothing is guessed."""
+    job = make_job(form, "intro.solution", ["原回答。"], previous=PREVIOUS, instruction="改成英文")
+    out = draft(form, job)
     assert out.text == PREVIOUS
     assert len(out.issues) == 1
     issue = out.issues[0]
@@ -291,4 +301,5 @@ def test_revise_supplement_of_only_an_instruction_adds_nothing(form: FormSpec) -
 
 def test_revise_offline_is_what_the_drafter_calls(form: FormSpec) -> None:
     job = make_job(form, "intro.solution", ["原回答。"], previous=PREVIOUS, instruction="删除第一段")
+    job = job.model_copy(update={"revision": read_revision(form, "删除第一段")})
     assert revise_offline(job) == OfflineDrafter(form).draft(job)

@@ -36,16 +36,18 @@ _COUNT_PREFIX = re.compile(
 
 
 class FlowWords(BaseModel):
+    """The reviewed wording of ``flow_words.yaml``; word lists as tuples, so ``str.endswith`` takes them as they are."""
+
     typos: dict[str, str]
     splitters: list[str]
-    org_suffixes: list[str]
-    platform_suffixes: list[str]
-    source_verbs: list[str]
-    user_verbs: list[str]
-    user_markers: list[str]
+    org_suffixes: tuple[str, ...]
+    platform_suffixes: tuple[str, ...]
+    source_verbs: tuple[str, ...]
+    user_verbs: tuple[str, ...]
+    user_markers: tuple[str, ...]
     stays_cues: list[str]
-    not_parties: list[str]
-    platform_prefix_verbs: list[str]
+    not_parties: tuple[str, ...]
+    platform_prefix_verbs: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +70,7 @@ def _chunks(clause: str) -> list[str]:
 def _name(chunk: str) -> str:
     name = _COUNT_PREFIX.sub("", chunk.strip())
     verbs = words().platform_prefix_verbs
-    if not name.startswith(tuple(verbs)):  # one test in C for the common case; the loop strips in list order
+    if not name.startswith(verbs):  # one test in C for the common case; the loop strips in list order
         return name
     for verb in verbs:
         if name.startswith(verb) and len(name) > len(verb) + 1:
@@ -100,8 +102,8 @@ def _party(text: str) -> str:
     return name if _is(name, w.org_suffixes) or len(name) <= 4 else ""
 
 
-def _is(chunk: str, suffixes: list[str]) -> bool:
-    return 2 <= len(chunk) <= 20 and chunk.endswith(tuple(suffixes))
+def _is(chunk: str, suffixes: tuple[str, ...]) -> bool:
+    return 2 <= len(chunk) <= 20 and chunk.endswith(suffixes)
 
 
 Clauses = list[tuple[str, list[str], list[str]]]
@@ -130,7 +132,7 @@ def _clause_parties(
         if not organisation and _is(name, w.platform_suffixes):
             platforms.append(name)
         elif organisation:
-            if before in w.user_markers or any(following.startswith(v) for v in w.user_verbs) or any(
+            if before in w.user_markers or following.startswith(w.user_verbs) or any(
                 v in following[:8] for v in w.user_verbs
             ):
                 users.append(name)
@@ -157,8 +159,9 @@ def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str 
     graph = FlowGraph()
     texts = [_fix(t) for pid in FLOW_PARTS for t in answers.get(pid, [])]
     sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
-    held = element_reader(form).present(sentences, budget=MAX_PIECES)
-    relevant = [s for s, found in zip(sentences, held, strict=True) if found & {"data_sources", "data_flow"}]
+    flow = {"data_sources", "data_flow"}
+    held = element_reader(form).present(sentences, budget=MAX_PIECES, wanted=[flow] * len(sentences))
+    relevant = [s for s, found in zip(sentences, held, strict=True) if found]
     parsed = [_clauses(s) for s in relevant or sentences]
     platform = _platform(parsed, case_name)
     graph.add_node(platform, "platform")

@@ -97,10 +97,25 @@ def completeness_findings(form: FormSpec, texts: dict[str, str]) -> list[Finding
 
 
 def element_findings(form: FormSpec, texts: dict[str, str]) -> list[Finding]:
-    """Quantitative evidence, data sources, lawful acquisition, data flow and security, as the template asks."""
+    """Quantitative evidence, data sources, lawful acquisition, data flow and security, as the template asks.
+
+    Every text the checks name is read by the element reader in one call: each is split, encoded and
+    searched for figures once, however many checks look at it.
+    """
+    asked: list[tuple[str, str, str]] = [
+        (part_id, texts[part_id], "numbers")
+        for part_id in form.review.quantitative_parts
+        if texts.get(part_id, "").strip()
+    ]
+    for index, check in enumerate(form.review.element_checks):
+        joined = "\n".join(texts.get(pid, "") for pid in check.parts)
+        if joined.strip():
+            asked.append((f"check:{index}", joined, check.element))
+    read = element_reader(form).present([t for _, t, _ in asked], wanted=[{eid} for _, _, eid in asked])
+    held = dict(zip([key for key, _, _ in asked], read, strict=True))
     findings = []
     for part_id in form.review.quantitative_parts:
-        if texts.get(part_id, "").strip() and element_reader(form).missing(["numbers"], texts[part_id]):
+        if part_id in held and "numbers" not in held[part_id]:
             findings.append(
                 Finding(
                     rule="no_figures",
@@ -110,9 +125,9 @@ def element_findings(form: FormSpec, texts: dict[str, str]) -> list[Finding]:
                     fix="补充覆盖范围、数据量、成本或效率变化等具体数字。",
                 )
             )
-    for check in form.review.element_checks:
-        joined = "\n".join(texts.get(pid, "") for pid in check.parts)
-        if joined.strip() and element_reader(form).missing([check.element], joined):
+    for index, check in enumerate(form.review.element_checks):
+        key = f"check:{index}"
+        if key in held and check.element not in held[key]:
             findings.append(
                 Finding(
                     rule=f"no_{check.element}",

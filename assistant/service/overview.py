@@ -81,7 +81,7 @@ def reason_from_answers(form: FormSpec, state: InterviewState, drawn_from: list[
         for sentence in split_sentences(answer)
         if len(sentence.strip()) >= 6
     ]
-    held = element_reader(form).present([s for _, s in by_part])
+    held = element_reader(form).present([s for _, s in by_part], wanted=[{"results"}] * len(by_part))
     innovation = [s for (pid, s) in by_part if pid in drawn_from]
     results = [s for (pid, s), found in zip(by_part, held, strict=True) if "results" in found and pid not in drawn_from]
     picked: list[str] = []

@@ -11,7 +11,7 @@ An element a form defines without a trained model falls back to the keywords the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -82,23 +82,32 @@ class ElementReader:
         self.models = {eid: m for eid, m in models.items() if eid in form.elements}
         self.encoder = encoder
 
-    def present(self, texts: Sequence[str], budget: int | None = None) -> list[set[str]]:
+    def present(
+        self, texts: Sequence[str], budget: int | None = None, wanted: Sequence[Collection[str]] | None = None
+    ) -> list[set[str]]:
         """The elements each text holds; each text sends at most MAX_PIECES pieces to the encoder.
 
         ``budget`` caps the pieces of the whole call, for a caller that passes one document sentence by sentence
         (pre-scoring, the flow diagram), where the cap per text bounds nothing: 2,500 distinct sentences were
-        2,500 encoder calls. Pieces past the budget are read by the form's keywords for each element."""
+        2,500 encoder calls. Pieces past the budget are read by the form's keywords for each element.
+        ``wanted`` (one collection per text) limits which elements are looked for in each text: a caller that
+        asks one question of a long text does not pay for the figure search it does not need."""
         split = [pieces(t) for t in texts]
         read = split if budget is None else _within(split, budget)
         scores = {eid: hits.tolist() for eid, hits in self._scores([p for ps in read for p in ps]).items()}
         found: list[set[str]] = []
         offset = 0
-        for text, ps, done in zip(texts, split, read, strict=True):
+        asked = wanted if wanted is not None else [self.form.elements] * len(texts)
+        for text, ps, done, ids in zip(texts, split, read, asked, strict=True):
             rows = slice(offset, offset + len(done))
             offset += len(done)
             unread = "".join(ps[len(done) :])
             found.append(
-                {eid for eid in self.form.elements if self._holds(eid, text, scores.get(eid), rows, done, unread)}
+                {
+                    eid
+                    for eid in self.form.elements
+                    if eid in ids and self._holds(eid, text, scores.get(eid), rows, done, unread)
+                }
             )
         return found
 
@@ -144,5 +153,5 @@ class ElementReader:
         """Element ids from ``element_ids`` that ``text`` does not hold, in order."""
         if not element_ids:
             return []
-        held = self.elements_in(text)
+        held = self.present([text], wanted=[set(element_ids)])[0]
         return [eid for eid in element_ids if eid not in held]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,15 +62,24 @@ def surface_form(text: str) -> str:
 
 
 def hashed_ngrams(text: str) -> dict[int, float]:
-    """Character 1–3-grams of ``^text$`` hashed into HASH_DIM buckets, L2-normalised counts."""
+    """Character 1–3-grams of ``^text$`` hashed into HASH_DIM buckets, L2-normalised counts.
+
+    Each distinct gram is hashed once (a cached bucket); the counts are the same as hashing every
+    occurrence, so the shipped weights stay valid.
+    """
     chars = "^" + "".join(surface_form(text).split()) + "$"
+    grams = Counter(chars[i : i + n] for n in (1, 2, 3) for i in range(len(chars) - n + 1))
     counts: dict[int, float] = {}
-    for n in (1, 2, 3):
-        for i in range(len(chars) - n + 1):
-            bucket = zlib.crc32(chars[i : i + n].encode("utf-8")) % HASH_DIM
-            counts[bucket] = counts.get(bucket, 0.0) + 1.0
+    for gram, count in grams.items():
+        bucket = _bucket(gram)
+        counts[bucket] = counts.get(bucket, 0.0) + float(count)
     norm = float(np.sqrt(sum(v * v for v in counts.values()))) or 1.0
     return {k: v / norm for k, v in counts.items()}
+
+
+@lru_cache(maxsize=1 << 17)
+def _bucket(gram: str) -> int:
+    return zlib.crc32(gram.encode("utf-8")) % HASH_DIM
 
 
 def bigram_containment(text: str, others: Sequence[str]) -> float:

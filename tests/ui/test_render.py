@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 import pytest
@@ -108,7 +109,10 @@ def _collect(streamed: StreamedCall, on_each=None) -> list:
                 on_each()
         return seen
 
-    return asyncio.run(run())
+    # A fresh loop in a thread of its own: a browser test earlier in the session (Playwright's sync API)
+    # can leave a loop running in the main thread, and asyncio.run refuses to start inside one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, run()).result()
 
 
 def test_streamed_call_yields_growing_text_then_result() -> None:

@@ -28,7 +28,9 @@ from assistant.understanding.shipped import element_reader
 
 SHORTEN_TO = 0.75  # a "更简洁" aims at three quarters of the scope's words
 MARKER_RE = re.compile(r"【待补充[^】]*】")
-HELP = "也可以直接说明要删哪一句（如“删除第二句”）、把什么改成什么（如“把A改成B”），或“补充：……”。"
+HELP = (
+    "可以说“更简洁”“更正式”，也可以直接说明要删哪一句（如“删除第二句”）、把什么改成什么（如“把A改成B”），或“补充：……”。"
+)
 
 
 def revise_offline(job: DraftJob) -> DraftOutput:
@@ -83,7 +85,9 @@ def _shorten(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutp
         words -= count_words(paras[i][k])
     if not dropped:
         return _unchanged(
-            job, f"{op.scope()}的每一句都含有数字或是要点的首句，离线模式不再删减，以免丢失您提供的事实。" + HELP
+            job,
+            f"{op.scope()}的每一句都含有数字或是要点的首句，离线模式不再删减，以免丢失您提供的事实。"
+            "也可以直接说明要删哪一句（如“删除第二句”）。",
         )
     kept = [[s for k, s in enumerate(p) if (i, k) not in dropped] for i, p in enumerate(paras)]
     return _changed(job, kept, f"已精简{op.scope()}，删去{len(dropped)}句不含数字的表述，要点和数字都保留。")
