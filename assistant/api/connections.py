@@ -49,10 +49,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _evict_one(self) -> bool:
         """Close the connection that has waited longest for a complete request head."""
-        waiting = [c for c in self.connections if getattr(c, "_head_since", None) is not None]
+        waiting = [c for c in self.connections if isinstance(c, GuardedHttpToolsProtocol) and c._head_since is not None]
         if not waiting:
             return False
-        oldest = min(waiting, key=lambda c: c._head_since)
+        oldest = min(waiting, key=lambda c: c._head_since or 0.0)
         oldest._close("evicted while waiting for a request head")
         self.connections.discard(oldest)
         return True

@@ -15,6 +15,7 @@ says to create an account. Once an account exists the guard costs one attribute 
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from html import escape
 from typing import Any
 
@@ -32,13 +33,13 @@ PAGE = (
 )
 
 
-def scope_is_local(scope: dict) -> bool:
+def scope_is_local(scope: MutableMapping[str, Any]) -> bool:
     headers = Headers(scope=scope)
     client = scope.get("client")
     return request_is_local(client[0] if client else None, headers.get("host", ""), headers.keys())
 
 
-def served_without_login(scope: dict, settings: Settings, accounts: Any) -> bool:
+def served_without_login(scope: MutableMapping[str, Any], settings: Settings, accounts: Any) -> bool:
     """Whether this request runs as 本机用户: local mode, and a local request (or the operator allows proxies)."""
     return bool(accounts.local_mode()) and (settings.no_login_via_proxy or scope_is_local(scope))
 

@@ -109,7 +109,7 @@ class GradioSurface:
 
     def _unknown_session(self, scope: dict) -> JSONResponse | None:
         session = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash", [""])[0]
-        if session and self.known_session(session):
+        if session and self.known_session is not None and self.known_session(session):
             return None
         client = scope.get("client") or ("?", 0)
         log.warning("queue/data for an unknown session from %s: 404", client[0])

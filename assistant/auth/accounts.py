@@ -41,8 +41,8 @@ from assistant.auth.throttle import LoginThrottle, StoreCounter
 from assistant.auth.tickets import TicketBook
 from assistant.core.errors import AuthenticationError
 from assistant.core.settings import Settings
+from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import now_iso
-from assistant.store.sql import Store
 
 # 2**15 × 8 × 1 ≈ 32 MiB and ~0.1 s per hash: slow for an attacker, fine for a login; the
 # parameters are stored with each hash, so they can be raised later without a migration.
@@ -102,7 +102,7 @@ class Accounts(AccountLifecycle):
     hashes carry their own cost, so accounts made with any cost keep working.
     """
 
-    def __init__(self, store: Store, settings: Settings, *, scrypt_n: int = SCRYPT_N) -> None:
+    def __init__(self, store: ApplicationStore, settings: Settings, *, scrypt_n: int = SCRYPT_N) -> None:
         self.store = store
         self.settings = settings
         self.scrypt_n = scrypt_n

@@ -56,4 +56,4 @@ def check_password(password: str, username: str = "") -> None:
 def check_role(role: str) -> Role:
     if role not in ROLES:
         raise InvalidInputError(f"角色须为以下之一：{'、'.join(f'{r}（{ROLE_LABELS[r]}）' for r in ROLES)}。")
-    return role  # type: ignore[return-value]
+    return role

@@ -51,11 +51,11 @@ def _cmd_eval_elements(args: argparse.Namespace) -> int:
     print(f"({len(rows)} sentences, split={args.split}, min F1 {min(r.f1 for r in table.values()):.3f})")
     if args.errors:
         found = reader.present([r["text"] for r in rows])
-        for row, got in zip(rows, found, strict=True):
-            gold = set(row.get("elements", []))
+        for sample, got in zip(rows, found, strict=True):
+            gold = set(sample.get("elements", []))
             if gold != got:
                 extra, lacking = ",".join(sorted(got - gold)), ",".join(sorted(gold - got))
-                print(f"{row.get('id', '')}\t+{extra}\t-{lacking}\t{row['text']}")
+                print(f"{sample.get('id', '')}\t+{extra}\t-{lacking}\t{sample['text']}")
     return 0
 
 

@@ -107,9 +107,9 @@ def untraceable_numbers(text: str, sources: Iterable[str], *, known: frozenset[f
     literal value is in the sources (``1000万`` matches ``1000万`` and ``一千万``). ``known``:
     ``known_values(sources)`` already computed (checking sentence by sentence re-read every source).
     """
-    known = known if known is not None else _values(sources)
+    values: frozenset[float] | set[float] = known if known is not None else _values(sources)
     by_raw: dict[str, bool] = {}
     for mention in extract_numbers(text):
-        ok = round(mention.value, 6) in known
+        ok = round(mention.value, 6) in values
         by_raw[mention.raw] = by_raw.get(mention.raw, False) or ok
     return [raw for raw, ok in by_raw.items() if not ok]

@@ -117,7 +117,7 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
     issues = list(output.issues)
 
     def note(kind: str, severity: str, message: str) -> None:
-        issues.append(Issue(part_id=job.part.id, kind=kind, severity=severity, message=message))  # type: ignore[arg-type]
+        issues.append(Issue(part_id=job.part.id, kind=kind, severity=severity, message=message))
 
     sources = job.figure_sources()
     text, removed = drop_untraceable_sentences(output.text.strip(), sources, job.structure_numbers())

@@ -218,7 +218,7 @@ def import_document(form: FormSpec, source: SourceDocument, meaning: PartMeaning
         info_read=walk.info.found,
         headings=walk.headings,
         paragraphs=[
-            Placement(index=i, text=text, part_id=part, method=method, heading=heading)  # type: ignore[arg-type]
+            Placement(index=i, text=text, part_id=part, method=method, heading=heading)
             for i, (text, part, method, heading) in enumerate(placed)
         ],
     )

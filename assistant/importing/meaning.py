@@ -100,7 +100,8 @@ class PartMeaning:
         if not texts:
             return np.zeros((0, len(self.part_ids)), dtype=np.float32)
         clipped = [t[:MAX_CHARS] for t in texts]
-        distinct, chars = [], 0
+        distinct: list[str] = []
+        chars = 0
         for text in dict.fromkeys(clipped):
             if len(distinct) == MAX_READ or (distinct and chars + len(text) > MAX_READ_CHARS):
                 break

@@ -82,10 +82,11 @@ def record_turn(
     state: InterviewState, form: FormSpec, turn: Turn, max_followups: int, missing: MissingElements
 ) -> tuple[InterviewState, Prompt]:
     """Apply one understood turn to the current part and decide what to ask next."""
-    if turn.kind in ("goto", "back") and turn.content.strip() and state.current is not None:
+    current = state.current
+    if turn.kind in ("goto", "back") and turn.content.strip() and current is not None:
         # "成效就是降了17个点，然后回到创新点": the answer stays with the part it answered
         state = state.model_copy(deep=True)
-        state.parts[state.current].answers.append(turn.content.strip())
+        state.parts[current].answers.append(turn.content.strip())
     if turn.kind == "goto" and turn.target:
         state, prompt = jump_to(state, form, turn.target)
         return state, prompt.model_copy(update={"intent": "goto"})

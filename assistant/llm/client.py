@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2  # the openai SDK's own HTTP library (httpx errors and timeouts are not its types)
 import openai
 from pydantic import BaseModel, Field
 
@@ -154,7 +154,7 @@ class OpenAIChatModel:
         self.wait_budget: float | None = None
         self._sleep = sleep
         # ``timeout`` bounds the wait for each chunk of the stream, not the whole reply.
-        limits = httpx.Timeout(timeout, connect=min(connect_timeout, timeout))
+        limits = httpx2.Timeout(timeout, connect=min(connect_timeout, timeout))
         # Local servers (vLLM, Ollama) need no key, but the SDK refuses an empty one. Redirects are never
         # followed (the SDK's default client follows them): a 307 to another origin would re-post the whole
         # prompt, the applicant's answers, there. It becomes a configuration error instead (``_status_error``).
@@ -182,7 +182,7 @@ class OpenAIChatModel:
         clone = copy.copy(self)
         clone.deadline = seconds
         clone.retry = RetryPolicy(max_retries=0)
-        clone._client = self._client.with_options(timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)))
+        clone._client = self._client.with_options(timeout=httpx2.Timeout(seconds, connect=min(seconds, 10.0)))
         return clone
 
     def complete(
@@ -256,7 +256,7 @@ class OpenAIChatModel:
             return self._stream(request, on_delta, emitted, deadline, first_wait, structured)
         except openai.APIConnectionError as exc:  # includes APITimeoutError, also mid-stream
             raise _Transient(type(exc).__name__) from exc
-        except httpx.TransportError as exc:  # a read timeout or broken connection the SDK did not wrap
+        except httpx2.TransportError as exc:  # a read timeout or broken connection the SDK did not wrap
             raise _Transient(type(exc).__name__) from exc
         except openai.APIStatusError as exc:
             raise _status_error(exc) from exc
@@ -276,7 +276,7 @@ class OpenAIChatModel:
         if first_wait is not None and first_wait < self.timeout:
             # The response headers must come within the budget's remainder; the chunks after them may
             # each take the full read timeout.
-            client = client.with_options(timeout=httpx.Timeout(first_wait, connect=min(first_wait, 10.0)))
+            client = client.with_options(timeout=httpx2.Timeout(first_wait, connect=min(first_wait, 10.0)))
         with io_wait():  # waiting for the model to answer takes no CPU slot (see core.cpu_gate)
             stream = client.chat.completions.create(**request, stream=True)
         cleaner: StreamNormaliser | ReasoningOnly = ReasoningOnly() if structured else StreamNormaliser()

@@ -120,7 +120,7 @@ def render_messages(name: str, **variables: object) -> list[ChatMessage]:
                 content = parsed[role][0].render(**variables).strip()
             except jinja2.UndefinedError as exc:
                 raise PromptError(f"提示词模板 {name}.md 渲染失败：{exc.message}") from exc
-            messages.append(ChatMessage(role=role, content=content))  # type: ignore[arg-type]
+            messages.append(ChatMessage(role=role, content=content))
     return messages
 
 

@@ -23,7 +23,7 @@ from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
 from assistant.knowledge.embed import build_base_embedder
 from assistant.knowledge.index import make_client
-from assistant.llm.chat import ChatMessage
+from assistant.llm.chat import ChatMessage, ChatModel
 from assistant.llm.client import build_chat_model
 from assistant.ops.check import Check, timed
 from assistant.store.engine import database_url, make_engine, sqlite_file
@@ -192,15 +192,18 @@ def embedder(settings: Settings, knowledge: Any = None) -> Check:
     return timed(probe)
 
 
-def chat_model(settings: Settings, model: Any = None) -> Check:
+def chat_model(settings: Settings, model: ChatModel | None = None) -> Check:
     title = "大模型接口"
     if not settings.llm_configured:
         return Check(key="model", title=title, status="ok", required=False, detail="未配置：使用离线起草")
 
     def probe() -> Check:
         client = model or build_chat_model(settings)
-        if hasattr(client, "limited"):
-            client = client.limited(MODEL_PROBE_S)
+        if client is None:  # configured a moment ago, unset since: nothing to probe
+            return Check(key="model", title=title, status="ok", required=False, detail="未配置：使用离线起草")
+        limited = getattr(client, "limited", None)
+        if limited is not None:
+            client = limited(MODEL_PROBE_S)
         where = f"{settings.llm_model} @ {settings.llm_base_url}"
         try:
             ask = ChatMessage(role="user", content="这是连接测试，请只回复“正常”两个字。")
@@ -210,9 +213,10 @@ def chat_model(settings: Settings, model: Any = None) -> Check:
                          fix="检查 CASE_ASSISTANT_LLM_BASE_URL（通常以 /v1 结尾）、CASE_ASSISTANT_LLM_MODEL 和 "
                              "CASE_ASSISTANT_LLM_API_KEY，以及本机能否访问该地址；不可用时起草会自动改用离线方式。")
         finally:
-            if model is None:
+            close = getattr(client, "close", None)
+            if model is None and close is not None:
                 with contextlib.suppress(Exception):
-                    client.close()
+                    close()
         return Check(key="model", title=title, status="ok", required=True, detail=f"{where}，回复“{reply[:20]}”")
 
     return timed(probe)

@@ -220,8 +220,8 @@ def _place(target: Target, manifest: Manifest, staging: Path, *, replace: bool) 
         _put(staging / "data" / relative, data_dir / relative)
     if manifest.vectors is not None:
         client = vectors.open_client(target.settings, create=True)
-        for name, part in manifest.vectors.collections.items():
-            vectors.import_collection(client, name, part, staging / part.member, replace=replace)
+        for name, collection in manifest.vectors.collections.items():
+            vectors.import_collection(client, name, collection, staging / collection.member, replace=replace)
 
 
 def _put(source: Path, target: Path) -> None:
@@ -265,6 +265,6 @@ def verify_restored(settings: Settings, manifest: Manifest, staging: Path) -> li
         if (file_sum(path) if path.is_file() else None) != expected:
             problems.append(f"文件 {relative} 不一致")
     if manifest.vectors is not None:
-        for name, part in manifest.vectors.collections.items():
-            problems += vectors.verify_collection(settings, name, part, staging / part.member)
+        for name, collection in manifest.vectors.collections.items():
+            problems += vectors.verify_collection(settings, name, collection, staging / collection.member)
     return problems

@@ -106,7 +106,7 @@ class ConversationMixin:
             pending = state.parts[state.current].pending_element
             if pending:  # 「上面说过了，就是分类分级、加密这些」: the facts, labelled by what was asked
                 content = f"{form.elements[pending].label}：{content}"
-        turn = Turn(kind=act.kind, content=content, target=act.target)  # type: ignore[arg-type]
+        turn = Turn(kind=act.kind, content=content, target=act.target)
         missing = element_reader(form).missing
         state, prompt = record_turn(state, form, turn, self.settings.max_followups_per_part, missing)
         # A "finish" closes several parts at once; each is drafted in the template's order.

@@ -267,7 +267,8 @@ class Service(ConversationMixin):
         return self._jobs().cancel(job_id) if cancel else self._jobs().get(job_id)
 
     def _jobs(self) -> IngestJobs:
-        self._require_knowledge()
+        if self._ingest_jobs is None:
+            raise InvalidInputError("知识库尚未启用。")
         return self._ingest_jobs
 
     def list_documents(self, principal: Principal):

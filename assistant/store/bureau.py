@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, func, insert, select, update
 
 from assistant.store.errors import ConflictError
-from assistant.store.rows import now_iso
+from assistant.store.rows import inserted_id, now_iso
 from assistant.store.schema import (
     applications,
     assessments,
@@ -247,7 +247,7 @@ class BureauRecords:
                     submitted_by=submitted_by, submitted_at=now,
                 )
             )
-            submission_id = int(result.inserted_primary_key[0])
+            submission_id = inserted_id(result)
             for name, data in new.files.items():
                 conn.execute(insert(submission_files).values(submission_id=submission_id, name=name, data=data))
             conn.execute(
@@ -356,7 +356,7 @@ class BureauRecords:
         now = now_iso()
         with self._tx(write=True) as conn:
             result = conn.execute(insert(comments).values(**values, created_at=now))
-            comment_id = int(result.inserted_primary_key[0])
+            comment_id = inserted_id(result)
             for entry in audit:
                 entry.target = entry.target or f"意见#{comment_id}"
             self._audit(conn, audit, now)

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from pydantic import BaseModel
 from sqlalchemy import Connection, delete, insert, select, update
 
-from assistant.store.rows import now_iso
+from assistant.store.rows import inserted_id, now_iso
 from assistant.store.schema import flow_graphs, media_files
 
 
@@ -60,7 +60,7 @@ class MediaRecords:
                     facts_json=json.dumps(facts, ensure_ascii=False), generated=int(generated), created_at=now_iso(),
                 )
             )
-            return int(result.inserted_primary_key[0]), (old.stored_name if old else None)
+            return inserted_id(result), (old.stored_name if old else None)
 
     def media(self, app_id: int) -> list[MediaRow]:
         query = select(media_files).where(media_files.c.application_id == app_id).order_by(media_files.c.slot)

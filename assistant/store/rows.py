@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import CursorResult
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id of the row an INSERT just wrote (SQLAlchemy types the key as optional; an INSERT always has one)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("INSERT returned no primary key")
+    return int(key[0])
 
 
 class ApplicationRow(BaseModel):

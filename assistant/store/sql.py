@@ -44,7 +44,7 @@ from assistant.store.errors import ConflictError
 from assistant.store.lifecycle import LifecycleRecords
 from assistant.store.media import MediaRecords
 from assistant.store.migrations import upgrade
-from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, now_iso
+from assistant.store.rows import ApplicationRow, MessageRow, VersionRow, inserted_id, now_iso
 from assistant.store.schema import (
     applications,
     call_entries,
@@ -143,7 +143,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
         values = {"owner_id": owner_id, "form_id": form_id, "info_json": _json(info), "state_json": _json(state)}
         with self._tx(write=True) as conn:
             result = conn.execute(insert(applications).values(**values, created_at=now, updated_at=now))
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def get_application(self, app_id: int) -> ApplicationRow | None:
         query = select(applications).where(applications.c.id == app_id, applications.c.deleted_at.is_(None))
@@ -216,7 +216,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
                     update(applications).where(applications.c.id == app_id).values(state_json=_json(state),
                                                                                    updated_at=now)
                 )
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def messages(self, app_id: int) -> list[MessageRow]:
         query = select(messages).where(messages.c.application_id == app_id).order_by(messages.c.id)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from assistant.core.errors import NotFoundError
 from assistant.store.errors import UserExistsError
 from assistant.store.lifecycle import log_event
-from assistant.store.rows import SessionRow, UserRow, now_iso
+from assistant.store.rows import SessionRow, UserRow, inserted_id, now_iso
 from assistant.store.schema import sessions, users
 
 
@@ -36,7 +36,7 @@ class AccountRecords:
                     )
                 )
                 log_event(conn, actor, "add", username, detail or f"创建账号，角色：{role}")
-                return int(result.inserted_primary_key[0])
+                return inserted_id(result)
         except IntegrityError as exc:
             raise UserExistsError(username) from exc
 

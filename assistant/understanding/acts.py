@@ -27,6 +27,7 @@ ActKind = Literal[
     "revise",
 ]
 RevisionKind = Literal["shorten", "expand", "formalise", "delete", "replace", "supplement", "reorder"]
+SupplementPlace = Literal["end", "point", "paragraph", "placeholder"]
 
 ACT_KINDS: tuple[str, ...] = ActKind.__args__  # type: ignore[attr-defined]
 REVISION_KINDS: tuple[str, ...] = RevisionKind.__args__  # type: ignore[attr-defined]
@@ -54,7 +55,7 @@ class RevisionOp(BaseModel):
     old: str = ""  # replace: text in the draft …
     new: str = ""  # … and what it becomes
     content: str = ""  # supplement: the applicant's new words
-    where: Literal["end", "point", "paragraph", "placeholder"] = "end"
+    where: SupplementPlace = "end"
     detail: str = ""  # reorder: the request in the applicant's words
 
     def scope(self) -> str:

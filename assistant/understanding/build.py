@@ -35,6 +35,7 @@ ELEMENT_SETS = (
     "applicant_sentences_8.jsonl",
     "applicant_sentences_9.jsonl",
     "applicant_sentences_10.jsonl",
+    "applicant_sentences_11.jsonl",
 )
 ELEMENT_GRID = ((4.0, 3.0, 3.0), (16.0, 6.0, 3.0), (16.0, 6.0, 6.0))
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.86, 0.05))

@@ -49,7 +49,7 @@ class SentenceEncoder:
         if todo:
             vectors = np.atleast_2d(np.asarray(self._get_model().query(todo), dtype=np.float32))
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = vectors / np.where(norms == 0, 1.0, norms)
+            vectors = (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
             with self._cache_lock:
                 for text, vector in zip(todo, vectors, strict=True):
                     found[text] = vector

@@ -52,7 +52,7 @@ def evaluate_turns(rows: Sequence[dict[str, Any]], reader: TurnReader) -> TurnRe
     predicted = [act.label for act in acts]
     confusion: dict[str, dict[str, int]] = {}
     for g, p in zip(gold, predicted, strict=True):
-        confusion.setdefault(g, Counter())[p] += 1  # type: ignore[index]
+        confusion.setdefault(g, Counter())[p] += 1
     names = [n for n in flat_labels() if n in set(gold) | set(predicted)]
     arguments: Counter[str] = Counter()
     totals: Counter[str] = Counter()

@@ -102,8 +102,8 @@ class TurnReader:
             target = rules.named_part(self.form, text) if label == "goto" else None
             return TurnAct(
                 kind=label, content=self._answer_clauses(text, context), target=target, confidence=confidence
-            )  # type: ignore[arg-type]
-        return TurnAct(kind=label, confidence=confidence)  # type: ignore[arg-type]
+            )
+        return TurnAct(kind=label, confidence=confidence)
 
     def _answer_or_run_on(self, text: str, context: TurnContext, confidence: float) -> TurnAct:
         """An answer whose last (or first) short clause is an intent: the intent, with the rest as content.
@@ -126,7 +126,7 @@ class TurnReader:
                     if label in TERMINAL and p >= TAIL_CONFIDENCE:
                         target = rules.named_part(self.form, edge) if label == "goto" else None
                         content = rules.rule_book().trim_content("".join(rest))
-                        return TurnAct(kind=label, content=content, target=target, confidence=p)  # type: ignore[arg-type]
+                        return TurnAct(kind=label, content=content, target=target, confidence=p)
         return TurnAct(kind="answer", content=text, confidence=confidence)
 
     def _clause_labels(self, pieces: list[str], context: TurnContext) -> list[str]:
@@ -178,7 +178,7 @@ def _sentence_holding(facts: str, answers: Sequence[str]) -> str:
 def _revision(kind: str, text: str) -> RevisionOp:
     """The operation with the arguments the message names (place, quoted text, old → new, new content)."""
     places = rules.ordinals(text)
-    op = RevisionOp(kind=kind)  # type: ignore[arg-type]
+    op = RevisionOp(kind=kind)
     if kind == "replace":
         pair = rules.replacement(text)
         if pair:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from assistant.core.resources import bundled_dir
 from assistant.forms.spec import FormSpec
+from assistant.understanding.acts import SupplementPlace
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
@@ -106,12 +107,12 @@ def placement(text: str) -> str:
 
 def quoted(text: str) -> list[str]:
     """Every piece of text in quotation marks, in order."""
-    pieces: list[str] = []
+    pieces: list[tuple[int, str]] = []
     for pair in rule_book().quote_pairs:
         opening, closing = pair[0], pair[-1]
         pattern = rf"{re.escape(opening)}([^{re.escape(closing)}]{{1,200}}){re.escape(closing)}"
-        pieces += [(m.start(), m.group(1)) for m in re.finditer(pattern, text)]  # type: ignore[misc]
-    return [piece for _, piece in sorted(pieces)]  # type: ignore[misc]
+        pieces += [(m.start(), m.group(1)) for m in re.finditer(pattern, text)]
+    return [piece for _, piece in sorted(pieces)]
 
 
 def replacement(text: str) -> tuple[str, str] | None:
@@ -145,7 +146,7 @@ def _unquote(text: str) -> str:
     return pieces[0] if len(pieces) == 1 else rule_book().trim(re.sub(r"^(?:里的|中的|里|中)", "", text))
 
 
-def supplement(text: str) -> tuple[str, str, int | None]:
+def supplement(text: str) -> tuple[str, SupplementPlace, int | None]:
     """(content, where, number) of a supplement: the applicant's words after the colon or the lead phrase.
 
     ``where`` is "placeholder" when the message names the 【待补充】 marker, "point"/"paragraph" with

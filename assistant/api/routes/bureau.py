@@ -9,6 +9,7 @@ and sent with ``Cache-Control: no-store``.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
@@ -33,7 +34,7 @@ from assistant.store.bureau import AuditEntry
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MEDIA_TYPE = "application/zip"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-TAGS = ["评审"]
+TAGS: list[str | Enum] = ["评审"]
 CommentId = Annotated[int, Path(ge=1, le=MAX_ID, description="意见编号")]
 Number = Annotated[int | None, Query(ge=1, le=MAX_ID, description="第几次提交；不写为最近一次")]
 

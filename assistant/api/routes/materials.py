@@ -9,6 +9,7 @@ content, never from the name. Files are built on request and sent with ``Cache-C
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
@@ -27,7 +28,7 @@ from assistant.package.outline import VideoOutline
 from assistant.service.import_desk import CondenseResult, ImportPlan
 from assistant.service.views import ApplicationView
 
-TAGS = ["导入与材料"]
+TAGS: list[str | Enum] = ["导入与材料"]
 ZIP_MEDIA_TYPE = "application/zip"
 MediaId = Annotated[int, Path(ge=1, le=MAX_ID, description="多媒体文件编号")]
 Slot = Annotated[str, Path(pattern=r"^(image:[1-9]|video)$", description="image:1 … image:5（模板图片序号）或 video")]

@@ -184,7 +184,7 @@ class _Run:
         self.removed += [n for n in numbers if n not in self.removed]
 
     def issue(self, kind: str, message: str, severity: Literal["info", "warning", "error"] = "warning") -> None:
-        self.issues.append(Issue(part_id=self.job.part.id, kind=kind, message=message, severity=severity))  # type: ignore[arg-type]
+        self.issues.append(Issue(part_id=self.job.part.id, kind=kind, message=message, severity=severity))
 
     def output(self, text: str) -> DraftOutput:
         self.note_removed(self.gate.removed_figures)

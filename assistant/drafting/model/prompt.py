@@ -151,7 +151,7 @@ def revise_variables(job: DraftJob, material: PromptMaterial, target: int) -> di
 
 def _shorten_longest_answer(material: PromptMaterial, excess: int) -> bool:
     """Cut the longest answer by about ``excess`` tokens; False when nothing is left to cut."""
-    slots = [("answers", i, None) for i in range(len(material.answers))]
+    slots: list[tuple[str, int, int | None]] = [("answers", i, None) for i in range(len(material.answers))]
     slots += [("other", i, j) for i, o in enumerate(material.other_answers) for j in range(len(o.texts))]
 
     def get(slot: tuple[str, int, int | None]) -> str:

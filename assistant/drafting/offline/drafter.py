@@ -302,7 +302,12 @@ def _dedupe(paragraphs: list[list[str]]) -> list[list[str]]:
     seen: set[str] = set()
     result = []
     for para in paragraphs:
-        kept = [s for s in para if not (re.sub(r"\W", "", s) in seen or seen.add(re.sub(r"\W", "", s)))]
+        kept = []
+        for sentence in para:
+            key = re.sub(r"\W", "", sentence)
+            if key not in seen:
+                seen.add(key)
+                kept.append(sentence)
         if kept:
             result.append(kept)
     return result

@@ -221,8 +221,8 @@ def _marker_for(job: DraftJob, content: str, paras: list[list[str]]) -> tuple[in
 
 def _reorder(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutput:
     points = dt.point_indexes(paras)
-    numbers = [dt.resolve(n, len(points)) for n in ordinals_all(op.detail)]
-    numbers = [n for n in numbers if n is not None]
+    resolved = [dt.resolve(n, len(points)) for n in ordinals_all(op.detail)]
+    numbers = [n for n in resolved if n is not None]
     move = placement(op.detail)
     order = list(range(len(points)))
     if len(numbers) >= 2 and move != "swap":

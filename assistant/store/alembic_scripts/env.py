@@ -29,5 +29,7 @@ if connection is not None:
     _run(connection)
 else:
     url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic: no database url (-x url=... or sqlalchemy.url)")
     with create_engine(url).begin() as conn:
         _run(conn)
