@@ -55,7 +55,7 @@ def verify_tiktoken_files(directory: Path | None = None) -> dict[str, bool]:
 
 
 def configure_offline_environment() -> None:
-    """Point tiktoken at the shipped files and switch off phone-home analytics.
+    """Point tiktoken at the shipped files, switch off phone-home analytics, park idle encoder threads.
 
     Called explicitly by entry points (CLI, app factory, tests), never at import time.
     """
@@ -64,3 +64,7 @@ def configure_offline_environment() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    # The e5 engine (OpenMP) parks its threads between calls instead of spinning on the cores: a turn encodes a
+    # few sentences, and a spinning thread takes the core another user's request needs (and bills the caller's
+    # thread for the wait). Read when the engine loads, which is always later (on first use).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
