@@ -10,11 +10,13 @@ import pytest
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.figures import untraceable_numbers
 from assistant.core.textlen import count_words
+from assistant.drafting.length import wanted_words
 from assistant.drafting.offline.drafter import OfflineDrafter
 from assistant.drafting.pipeline import (
     ApplicationDraft,
     build_job,
     draft_application,
+    estimate_need,
     finalize_part,
     part_budget,
     run_drafter,
@@ -204,8 +206,9 @@ def test_finalize_removes_invented_figures(form: FormSpec, info: ApplicationInfo
     invented = "服务企业12家。成本下降18.5%。带动收入增长300%，新增就业5000人。"
     part = finalize_part(form, job, DraftOutput(text=invented, source="model"), [])
     assert part.text == "服务企业12家。成本下降18.5%。"
-    removed = [i for i in part.issues if i.kind == "number_removed"]
-    assert {i.message.split("“")[1].split("”")[0] for i in removed} == {"300%", "5000"}
+    (removed,) = [i for i in part.issues if i.kind == "number_removed"]
+    # the applicant is told the sentence that went, not only its figures (issue 22)
+    assert "“带动收入增长300%，新增就业5000人。”" in removed.message and "300%、5000" in removed.message
     assert part.removed_numbers == ["300%", "5000"]
 
 
@@ -256,7 +259,12 @@ def test_draft_application_with_a_fake_model_still_enforces_limits(form: FormSpe
     answers = example_answers()
     draft = draft_application(form, info, answers, fake)
     assert [j.part.id for j in fake.jobs] == ALL_PART_IDS
-    assert all(j.budget == j.part.default_budget for j in fake.jobs), "model mode starts from default budgets"
+    # issue 22: a model is given the room its material supports (more material, closer to the limit), not the
+    # defaults whatever the answers hold; the group's limit still caps the sum
+    intro = [j for j in fake.jobs if j.part.id in INTRO_IDS]
+    needs = {j.part.id: estimate_need(j, fake) for j in intro}
+    assert sum(needs.values()) <= 5000 and all(j.budget == needs[j.part.id] for j in intro)
+    assert all(j.budget >= wanted_words(j) for j in intro)
     assert_within_limits(form, draft)
     assert all("250%" not in p.text for p in draft.parts.values())
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from assistant.core.textlen import count_words
 from assistant.core.types import Issue
 from assistant.drafting.offline.fitting import fit_paragraphs, fit_paragraphs_report
-from assistant.drafting.offline.prose import clean_answer, formalize_sentence
+from assistant.drafting.offline.prose import aside_issues, clean_answer, formalize_sentence
 from assistant.drafting.offline.register import load_register
 from assistant.drafting.offline.revise import revise_offline
 from assistant.drafting.offline.roles import is_contact, split_by_role, standalone, subpoint_of, without_contact
@@ -80,25 +80,8 @@ class OfflineDrafter:
                 continue
             cleaned = clean_answer(answer)
             paragraphs.extend(cleaned.paragraphs)
-            if issues is None:
-                continue
-            for text in cleaned.instructions:
-                issues.append(
-                    Issue(
-                        part_id=job.part.id,
-                        kind="instruction_ignored",
-                        message=f"回答中的“{text[:30]}”像是对工具的指令，已作为普通内容处理、未执行，也未写入草稿。",
-                    )
-                )
-            for text in cleaned.remarks:
-                issues.append(
-                    Issue(
-                        part_id=job.part.id,
-                        kind="instruction_ignored",
-                        severity="info",
-                        message=f"回答中的“{text[:30]}”是对访谈或工具说的话，不是申报内容，未写入草稿。",
-                    )
-                )
+            if issues is not None:
+                issues += aside_issues(job.part.id, cleaned)
         return _dedupe(paragraphs)
 
     def _material(self, job: DraftJob, issues: list[Issue] | None) -> _Material:
