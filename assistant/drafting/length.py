@@ -48,9 +48,14 @@ def has_material(job: DraftJob) -> bool:
 
 
 def wanted_words(job: DraftJob) -> int:
-    """字 to ask a drafter for (before the budget caps it)."""
+    """字 to ask a drafter for (before the budget caps it).
+
+    A part built from other parts (宣传推广材料) draws on them even when the applicant answered it too
+    (主要做法及成效 takes security from 安全合规): its material is both, its length at most its default.
+    """
     own = own_material(job)
-    if own:
+    if not job.part.fallback_sources:
         return max(MIN_WANTED, int(own * EXPANSION))
-    material = material_words(job)
-    return min(job.part.default_budget, max(MIN_WANTED, int(material * EXPANSION))) if material else MIN_WANTED
+    drafts = sum(count_words(t) for t in job.other_drafts.values())
+    others = drafts or _cleaned_words([t for texts in job.fallback_answers.values() for t in texts])
+    return min(job.part.default_budget, max(MIN_WANTED, int((own + others) * EXPANSION)))

@@ -193,6 +193,7 @@ def build_job(
         field=info.field,
         case_name=info.case_name,
         applicant=info.applicant,
+        significance=info.reason,
         answers=[a for a in answers.get(part_id, []) if a.strip()],
         fallback_answers={pid: answers.get(pid, []) for pid in part.fallback_sources},
         other_drafts={pid: (drafts or {}).get(pid, "") for pid in part.fallback_sources if (drafts or {}).get(pid)},

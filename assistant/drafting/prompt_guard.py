@@ -94,8 +94,18 @@ def prompt_fragments(job: DraftJob) -> list[str]:
     return out
 
 
+def prompt_labels(job: DraftJob) -> list[str]:
+    """The prompt's lead-ins to data (「案例名称：」): the text before the first piece of data on a line."""
+    labels = []
+    for content in rendered_prompts(job):
+        for line in content.splitlines():
+            if _OPEN in line and (lead := line.split(_OPEN, 1)[0].strip()) and _DATA.sub("", lead) == lead:
+                labels.append(lead)
+    return sorted(set(labels))
+
+
 def machine_text(job: DraftJob) -> MachineText:
-    """The matcher for ``job``: prompt fragments, the applicant's words, this part's own headings."""
+    """The matcher for ``job``: prompt fragments and labels, the applicant's words, this part's own headings."""
     own = list(job.own_texts()) + list(job.other_drafts.values())
     allowed = [f"{sp.number}{sp.title}" for sp in job.part.subpoints] + [sp.title for sp in job.part.subpoints]
-    return MachineText(prompt_fragments(job), own=own, allowed=allowed)
+    return MachineText(prompt_fragments(job), own=own, allowed=allowed, labels=prompt_labels(job))

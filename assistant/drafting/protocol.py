@@ -30,6 +30,7 @@ class DraftJob(BaseModel):
     field: str = ""
     case_name: str = ""
     applicant: str = ""
+    significance: str = ""  # the applicant's own 申报理由 (案例描述's 意义 when built from the 简介)
     answers: list[str] = Field(default_factory=list)
     fallback_answers: dict[str, list[str]] = Field(default_factory=dict)
     other_drafts: dict[str, str] = Field(default_factory=dict)  # stored drafts of the fallback parts (the 简介's)
@@ -52,6 +53,7 @@ class DraftJob(BaseModel):
         """
         sources = list(self.answers) + [t for texts in self.fallback_answers.values() for t in texts]
         sources += [t for t in self.other_drafts.values() if t.strip()]
+        sources += [self.significance] if self.significance.strip() else []
         sources += [p.text for p in self.guidance_passages]
         if self.instruction.strip():
             sources += [self.previous_text, self.instruction]

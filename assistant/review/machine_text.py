@@ -33,6 +33,10 @@ def _key(text: str) -> str:
     return _NON_WORD.sub("", text)
 
 
+def _colon(text: str) -> str:
+    return text.replace(":", "：")
+
+
 def _grams(text: str) -> set[str]:
     return {run[i : i + GRAM] for run in _HAN_RUN.findall(text) for i in range(len(run) - GRAM + 1)}
 
@@ -42,9 +46,17 @@ class MachineText:
 
     ``own``: the applicant's texts (answers, earlier versions, instruction): never prompt text.
     ``allowed``: this part's own labels (its sub-point headings), which the draft is meant to carry.
+    ``labels``: the prompt's lead-ins to a piece of data (「案例名称：」「申报单位：」): a draft line that
+    opens with one copies the prompt's header line, whatever value follows.
     """
 
-    def __init__(self, fragments: Iterable[str], own: Iterable[str] = (), allowed: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        fragments: Iterable[str],
+        own: Iterable[str] = (),
+        allowed: Iterable[str] = (),
+        labels: Iterable[str] = (),
+    ) -> None:
         pieces = [p.strip() for f in fragments for p in re.split(r"[\n\r]+", f) if p.strip()]
         keys = [_key(p) for p in pieces]
         self._blob = "\n".join(k for k in keys if k)
@@ -54,6 +66,7 @@ class MachineText:
         self._own = "\n".join(_key(line) for line in own_text.splitlines())
         self._own_grams = _grams(own_text)
         self._allowed = sorted({_key(a) for a in allowed if _key(a)}, key=len, reverse=True)
+        self._labels = sorted({_colon(x.strip()) for x in labels if len(_key(x)) >= 2}, key=len, reverse=True)
 
     @property
     def active(self) -> bool:
@@ -68,8 +81,14 @@ class MachineText:
                 break
         return key
 
+    def _label(self, sentence: str) -> str | None:
+        head = _colon(_MARK.sub("", sentence).lstrip())
+        return next((label for label in self._labels if head.startswith(label)), None)
+
     def echo(self, sentence: str) -> str | None:
         """The prompt text ``sentence`` copies (None when it is the applicant's content)."""
+        if (label := self._label(sentence)) is not None:
+            return label
         key = self._body(sentence)
         if not key or not self._blob or key in self._own:
             return None
@@ -97,6 +116,9 @@ class MachineText:
             return sentence, None
         if echoed == sentence.strip():
             return None, echoed
+        if echoed in self._labels:  # 「案例名称：……」: a value copied with its label goes; a sentence loses the label
+            rest = _colon(_MARK.sub("", sentence).lstrip())[len(echoed) :].strip()
+            return (rest, echoed) if "，" in rest and len(_HAN_RUN.sub("", rest)) < len(rest) else (None, echoed)
         pattern = r"[\W_]*".join(map(re.escape, echoed))
         rest = re.sub(rf"[（(〔【]?{pattern}[）)〕】]?[，,；;：:]?", "", sentence, count=1).strip("，,；;：: ")
         if len(_HAN_RUN.sub("", rest)) == len(rest) or sum(len(r) for r in _HAN_RUN.findall(rest)) < 6:

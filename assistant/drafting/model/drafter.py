@@ -329,10 +329,10 @@ class ModelDrafter:
                 run.on_delta(text)
         elif run.on_delta is not None:
             run.on_delta(appended)  # the preview ends on what is stored
+        shown = "；".join(r.rstrip("。") for r in restored[:3]) + (f"等{len(restored)}句" if len(restored) > 3 else "")
         run.issue(
             "figure_restored",
-            f"模型稿漏写了您回答中的数字，已补入您回答中的原句（整理为书面语）：{'；'.join(restored[:3])}"
-            f"{f'等{len(restored)}句' if len(restored) > 3 else ''}。请检查衔接是否通顺。",
+            f"模型稿漏写了您回答中的数字，已补入您回答中的原句（整理为书面语）：{shown}。请检查衔接是否通顺。",
             severity="info",
         )
         return text
