@@ -23,6 +23,7 @@ from assistant.drafting.copy_guard import drop_copied_sentences
 from assistant.drafting.draft_hygiene import clean_draft
 from assistant.drafting.length import has_material, material_words, wanted_words
 from assistant.drafting.offline.drafter import OfflineDrafter, placeholder
+from assistant.drafting.offline.promo import public_voice
 from assistant.drafting.prompt_guard import machine_text
 from assistant.drafting.protocol import Drafter, DraftJob, DraftOutput, Removal
 from assistant.drafting.removals import removal_issues
@@ -128,9 +129,10 @@ def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None)
 def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: list[PersonTerm]) -> PartDraft:
     """Apply the hard guarantees to a drafter's output and review it.
 
-    In order: the product's own prompt text and repeated sentences out (``draft_hygiene``), sentences
-    with an untraceable figure out, sentences pasted from retrieved passages out, contact data out of
-    publishable parts, the budget. Every sentence removed is reported with the sentence itself.
+    In order: sentences with an untraceable figure out, sentences pasted from retrieved passages out, in
+    publishable parts the third person and no contact data (a sentence that was only a contact line goes
+    whole), then the product's own prompt text and repeated sentences out (``draft_hygiene``), the
+    budget. Every sentence removed is reported with the sentence itself.
     """
     issues = [i for i in output.issues if i.kind not in _REMOVAL_KINDS]
 
@@ -138,17 +140,19 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
         issues.append(Issue(part_id=job.part.id, kind=kind, severity=severity, message=message))
 
     sources = job.figure_sources()
-    text, removals = clean_draft(output.text.strip(), machine_text(job))
-    text, dropped = untraceable_sentences(text, sources, job.structure_numbers())
-    removals += [Removal(sentence=s, reason="untraceable_figure", detail="、".join(f)) for s, f in dropped]
+    text, dropped = untraceable_sentences(output.text.strip(), sources, job.structure_numbers())
+    removals = [Removal(sentence=s, reason="untraceable_figure", detail="、".join(f)) for s, f in dropped]
     removed = [f for _, figures in dropped for f in figures]
     text, copied = drop_copied_sentences(text, job.own_texts(), job.passage_texts())
     removals += [Removal(sentence=s, reason="passage_copied") for s in copied]
     if form.group_of(job.part.id).publishable:
+        text = public_voice(text, job.applicant)
         redaction = redact(text, people)
         text = redaction.text
         for kind in redaction.removed:
             note("private_data", "info", private_data_message(kind))
+    text, hygiene = clean_draft(text, machine_text(job))  # last: a redaction can make two sentences the same
+    removals = hygiene + removals
     text, cut = trim_to_limit(text, job.budget)
     if cut:
         note("trimmed", "warning", f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。")

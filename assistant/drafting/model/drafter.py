@@ -65,7 +65,7 @@ from assistant.llm.client import EMPTY_MESSAGE
 from assistant.llm.normalise import StreamNormaliser, normalise
 from assistant.llm.prompts import render_messages
 from assistant.llm.tokens import prompt_allowance, truncate_to_tokens
-from assistant.review.privacy import private_data_message
+from assistant.review.privacy import private_data_message, redact
 from assistant.review.traceability import untraceable_figures, untraceable_sentences
 
 TARGET_RATIO = 0.9
@@ -258,8 +258,9 @@ class ModelDrafter:
 
     @staticmethod
     def _written_answers(job: DraftJob) -> list[str]:
-        """The part's answers as the model read them (a figure the applicant corrected is not theirs)."""
-        return [w for a in job.answers if (w := written(a)).strip()]
+        """The part's answers as the model read them (a figure the applicant corrected is not theirs),
+        without contact data (a phone number is not a figure to keep)."""
+        return [redact(w).text for a in job.answers if (w := written(a)).strip()]
 
     def _repair_numbers(self, run: _Run, text: str, sources: list[str], material: PromptMaterial) -> str:
         found = untraceable_figures(text, sources, run.job.structure_numbers())

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from assistant.core.figures import extract_numbers
 from assistant.core.textlen import count_words, longest_prefix_within, split_sentences, trim_to_limit
+from assistant.review.privacy import find_private_data
 from assistant.review.traceability import mask_ordinals
 
 _POINT_RE = re.compile(r"^(?:\d{1,2}\.|（\d{1,2}）)")
@@ -90,14 +91,17 @@ def hard_cut(text: str, limit: int) -> str:
 
 
 def restore_figures(text: str, answers: list[str]) -> tuple[str, list[str]]:
-    """(``text`` with a closing paragraph of the answer sentences holding its missing figures, those sentences)."""
+    """(``text`` with a closing paragraph of the answer sentences holding its missing figures, those sentences).
+
+    A phone number, e-mail or ID number is contact data, not a figure of the case: never brought back.
+    """
     present = _values([text])
     added: list[str] = []
     for answer in answers:
         for line in answer.split("\n"):
             for sentence in split_sentences(line):
                 values = _values([sentence])
-                if values and not values <= present:
+                if values and not values <= present and not find_private_data(sentence):
                     added.append(sentence.strip())
                     present |= values
     if not added:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from assistant.core.figures import extract_numbers
-from assistant.core.textlen import count_words
+from assistant.core.textlen import count_words, split_sentences
 from assistant.drafting.offline.register import load_register
-from assistant.drafting.offline.roles import subpoint_of
+from assistant.drafting.offline.roles import is_contact, subpoint_of, without_contact
 from assistant.forms.spec import FormSpec, SubPoint
 from assistant.understanding.shipped import element_reader
 
@@ -109,3 +109,13 @@ def third_person(text: str, applicant: str) -> str:
     for own, third in register.third_person.items():
         text = text.replace(own, third)
     return text
+
+
+def public_voice(text: str, applicant: str) -> str:
+    """Text fit for the public material: third person, and no sentence that was only a contact line."""
+    lines = []
+    for line in text.split("\n"):
+        kept = [s for s in split_sentences(line) if not is_contact(s) or without_contact(s) is not None]
+        if "".join(kept).strip():
+            lines.append("".join(kept))
+    return third_person("\n".join(lines), applicant)
