@@ -31,6 +31,7 @@ from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.llm.chat import DeltaCallback
 from assistant.review.info import info_issues
+from assistant.review.machine_text import MachineText
 from assistant.review.parts import group_totals, review_part
 from assistant.review.privacy import PersonTerm, private_data_message, redact
 from assistant.review.traceability import untraceable_sentences
@@ -217,6 +218,15 @@ def estimate_need(job: DraftJob, drafter: Drafter) -> int:
     # The offline drafter knows what it will actually use (e.g. 简介 sentences filling a promo point).
     own_estimate = getattr(drafter, "estimate_need", None)
     return max(guess, own_estimate(job)) if callable(own_estimate) else guess
+
+
+def prompt_guards(
+    form: FormSpec, info: ApplicationInfo, answers: dict[str, list[str]], drafts: dict[str, str]
+) -> dict[str, MachineText]:
+    """Per part, the product's own prompt text as it renders for the application now (for the review)."""
+    return {
+        p.id: machine_text(build_job(form, p.id, info, answers, p.default_budget, drafts)) for p in form.all_parts()
+    }
 
 
 def draft_application(

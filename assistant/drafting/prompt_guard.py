@@ -85,19 +85,19 @@ def rendered_prompts(job: DraftJob) -> list[str]:
     return [m.content for m in messages]
 
 
-def prompt_fragments(job: DraftJob) -> list[str]:
+def prompt_fragments(job: DraftJob, rendered: list[str] | None = None) -> list[str]:
     """The product's own words in those prompts: every line with the data cut out."""
     out: list[str] = []
-    for content in rendered_prompts(job):
+    for content in rendered if rendered is not None else rendered_prompts(job):
         bare = _DATA.sub("\n", content)
         out += [line.strip() for line in bare.splitlines() if line.strip()]
     return out
 
 
-def prompt_labels(job: DraftJob) -> list[str]:
+def prompt_labels(job: DraftJob, rendered: list[str] | None = None) -> list[str]:
     """The prompt's lead-ins to data (「案例名称：」): the text before the first piece of data on a line."""
     labels = []
-    for content in rendered_prompts(job):
+    for content in rendered if rendered is not None else rendered_prompts(job):
         for line in content.splitlines():
             if _OPEN in line and (lead := line.split(_OPEN, 1)[0].strip()) and _DATA.sub("", lead) == lead:
                 labels.append(lead)
@@ -108,4 +108,5 @@ def machine_text(job: DraftJob) -> MachineText:
     """The matcher for ``job``: prompt fragments and labels, the applicant's words, this part's own headings."""
     own = list(job.own_texts()) + list(job.other_drafts.values())
     allowed = [f"{sp.number}{sp.title}" for sp in job.part.subpoints] + [sp.title for sp in job.part.subpoints]
-    return MachineText(prompt_fragments(job), own=own, allowed=allowed, labels=prompt_labels(job))
+    rendered = rendered_prompts(job)
+    return MachineText(prompt_fragments(job, rendered), own=own, allowed=allowed, labels=prompt_labels(job, rendered))

@@ -46,6 +46,19 @@ class Hit(BaseModel):
 
 class SpokenMarkers(BaseModel):
     categories: dict[str, Category] = Field(default_factory=dict)
+    mid_thought: list[str] = Field(default_factory=list)
+    part_start: list[str] = Field(default_factory=list)
+
+    def starts_mid_thought(self, paragraph: str, first: bool = False) -> str | None:
+        """The opener that shows ``paragraph`` was cut out of its context (「横向上连了……」), or None.
+
+        ``first``: the part's first paragraph, which may not open with a link to what came before either.
+        """
+        head = paragraph.lstrip(" \u3000")
+        if head[:1] and head[0] in "，,、；;：:":
+            return head[0]
+        openers = self.mid_thought + (self.part_start if first else [])
+        return next((w for w in sorted(openers, key=len, reverse=True) if head.startswith(w)), None)
 
     @cached_property
     def _table(self) -> dict[str, tuple[str, Marker]]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.core.settings import Settings
+from assistant.drafting.length import EXPANSION, MIN_WANTED
 from assistant.drafting.model.drafter import ModelDrafter
 from assistant.drafting.pipeline import ApplicationDraft, draft_application
 from assistant.export.scripted import parse_answers
@@ -66,3 +67,26 @@ def test_a_scenario_drafted_through_the_realistic_fake_is_clean_and_complete(
     for group, (words, limit) in draft.totals(load_form(draft.form_id)).items():
         assert words <= limit, group
     assert all(p.words <= p.budget for p in draft.parts.values())
+
+
+def test_a_part_asks_for_the_length_its_material_supports(drafter: ModelDrafter) -> None:
+    """Item 5: more material, a longer part (up to the budget); a thin answer is not padded to 90% of it."""
+    for name in NAMES:
+        for part in drafted(name, drafter).parts.values():
+            if part.source != "model" or part.part_id.startswith("promo."):
+                continue
+            supported = int(EXPANSION * part.material_words)
+            assert part.target == max(1, min(int(part.budget * 0.9), max(MIN_WANTED, supported))), (name, part)
+            assert part.budget >= min(supported, part.target), (name, part.part_id)
+
+
+def test_the_introduction_is_not_a_quarter_of_its_limit_when_the_answers_could_fill_it(drafter: ModelDrafter) -> None:
+    uses = {}
+    for name in NAMES:
+        draft = drafted(name, drafter)
+        intro = [p for pid, p in draft.parts.items() if pid.startswith("intro.")]
+        uses[name] = (sum(p.material_words for p in intro), sum(p.words for p in intro))
+    long_ones = {n: words for n, (material, words) in uses.items() if material >= 2000}
+    assert long_ones and all(words >= 3000 for words in long_ones.values()), long_ones
+    richest = max(uses, key=lambda n: uses[n][0])
+    assert uses[richest][1] == max(words for _, words in uses.values())

@@ -43,7 +43,6 @@ class Structure(BaseModel):
 class Register(BaseModel):
     typos: dict[str, str] = Field(default_factory=dict)
     corrections: list[str] = Field(default_factory=list)
-    mid_thought: list[str] = Field(default_factory=list)
     third_person: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
     inline_fillers: list[str] = Field(default_factory=list)
@@ -99,13 +98,6 @@ class Register(BaseModel):
             if sorted(_figures(corrected) + _figures(match.group("retracted"))) == _figures(sentence):
                 sentence = corrected
         return sentence
-
-    def starts_mid_thought(self, paragraph: str) -> str | None:
-        """The opener of a paragraph that cannot begin one (「而且……」「了，还有……」), or None."""
-        head = paragraph.lstrip(" \u3000")
-        if head[:1] in "，,、；;：:":
-            return head[:1]
-        return next((w for w in self.mid_thought if head.startswith(w)), None)
 
     def is_meta_remark(self, sentence: str) -> bool:
         return self.meta_remark_re is not None and self.meta_remark_re.search(sentence) is not None
