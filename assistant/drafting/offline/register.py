@@ -40,9 +40,14 @@ class Structure(BaseModel):
     results_first: list[str] = Field(default_factory=list)
 
 
+class Corrections(BaseModel):
+    words: list[str] = Field(default_factory=list)  # a sentence without any of them is not read further
+    patterns: list[str] = Field(default_factory=list)
+
+
 class Register(BaseModel):
     typos: dict[str, str] = Field(default_factory=dict)
-    corrections: list[str] = Field(default_factory=list)
+    corrections: Corrections = Field(default_factory=Corrections)
     third_person: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
     inline_fillers: list[str] = Field(default_factory=list)
@@ -82,7 +87,7 @@ class Register(BaseModel):
 
     @cached_property
     def correction_res(self) -> list[re.Pattern[str]]:
-        return [re.compile(p) for p in self.corrections]
+        return [re.compile(p) for p in self.corrections.patterns]
 
     def correct(self, sentence: str) -> str:
         """The sentence with the applicant's own retractions taken out (「3.8万户，哦不对，是4.3万户」→「4.3万户」).
@@ -90,6 +95,8 @@ class Register(BaseModel):
         Kept only if the figures removed are exactly those of the retracted words: a pattern that
         would take any other figure with it leaves the sentence as it was.
         """
+        if not any(word in sentence for word in self.corrections.words):
+            return sentence
         for pattern in self.correction_res:
             match = pattern.search(sentence)
             if match is None:
@@ -165,7 +172,7 @@ def _figures(text: str) -> list[float]:
 def to_written(sentence: str, register: Register | None = None) -> str:
     """Rewrite one sentence into written register; figures are guaranteed unchanged."""
     register = register or load_register()
-    corrected = register.correct(sentence) if register.corrections else sentence
+    corrected = register.correct(sentence)
     if corrected != sentence:
         return to_written(corrected, register)  # the retraction is the applicant's own: check the rest as usual
     base = register.strip_fillers(register.fix_typos(sentence))
