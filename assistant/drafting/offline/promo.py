@@ -93,11 +93,12 @@ def fill_points(
         free = sorted(c for c in candidates[index] if c[-1] not in used)
         top = [c for c in free if free and c[0] == free[0][0]][:MOVED_PER_SUBPOINT]
         for *_, sentence in top:
-            buckets[index].append(sentence)
+            buckets[index].append(_ITEM.sub("", sentence))  # 「一是」 of 解决方案's list means nothing in a point
             used.add(sentence)
             moved = True
+    order = {_ITEM.sub("", s): i for i, s in enumerate(sentences)}
     for bucket in buckets:  # in the order the applicant said them
-        bucket.sort(key=lambda s: sentences.index(s) if s in sentences else -1)
+        bucket.sort(key=lambda s: order.get(s, -1))
     return moved
 
 

@@ -21,8 +21,7 @@ DEPENDENT_RE = re.compile(
 )
 # Leads that only link to the previous sentence; dropped when a sentence is moved.
 LEAD_RE = re.compile(
-    r"^([一二三四五六七八九十]是(?=[^，。]{2})"
-    r"|第[一二三四五六七八九十]+(块|个|点|条|方面|部分|件事)(是|就是)?[^，。：:]{0,8}?[，：:]"
+    r"^(第[一二三四五六七八九十]+(块|个|点|条|方面|部分|件事)(是|就是)?[^，。：:]{0,8}?[，：:]"
     r"|(另外|此外|同时|还有|而且|其次|最后|再者|并且|然后)[，,、]?)"
 )
 _CLAUSE_SPLIT = re.compile(r"(?<=[，；;])")
