@@ -88,7 +88,8 @@ def test_example_draft_is_complete_traceable_and_within_limits(form: FormSpec, i
     draft = draft_application(form, info, answers, OfflineDrafter())
     assert list(draft.parts) == ALL_PART_IDS
     assert_within_limits(form, draft)
-    sources = all_answer_texts(answers) + template_numbers(form)
+    # the 申报理由 is the applicant's own statement too (案例描述 opens with it, the reviewer reads it)
+    sources = all_answer_texts(answers) + template_numbers(form) + [info.reason]
     for pid, part in draft.parts.items():
         assert part.text.strip(), pid
         assert "【待补充" not in part.text, pid
@@ -111,7 +112,8 @@ def test_promo_uses_its_own_answer_when_given(form: FormSpec, info: ApplicationI
     answers = example_answers()
     answers["promo.description"] = ["本案例破解了多式联运单证不互认的难题。"]
     draft = draft_application(form, info, answers, OfflineDrafter())
-    assert draft.parts["promo.description"].text == "本案例破解了多式联运单证不互认的难题。"
+    # the public material speaks of the case in the third person (issue 22)
+    assert draft.parts["promo.description"].text == "该案例破解了多式联运单证不互认的难题。"
     assert not [i for i in draft.parts["promo.description"].issues if i.kind == "missing"]
 
 
@@ -162,7 +164,8 @@ def test_overlong_answer_is_cut_to_budget_and_limits(form: FormSpec, info: Appli
     assert solution.budget > form.part("intro.solution").default_budget, "short parts should lend it 字数"
     assert solution.words > 1500
     assert any(i.kind == "trimmed" for i in solution.issues)
-    sources = all_answer_texts(answers) + template_numbers(form)
+    # the 申报理由 is the applicant's own statement too (案例描述 opens with it, the reviewer reads it)
+    sources = all_answer_texts(answers) + template_numbers(form) + [info.reason]
     for pid, part in draft.parts.items():
         assert untraceable_numbers(part.text, sources) == [], pid
         assert part.text.rstrip()[-1] in "。！？；】", pid
@@ -183,7 +186,8 @@ def test_random_answers_property(form: FormSpec, info: ApplicationInfo, seed: in
     answers = random_answers(rng, max_sentences=rng.choice([3, 15, 60]))
     draft = draft_application(form, info, answers, OfflineDrafter())
     assert_within_limits(form, draft)
-    sources = all_answer_texts(answers) + template_numbers(form)
+    # the 申报理由 is the applicant's own statement too (案例描述 opens with it, the reviewer reads it)
+    sources = all_answer_texts(answers) + template_numbers(form) + [info.reason]
     for pid, part in draft.parts.items():
         assert untraceable_numbers(part.text, sources) == [], (seed, pid)
         if not answers[pid] and not form.part(pid).fallback_sources:

@@ -50,9 +50,15 @@ def describe(moved_from: list[tuple[str, str]], significance: list[str]) -> list
     ranked = sorted(range(len(problem)), key=lambda i: (not _has_figure(problem[i]), i))[:PROBLEM_SENTENCES]
     first = significance[:1] + [problem[i] for i in sorted(ranked)]
     items = [s for s in solution if _ITEM.match(s)]
-    opening = [s for s in solution if not _ITEM.match(s)][:APPROACH_SENTENCES]
+    plain = [s for s in solution if not _ITEM.match(s)]
+    opening = plain[:APPROACH_SENTENCES]
     heads = _heads(items)
-    second = opening + ([heads] if heads else items[: 2 - len(opening)])
+    if heads:
+        second = opening + [heads]
+    else:  # no enumerated measures: the approach's most telling sentences after the opening, figures first
+        rest = plain[APPROACH_SENTENCES:] + items
+        ranked = sorted(range(len(rest)), key=lambda i: (not _has_figure(rest[i]), i))[:PROBLEM_SENTENCES]
+        second = opening + [rest[i] for i in sorted(ranked)]
     return [p for p in (first, second) if p]
 
 
