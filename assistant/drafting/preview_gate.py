@@ -16,6 +16,7 @@ import re
 
 from assistant.core.figures import known_values
 from assistant.drafting.copy_guard import CopyGuard
+from assistant.drafting.offline.promo import PublicVoice
 from assistant.drafting.prompt_guard import machine_text
 from assistant.drafting.protocol import DraftJob, Removal
 from assistant.review.privacy import redact
@@ -38,6 +39,8 @@ class PreviewGate:
         self._machine = machine_text(job)
         self._repeats = RepeatFinder()
         self._people = job.people if job.group.publishable else None
+        self._applicant = job.applicant
+        self._voice = PublicVoice(job.applicant)
         self.removed_figures: list[str] = []
         self.copied: list[str] = []
         self.private: list[str] = []  # kinds of contact data taken out (手机号码, 负责人或联系人姓名 ...)
@@ -46,6 +49,7 @@ class PreviewGate:
     def restart(self) -> None:
         """A new reply rewrites the part: repeats are counted afresh, and what the last reply dropped is what counts."""
         self._repeats = RepeatFinder()
+        self._voice = PublicVoice(self._applicant)
         self.removals = [r for r in self.removals if r.reason not in _PER_REPLY]
 
     def _record(self, removal: Removal) -> None:
@@ -70,12 +74,17 @@ class PreviewGate:
                 self.copied.append(sentence.strip())
             self._record(Removal(sentence=sentence.strip(), reason="passage_copied"))
             return None
-        earlier = self._repeats.add(sentence)
+        if self._people is not None:
+            voiced = self._voice(sentence)  # the public material: third person, no contact-only line
+            if voiced is None:
+                return None
+            redaction = redact(voiced, self._people)
+            self.private += [kind for kind in redaction.removed if kind not in self.private]
+            sentence = redaction.text
+            if not sentence.strip():
+                return None
+        earlier = self._repeats.add(sentence)  # last: a redaction can make two sentences the same
         if earlier is not None:
             self._record(Removal(sentence=sentence.strip(), reason="repeated", detail=earlier.strip()))
             return None
-        if self._people is None:
-            return sentence
-        redaction = redact(sentence, self._people)
-        self.private += [kind for kind in redaction.removed if kind not in self.private]
-        return redaction.text if redaction.text.strip() else None
+        return sentence

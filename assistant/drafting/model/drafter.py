@@ -312,6 +312,9 @@ class ModelDrafter:
             f"模型经 {run.condense_calls} 次压缩后仍有 {before} 字，超出本部分 {budget} 字的上限，"
             f"已删去部分句子（保留含您所给数字的句子和分条要点），现为 {count_words(cut)} 字；请检查内容是否连贯。",
         )
+        if run.on_delta is not None:  # the preview ends on what is kept, not on the overlong reply
+            run.on_delta(STREAM_RESTART)
+            run.on_delta(cut)
         return cut
 
     def _keep_figures(self, run: _Run, text: str) -> str:
@@ -319,10 +322,12 @@ class ModelDrafter:
         if run.job.instruction.strip():
             return text
         answers = self._written_answers(run.job)
-        text, restored = restore_figures(text, answers)
+        _, found = restore_figures(text, answers)
+        restored = [s for s in (run.gate.admit(x) for x in found) if s]  # as shown: public voice, no repeat
         if not restored:
             return text
         appended = "\n" + "".join(restored)
+        text = text.rstrip() + appended
         if count_words(text) > run.job.budget:
             text = keep_facts_trim(text, run.job.budget, answers, run.points)
             if run.on_delta is not None:

@@ -118,6 +118,22 @@ def third_person(text: str, applicant: str) -> str:
     return text
 
 
+class PublicVoice:
+    """``public_voice`` sentence by sentence, for a stream: the applicant is named at its first mention."""
+
+    def __init__(self, applicant: str) -> None:
+        self.applicant = applicant
+        self.named = False
+
+    def __call__(self, sentence: str) -> str | None:
+        if is_contact(sentence) and without_contact(sentence) is None:
+            return None
+        if not self.named and "本单位" in sentence and self.applicant.strip():
+            self.named = True
+            sentence = sentence.replace("本单位", self.applicant.strip(), 1)
+        return third_person(sentence, "")
+
+
 def public_voice(text: str, applicant: str) -> str:
     """Text fit for the public material: third person, and no sentence that was only a contact line."""
     lines = []
