@@ -53,6 +53,7 @@ class RepeatFinder:
     """Sentences fed in order; ``add`` tells whether one repeats a sentence fed before (incremental, for streams)."""
 
     def __init__(self) -> None:
+        self._values: dict[str, set[float]] = {}  # figures of a sentence, read once however often it recurs
         self._exact: dict[str, str] = {}
         self._kept: list[tuple[str, str, set[str]]] = []  # (sentence, core key, its pairs) of sentences kept
         self._budget = MAX_COMPARISONS
@@ -71,13 +72,19 @@ class RepeatFinder:
                 if _same(core, pairs, other, other_pairs):
                     earlier = other_sentence
                     break
-        if earlier is not None and _values(sentence) <= _values(earlier):
+        if earlier is not None and self._figures(sentence) <= self._figures(earlier):
             return earlier
         self._exact.setdefault(core, sentence)
         self._exact.setdefault(full, sentence)
         if self._budget > 0:
             self._kept.append((sentence, core, pairs or _pairs(core)))
         return None
+
+
+    def _figures(self, sentence: str) -> set[float]:
+        if sentence not in self._values:
+            self._values[sentence] = _values(sentence)
+        return self._values[sentence]
 
 
 def find_repeats(sentences: list[str]) -> list[Repeat]:
