@@ -13,7 +13,9 @@ offline pre-scoring and the board's load time (bench/bureau.py);
 8. many applicants at once (1/10/50) with the fake at 10 字/s, through the REST API and through
    Gradio's queue protocol: first text, waiting for others, health, errors, peak RSS
    (bench/concurrency.py);
-9. the understanding layer's held-out figures and its cost per turn (bench/understanding.py).
+9. the understanding layer's held-out figures and its cost per turn (bench/understanding.py);
+10. the written register of the offline drafts: the spoken-marker rate per 1,000 字 on every scenario
+    file and on the applicant sentence sets (bench/register.py).
 All data lives in one temporary directory.
 
 Options: ``--sizes`` (default 1000,10000,100000), ``--seconds`` per load level (default 20) and
@@ -36,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bureau, concurrency, export, retrieval, serving, understanding  # noqa: E402
+from bench import bureau, concurrency, export, register, retrieval, serving, understanding  # noqa: E402
 from bench.common import REPO, load_questions, table  # noqa: E402
 
 
@@ -133,6 +135,16 @@ def summary(r: dict[str, Any], seconds: float) -> None:
         accuracy, recall = f"准确率 {u['accuracy']:.3f}", f"最低召回 {u['lowest_recall']:.3f}"
         rows.append([f"对话理解，{u['turns']} 条留出对话", accuracy, recall, ""])
         rows.append(["理解一条消息 p50/p95", f"{u['p50']:.1f} / {u['p95']:.1f} ms", "目标 p95 ≤ 30 ms", ""])
+    if "register" in r:
+        g = r["register"]
+        rows.append(
+            [
+                "口语标记率（每千字），全部场景的离线草稿",
+                f"{g['draft_rate']:.1f}",
+                f"回答原文 {g['answers_rate']:.1f}；留出语句 {g['sets']['heldout']['drafted']:.1f}",
+                "",
+            ]
+        )
     for line in r.get("qa_lines", []):
         name, rest = line.split("]", 1)
         rows.append([name.lstrip("[") + " 问答", rest.strip(), "", ""])
@@ -229,6 +241,12 @@ def main() -> int:
             understanding.print_understanding(results["understanding"])
 
         attempt("9 对话理解：留出集与每条耗时", understanding_)
+
+        def register_() -> None:
+            results["register"] = register.run()
+            register.print_register(results["register"])
+
+        attempt("10 离线草稿的书面语程度（口语标记率）", register_)
         summary(results, time.perf_counter() - started)
     if failures:
         print("\n失败的部分：\n" + "\n".join(f"- {f}" for f in failures))

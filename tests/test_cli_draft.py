@@ -82,6 +82,11 @@ def test_example_report_groups_within_limits(example_run) -> None:
     for part in report["parts"]:
         totals[part["part_id"].split(".")[0]] += part["words"]
     assert totals == {g: v["words"] for g, v in report["groups"].items()}
+    # the use of the budget, per part and per group (issue 22): what it was written from, asked for, used
+    for part in report["parts"]:
+        assert part["material_words"] >= 0 and part["target"] > 0 and part["removed_sentences"] == []
+        assert part["use"] == round(part["words"] / part["budget"], 3)
+    assert report["groups"]["intro"]["use"] == round(report["groups"]["intro"]["words"] / 5000, 3)
 
 
 def test_example_docx_holds_the_report_texts(example_run) -> None:

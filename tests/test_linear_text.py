@@ -277,11 +277,13 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.core import figures, text_input, textlen
     from assistant.diagram import extract, model_extract
     from assistant.diagram.graph import FlowGraph
-    from assistant.drafting import copy_guard, pipeline, revision_check
+    from assistant.drafting import copy_guard, draft_hygiene, pipeline, prompt_guard, removals, revision_check
     from assistant.drafting.model import drafter as model_drafter
+    from assistant.drafting.model import kept_figures
     from assistant.drafting.model import prompt as model_prompt
     from assistant.drafting.offline import drafter as offline_drafter
-    from assistant.drafting.offline import fitting, register, revise, roles
+    from assistant.drafting.offline import fitting, promo, prose, register, revise, roles
+    from assistant.drafting.protocol import Removal
     from assistant.export import docx_builder, layout, review_report
     from assistant.forms import application, checks
     from assistant.importing import condense, headings, mapper
@@ -365,6 +367,24 @@ def _cases(kb: Any) -> dict[str, Case]:
         ),
         "pipeline.build_job": Case(pipeline.build_job, _job),
         "preview_gate.admit": Case(_gate, _gate),
+        # issue 22: the machinery out of a draft, figures kept, the public voice
+        "draft_hygiene.strip_prompt_text": Case(
+            draft_hygiene.strip_prompt_text,
+            lambda t: draft_hygiene.strip_prompt_text(t, prompt_guard.machine_text(_job(t))),
+        ),
+        "draft_hygiene.clean_draft": Case(
+            draft_hygiene.clean_draft, lambda t: draft_hygiene.clean_draft(t, prompt_guard.machine_text(_job(t)))
+        ),
+        "kept_figures.restore_figures": Case(
+            kept_figures.restore_figures, lambda t: kept_figures.restore_figures(t, [t])
+        ),
+        "promo.third_person": Case(promo.third_person, lambda t: promo.third_person(t, "测试公司")),
+        "promo.public_voice": Case(promo.public_voice, lambda t: promo.public_voice(t, "测试公司")),
+        "prose.aside_issues": Case(prose.aside_issues, lambda t: prose.aside_issues(PART, prose.clean_answer(t))),
+        "removals.removal_issues": Case(
+            removals.removal_issues,
+            lambda t: removals.removal_issues(PART, [Removal(sentence=t, reason="repeated", detail=t)]),
+        ),
         # export (the .docx is built from texts already trimmed to the form's limits)
         "docx_builder.enforce_group_limits": Case(
             docx_builder.enforce_group_limits, lambda t: docx_builder.enforce_group_limits(FORM, texts(t))
@@ -380,9 +400,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         "checks.phone_problem": Case(checks.phone_problem, lambda t: checks.phone_problem("联系电话", t)),
         "checks.image_kind": Case(checks.image_kind, lambda t: checks.image_kind(FORM, t)),
         # understanding and interview
-        "understanding.elements": Case(
-            ElementReader.missing, lambda t: element_reader(FORM).missing(element_ids, t)
-        ),
+        "understanding.elements": Case(ElementReader.missing, lambda t: element_reader(FORM).missing(element_ids, t)),
         "understanding.turn": Case(TurnReader.read, lambda t: turn_reader(FORM).read(t, _context())),
         "rules.named_part": Case(rules.named_part, lambda t: rules.named_part(FORM, t)),
         "machine.record_turn": Case(
@@ -443,6 +461,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         "alignment.align": Case(alignment.align, lambda t: alignment.align(t, [passage(t)])),
         "traceability.untraceable_figures": Case(
             traceability.untraceable_figures, lambda t: traceability.untraceable_figures(t, [t], ["1"])
+        ),
+        "traceability.untraceable_sentences": Case(
+            traceability.untraceable_sentences, lambda t: traceability.untraceable_sentences(t, [t])
         ),
         "traceability.drop_untraceable_sentences": Case(
             traceability.drop_untraceable_sentences, lambda t: traceability.drop_untraceable_sentences(t, [t])

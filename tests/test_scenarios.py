@@ -20,6 +20,13 @@ from typing import Any
 import pytest
 
 from assistant.core.textlen import count_words
+from tests.scenario_checks import (
+    figures_lost,
+    figures_untraceable,
+    placeholders_where_content_exists,
+    prompt_text_in,
+    repeated_in,
+)
 
 SCENARIOS = Path(__file__).parent / "data" / "scenarios"
 NAMES = sorted(p.name[: -len(".expect.json")] for p in SCENARIOS.glob("*.expect.json"))
@@ -146,3 +153,23 @@ def test_nothing_dropped_while_the_group_has_room(name: str, tmp_dir: str) -> No
     if lost and not pipeline_asks_the_drafter():
         pytest.xfail("needs pipeline.estimate_need to ask OfflineDrafter.estimate_need (see issue 14 report)")
     assert lost == []
+
+
+# ----- issue 22 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_nothing_of_the_machinery(name: str, tmp_dir: str) -> None:
+    parts = texts(drafted(name, tmp_dir))
+    assert prompt_text_in(parts) == {}
+    assert repeated_in(parts) == {}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_theirs_and_kept(name: str, tmp_dir: str) -> None:
+    parts = texts(drafted(name, tmp_dir))
+    assert figures_untraceable(name, parts) == {}
+    assert figures_lost(name, parts) == {}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_promo_placeholder_where_the_introduction_holds_it(name: str, tmp_dir: str) -> None:
+    assert placeholders_where_content_exists(name, texts(drafted(name, tmp_dir))) == {}

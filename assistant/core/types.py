@@ -45,6 +45,9 @@ class Issue(BaseModel):
         "answer_truncated",
         "figure_omitted",
         "passage_copied",
+        "prompt_text_removed",
+        "repeat_removed",
+        "figure_restored",
     ]
     message: str
     severity: Literal["info", "warning", "error"] = "warning"

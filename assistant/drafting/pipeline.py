@@ -19,16 +19,22 @@ from assistant.core.textlen import (
     trim_to_limit,
 )
 from assistant.core.types import Issue, Passage
-from assistant.drafting.copy_guard import copied_message, drop_copied_sentences
+from assistant.drafting.copy_guard import drop_copied_sentences
+from assistant.drafting.draft_hygiene import clean_draft
+from assistant.drafting.length import has_material, material_words, wanted_words
 from assistant.drafting.offline.drafter import OfflineDrafter, placeholder
-from assistant.drafting.protocol import Drafter, DraftJob, DraftOutput
+from assistant.drafting.offline.promo import public_voice
+from assistant.drafting.prompt_guard import machine_text
+from assistant.drafting.protocol import Drafter, DraftJob, DraftOutput, Removal
+from assistant.drafting.removals import removal_issues
 from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.llm.chat import DeltaCallback
 from assistant.review.info import info_issues
+from assistant.review.machine_text import MachineText
 from assistant.review.parts import group_totals, review_part
 from assistant.review.privacy import PersonTerm, private_data_message, redact
-from assistant.review.traceability import drop_untraceable_sentences
+from assistant.review.traceability import untraceable_sentences
 
 
 class Retriever(Protocol):
@@ -48,7 +54,10 @@ class PartDraft(BaseModel):
     condense_calls: int = 0
     removed_numbers: list[str] = Field(default_factory=list)
     copied_sentences: list[str] = Field(default_factory=list)
+    removals: list[Removal] = Field(default_factory=list)  # every sentence taken out, with why
     citations: list[Passage] = Field(default_factory=list)
+    material_words: int = 0  # 字 of the applicant's material this part was written from
+    target: int = 0  # 字 the drafter was asked for (the material's length, within the budget)
 
 
 class ApplicationDraft(BaseModel):
@@ -94,7 +103,13 @@ def retrieve_for(retriever: Retriever | None, job: DraftJob) -> DraftJob:
 
 
 def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None) -> DraftOutput:
-    """Run the configured drafter; if the model is down, fall back to the offline drafter and say so."""
+    """Run the configured drafter; if the model is down, fall back to the offline drafter and say so.
+
+    A part with nothing of the applicant's to write from is not sent to a model: it could only pad
+    (or invent); the offline drafter leaves the visible 【待补充】 mark instead.
+    """
+    if drafter.mode == "model" and not job.instruction.strip() and not has_material(job):
+        return OfflineDrafter().draft(job, on_delta=on_delta)
     try:
         return drafter.draft(job, on_delta=on_delta)
     except ModelUnavailableError as exc:
@@ -113,27 +128,37 @@ def run_drafter(drafter: Drafter, job: DraftJob, on_delta: DeltaCallback | None)
 
 
 def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: list[PersonTerm]) -> PartDraft:
-    """Apply the hard guarantees to a drafter's output and review it."""
-    issues = list(output.issues)
+    """Apply the hard guarantees to a drafter's output and review it.
+
+    In order: sentences with an untraceable figure out, sentences pasted from retrieved passages out, in
+    publishable parts the third person and no contact data (a sentence that was only a contact line goes
+    whole), then the product's own prompt text and repeated sentences out (``draft_hygiene``), the
+    budget. Every sentence removed is reported with the sentence itself.
+    """
+    issues = [i for i in output.issues if i.kind not in _REMOVAL_KINDS]
 
     def note(kind: str, severity: str, message: str) -> None:
         issues.append(Issue(part_id=job.part.id, kind=kind, severity=severity, message=message))
 
     sources = job.figure_sources()
-    text, removed = drop_untraceable_sentences(output.text.strip(), sources, job.structure_numbers())
-    for raw in removed:
-        note("number_removed", "warning", f"草稿中的数字“{raw}”在您的回答和引用材料中找不到出处，已删除所在句子。")
+    text, dropped = untraceable_sentences(output.text.strip(), sources, job.structure_numbers())
+    removals = [Removal(sentence=s, reason="untraceable_figure", detail="、".join(f)) for s, f in dropped]
+    removed = [f for _, figures in dropped for f in figures]
     text, copied = drop_copied_sentences(text, job.own_texts(), job.passage_texts())
-    if copied:
-        note("passage_copied", "info", copied_message(copied))
+    removals += [Removal(sentence=s, reason="passage_copied") for s in copied]
     if form.group_of(job.part.id).publishable:
+        text = public_voice(text, job.applicant)
         redaction = redact(text, people)
         text = redaction.text
         for kind in redaction.removed:
             note("private_data", "info", private_data_message(kind))
+    text, hygiene = clean_draft(text, machine_text(job))  # last: a redaction can make two sentences the same
+    removals = hygiene + removals
     text, cut = trim_to_limit(text, job.budget)
     if cut:
         note("trimmed", "warning", f"草稿超过本部分{job.budget}字的额度，已在句末截断，请检查结尾是否完整。")
+    everything = output.removals + removals
+    issues += removal_issues(job.part.id, everything)
     issues += review_part(form, job.part.id, text, job.budget, sources, people)
     return PartDraft(
         part_id=job.part.id,
@@ -144,15 +169,27 @@ def finalize_part(form: FormSpec, job: DraftJob, output: DraftOutput, people: li
         source=output.source,
         model_calls=output.model_calls,
         condense_calls=output.condense_calls,
-        removed_numbers=output.removed_numbers + removed,
+        removed_numbers=output.removed_numbers + [f for f in removed if f not in output.removed_numbers],
         copied_sentences=output.copied_sentences + copied,
+        removals=everything,
         citations=job.guidance_passages,
+        material_words=material_words(job),
+        target=output.target or min(job.budget, wanted_words(job)),
     )
 
 
+_REMOVAL_KINDS = ("number_removed", "passage_copied", "prompt_text_removed", "repeat_removed")
+
+
 def build_job(
-    form: FormSpec, part_id: str, info: ApplicationInfo, answers: dict[str, list[str]], budget: int
+    form: FormSpec,
+    part_id: str,
+    info: ApplicationInfo,
+    answers: dict[str, list[str]],
+    budget: int,
+    drafts: dict[str, str] | None = None,
 ) -> DraftJob:
+    """``drafts``: the stored drafts of other parts; those this part is built from go into the job."""
     part = form.part(part_id)
     return DraftJob(
         form_id=form.id,
@@ -161,8 +198,10 @@ def build_job(
         field=info.field,
         case_name=info.case_name,
         applicant=info.applicant,
+        significance=info.reason,
         answers=[a for a in answers.get(part_id, []) if a.strip()],
         fallback_answers={pid: answers.get(pid, []) for pid in part.fallback_sources},
+        other_drafts={pid: (drafts or {}).get(pid, "") for pid in part.fallback_sources if (drafts or {}).get(pid)},
         budget=budget,
         private_terms=[p.name for p in people_of(info) if p.name],
         people=people_of(info),
@@ -170,15 +209,24 @@ def build_job(
 
 
 def estimate_need(job: DraftJob, drafter: Drafter) -> int:
-    """How many 字 a part would like: the default for a model, the answers' length offline."""
+    """How many 字 a part would like: what its material supports (``length``), offline what it will use."""
     floor = count_words(placeholder(job.part)) + 10
     if drafter.mode == "model":
-        return max(floor, job.part.default_budget)
+        return max(floor, wanted_words(job) * 10 // 9 + 1)  # the model is asked for 90% of its budget
     texts = job.answers or [a for v in job.fallback_answers.values() for a in v]
     guess = max(floor, 60, int(sum(count_words(t) for t in texts) * 1.05) + 30)
     # The offline drafter knows what it will actually use (e.g. 简介 sentences filling a promo point).
     own_estimate = getattr(drafter, "estimate_need", None)
     return max(guess, own_estimate(job)) if callable(own_estimate) else guess
+
+
+def prompt_guards(
+    form: FormSpec, info: ApplicationInfo, answers: dict[str, list[str]], drafts: dict[str, str]
+) -> dict[str, MachineText]:
+    """Per part, the product's own prompt text as it renders for the application now (for the review)."""
+    return {
+        p.id: machine_text(build_job(form, p.id, info, answers, p.default_budget, drafts)) for p in form.all_parts()
+    }
 
 
 def draft_application(
@@ -191,8 +239,9 @@ def draft_application(
     """Draft every part (scripted mode); group totals never exceed their limits."""
     people = people_of(info)
     parts: dict[str, PartDraft] = {}
-    for group in form.groups:
-        jobs = {p.id: build_job(form, p.id, info, answers, budget=p.default_budget) for p in group.parts}
+    for group in form.groups:  # in the template's order: a part built from the 简介 sees its drafts
+        drafts = {pid: d.text for pid, d in parts.items()}
+        jobs = {p.id: build_job(form, p.id, info, answers, p.default_budget, drafts) for p in group.parts}
         needs = {pid: estimate_need(job, drafter) for pid, job in jobs.items()}
         budgets = allocate_budgets(group.limit, {p.id: p.default_budget for p in group.parts}, needs)
         for pid, job in jobs.items():

@@ -30,8 +30,10 @@ class DraftJob(BaseModel):
     field: str = ""
     case_name: str = ""
     applicant: str = ""
+    significance: str = ""  # the applicant's own 申报理由 (案例描述's 意义 when built from the 简介)
     answers: list[str] = Field(default_factory=list)
     fallback_answers: dict[str, list[str]] = Field(default_factory=dict)
+    other_drafts: dict[str, str] = Field(default_factory=dict)  # stored drafts of the fallback parts (the 简介's)
     budget: int
     guidance_passages: list[Passage] = Field(default_factory=list)
     exemplar_passages: list[Passage] = Field(default_factory=list)
@@ -44,11 +46,14 @@ class DraftJob(BaseModel):
     def figure_sources(self) -> list[str]:
         """Texts a figure in the draft may be traced to: the one list every checker uses.
 
-        The applicant's answers in full, the guidance passages the drafter was given, and
-        when revising the previous version and the instruction (both from the applicant).
+        The applicant's answers in full, the stored drafts of the parts this one is built from (they
+        passed the same check), the guidance passages the drafter was given, and when revising the
+        previous version and the instruction (both from the applicant).
         Never exemplars: another applicant's figures are not this applicant's facts.
         """
         sources = list(self.answers) + [t for texts in self.fallback_answers.values() for t in texts]
+        sources += [t for t in self.other_drafts.values() if t.strip()]
+        sources += [self.significance] if self.significance.strip() else []
         sources += [p.text for p in self.guidance_passages]
         if self.instruction.strip():
             sources += [self.previous_text, self.instruction]
@@ -72,6 +77,17 @@ class DraftJob(BaseModel):
         return structure_numbers(self.part, self.group)
 
 
+RemovalReason = Literal["untraceable_figure", "prompt_text", "repeated", "passage_copied"]
+
+
+class Removal(BaseModel):
+    """A sentence taken out of a draft, kept so the applicant is told what was lost and why."""
+
+    sentence: str
+    reason: RemovalReason
+    detail: str = ""  # the untraceable figures, the prompt text copied, the sentence it repeats
+
+
 class DraftOutput(BaseModel):
     text: str
     issues: list[Issue] = Field(default_factory=list)
@@ -80,6 +96,8 @@ class DraftOutput(BaseModel):
     condense_calls: int = 0
     removed_numbers: list[str] = Field(default_factory=list)
     copied_sentences: list[str] = Field(default_factory=list)  # pasted from retrieved passages, removed
+    removals: list[Removal] = Field(default_factory=list)  # every sentence the drafter took out, with why
+    target: int = 0  # 字 the drafter asked for (0: it did not ask, it composed)
 
 
 class Drafter(Protocol):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.core.errors import InvalidInputError
 from assistant.core.types import Passage
-from assistant.drafting.pipeline import ApplicationDraft
+from assistant.drafting.pipeline import ApplicationDraft, prompt_guards
 from assistant.forms.application import ApplicationInfo, MediaInfo, validation_text
 from assistant.forms.spec import FormSpec, load_form
 from assistant.review.application import review_application
@@ -93,7 +93,14 @@ def review_scripted(answers: AnswersFile, draft: ApplicationDraft, plan_passages
     sources += [c.text for d in draft.parts.values() for c in d.citations]
     budgets = {pid: d.budget for pid, d in draft.parts.items()}
     return review_application(
-        answers.form, answers.info, answers.media, texts, sources=sources, budgets=budgets, plan_passages=plan_passages
+        answers.form,
+        answers.info,
+        answers.media,
+        texts,
+        sources=sources,
+        budgets=budgets,
+        plan_passages=plan_passages,
+        prompt_text=prompt_guards(answers.form, answers.info, answers.answers, texts),
     )
 
 
@@ -117,10 +124,18 @@ def build_report(
                 "condense_calls": d.condense_calls,
                 "removed_numbers": d.removed_numbers,
                 "copied_sentences": d.copied_sentences,
+                "removed_sentences": [r.model_dump() for r in d.removals],
+                # the budget the material supports (issue 22): what the part was written from, asked for, used
+                "material_words": d.material_words,
+                "target": d.target,
+                "use": round(d.words / d.budget, 3) if d.budget else 0.0,
                 "issues": [i.model_dump() for i in d.issues],
             }
         )
-    groups = {gid: {"words": w, "limit": lim} for gid, (w, lim) in draft.totals(form).items()}
+    groups = {
+        gid: {"words": w, "limit": lim, "use": round(w / lim, 3) if lim else 0.0}
+        for gid, (w, lim) in draft.totals(form).items()
+    }
     return {
         "form": form.id,
         "mode": mode,

@@ -21,6 +21,7 @@ applicant's answers would silently stop reaching the model. Both raise ``PromptE
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -83,6 +84,13 @@ def split_sections(source: str) -> dict[str, str]:
 
 
 def _parse(name: str, section: str, text: str, env: jinja2.Environment) -> tuple[jinja2.Template, set[str]]:
+    return _compiled(name, section, text)
+
+
+@lru_cache(maxsize=64)
+def _compiled(name: str, section: str, text: str) -> tuple[jinja2.Template, set[str]]:
+    """A section compiled once per source text (compiling costs far more than rendering; every draft renders)."""
+    env = _environment()
     try:
         declared = meta.find_undeclared_variables(env.parse(text))
         return env.from_string(text), declared

@@ -25,7 +25,9 @@ from assistant.review.content import (
 )
 from assistant.review.findings import SEVERITY_ORDER, Finding, ReviewReport
 from assistant.review.info import info_issues
+from assistant.review.machine_text import MachineText
 from assistant.review.privacy import PersonTerm
+from assistant.review.reading import reading_findings
 
 
 def _info_findings(form: FormSpec, info: ApplicationInfo) -> list[Finding]:
@@ -51,8 +53,13 @@ def review_application(
     budgets: dict[str, int] | None = None,
     plan_passages: list[Passage] | None = None,
     today: date | None = None,
+    prompt_text: dict[str, MachineText] | None = None,
 ) -> ReviewReport:
-    """Every finding once, ordered by severity then by the template's order of parts."""
+    """Every finding once, ordered by severity then by the template's order of parts.
+
+    ``prompt_text``: per part, the product's own prompt text as rendered for it (the drafting layer's
+    ``prompt_guards``): what a part must not carry. Without it that one reading rule is skipped.
+    """
     people = [
         PersonTerm(name=info.leader.name, role="项目负责人", phone=info.leader.phone),
         PersonTerm(name=info.contact.name, role="项目联系人", phone=info.contact.phone),
@@ -64,6 +71,7 @@ def review_application(
     findings += figure_findings(form, texts, sources + [_info_text(info)], people)
     findings += privacy_findings(form, texts, people)
     findings += name_findings(form, info, texts)
+    findings += reading_findings(form, texts, prompt_text)
     case_text = "\n".join(texts.values())
     alignments = align(case_text, plan_passages or [], form.review.alignment.directions_label)
     findings += alignment_findings(info.field, alignments)

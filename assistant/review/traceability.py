@@ -62,14 +62,34 @@ def drop_untraceable_sentences(text: str, sources: list[str], structure: Iterabl
 
     Line breaks are kept, so a numbered point whose figures all check out stays a point.
     """
+    text, dropped = untraceable_sentences(text, sources, structure)
+    removed: list[str] = []
+    for _, figures in dropped:
+        removed += [f for f in figures if f not in removed]
+    return text, removed
+
+
+def untraceable_sentences(
+    text: str, sources: list[str], structure: Iterable[str] = ()
+) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Delete the sentences that hold an untraceable figure; return (text, [(sentence, its figures)]).
+
+    The applicant is told which sentence went and which figure took it, not just the figure: a
+    sentence lost for 「47.3%」 may have carried facts of theirs too.
+    """
     structure = list(structure)
     known = known_values(sources)
-    removed = untraceable_figures(text, sources, structure, known=known)
-    if not removed:
+    if not untraceable_figures(text, sources, structure, known=known):
         return text, []
-    lines = []
+    lines, dropped = [], []
     for line in text.split("\n"):
-        kept = [s for s in split_sentences(line) if not untraceable_figures(s, sources, structure, known=known)]
+        kept = []
+        for sentence in split_sentences(line):
+            figures = untraceable_figures(sentence, sources, structure, known=known)
+            if figures:
+                dropped.append((sentence.strip(), figures))
+            else:
+                kept.append(sentence)
         if "".join(kept).strip():
             lines.append("".join(kept))
-    return "\n".join(lines), removed
+    return "\n".join(lines), dropped

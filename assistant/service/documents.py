@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.core.types import Passage
+from assistant.drafting.pipeline import prompt_guards
 from assistant.export.docx_builder import build_docx, build_publishable_docx
 from assistant.export.pdf import docx_to_pdf
 from assistant.forms.application import ApplicationInfo, MediaInfo
@@ -55,14 +56,17 @@ def review_report(row: ApplicationRow, store: ApplicationStore, knowledge: objec
     state = InterviewState.model_validate(row.state)
     sources = [answer for progress in state.parts.values() for answer in progress.answers]
     sources += [c.get("text", "") for head in heads.values() for c in head.report.get("citations", [])]
+    texts = {pid: v.text for pid, v in heads.items()}
+    answers = {pid: progress.answers for pid, progress in state.parts.items()}
     return review_application(
         form,
         info,
         MediaInfo.model_validate(row.media),
-        {pid: v.text for pid, v in heads.items()},
+        texts,
         sources=sources,
         budgets={pid: v.budget for pid, v in heads.items()},
         plan_passages=plan_passages(form, info.field, knowledge),
+        prompt_text=prompt_guards(form, info, answers, texts),
     )
 
 

@@ -96,7 +96,8 @@ def draft_and_store(
     heads = store.head_versions(row.id)
     group_ids = {p.id for p in form.group_of(part_id).parts}
     other_words = {pid: v.words for pid, v in heads.items() if pid != part_id and pid in group_ids}
-    job = build_job(form, part_id, info, answers, budget=1)
+    drafts = {pid: v.text for pid, v in heads.items()}  # a part built from the 简介 reads its stored drafts
+    job = build_job(form, part_id, info, answers, budget=1, drafts=drafts)
     need = estimate_need(job, drafter)
     if revision is not None:  # room for what the revision adds: the supplied words, or the part's default to expand
         current = heads[part_id].words if part_id in heads else 0

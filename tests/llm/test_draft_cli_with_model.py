@@ -87,7 +87,10 @@ def test_a_model_that_cannot_condense_still_exports_within_limits(data_dir: Path
         condense = [r for r in server.requests if "【任务：压缩】" in r["messages"][0]["content"]]
     assert_within_limits(report)
     assert sum(p["condense_calls"] for p in report["parts"]) == len(condense)
-    assert any(p["condense_calls"] == 2 for p in report["parts"])
+    # Issue 22: runaway padding is mostly the fake's generic sentences said again («此外，……»), and the part asks
+    # for what its answers support: with the repeats gone the example's parts fit without condensing. The path of
+    # a model that fails to condense twice is test_model_drafter's test_second_condense_aims_lower_by_the_overshoot.
+    assert all(p["words"] <= p["budget"] for p in report["parts"])
     for part in report["parts"]:
         assert not {"1", "2", "3"} & set(part["removed_numbers"]), part["part_id"]  # ordinals are structure
         if part["condense_calls"] == 2 and "trimmed" in [i["kind"] for i in part["issues"]]:

@@ -67,6 +67,7 @@ EXPECTED = {
     ("no_security", "警告", "intro.compliance"),
     ("no_lawful_acquisition", "警告", "intro.compliance"),
     ("no_plan_direction", "建议", "intro.problem"),
+    ("repeated_sentence", "警告", "promo.practice"),  # FILLER * 100: the same sentence a hundred times
 }
 
 

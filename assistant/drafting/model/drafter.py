@@ -30,16 +30,21 @@ cleaning): the orchestration offers the offline drafter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.core.errors import ModelUnavailableError
-from assistant.core.figures import extract_numbers
 from assistant.core.settings import Settings
-from assistant.core.textlen import count_words, longest_prefix_within, split_sentences, trim_to_limit
+from assistant.core.textlen import count_words, split_sentences
 from assistant.core.types import Issue
-from assistant.drafting.copy_guard import copied_message
+from assistant.drafting.length import wanted_words
+from assistant.drafting.model.kept_figures import (
+    hard_cut,
+    keep_facts_trim,
+    omitted_figures,
+    point_keys,
+    restore_figures,
+)
 from assistant.drafting.model.prompt import (
     PromptMaterial,
     draft_variables,
@@ -48,17 +53,20 @@ from assistant.drafting.model.prompt import (
     neutralise,
     revise_variables,
     shortened_issue,
+    written,
 )
+from assistant.drafting.offline.prose import aside_issues, clean_answer
 from assistant.drafting.preview_gate import PreviewGate
-from assistant.drafting.protocol import DraftJob, DraftOutput
+from assistant.drafting.protocol import DraftJob, DraftOutput, Removal
+from assistant.drafting.removals import removal_issues
 from assistant.forms.spec import PartSpec
 from assistant.llm.chat import STREAM_RESTART, ChatMessage, ChatModel, DeltaCallback
 from assistant.llm.client import EMPTY_MESSAGE
 from assistant.llm.normalise import StreamNormaliser, normalise
 from assistant.llm.prompts import render_messages
 from assistant.llm.tokens import prompt_allowance, truncate_to_tokens
-from assistant.review.privacy import private_data_message
-from assistant.review.traceability import drop_untraceable_sentences, mask_ordinals, untraceable_figures
+from assistant.review.privacy import private_data_message, redact
+from assistant.review.traceability import untraceable_figures, untraceable_sentences
 
 TARGET_RATIO = 0.9
 MAX_CONDENSE_CALLS = 2
@@ -69,8 +77,6 @@ FIGURE_OMITTED_KIND = "figure_omitted"
 _BLOCK_RE = re.compile(r"^<([^<>\n]{1,12})>\n(.*?)^</\1>$", re.S | re.M)
 _FRAMING_LINE_RE = re.compile(r"^(?:【(?:依据|范例)[A-Z]{1,3}】|〔).*$", re.M)  # a passage's label line inside a block
 _NOT_DATA_BLOCKS = ("范例片段",)  # another applicant's text: for tone only, never to be copied
-_POINT_RE = re.compile(r"^(?:\d{1,2}\.|（\d{1,2}）)")
-_LABEL_RE = re.compile(r"^[^：:，。\s]{2,8}[：:]")  # a run-in label such as 「取得成效：」
 
 
 def part_titles(part: PartSpec) -> list[str]:
@@ -99,71 +105,6 @@ def clean_reply(text: str, part_title: str = "") -> str:
     return normalise(text, titles=[part_title] if part_title else [])
 
 
-def omitted_figures(text: str, answers: Iterable[str]) -> list[str]:
-    """Figures of the applicant's ``answers`` that ``text`` does not contain (by value), in order."""
-    present = {round(m.value, 6) for m in extract_numbers(mask_ordinals(text))}
-    found: dict[str, bool] = {}
-    for answer in answers:
-        for mention in extract_numbers(mask_ordinals(answer)):
-            found[mention.raw] = found.get(mention.raw, False) or round(mention.value, 6) in present
-    return [raw for raw, ok in found.items() if not ok]
-
-
-def _values(texts: Iterable[str]) -> set[float]:
-    return {round(m.value, 6) for t in texts for m in extract_numbers(mask_ordinals(t))}
-
-
-def point_keys(text: str) -> set[str]:
-    """The numbered points of ``text``, as comparison keys (number and punctuation dropped)."""
-    return {_key(_POINT_RE.sub("", line)) for line in text.split("\n") if _POINT_RE.match(line)}
-
-
-def _key(sentence: str) -> str:
-    return re.sub(r"[\W_]", "", sentence)
-
-
-def keep_facts_trim(text: str, budget: int, applicant_texts: Iterable[str], points: Iterable[str] = ()) -> str:
-    """Cut ``text`` to ``budget`` 字 at sentence ends, dropping other sentences before facts.
-
-    Kept first: sentences that carry a figure of the applicant's or are one of ``points``
-    (the first draft's numbered points, as ``point_keys``); then sentences opening a
-    numbered point; then the rest, in order while they fit. Line breaks stay.
-    """
-    known = _values(applicant_texts)
-    points = set(points)
-    units: list[tuple[int, str, int]] = []  # (line, sentence, tier: 0 first, 2 last)
-    for index, line in enumerate(text.split("\n")):
-        for k, sentence in enumerate(split_sentences(line)):
-            figures = {round(m.value, 6) for m in extract_numbers(mask_ordinals(sentence))}
-            bare = _POINT_RE.sub("", sentence)
-            if figures & known or {_key(bare), _key(_LABEL_RE.sub("", bare))} & points:
-                tier = 0
-            else:
-                tier = 1 if k == 0 and _POINT_RE.match(line) else 2
-            units.append((index, sentence, tier))
-    first = [u for u in units if u[2] == 0]
-    if sum(count_words(s) for _, s, _ in first) > budget:
-        return trim_to_limit("\n".join(s for _, s, _ in first), budget)[0]
-    chosen = {i for i, u in enumerate(units) if u[2] == 0}
-    for tier in (1, 2):
-        used = sum(count_words(units[i][1]) for i in chosen)
-        for i, (_, sentence, t) in enumerate(units):
-            if t == tier and used + count_words(sentence) <= budget:
-                chosen.add(i)
-                used += count_words(sentence)
-    lines: dict[int, str] = {}
-    for i in sorted(chosen):
-        index, sentence, _ = units[i]
-        lines[index] = lines.get(index, "") + sentence
-    return "\n".join(line.strip() for _, line in sorted(lines.items()) if line.strip())
-
-
-def hard_cut(text: str, limit: int) -> str:
-    """Last resort when not even one sentence fits: cut characters and close the sentence."""
-    cut = text[: longest_prefix_within(text, limit - 1)] if limit > 0 else ""  # "。" counts one more
-    return cut + "。" if cut else ""
-
-
 @dataclass
 class _Run:
     """Book-keeping for one ``draft`` call."""
@@ -174,7 +115,9 @@ class _Run:
     condense_calls: int = 0
     issues: list[Issue] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)  # sentences taken out after the stream
     points: set[str] = field(default_factory=set)  # the first reply's numbered points
+    target: int = 0
     gate: PreviewGate = field(init=False)  # what may be shown (and so kept), see ``PreviewGate``
 
     def __post_init__(self) -> None:
@@ -188,16 +131,10 @@ class _Run:
 
     def output(self, text: str) -> DraftOutput:
         self.note_removed(self.gate.removed_figures)
-        if self.gate.copied:
-            self.issue("passage_copied", copied_message(self.gate.copied), severity="info")
         for kind in self.gate.private:
             self.issue("private_data", private_data_message(kind), severity="info")
-        if self.removed:
-            self.issue(
-                "number_removed",
-                f"已删除或替换无法溯源的数字：{'、'.join(self.removed)}。这些数字在您的回答和引用的政策文件中都找不到；"
-                "如确有其数，请在回答中补充后重新起草。",
-            )
+        removals = self.gate.removals + self.removals
+        self.issues += removal_issues(self.job.part.id, removals)
         return DraftOutput(
             text=text,
             issues=self.issues,
@@ -206,6 +143,8 @@ class _Run:
             condense_calls=self.condense_calls,
             removed_numbers=self.removed,
             copied_sentences=list(self.gate.copied),
+            removals=removals,
+            target=self.target,
         )
 
 
@@ -221,16 +160,20 @@ class ModelDrafter:
     # ----- Drafter protocol ------------------------------------------------------
     def draft(self, job: DraftJob, *, on_delta: DeltaCallback | None = None) -> DraftOutput:
         run = _Run(job, on_delta)
+        for answer in job.answers:
+            run.issues += aside_issues(job.part.id, clean_answer(answer))
         material, messages = self._prompt(job)
         if (issue := shortened_issue(job, material)) is not None:
             run.issues.append(issue)
         sources = job.figure_sources()
+        run.target = self._target(job)
         text = self._call(run, messages, on_delta)
         if not text:
             raise ModelUnavailableError(EMPTY_MESSAGE)
         run.points = point_keys(text)
         text = self._repair_numbers(run, text, sources, material)
         text = self._enforce_length(run, text)
+        text = self._keep_figures(run, text)
         text = self._drop_untraceable(run, text, sources)
         text = normalise(text, titles=part_titles(job.part))  # renumber points left after cuts
         self._report_omitted(run, text)
@@ -264,8 +207,17 @@ class ModelDrafter:
     def target(self, budget: int) -> int:
         return max(1, int(budget * TARGET_RATIO))
 
+    def _target(self, job: DraftJob) -> int:
+        """The length to ask for: what the material supports (``length``), within 90% of the budget.
+
+        A revision keeps the budget's target: its length follows the instruction and the previous text.
+        """
+        if job.instruction.strip():
+            return self.target(job.budget)
+        return max(1, min(self.target(job.budget), wanted_words(job)))
+
     def _prompt(self, job: DraftJob) -> tuple[PromptMaterial, list[ChatMessage]]:
-        target = self.target(job.budget)
+        target = self._target(job)
         if job.instruction.strip():
             build = lambda m: render_messages("revise", **revise_variables(job, m, target))  # noqa: E731
         else:
@@ -276,6 +228,7 @@ class ModelDrafter:
     def _call(self, run: _Run, messages: list[ChatMessage], on_delta: DeltaCallback | None = None) -> str:
         """One model call; the reply cleaned of chat, Markdown, the part's title and echoed instructions."""
         run.model_calls += 1
+        run.gate.restart()
         cleaner = StreamNormaliser(
             titles=part_titles(run.job.part), echo=instruction_sentences(messages), admit=run.gate.admit
         )
@@ -303,9 +256,15 @@ class ModelDrafter:
         texts = list(job.answers) + [t for texts in job.fallback_answers.values() for t in texts]
         return texts + ([job.instruction] if job.instruction.strip() else [])
 
+    @staticmethod
+    def _written_answers(job: DraftJob) -> list[str]:
+        """The part's answers as the model read them (a figure the applicant corrected is not theirs),
+        without contact data (a phone number is not a figure to keep)."""
+        return [redact(w).text for a in job.answers if (w := written(a)).strip()]
+
     def _repair_numbers(self, run: _Run, text: str, sources: list[str], material: PromptMaterial) -> str:
         found = untraceable_figures(text, sources, run.job.structure_numbers())
-        omitted = [] if run.job.instruction.strip() else omitted_figures(text, run.job.answers)
+        omitted = [] if run.job.instruction.strip() else omitted_figures(text, self._written_answers(run.job))
         if not found and not omitted:
             return text
         run.note_removed(found)
@@ -353,17 +312,48 @@ class ModelDrafter:
             f"模型经 {run.condense_calls} 次压缩后仍有 {before} 字，超出本部分 {budget} 字的上限，"
             f"已删去部分句子（保留含您所给数字的句子和分条要点），现为 {count_words(cut)} 字；请检查内容是否连贯。",
         )
+        if run.on_delta is not None:  # the preview ends on what is kept, not on the overlong reply
+            run.on_delta(STREAM_RESTART)
+            run.on_delta(cut)
         return cut
 
+    def _keep_figures(self, run: _Run, text: str) -> str:
+        """Bring back the applicant's sentences for figures the model left out, within the budget."""
+        if run.job.instruction.strip():
+            return text
+        answers = self._written_answers(run.job)
+        _, found = restore_figures(text, answers)
+        restored = [s for s in (run.gate.admit(x) for x in found) if s]  # as shown: public voice, no repeat
+        if not restored:
+            return text
+        appended = "\n" + "".join(restored)
+        text = text.rstrip() + appended
+        if count_words(text) > run.job.budget:
+            text = keep_facts_trim(text, run.job.budget, answers, run.points)
+            if run.on_delta is not None:
+                run.on_delta(STREAM_RESTART)
+                run.on_delta(text)
+        elif run.on_delta is not None:
+            run.on_delta(appended)  # the preview ends on what is stored
+        shown = "；".join(r.rstrip("。") for r in restored[:3]) + (f"等{len(restored)}句" if len(restored) > 3 else "")
+        run.issue(
+            "figure_restored",
+            f"模型稿漏写了您回答中的数字，已补入您回答中的原句（整理为书面语）：{shown}。请检查衔接是否通顺。",
+            severity="info",
+        )
+        return text
+
     def _drop_untraceable(self, run: _Run, text: str, sources: list[str]) -> str:
-        text, removed = drop_untraceable_sentences(text, sources, run.job.structure_numbers())
-        run.note_removed(removed)
+        text, dropped = untraceable_sentences(text, sources, run.job.structure_numbers())
+        for sentence, figures in dropped:
+            run.note_removed(figures)
+            run.removals.append(Removal(sentence=sentence, reason="untraceable_figure", detail="、".join(figures)))
         return text
 
     def _report_omitted(self, run: _Run, text: str) -> None:
         if run.job.instruction.strip():
             return
-        missing = omitted_figures(text, run.job.answers)
+        missing = omitted_figures(text, self._written_answers(run.job))
         if missing:
             run.issue(
                 FIGURE_OMITTED_KIND,

@@ -20,8 +20,10 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import ModelUnavailableError, UserFacingError
 from assistant.core.types import Issue, Passage
+from assistant.drafting.offline.prose import clean_answer
 from assistant.drafting.protocol import DraftJob
 from assistant.forms.spec import load_form
+from assistant.interview.machine import MARKER_PREFIX
 from assistant.llm.chat import ChatMessage
 from assistant.llm.tokens import count_message_tokens, count_tokens, truncate_to_tokens
 
@@ -40,8 +42,10 @@ PART_STRUCTURE = {
     "安全合规": "先写使用了哪些数据、每类数据的具体来源和依法合规的获取方式（如数据共享协议、授权），"
     "再写安全治理措施（如分类分级、脱敏、加密、权限控制、操作审计、等级保护测评）。",
     "参与单位情况介绍": "先写主申报单位，再写各联合申报单位，每个单位写基本情况和在案例中的分工。",
-    "案例描述": "依次写行业发展的重要意义、当前面临的问题、案例的主要做法，简要概括，面向公开宣传。",
-    "主要做法及成效": "按小点依次撰写；数据赋能成效以申报单位给出的量化结果开头。",
+    "案例描述": "依次写行业发展的重要意义、当前面临的问题、案例的主要做法，三方面各用一两句话简要概括，"
+    "面向公开宣传，用第三人称（写单位名称或“该案例”），不照抄问题描述。",
+    "主要做法及成效": "按小点依次撰写，每个小点从申报材料中找到对应内容（安全治理措施见安全合规部分）；"
+    "数据赋能成效以申报单位给出的量化结果开头；面向公开宣传，用第三人称。",
 }
 DEFAULT_STRUCTURE = "先写申报单位回答中的事实，再按模板说明组织内容。"
 _TAG_RE = re.compile(r"<(/?\s*[\u4e00-\u9fff]{1,12}\s*)>")
@@ -61,6 +65,7 @@ class PromptMaterial(BaseModel):
 
     answers: list[str]
     other_answers: list[OtherAnswers] = Field(default_factory=list)
+    other_drafts: list[OtherAnswers] = Field(default_factory=list)  # stored drafts of the parts built from
     passages: list[Passage] = Field(default_factory=list)
     exemplars: list[Passage] = Field(default_factory=list)
     shortened: list[str] = Field(default_factory=list, description="labels of answers cut to fit the context")
@@ -79,14 +84,34 @@ def _part_title(form_id: str, part_id: str) -> str:
     return f"{part.number}{part.title}"
 
 
+def written(answer: str) -> str:
+    """An answer as the model reads it: its content in written sentences, remarks to the tool set aside.
+
+    「你看着写吧」「这个上面说过了」 are not the applicant's case and a model may take them as a request;
+    spoken fillers and self-corrections (「3.8万户，哦不对，是4.3万户」) are cleaned by the same reviewed
+    register the offline drafter uses. An answer with nothing left is dropped; a 【待补充】 mark stays as is.
+    """
+    if answer.startswith(MARKER_PREFIX):
+        return answer
+    return "\n".join("".join(p) for p in clean_answer(answer).paragraphs)
+
+
 def material_from_job(job: DraftJob) -> PromptMaterial:
     others = [
-        OtherAnswers(part_id=pid, title=_part_title(job.form_id, pid), texts=[t for t in texts if t.strip()])
+        OtherAnswers(
+            part_id=pid, title=_part_title(job.form_id, pid), texts=[w for t in texts if (w := written(t)).strip()]
+        )
         for pid, texts in job.fallback_answers.items()
     ]
+    drafts = [
+        OtherAnswers(part_id=pid, title=_part_title(job.form_id, pid), texts=[text])
+        for pid, text in job.other_drafts.items()
+        if text.strip()
+    ]
     return PromptMaterial(
-        answers=[a for a in job.answers if a.strip()],
+        answers=[w for a in job.answers if (w := written(a)).strip()],
         other_answers=[o for o in others if o.texts],
+        other_drafts=drafts,
         passages=list(job.guidance_passages),
         exemplars=list(job.exemplar_passages),
     )
@@ -133,6 +158,7 @@ def draft_variables(job: DraftJob, material: PromptMaterial, target: int) -> dic
         "group_title": job.group.title,
         "group_note": job.group.note,
         "subpoints": [sp.model_dump() for sp in job.part.subpoints],
+        "other_drafts": [{"title": o.title, "text": neutralise(o.texts[0])} for o in material.other_drafts],
         "exemplars": [
             {"label": _label(i), "title": neutralise(e.title), "text": neutralise(e.text)}
             for i, e in enumerate(material.exemplars)
@@ -195,6 +221,8 @@ def fit_material(
             fitted.exemplars.pop()
         elif fitted.passages:
             fitted.passages.pop()
+        elif fitted.other_drafts and fitted.other_answers:  # the drafts carry the same facts, written
+            fitted.other_answers.pop()
         elif not _shorten_longest_answer(fitted, excess):
             raise ModelUnavailableError(
                 "提示词超出了模型上下文长度（CASE_ASSISTANT_LLM_CONTEXT_TOKENS），请调大该设置或缩短回答；也可以改用离线起草。"

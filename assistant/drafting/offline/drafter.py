@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 from assistant.core.textlen import count_words
 from assistant.core.types import Issue
 from assistant.drafting.offline.fitting import fit_paragraphs, fit_paragraphs_report
-from assistant.drafting.offline.prose import clean_answer, formalize_sentence
+from assistant.drafting.offline.promo import describe, fill_points, third_person
+from assistant.drafting.offline.prose import aside_issues, clean_answer, formalize_sentence
 from assistant.drafting.offline.register import load_register
 from assistant.drafting.offline.revise import revise_offline
 from assistant.drafting.offline.roles import is_contact, split_by_role, standalone, subpoint_of, without_contact
@@ -30,7 +31,6 @@ from assistant.llm.chat import DeltaCallback
 from assistant.understanding.shipped import element_reader
 
 _ORDINALS = "一二三四五六七八九十"
-MOVED_PER_SUBPOINT = 2  # 简介 sentences that fill an empty sub-point of 主要做法及成效
 
 
 class _Material(BaseModel):
@@ -38,6 +38,7 @@ class _Material(BaseModel):
     moved: list[list[str]] = Field(default_factory=list)  # standalone sentences of the fallback parts
     moved_from: list[tuple[str, str]] = Field(default_factory=list)  # (fallback part id, sentence)
     markers: list[str] = Field(default_factory=list)  # 【待补充：…】 left by the interview
+    significance: list[str] = Field(default_factory=list)  # the 申报理由, cleaned (案例描述's 意义)
     used_moved: bool = False
 
 
@@ -80,25 +81,8 @@ class OfflineDrafter:
                 continue
             cleaned = clean_answer(answer)
             paragraphs.extend(cleaned.paragraphs)
-            if issues is None:
-                continue
-            for text in cleaned.instructions:
-                issues.append(
-                    Issue(
-                        part_id=job.part.id,
-                        kind="instruction_ignored",
-                        message=f"回答中的“{text[:30]}”像是对工具的指令，已作为普通内容处理、未执行，也未写入草稿。",
-                    )
-                )
-            for text in cleaned.remarks:
-                issues.append(
-                    Issue(
-                        part_id=job.part.id,
-                        kind="instruction_ignored",
-                        severity="info",
-                        message=f"回答中的“{text[:30]}”是对访谈或工具说的话，不是申报内容，未写入草稿。",
-                    )
-                )
+            if issues is not None:
+                issues += aside_issues(job.part.id, cleaned)
         return _dedupe(paragraphs)
 
     def _material(self, job: DraftJob, issues: list[Issue] | None) -> _Material:
@@ -116,7 +100,10 @@ class OfflineDrafter:
                     moved.append(kept)
                     moved_from.extend((pid, t) for t in kept)
         markers = [a for a in job.answers if a.startswith(MARKER_PREFIX)]
-        return _Material(own=own, moved=_dedupe(moved), moved_from=moved_from, markers=markers)
+        significance = [s for p in self._clean(job, [job.significance], None) for s in p][:1]
+        return _Material(
+            own=own, moved=_dedupe(moved), moved_from=moved_from, markers=markers, significance=significance
+        )
 
     def _without_contacts(
         self, job: DraftJob, paragraphs: list[list[str]], issues: list[Issue] | None
@@ -177,9 +164,16 @@ class OfflineDrafter:
 
     # ---- arrangement ----
     def _arrange(self, job: DraftJob, material: _Material, budget: int) -> tuple[str, list[str]]:
+        text, dropped = self._arranged(job, material, budget)
+        return (third_person(text, job.applicant) if job.group.publishable else text), dropped
+
+    def _arranged(self, job: DraftJob, material: _Material, budget: int) -> tuple[str, list[str]]:
         if job.part.subpoints:
             return self._arrange_subpoints(job, material, budget)
-        paragraphs = material.own or material.moved
+        paragraphs = material.own
+        if not paragraphs and job.group.publishable:  # 案例描述 from the 简介: 意义, 问题, 做法 — not a copy
+            paragraphs = describe(material.moved_from, material.significance) or material.moved
+        paragraphs = paragraphs or material.moved
         register = load_register()
         if job.part.id in register.structure.results_first:
             paragraphs = self._results_first(job, paragraphs)
@@ -222,24 +216,9 @@ class OfflineDrafter:
                 index = 0 if role is None else role
                 if piece not in buckets[index]:
                     buckets[index].append(piece)
-        # a sub-point the promotion answers leave empty is filled from the 简介 answers, by role
-        material.used_moved = False
+        # a sub-point the promotion answers leave empty is filled from the 简介 answers holding its element
         own_count = [len(b) for b in buckets]
-        for index, sp in enumerate(subpoints):
-            if own_count[index]:
-                continue
-            wanted = {e for e in sp.elements if e != "numbers"}
-            candidates = []
-            for order, (pid, sentence) in enumerate(material.moved_from):
-                if subpoint_of(form, subpoints, sentence) != index:
-                    continue
-                # a sentence from the 简介 part that asks for this element comes first (安全合规 for 2.)
-                affinity = 0 if wanted & set(form.part(pid).required_elements) else 1
-                candidates.append((affinity, order, sentence))
-            for _, _, sentence in sorted(candidates)[:MOVED_PER_SUBPOINT]:
-                if sentence not in buckets[index]:
-                    buckets[index].append(sentence)
-                    material.used_moved = True
+        material.used_moved = fill_points(form, subpoints, buckets, material.moved_from)
         headings = [f"{sp.number}{sp.title}：" for sp in subpoints]
         markers = [f"【待补充：{sp.title}】" for sp in subpoints]
         reserve = sum(count_words(h) for h in headings) + sum(

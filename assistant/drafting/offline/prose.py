@@ -16,6 +16,7 @@ from functools import lru_cache
 from pydantic import BaseModel, Field
 
 from assistant.core.textlen import ends_sentence, split_sentences
+from assistant.core.types import Issue
 from assistant.drafting.offline.register import load_register, to_written
 
 INSTRUCTION_RE = re.compile(
@@ -151,6 +152,28 @@ def _cleaned(answer: str) -> CleanAnswer:
         if sentences:
             result.paragraphs.append(sentences)
     return result
+
+
+def aside_issues(part_id: str, cleaned: CleanAnswer) -> list[Issue]:
+    """What the applicant is told about the words of an answer that were set aside, not drafted."""
+    issues = [
+        Issue(
+            part_id=part_id,
+            kind="instruction_ignored",
+            message=f"回答中的“{text[:30]}”像是对工具的指令，已作为普通内容处理、未执行，也未写入草稿。",
+        )
+        for text in cleaned.instructions
+    ]
+    issues += [
+        Issue(
+            part_id=part_id,
+            kind="instruction_ignored",
+            severity="info",
+            message=f"回答中的“{text[:30]}”是对访谈或工具说的话，不是申报内容，未写入草稿。",
+        )
+        for text in cleaned.remarks
+    ]
+    return issues
 
 
 def answer_to_paragraphs(answer: str) -> tuple[list[list[str]], list[str]]:

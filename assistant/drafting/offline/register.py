@@ -3,8 +3,10 @@
 The rules live in ``knowledge/register/spoken_to_written.yaml`` so a domain expert can
 edit them: typos (平太→平台), sentence-initial fillers (嗯/那个/就是说), word rewrites
 (我们这边→本单位, 拿的→获取的, 大概→约, 搞/弄→开展, 用得多→使用量较大, 以前→此前,
-现在→目前) and remarks addressed to the tool ("您看着整理"). A rewrite is kept only if
-the sentence's figures are unchanged; otherwise the sentence keeps its own words.
+现在→目前, 一是做法主要是→一是, 第三块是→三是, 除了这几个数→此外, 汇到一起→汇聚), remarks
+addressed to the tool ("您看着整理""这个上面说过了") and the applicant's own corrections ("3.8万户，
+哦不对，是4.3万户"). A rewrite is kept only if the sentence's figures are unchanged (a correction:
+only the retracted figure goes); otherwise the sentence keeps its own words.
 """
 
 from __future__ import annotations
@@ -38,8 +40,15 @@ class Structure(BaseModel):
     results_first: list[str] = Field(default_factory=list)
 
 
+class Corrections(BaseModel):
+    words: list[str] = Field(default_factory=list)  # a sentence without any of them is not read further
+    patterns: list[str] = Field(default_factory=list)
+
+
 class Register(BaseModel):
     typos: dict[str, str] = Field(default_factory=dict)
+    corrections: Corrections = Field(default_factory=Corrections)
+    third_person: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
     inline_fillers: list[str] = Field(default_factory=list)
     rewrites: list[Rewrite] = Field(default_factory=list)
@@ -75,6 +84,27 @@ class Register(BaseModel):
     @cached_property
     def spoken_words(self) -> re.Pattern[str] | None:
         return _any_of([r.spoken for r in self.rewrites])
+
+    @cached_property
+    def correction_res(self) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.corrections.patterns]
+
+    def correct(self, sentence: str) -> str:
+        """The sentence with the applicant's own retractions taken out (「3.8万户，哦不对，是4.3万户」→「4.3万户」).
+
+        Kept only if the figures removed are exactly those of the retracted words: a pattern that
+        would take any other figure with it leaves the sentence as it was.
+        """
+        if not any(word in sentence for word in self.corrections.words):
+            return sentence
+        for pattern in self.correction_res:
+            match = pattern.search(sentence)
+            if match is None:
+                continue
+            corrected = sentence[: match.start()] + sentence[match.end() :]
+            if sorted(_figures(corrected) + _figures(match.group("retracted"))) == _figures(sentence):
+                sentence = corrected
+        return sentence
 
     def is_meta_remark(self, sentence: str) -> bool:
         return self.meta_remark_re is not None and self.meta_remark_re.search(sentence) is not None
@@ -142,6 +172,9 @@ def _figures(text: str) -> list[float]:
 def to_written(sentence: str, register: Register | None = None) -> str:
     """Rewrite one sentence into written register; figures are guaranteed unchanged."""
     register = register or load_register()
+    corrected = register.correct(sentence)
+    if corrected != sentence:
+        return to_written(corrected, register)  # the retraction is the applicant's own: check the rest as usual
     base = register.strip_fillers(register.fix_typos(sentence))
     written = register.rewrite(base)
     written = _LEADING_COMMAS.sub("", written)

@@ -15,7 +15,7 @@ from assistant.understanding.shipped import element_reader
 
 # A sentence that refers to what was said around it cannot be moved to another part.
 DEPENDENT_RE = re.compile(
-    r"(除了这|除此之外|上面|前面|如前所述|上述|以上这|刚才|这几个数|这些数|同上|也是这样|这几类|这几个方面|其余的|说到这"
+    r"(除了这|除此之外|上面|前面|如前所述|上述|以上这|刚才|这几个数(?![字据])|这些数(?![字据])|同上|也是这样|这几类|这几个方面|其余的|说到这"
     r"|^(这个|这些|这样|这种|这套|这里|这|那|其|该|它|他们|她们)(?![一二三四五六七八九十\d])"
     r"|^(首先|其次|再次|最后|第[一二三四五六七八九十]+[，、]))"
 )
