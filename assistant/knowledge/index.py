@@ -39,12 +39,15 @@ from assistant.core.settings import Settings
 from assistant.core.types import Passage
 from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
 
-_STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 为 对 将 把 被 也 都 而 并 其 之 以 于 从 由 这 那 哪 些 个 吗 呢 啊 吧 么 "
-    "什么 哪些 哪个 哪天 哪里 怎么 怎样 如何 多少 几 是否 有 有没有 请问 可以 能 应 应该 一个 我 我们 你 "
-    "要 需 该 各 每 其中 按照 根据 关于 进行".split()
-)
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Function words BM25 and the overlap checks ignore (the lexicon's ``stopwords``)."""
+    from assistant.knowledge.lexicon import lexicon
+
+    return frozenset(lexicon().stopwords)
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +80,10 @@ def tokenize(text: str) -> list[str]:
     text = text[:TOKENIZE_CHARS]
     tokens = _jieba().lcut_for_search(text) + [m.group(0) for m in PHRASES.finditer(text)]
     out = []
+    stopwords = _stopwords()
     for token in tokens:
         token = token.strip().lower()
-        if token and _KEEP.search(token) and token not in _STOPWORDS:
+        if token and _KEEP.search(token) and token not in stopwords:
             out.append(token)
     return out
 
