@@ -31,6 +31,7 @@ CLOSE = 0.75
 MAX_CARDS = 3
 SENTENCES_PER_CARD = 2
 SENTENCES_ABOUT_ONE = 4
+FIGURE_BONUS = 0.2
 
 
 @cache
@@ -74,6 +75,8 @@ def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) 
     """The card's best sentences for the question, with its figures: at least one sentence holding a number."""
     passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
     ranked = score_sentences(question, passages, kb)
+    if count > SENTENCES_PER_CARD:  # about one case: its figures first among equally fitting sentences
+        ranked.sort(key=lambda e: e.score + (FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0), reverse=True)
     best = ranked[:count]
     if not any(_FIGURE.search(e.sentence) for e in best):
         best += [e for e in ranked[count:] if _FIGURE.search(e.sentence)][:1]
@@ -118,4 +121,4 @@ class CaseCards:
         value = lead_line(question, evidence)
         if value and not lookup:
             lead = f"{lead.rstrip('。')}，{value.removeprefix('答：')}"
-        return Candidate(self.name, evidence, lead, confidence=0.8)
+        return Candidate(self.name, evidence, lead, confidence=0.8, structural=True)

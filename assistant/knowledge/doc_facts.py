@@ -74,7 +74,10 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
     None when a naming word is in no title ("大赛通知的文号": the 大赛 notice is not loaded as a
     document) or two titles fit equally: then ordinary retrieval answers, or declines.
     """
-    names = _NAME_PART.findall(any_of(*lexicon().particulars.not_a_name).sub(" ", question.text))
+    plain = any_of(*lexicon().particulars.not_a_name)
+    names = _NAME_PART.findall(plain.sub(" ", question.text))
+    if not names and question.context:  # 「成文日期是哪天」 after 「三年行动计划文号是多少」: the document named there
+        names = _NAME_PART.findall(plain.sub(" ", " ".join(question.context)))
     documents = [(d, i) for d, i in kb.store.documents().items() if i.get("kind") in DOCUMENT_KINDS]
     if not names:
         documents = [(d, i) for d, i in documents if i.get("kind") == "notice"]
@@ -125,4 +128,4 @@ class Particulars:
 
     def answer(self, context: Context) -> Candidate | None:
         evidence, lead = particular_evidence(context.question, context.kb)
-        return Candidate(self.name, evidence, lead, confidence=1.0) if evidence else None
+        return Candidate(self.name, evidence, lead, confidence=1.0, structural=True) if evidence else None

@@ -36,6 +36,7 @@ CONTEXT_FACTOR = 0.7
 SHORT = 12
 MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
+FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(
@@ -47,6 +48,7 @@ _ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍页]
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
 _ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|AVI|图片")
 _ELIGIBILITY = re.compile(r"资格|法人|注册|申报主体|不良记录|条件")
+_COUNT = re.compile(r"(?<![\d.])\d{1,4}(?:个|份|类|条|家|项|种|部门)")
 _YEAR = re.compile(r"20\d\d年")
 BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
 
@@ -70,9 +72,11 @@ def _generic() -> frozenset[str]:
 
 
 def _terms(text: str) -> list[str]:
+    """Content words (not generic, not bare digits); a count with its unit stays a term ("17个部门": 「17个」)."""
     generic = _generic()
-    tokens = [t for t in dict.fromkeys(tokenize(text[:QUESTION_CHARS])) if t not in generic and not t.isdigit()]
-    return _parts_only(tokens)
+    text = text[:QUESTION_CHARS]
+    tokens = [t for t in dict.fromkeys(tokenize(text)) if t not in generic and not t.isdigit()]
+    return _parts_only(tokens) + list(dict.fromkeys(_COUNT.findall(text)))
 
 
 def aliases(question: Question) -> dict[str, tuple[str, ...]]:
@@ -166,7 +170,7 @@ def _mentions(text: str, passage: Passage) -> str:
 def conflicts(question: Question, passage: Passage) -> bool:
     """The question names a place, year or batch this passage never mentions."""
     where = _mentions(question.text, passage)
-    named = _YEAR.findall(question.text) + BATCH.findall(question.text)
+    named = _YEAR.findall(question.text) + [b for b in BATCH.findall(question.text) if b != question.batch]
     return any(name not in where for name in named)
 
 
@@ -180,9 +184,15 @@ def needed_facts(question: Question) -> list[re.Pattern[str]]:
     return [holds for asks, holds in _needs() if asks.search(question.text)]
 
 
+def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> list[Evidence]:
+    """The sentences an answer rests on: the best and those (of the first ``count``) scoring close to it."""
+    return [e for e in evidence[:count] if e.score >= close * evidence[0].score] if evidence else []
+
+
 def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
-    """The question asks for a phone number, address, amount or name that no evidence sentence holds."""
-    return any(not any(holds.search(e.sentence) for e in evidence) for holds in needed_facts(question))
+    """The question asks for a phone number, address, amount or name that no leading sentence holds."""
+    top = leading(evidence)
+    return any(not any(holds.search(e.sentence) for e in top) for holds in needed_facts(question))
 
 
 def _sentences(passage: Passage) -> list[str]:
@@ -195,8 +205,9 @@ def _sentences(passage: Passage) -> list[str]:
     for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
         if not sentence or INJECTION_MARK in sentence:
             continue
-        if len(sentence) <= 24 and heading_of(sentence) is not None and not pending:
-            continue
+        heading = heading_of(sentence)
+        if heading is not None and not pending and (len(sentence) <= 24 or heading[1] == sentence):
+            continue  # a heading line: its words count through the locator, it is not a sentence to quote
         sentence = f"{pending} {sentence}".strip() if pending else sentence
         if len(sentence) < SHORT:
             pending = sentence
@@ -220,7 +231,8 @@ def specifiers(question: Question, passage: Passage) -> list[str]:
         for p in places_of(question.text)
         if p != question.home and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
     ]
-    return list(dict.fromkeys(named + _YEAR.findall(question.text) + BATCH.findall(question.text)))
+    batches = [b for b in BATCH.findall(question.text) if b != question.batch]  # the call's own batch: every passage
+    return list(dict.fromkeys(named + _YEAR.findall(question.text) + batches))
 
 
 def subject_ok(
@@ -233,7 +245,9 @@ def subject_ok(
     """
     if not named:
         return True
-    if any(n not in sentence and n not in context for n in named) or len(places_of(sentence)) >= 3:
+    if any(n not in sentence and n not in context for n in named):
+        return False
+    if any(n in lexicon().places for n in named) and len(places_of(sentence)) >= 3:  # one place of a list
         return False
     rest = rest if rest is not None else other_terms(named, weights)
     total = sum(rest.values())
@@ -263,10 +277,11 @@ def score_sentences(
         named = specifiers(question, passage)
         in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
         rest = other_terms(named, weights)
+        field_bonus = FIELD_BONUS if question.field and passage.fields == [question.field] else 0.0
         for sentence in _sentences(passage):
-            if not subject_ok(named, weights, sentence, passage.locator, rest):
+            if not subject_ok(named, weights, sentence, context, rest):
                 continue
             coverage = _coverage(weights, sentence, context, in_passage, alias)
-            score = coverage + _type_bonus(question, sentence, asked) + prior
+            score = coverage + _type_bonus(question, sentence, asked) + prior + field_bonus
             found.append(Evidence(passage=passage, sentence=sentence, score=score, rank=rank))
     return sorted(found, key=lambda e: e.score, reverse=True)

@@ -15,25 +15,42 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import Evidence, score_sentences
+from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.routes import Candidate, Context
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
-_NAMED = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:领域|行业)|([\u4e00-\u9fff]{2,4})也是.{0,12}领域")
-_LEAD_IN = re.compile(r"^(?:我们|我们是|是|做|搞|属于|在|对|像|把|做的是)")
+_FIELD_WORD = "领域"
 _SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _named_before(tokens: list[str], index: int) -> str:
+    """The name right before 「领域」: up to two content tokens (「智慧」「农业」), none of them a pointer."""
+    plain = set(lexicon().fields.not_a_field) | set(lexicon().stopwords) | set(lexicon().generic_words)
+    name: list[str] = []
+    for token in reversed(tokens[max(0, index - 2) : index]):
+        if not _HAN.match(token) or token in plain:
+            break
+        name.insert(0, token)
+    return "".join(name)
 
 
 def outside_field(text: str, fields: list[str]) -> str | None:
-    """A field-like name in the question that is none of the call's fields (「教育」 in 「教育领域」)."""
-    plain = lexicon().fields.not_a_field
-    for match in _NAMED.finditer(text):
-        name = _LEAD_IN.sub("", match.group(1) or match.group(2) or "")
-        if len(name) < 2 or any(p in name for p in plain) or re.search(r"\d", name):
-            continue
-        if not any(name in f or f in name for f in fields):
+    """A field-like name in the question that is none of the call's fields (「教育」 in 「教育领域」,
+    「教育也是……领域之一」)."""
+    tokens: list[str] = []
+    for token in _jieba().lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
+        joined = token.endswith(_FIELD_WORD) and token != _FIELD_WORD
+        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else [token]
+    names = [_named_before(tokens, i) for i, t in enumerate(tokens) if t == _FIELD_WORD]
+    also = re.search(r"([\u4e00-\u9fff]{2,4})也是.{0,12}领域", text)
+    if also:
+        names.append(also.group(1))
+    for name in names:
+        if len(name) >= 2 and not any(name in f or f in name for f in fields):
             return name
     return None
 
@@ -91,12 +108,12 @@ class CallFields:
             near = similar_field(outside, fields)
             lead = f"「{outside}」不在{count}之内" + (f"，名称相近的是「{near}」" if near else "") + "。"
             mentions = [e for e in context.evidence[:5] if outside in e.sentence]
-            return Candidate(self.name, [listed, *mentions[:2]], lead, confidence=0.9)
+            return Candidate(self.name, [listed, *mentions[:2]], lead, confidence=0.9, structural=True)
         if not any_of(*lexicon().fields.asks_which).search(question.text):
             return None
         for passage in context.retrieved.pool:
             if len(passage.fields) == 1 and passage.fields[0] in fields:
                 best = score_sentences(question, [passage], context.kb)[:1]
                 lead = f"可归入「{passage.fields[0]}」领域（{count}之一）。"
-                return Candidate(self.name, [*best, listed], lead, confidence=0.75)
+                return Candidate(self.name, [*best, listed], lead, confidence=0.75, structural=True)
         return None

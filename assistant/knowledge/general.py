@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MAX_QUOTES = 4
 MAX_LIST_QUOTES = 8
 MIN_PASSAGES = 3
+SHORT_PASSAGE = 200
 COVERAGE = 0.5
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+[是、])")
@@ -59,13 +60,25 @@ def _continuation(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
     return out[:MAX_LIST_QUOTES]
 
 
+def _whole_rule(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
+    """A short passage holding the best sentence (one rule: 「（一）申报单位。……」) is quoted whole:
+    a yes/no, eligibility or how-to answer needs the whole rule, not its best-matching clause."""
+    if len(best.passage.text) > SHORT_PASSAGE:
+        return []
+    text = best.passage.text
+    same = [e for e in evidence if e.passage.chunk_id == best.passage.chunk_id]
+    return sorted(same, key=lambda e: text.find(e.sentence))
+
+
 def pick_evidence(question: Question, evidence: list[Evidence]) -> list[Evidence]:
-    """The sentences to quote: the best, those close to it, and all items when a list is asked for."""
+    """The sentences to quote: the best, those close to it, all items when a list is asked for, the rest of
+    a list cut at 「；」, and a short rule whole when a yes/no, eligibility or how-to question asks about it."""
     best = evidence[0]
     picked: list[Evidence] = [best]
-    if question.has("list") or _LIST_JOIN.search(best.sentence):
-        more = _list_items(best, evidence) if question.has("list") else []
-        picked += [e for e in more + _continuation(best, evidence) if all(e.sentence != p.sentence for p in picked)]
+    more = _list_items(best, evidence) if question.has("list") else []
+    if any(question.has(k) for k in ("yes_no", "eligibility", "how_to")):
+        more += _whole_rule(best, evidence)
+    picked += [e for e in more + _continuation(best, evidence) if all(e.sentence != p.sentence for p in picked)]
     for item in evidence[1:]:
         if len(picked) >= MAX_QUOTES + (MAX_LIST_QUOTES if len(picked) > 2 else 0):
             break
@@ -79,6 +92,8 @@ def pick_evidence(question: Question, evidence: list[Evidence]) -> list[Evidence
         if item.passage.chunk_id not in passages and item.score >= 0.5 * best.score:
             picked.append(item)
             passages.add(item.passage.chunk_id)
+    for item in list(picked[1:]):  # a quoted sentence ending in 「；」 goes on to the end of its list
+        picked += [e for e in _continuation(item, evidence) if all(e.sentence != p.sentence for p in picked)]
     return picked
 
 
@@ -135,7 +150,7 @@ class Outline:
             return None
         lead, passage = found
         line = Evidence(passage=passage, sentence=passage.locator.split(" > ")[-1], score=1.0, rank=0)
-        return Candidate(self.name, [line], lead, confidence=0.9)
+        return Candidate(self.name, [line], lead, confidence=0.9, structural=True)
 
 
 class GeneralEvidence:

@@ -179,7 +179,9 @@ def answer_question(
         raise InvalidInputError("问题为空：请输入要查询的政策问题。")
     call = call or default_call()
     asked = analyse(question, kb)
-    asked.home = call.place
+    asked.home, asked.batch = call.place, call.batch
+    named = [f for f in call.fields if f in asked.text]
+    asked.field = named[0] if len(named) == 1 else ""
     why = outside(asked, call, kb)
     if why:
         return declined(question, why)

@@ -40,6 +40,9 @@ MAX_PARTS = 4
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
 _CLAUSE = re.compile(r"[？?！!；;。\n、，,]|\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ENDS_ASKING = re.compile(r"[不没](?:行|对|是)?$")  # "能报不", "符合要求不"
+# "国数政策2024年53号", "渝大数据发 2024 53号": a 文号 typed without its brackets
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[\[［(（〔]?\s*(20\d\d)\s*[\]］)）〕年]?\s*(\d{1,4})\s*号")
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Question:
     part_readings: list[TypeReading] = field(default_factory=list)
     expansion: str = ""
     home: str = ""  # the call's home place (from the form spec): naming it does not restrict the evidence
+    batch: str = ""  # the call's batch (「第二批」): naming it does not restrict the evidence either
+    field: str = ""  # the one field of the call the question names, if any (its own passages come first)
     vector: Any = None  # the e5 query vector of ``text``, when the knowledge base embeds with the same model
 
     @property
@@ -95,6 +100,8 @@ class Question:
             part_readings=[reading],
             expansion=expand(text),
             home=self.home,
+            batch=self.batch,
+            field=self.field,
         )
 
 
@@ -221,6 +228,7 @@ def map_words(text: str) -> str:
         text = re.sub(pattern, loan.written, text, flags=re.IGNORECASE)
     for spoken in words.colloquial:
         text = re.sub(spoken.spoken, spoken.written, text)
+    text = _DOC_NUMBER.sub(r"\1〔\2〕\3号", text)
     if _deadline_cue().search(text) and "截止" not in text:
         text += " 申报截止时间"
     return text
@@ -236,7 +244,7 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     """Clauses with a question word (the parts) and those without (context about the asker)."""
     asks = any_of(*lexicon().question_words)
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
-    parts = [c for c in clauses if asks.search(c)]
+    parts = [c for c in clauses if asks.search(c) or _ENDS_ASKING.search(c)]
     if not parts:
         return [text], []
     parts = _merge_fragments(parts)[:MAX_PARTS]

@@ -7,16 +7,16 @@ the question-type reader) and BM25 over the normalised question *with* the lexic
 
 * a field of the call named in the question (「交通运输领域的重点方向」): the passages written about that
   field alone — the action plan's section for it, its case cards — ahead of those about all twelve;
-* the kind of answer wanted: how to write or fill something → the template's own parts (a case card's
-  「问题描述」 is an example, the template's is the rule); a question about a case → the case cards.
+* a question about a case (the learned type ``case``) → the case cards.
 
 Chunks keep an enumeration whole and carry their heading path (:mod:`assistant.knowledge.chunking`), so a
 list question retrieves the list. ``eval-qa`` prints recall@3/@8 of this stage: the share of in-scope
 questions whose keywords are all in the top passages.
 
-Measured and left out (development rows, recall@3 of 231 in-scope questions): a sentence-level dense index
-returning its parent passage, and reranking by the best sentence's e5 similarity, each changed recall by
-−5 to +0 once enumerations were kept whole; a title prefix in the embedded text cost 11.
+Measured and left out (development rows, recall@3 of the 231 in-scope questions): a sentence-level dense
+index returning its parent passage, and reranking by the best sentence's e5 similarity, each changed
+recall by −5 to +0 once enumerations were kept whole; a title prefix in the embedded text cost 11; a
+preference for the template's parts when the learned type is how-to cost 2 (recall@8 3, answer hits 3).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
 SEARCH_K = 8
-TEMPLATE_REGION = ("模板", "目录")
 
 
 @dataclass
@@ -53,18 +52,12 @@ def query_vector(kb: KnowledgeBase, question: Question) -> Any:
     return kb.embedder.embed([question.text[:QUESTION_CHARS]], "query")[0]
 
 
-def in_template(passage: Passage) -> bool:
-    return passage.kind == "template_example" or any(word in passage.locator for word in TEMPLATE_REGION)
-
-
 def _implied(question: Question, fields: list[str]) -> list[Callable[[Passage], bool]]:
     """Which passages the question points at, beyond its words."""
     wanted: list[Callable[[Passage], bool]] = []
     named = [f for f in fields if f in question.text]
     if len(named) == 1:
         wanted.append(lambda p, field=named[0]: p.fields == [field])
-    if question.has("how_to") and not question.has("case"):
-        wanted.append(in_template)
     if question.has("case"):
         wanted.append(lambda p: p.kind == "case")
     return wanted

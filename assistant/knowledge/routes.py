@@ -38,6 +38,8 @@ class Candidate:
     evidence: list[Evidence]
     lead: str = ""
     confidence: float = 0.0
+    structural: bool = False  # found by what the question names (a document, a template part, a field, a case,
+    # a condition it does not meet), not by how strongly its words match: no evidence threshold applies
 
     @property
     def confident(self) -> bool:

@@ -40,7 +40,8 @@ _EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
 _CLAUSE = re.compile(r"(?<=[。；;])")
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
 _UNIT = re.compile(r"(?:(?:多少|几|(?<!\d)\d++)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
-MAX_LINES = 8
+MAX_LINES = 24
+MAX_CHARS = 400  # a table's short rows (信息表) all fit; long guidance lines stop sooner
 
 
 @dataclass
@@ -226,7 +227,13 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
     ]
     if "yes_no" in question.types and not items:
         evidence.sort(key=lambda e: e.score, reverse=True)
-    return evidence[:MAX_LINES], lead
+    kept, used = [], 0
+    for item in evidence[:MAX_LINES]:
+        if kept and used + len(item.sentence) > MAX_CHARS:
+            break
+        kept.append(item)
+        used += len(item.sentence)
+    return kept, lead
 
 
 def _position(part: Part) -> str:
@@ -298,7 +305,7 @@ class TemplateParts:
         if len(parts) >= 2 and any_of(*lexicon().each).search(question.text):
             evidence, lead = each_part(question, parts, kb)
             if evidence:
-                return Candidate(self.name, evidence, lead, confidence=0.95)
+                return Candidate(self.name, evidence, lead, confidence=0.95, structural=True)
         part = parts[0]
         evidence, lead = template_evidence(question, part, kb)
         if not evidence:
@@ -308,4 +315,5 @@ class TemplateParts:
             lead = direct
         whole = len(part.path) <= 1 and len(part.children) >= 2
         asks_parts = question.has("list") or bool(any_of(*lexicon().outline.asks).search(question.text))
-        return Candidate(self.name, evidence, lead, confidence=0.3 if whole and not asks_parts else 0.9)
+        sure = not whole or asks_parts
+        return Candidate(self.name, evidence, lead, confidence=0.9 if sure else 0.3, structural=sure)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from assistant.knowledge.evidence import Evidence, aliases
 from assistant.knowledge.general import pick_evidence
+from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
@@ -28,19 +29,18 @@ WORDS = {"permission": ("可以", "不可以"), "requirement": ("需要", "不�
 
 
 def asked_kind(question: Question) -> str:
-    """permission, requirement or identity: the kind whose word comes last in the question."""
+    """permission, requirement or identity: the kind whose word comes last in the question. Words are
+    jieba tokens (or runs of them), so 「要求」 is not 「要」."""
     words = lexicon().yes_no
-    text = question.original + " " + question.text
+    tokens = _jieba().lcut(question.text)
     last: dict[str, int] = {}
     for kind, listed in (
         ("permission", words.asks_permission),
         ("requirement", words.asks_requirement),
         ("identity", words.asks_identity),
     ):
-        found = [m.end() for m in any_of(*listed).finditer(question.original)] or [
-            m.end() for m in any_of(*listed).finditer(text)
-        ]
-        last[kind] = max(found, default=-1)
+        hits = [i for i in range(len(tokens)) for n in (1, 2, 3) if "".join(tokens[i : i + n]) in listed]
+        last[kind] = max(hits, default=-1)
     kind = max(last, key=lambda k: last[k])
     return kind if last[kind] >= 0 else "permission"
 
@@ -55,21 +55,22 @@ def _negated(sentence: str, term: str) -> bool:
     return at > 0 and bool(any_of(*lexicon().yes_no.negations).search(sentence[max(0, at - 3) : at]))
 
 
-def polarity(question: Question, evidence: list[Evidence]) -> tuple[bool, Evidence] | None:
-    """(yes?, the deciding sentence) read off the best evidence, or None when it does not decide."""
+def polarity(question: Question, evidence: list[Evidence]) -> tuple[bool, Evidence, bool] | None:
+    """(yes?, the deciding sentence, decided by a condition rather than by wording) read off the best
+    evidence, or None when it does not decide."""
     words = lexicon().yes_no
     best = [e for e in evidence[:4] if e.score >= CLOSE * evidence[0].score]
-    for item in best:
+    for item in evidence[:6]:
         if _opposed(question, item.sentence) or any_of(*words.different).search(item.sentence):
-            return False, item
+            return False, item, True
     kind = asked_kind(question)
     subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
     for item in best:
         sentence = item.sentence
         if kind == "requirement" and any_of(*words.requires).search(sentence):
-            return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item
+            return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
         if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):
-            return True, item
+            return True, item, False
     return None
 
 
@@ -91,6 +92,7 @@ class YesOrNo:
         decided = polarity(question, context.evidence)
         if decided is None:
             return None
-        yes, sentence = decided
+        yes, sentence, by_condition = decided
         quotes = [sentence] + [e for e in picked if e.sentence != sentence.sentence]
-        return Candidate(self.name, quotes, f"{yes_word if yes else no_word}。", confidence=0.75)
+        lead = f"{yes_word if yes else no_word}。"
+        return Candidate(self.name, quotes, lead, confidence=0.75, structural=by_condition)
