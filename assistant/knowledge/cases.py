@@ -112,7 +112,7 @@ class CaseCards:
         from assistant.knowledge.values import lead_line
 
         question = context.question
-        lookup = is_lookup(question)
+        lookup = is_lookup(question) and not question.has("number")  # 「推荐几个案例」 counts, it does not look
         if not (lookup or question.has("case")):
             return None
         evidence, lead = case_evidence(question, context.kb, lookup)

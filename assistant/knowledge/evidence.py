@@ -96,6 +96,8 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
     asked = set(_terms(" ".join(question.parts))) if text is None else set(_terms(text))
     weights = {}
     for term in _terms(text if text is not None else question.text):
+        if question.home and term in question.home:  # the call's home place: every document is about it
+            continue
         if df.get(term):
             weight = math.log(1 + (total + 1) / (1 + df[term]))
         elif len(term) >= 2:

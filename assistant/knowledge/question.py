@@ -79,8 +79,10 @@ class Question:
 
     @property
     def search_text(self) -> str:
-        """What retrieval reads: the normalised question and the documents' wording for its colloquialisms."""
-        return f"{self.text} {self.expansion}".strip()
+        """What retrieval reads: the normalised question and the documents' wording for its colloquialisms;
+        the call's home place is left out (every document of the call is about it: it ranks nothing)."""
+        text = self.text.replace(self.home, " ") if self.home else self.text
+        return f"{text} {self.expansion}".strip()
 
     def part(self, index: int) -> Question:
         """Part ``index`` as a question of its own: its own types, the other clauses as context (the part

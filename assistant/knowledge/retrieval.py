@@ -34,7 +34,9 @@ from assistant.knowledge.search import CANDIDATES, EXACT_TERM_WEIGHT, rrf_fuse
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
-SEARCH_K = 8
+SEARCH_K = 12
+SENTENCE_INDEX = True
+SENTENCE_WEIGHT = 1.0
 
 
 @dataclass
@@ -76,6 +78,9 @@ def retrieve(
     lexical = [cid for cid, _ in kb.store.lexical(text, CANDIDATES)]
     rankings = [dense, lexical]
     weights = [1.0, EXACT_TERM_WEIGHT if PHRASES.search(text) else 1.0]
+    if SENTENCE_INDEX:
+        rankings.append([cid for cid, _ in kb.store.sentence_lexical(text, CANDIDATES)])
+        weights.append(SENTENCE_WEIGHT)
     pool = kb.store.passages(rrf_fuse(rankings, weights=weights)[:CANDIDATES])
     for wanted in _implied(question, fields):
         rankings.append([p.chunk_id for p in pool if wanted(p)])

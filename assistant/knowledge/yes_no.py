@@ -25,6 +25,7 @@ from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.values import comparison
 
 CLOSE = 0.8
+OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
 WORDS = {"permission": ("可以", "不可以"), "requirement": ("需要", "不需要"), "identity": ("是", "不是")}
 
 
@@ -60,7 +61,7 @@ def polarity(question: Question, evidence: list[Evidence]) -> tuple[bool, Eviden
     evidence, or None when it does not decide."""
     words = lexicon().yes_no
     best = [e for e in evidence[:4] if e.score >= CLOSE * evidence[0].score]
-    for item in evidence[:6]:
+    for item in evidence[:OPPOSITE_WINDOW]:
         if _opposed(question, item.sentence) or any_of(*words.different).search(item.sentence):
             return False, item, True
     kind = asked_kind(question)
