@@ -64,11 +64,13 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
         if not verified:
             dropped += 1
             continue
-        marks = []
-        for passage in dict.fromkeys(verified):
+        marks: list[str] = []
+        for passage in verified:
             if passage not in kept:
                 kept.append(passage)
-            marks.append(f"[{kept.index(passage) + 1}]")
+            mark = f"[{kept.index(passage) + 1}]"
+            if mark not in marks:
+                marks.append(mark)
         body = _CITE.sub("", sentence).rstrip()
         end = body[-1] if body and body[-1] in "。！？!?" else ""
         out_sentences.append(f"{body.rstrip('。！？!?')}{''.join(marks)}{end}")
@@ -76,12 +78,14 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
 
 
 def ask_model(
-    question: str, kinds: list[str], passages: list[Passage], chat_model: ChatModel
+    question: str, kinds: list[str], passages: list[Passage], chat_model: ChatModel, issuer: str = ""
 ) -> tuple[str, list[Passage], int] | None:
-    """The model's answer over the numbered passages, checked sentence by sentence; None when it declines."""
+    """The model's answer over the numbered passages, checked sentence by sentence; None when it declines.
+    ``issuer``: who the assistant answers for (the call's issuer, from the form spec)."""
     labels = lexicon().type_labels
     messages = render_messages(
         "answer_question",
+        issuer=issuer or "数据主管部门",
         question=question,
         question_type="；".join(labels.get(k, k) for k in kinds),
         passages=[

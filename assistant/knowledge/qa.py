@@ -144,9 +144,11 @@ def offline_answer(kb: KnowledgeBase, asked: Question, call: FormSpec, vector: A
     return _merge(parts), raw
 
 
-def model_answer(question: str, passages: list[Passage], chat_model: ChatModel, kinds: list[str] | None = None):
+def model_answer(
+    question: str, passages: list[Passage], chat_model: ChatModel, kinds: list[str] | None = None, issuer: str = ""
+) -> QAAnswer | None:
     """The model's checked answer over ``passages``; None when no sentence survived the check."""
-    found = ask_model(question, kinds or ["fact"], passages, chat_model)
+    found = ask_model(question, kinds or ["fact"], passages, chat_model, issuer)
     if found is None:
         return declined(question)
     text, kept, dropped = found
@@ -158,9 +160,11 @@ def model_answer(question: str, passages: list[Passage], chat_model: ChatModel, 
     return QAAnswer(question=question, answer=text, grounded=True, citations=cited, route="model")
 
 
-def _with_model(question: str, fallback: QAAnswer, passages: list[Passage], kinds: list[str], chat_model: ChatModel):
+def _with_model(
+    question: str, fallback: QAAnswer, passages: list[Passage], kinds: list[str], chat_model: ChatModel, issuer: str
+) -> QAAnswer:
     try:
-        answer = model_answer(question, passages, chat_model, kinds)
+        answer = model_answer(question, passages, chat_model, kinds, issuer)
     except ModelUnavailableError as exc:
         fallback.answer = f"（模型暂不可用：{exc.message}以下为文件原文摘录。）\n{fallback.answer}"
         return fallback
@@ -192,4 +196,5 @@ def answer_question(
     if chat_model is None:
         return answer
     by_source = {p.chunk_id: p for p in [e.passage for e in leader.evidence] + raw}
-    return _with_model(question, answer, list(by_source.values())[:MODEL_PASSAGES], asked.types, chat_model)
+    passages = list(by_source.values())[:MODEL_PASSAGES]
+    return _with_model(question, answer, passages, asked.types, chat_model, call.issuer)

@@ -115,7 +115,8 @@ def test_model_answer_keeps_only_checked_citations(bundled_kb) -> None:
     answer = answer_question(bundled_kb, "申报截止时间是哪天？", chat_model=chat)
     assert answer.grounded and "2024年8月20日[1]" in answer.answer
     assert "[42]" not in answer.answer and f"[{wrong}]" not in answer.answer
-    assert "已删除 2 处无法在文件中核实的引用" in answer.answer
+    assert "9月30日" not in answer.answer  # its citation does not hold it: the sentence goes, not just the mark
+    assert "已删除 2 句无法在文件中核实的内容" in answer.answer
     assert len(answer.citations) == 1 and "2024年8月20日" in answer.citations[0].text
 
 
@@ -145,10 +146,13 @@ def test_answer_prompt_renders_strictly() -> None:
 
     messages = render_messages(
         "answer_question",
+        issuer="示例市数据局",
         question="截止时间？",
+        question_type="问日期",
         passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}],
     )
     assert [m.role for m in messages] == ["system", "user"]
+    assert "示例市数据局" in messages[0].content and "问题类型：问日期" in messages[1].content
     assert "文件中没有找到相关规定" in messages[0].content
     assert "[1] 《通知》 二、安排\n截止为8月20日。" in messages[1].content
     with pytest.raises(PromptError, match="缺少变量"):
