@@ -75,7 +75,7 @@ def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) 
     """The card's best sentences for the question, with its figures: at least one sentence holding a number."""
     passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
     ranked = score_sentences(question, passages, kb)
-    if count > SENTENCES_PER_CARD:  # about one case: its figures first among equally fitting sentences
+    if count > SENTENCES_PER_CARD and question.has("number"):  # how much, about one case: its figures first
         ranked.sort(key=lambda e: e.score + (FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0), reverse=True)
     best = ranked[:count]
     if not any(_FIGURE.search(e.sentence) for e in best):

@@ -45,15 +45,24 @@ def _asks() -> dict[str, re.Pattern[str]]:
     }
 
 
-def asked_particular(question: Question) -> str | None:
-    """Which particular the question asks for (``doc_number``, ``date``, ``issuer``), if any."""
+def asked_particulars(question: Question) -> list[str]:
+    """Which particulars the question asks for (``doc_number``, ``date``, ``issuer``), in the order asked
+    ("文号和发文日期分别是什么" asks for two)."""
     text = question.original  # as asked: normalising may add words ("落款" becomes "落款日期")
     if any_of(*lexicon().particulars.not_particulars).search(text):
-        return None
+        return []
+    found = []
     for name, pattern in _asks().items():
-        if pattern.search(text):
-            return name
-    return None
+        match = pattern.search(text)
+        if match and not any(match.start() >= s and match.end() <= e for _, s, e in found):
+            found.append((name, match.start(), match.end()))
+    return [name for name, _, _ in sorted(found, key=lambda f: f[1])]
+
+
+def asked_particular(question: Question) -> str | None:
+    """The first particular the question asks for, if any."""
+    asked = asked_particulars(question)
+    return asked[0] if asked else None
 
 
 def _value_forms(name: str, value: str) -> list[str]:
@@ -97,28 +106,38 @@ def _quote(text: str, value: str) -> str:
     return ""
 
 
-def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
-    """The quoted line and a lead ("答：渝大数据发〔2024〕53号（《……》）。"); empty when not answerable here."""
-    name = asked_particular(question)
-    if name is None:
-        return [], ""
-    named = _named_document(question, kb)
-    if named is None:
-        return [], ""
-    doc_id, info = named
+def _particular(kb: KnowledgeBase, doc_id: str, info: dict, name: str) -> tuple[Evidence, str] | None:
+    """The line of the document holding its particular ``name``, and the value as written there."""
     value = str(info.get(name) or "").strip()
     if not value:
-        return [], ""
+        return None
     chunks = kb.store.section_chunks(doc_id)
     for form in _value_forms(name, value):
         for chunk_id, _locator, text in chunks:
             if form in text and (quote := _quote(text, form)):
                 (passage,) = kb.store.passages([(chunk_id, 1.0)])
-                evidence = Evidence(passage=passage, sentence=quote, score=1.0, rank=0)
-                title = str(info.get("title", ""))
-                named_title = title if title.startswith("《") else f"《{title}》"
-                return [evidence], f"答：{form}（{named_title}的{_LABELS[name]}）。"
-    return [], ""
+                return Evidence(passage=passage, sentence=quote, score=1.0, rank=0), form
+    return None
+
+
+def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """The quoted lines and a lead ("答：渝大数据发〔2024〕53号（《……》的文号）。"); empty when not answerable here.
+    Several particulars asked at once are each answered, in the order asked."""
+    names = asked_particulars(question)
+    named = _named_document(question, kb) if names else None
+    if named is None:
+        return [], ""
+    doc_id, info = named
+    found = [(name, hit) for name in names if (hit := _particular(kb, doc_id, info, name)) is not None]
+    if len(found) < len(names):
+        return [], ""
+    title = str(info.get("title", ""))
+    named_title = title if title.startswith("《") else f"《{title}》"
+    if len(found) == 1:
+        name, (evidence, form) = found[0]
+        return [evidence], f"答：{form}（{named_title}的{_LABELS[name]}）。"
+    values = "；".join(f"{_LABELS[name]}：{form}" for name, (_, form) in found)
+    return [evidence for _, (evidence, _) in found], f"答：{named_title}的{values}。"
 
 
 class Particulars:

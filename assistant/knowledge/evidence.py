@@ -79,6 +79,11 @@ def _terms(text: str) -> list[str]:
     return _parts_only(tokens) + list(dict.fromkeys(_COUNT.findall(text)))
 
 
+def content_terms(text: str) -> list[str]:
+    """The words of ``text`` that say what it is about (not how it asks): what evidence is scored by."""
+    return _terms(text)
+
+
 def aliases(question: Question) -> dict[str, tuple[str, ...]]:
     """A colloquial term and the documents' wording for it (the lexicon's expansions): a sentence with either
     covers the term (「民企」 is covered by 「民营企业」)."""

@@ -39,6 +39,8 @@ class YesNoWords(_Strict):
     asks_permission: list[str]
     asks_requirement: list[str]
     asks_identity: list[str]
+    asks_existence: list[str]
+    limits: list[str]
     permits: list[str]
     requires: list[str]
     negations: list[str]

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
-from assistant.knowledge.evidence import Evidence
+from assistant.knowledge.evidence import Evidence, content_terms
 from assistant.knowledge.model_answer import ask_model, check_citations, is_supported
 from assistant.knowledge.question import Question, analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
@@ -71,32 +71,41 @@ def declined(question: str, why: str = "") -> QAAnswer:
     )
 
 
+def _cited_order(leader: Candidate, raw: list[Passage]) -> list[Passage]:
+    """The passages to cite, in order: what the leader quotes, with the best raw retrieval passages among the
+    first three unless the route found the structure the question names (then its own passages lead)."""
+    quoted = list({e.passage.chunk_id: e.passage for e in leader.evidence}.values())
+    best_raw = raw[:RAW_CITED]
+    if leader.structural:
+        ordered = quoted + best_raw
+    else:
+        ordered = quoted[:1] + best_raw[:2] + quoted[1:] + best_raw[2:]
+    quoted_ids = {p.chunk_id for p in quoted}
+    cited: list[Passage] = []
+    for passage in {p.chunk_id: p for p in ordered}.values():  # every quoted passage; raw ones while there is room
+        if passage.chunk_id in quoted_ids or len(cited) < MAX_CITATIONS:
+            cited.append(passage)
+    return cited
+
+
 def compose(question: str, leader: Candidate, raw: list[Passage], types: list[str]) -> QAAnswer:
-    """The lead line, then every quoted sentence with its [n]; citations: the quoted passages, then the best
-    raw retrieval passages (what plain search found) that are not among them."""
-    order: list[str] = []
-    passages: dict[str, Passage] = {}
+    """The lead line, then every quoted sentence with its [n]; citations: the quoted passages and the best raw
+    retrieval passages (what plain search found), see :func:`_cited_order`."""
+    cited = _cited_order(leader, raw)
+    number = {p.chunk_id: i + 1 for i, p in enumerate(cited)}
     lines: list[str] = []
     seen: set[str] = set()
     for item in leader.evidence:
         if item.sentence in seen:
             continue
         seen.add(item.sentence)
-        cid = item.passage.chunk_id
-        if cid not in passages:
-            order.append(cid)
-            passages[cid] = item.passage
-        lines.append(f"「{item.sentence.rstrip()}」[{order.index(cid) + 1}]")
-    for passage in raw[:RAW_CITED]:
-        if passage.chunk_id not in passages and len(order) < MAX_CITATIONS:
-            order.append(passage.chunk_id)
-            passages[passage.chunk_id] = passage
+        lines.append(f"「{item.sentence.rstrip()}」[{number[item.passage.chunk_id]}]")
     head = f"{leader.lead}\n" if leader.lead else ""
     return QAAnswer(
         question=question,
         answer=f"{head}根据文件原文：\n" + "\n".join(lines),
         grounded=True,
-        citations=[_citation(passages[cid]) for cid in order],
+        citations=[_citation(p) for p in cited],
         route=leader.route,
         question_types=types,
     )
@@ -130,6 +139,12 @@ def _merge(parts: list[tuple[str, Candidate | None]]) -> Candidate | None:
     return Candidate(route, evidence, "\n".join(leads), confidence=min(c.confidence for _, c in answered))
 
 
+def asks_about_anything(question: Question, kb: KnowledgeBase) -> bool:
+    """Does the clause name anything the documents use a word for (beyond how it asks)?"""
+    df, _ = kb.store.document_frequency()
+    return any(df.get(term) for term in content_terms(question.text))
+
+
 def offline_answer(kb: KnowledgeBase, asked: Question, call: FormSpec, vector: Any) -> tuple[Candidate | None, list]:
     """The leader for the whole question, or the merged leaders of its parts."""
     if len(asked.parts) < 2:
@@ -139,6 +154,8 @@ def offline_answer(kb: KnowledgeBase, asked: Question, call: FormSpec, vector: A
     for index, text in enumerate(asked.parts):
         part = asked.part(index)
         leader, passages = _lead_for(Context(kb, part, call, retrieve(kb, part, list(call.fields), vector=vector)))
+        if leader is None and not asks_about_anything(part, kb):  # 「能帮我捋一下吗」: a request, not a question
+            continue
         parts.append((text, leader))
         raw += [p for p in passages[:1] if p not in raw]
     return _merge(parts), raw

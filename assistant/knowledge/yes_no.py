@@ -16,7 +16,7 @@ When none of these holds, no yes/no is claimed: the route stays silent and the q
 
 from __future__ import annotations
 
-from assistant.knowledge.evidence import Evidence, aliases
+from assistant.knowledge.evidence import Evidence, aliases, question_weights
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -26,7 +26,12 @@ from assistant.knowledge.values import comparison
 
 CLOSE = 0.8
 OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
-WORDS = {"permission": ("可以", "不可以"), "requirement": ("需要", "不需要"), "identity": ("是", "不是")}
+WORDS = {
+    "permission": ("可以", "不可以"),
+    "requirement": ("需要", "不需要"),
+    "identity": ("是", "不是"),
+    "existence": ("有", "没有"),
+}
 
 
 def asked_kind(question: Question) -> str:
@@ -39,6 +44,7 @@ def asked_kind(question: Question) -> str:
         ("permission", words.asks_permission),
         ("requirement", words.asks_requirement),
         ("identity", words.asks_identity),
+        ("existence", words.asks_existence),
     ):
         hits = [i for i in range(len(tokens)) for n in (1, 2, 3) if "".join(tokens[i : i + n]) in listed]
         last[kind] = max(hits, default=-1)
@@ -56,7 +62,9 @@ def _negated(sentence: str, term: str) -> bool:
     return at > 0 and bool(any_of(*lexicon().yes_no.negations).search(sentence[max(0, at - 3) : at]))
 
 
-def polarity(question: Question, evidence: list[Evidence]) -> tuple[bool, Evidence, bool] | None:
+def polarity(
+    question: Question, evidence: list[Evidence], weights: dict[str, float] | None = None
+) -> tuple[bool, Evidence, bool] | None:
     """(yes?, the deciding sentence, decided by a condition rather than by wording) read off the best
     evidence, or None when it does not decide."""
     words = lexicon().yes_no
@@ -72,7 +80,18 @@ def polarity(question: Question, evidence: list[Evidence]) -> tuple[bool, Eviden
             return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
         if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):
             return True, item, False
+        if kind == "existence" and _exists(question, sentence, weights or {}):
+            return True, item, False
     return None
+
+
+def _exists(question: Question, sentence: str, weights: dict[str, float]) -> bool:
+    """ "有页数限制吗" and the sentence states a limit; "有没有提隐私计算" and it names what was asked."""
+    words = lexicon().yes_no
+    if any_of(*words.limits).search(question.text) and any_of(*words.limits).search(sentence):
+        return True
+    main = max(weights, key=lambda t: weights[t], default="")
+    return bool(main) and main in sentence
 
 
 class YesOrNo:
@@ -90,7 +109,7 @@ class YesOrNo:
         if compared is not None:
             agrees, why = compared
             return Candidate(self.name, picked, f"{yes_word if agrees else no_word}。{why}。", confidence=0.85)
-        decided = polarity(question, context.evidence)
+        decided = polarity(question, context.evidence, question_weights(question, context.kb))
         if decided is None:
             return None
         yes, sentence, by_condition = decided
