@@ -99,6 +99,8 @@ class Lexicon(_Strict):
     expansions: dict[str, str]
     confusable: list[str]
     not_typos: list[str]
+    units: list[str]
+    bounds: list[str]
     month_parts: dict[str, int]
     question_words: list[str]
     premise_cues: list[str]

@@ -14,27 +14,34 @@ documents state another value with the same unit (or a deadline before the date)
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.knowledge.evidence import Evidence
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.index import PHRASES
-from assistant.knowledge.lexicon import lexicon
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
 
 CLOSE = 0.8
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
-_NUMBER = re.compile(
-    r"(?:不超过|不少于|超过|约|共|达|最多)?(?<![\d.])\d++(?:\.\d++)?\s*(?:%|万|亿)?"
-    r"(?:个|份|类|条|家|项|种|字|分钟|部门|倍|元|页|%)(?:左右|以上|以内)?"
-    r"|一式[两二三四]份|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++(?:个|份|类|条|项|种|部分)"
-)
 _CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _VALUE = re.compile(r"((?<![\d.])\d++(?:\.\d++)?|(?<=一式)[一二两三四五六七八九十])\s*(字|分钟|份|个|部门|页)")
 _Q_DATE = re.compile(r"(\d{1,2})月(底|末|初|中旬|上旬|下旬|(\d{1,2})[日号])")
 _DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
 _FORMATS = ("PDF", "Word", "MP4", "JPG", "PNG", "MOV", "PPT", "AVI")
 _ONLY = re.compile(r"只|仅|光")
+
+
+@cache
+def _amount() -> re.Pattern[str]:
+    """An amount with its unit and bound (「不超过5000字」「5分钟左右」「一式两份」), units from the lexicon."""
+    words = lexicon()
+    bounds, units = any_of(*words.bounds).pattern, any_of(*words.units).pattern
+    return re.compile(
+        rf"(?:{bounds})?(?<![\d.])\d++(?:\.\d++)?\s*(?:%|万|亿)?(?:{units})(?:左右|以上|以内)?"
+        r"|一式[两二三四]份|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++(?:个|份|类|条|项|种|部分)"
+    )
 
 
 def _number(text: str) -> float:
@@ -142,7 +149,7 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
             return f"答：{date}。"
-        if kind == "number" and (number := _first(_NUMBER, top)):
+        if kind == "number" and (number := _first(_amount(), top)):
             return f"答：{number}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)

@@ -36,7 +36,8 @@ def test_a_colloquial_sentence_with_english_and_a_latin_x_is_answered_like_the_s
 
 
 @pytest.mark.parametrize(
-    "question", ["这个补充通知的文号和发文日期分别是什么", "补充通知文号是多少，发文日期是哪天", "53号通知的文号、落款日期"]
+    "question",
+    ["这个补充通知的文号和发文日期分别是什么", "补充通知文号是多少，发文日期是哪天", "53号通知的文号、落款日期"],
 )
 def test_a_two_part_question_answers_both_parts(corpus_kb, question: str) -> None:
     text = _answered(corpus_kb, question)
