@@ -284,7 +284,7 @@ def score_sentences(
         named = specifiers(question, passage)
         in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
         rest = other_terms(named, weights)
-        field_bonus = FIELD_BONUS if question.field and passage.fields == [question.field] else 0.0
+        field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in _sentences(passage):
             if not subject_ok(named, weights, sentence, context, rest):
                 continue

@@ -202,7 +202,7 @@ def answer_question(
     asked = analyse(question, kb)
     asked.home, asked.batch = call.place, call.batch
     named = [f for f in call.fields if f in asked.text]
-    asked.field = named[0] if len(named) == 1 else ""
+    asked.call_field = named[0] if len(named) == 1 else ""
     why = outside(asked, call, kb)
     if why:
         return declined(question, why)

