@@ -86,6 +86,14 @@ class OutlineWords(_Strict):
     plain_words: list[str]
 
 
+class DefinitionWords(_Strict):
+    asks: list[str]
+    defines: list[str]
+    names: list[str]
+    not_after: list[str]
+    not_the_term: list[str]
+
+
 class FieldWords(_Strict):
     asks_which: list[str]
     not_a_field: list[str]
@@ -116,6 +124,7 @@ class Lexicon(_Strict):
     outline: OutlineWords
     each: list[str]
     fields: FieldWords
+    definition: DefinitionWords
     title_words: list[str]
     instructions: list[str] = Field(min_length=1)
 

@@ -27,6 +27,7 @@ def test_the_registry_order_is_the_specification() -> None:
         "particulars",
         "template",
         "outline",
+        "definition",
         "fields",
         "cases",
         "values",
@@ -78,6 +79,7 @@ def test_each_route_returns_a_typed_candidate_with_its_evidence(bundled_kb) -> N
     expected = {
         "particulars": ("这个补充通知的文号是多少", "渝大数据发〔2024〕53号"),
         "template": ("应用成效那块该怎么写", "经济"),
+        "definition": ("三医是指什么", "医疗、医保、医药"),
         "fields": ("我们是做教育的，教育领域能报吗", "不在12个领域之内"),
         "cases": ("有没有做文物方面的案例可以借鉴", "云冈"),
         "values": ("申报截止时间是哪天", "2024年8月20日"),
