@@ -9,9 +9,9 @@ direct answer, read off the evidence) and a confidence. The first candidate at o
 may still be cited). Adding a route is one entry here and one module with its tests.
 
 The order, most specific first: a document's own particulars (文号, 落款日期), the template's
-parts, an outline of a section's headings, what a term stands for, the call's fields, the case cards, dates and numbers (and
-premises about them), yes/no, and the general evidence answer that always has something to say when
-the evidence is strong enough.
+parts, an outline of a section's headings, what a term stands for, the call's fields, the case cards,
+dates and numbers (and premises about them), yes/no, and the general evidence answer that always has
+something to say when the evidence is strong enough.
 """
 
 from __future__ import annotations
