@@ -51,8 +51,9 @@ def _patterns(term: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     words = lexicon().definition
     says, names = alternation(words.defines), alternation(words.names)
     quoted = f"[「“\"]?{re.escape(term)}[」”\"]?"
-    forward = re.compile(rf"{quoted}\s*(?:{says})(?![{''.join(words.not_after)}])\s*([^。；;！!？?\n]+)")
-    backward = re.compile(rf"(《[^》]+》|[^，,。；;（(《》]+)\s*[（(]\s*(?:{names})\s*{quoted}\s*[）)]")
+    forward = re.compile(rf"{quoted}\s*(?:{says})(?![{''.join(words.not_after)}])\s*([^。；;！!？?\n]{{1,200}})")
+    # bounded runs: a long sentence without brackets is scanned once, not once per start position
+    backward = re.compile(rf"(《[^》]{{1,80}}》|[^，,。；;（(《》]{{1,40}})\s*[（(]\s*(?:{names})\s*{quoted}\s*[）)]")
     return forward, backward
 
 
