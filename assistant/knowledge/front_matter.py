@@ -18,12 +18,11 @@ from typing import Any
 import yaml
 
 from assistant.core.errors import InvalidInputError
-from assistant.knowledge.corpus import FIELDS, KINDS
+from assistant.knowledge.corpus import KINDS, field_names
 
 MAX_HEADER_BYTES = 4096
 MAX_DEPTH = 3  # the mapping, a list (``fields``), its items
 TEXT_LIMITS = {"title": 200, "issuer": 100, "doc_number": 60, "date": 20, "source_url": 500, "kind": 20, "note": 500}
-MAX_FIELDS = len(FIELDS)
 
 
 class FrontMatterError(InvalidInputError):
@@ -114,12 +113,13 @@ def _text(name: str, key: str, value: Any) -> str:
 
 def _fields(name: str, value: Any) -> list[str]:
     items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or len(items) > MAX_FIELDS or not all(isinstance(i, str) for i in items):
-        raise FrontMatterError(f"文件 {name} 的 YAML 头中 fields 应为领域名称的列表（最多{MAX_FIELDS}项）。")
-    unknown = [i for i in items if i not in FIELDS]
+    fields = field_names()
+    if not isinstance(items, list) or len(items) > len(fields) or not all(isinstance(i, str) for i in items):
+        raise FrontMatterError(f"文件 {name} 的 YAML 头中 fields 应为领域名称的列表（最多{len(fields)}项）。")
+    unknown = [i for i in items if i not in fields]
     if unknown:
         raise FrontMatterError(
             f"文件 {name} 的 YAML 头中 fields 有未知领域：{'、'.join(u[:20] for u in unknown[:3])}；"
-            f"可选：{'、'.join(FIELDS)}。"
+            f"可选：{'、'.join(fields)}。"
         )
     return items

@@ -39,12 +39,16 @@ from assistant.core.settings import Settings
 from assistant.core.types import Passage
 from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
 
-_STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 为 对 将 把 被 也 都 而 并 其 之 以 于 从 由 这 那 哪 些 个 吗 呢 啊 吧 么 "
-    "什么 哪些 哪个 哪天 哪里 怎么 怎样 如何 多少 几 是否 有 有没有 请问 可以 能 应 应该 一个 我 我们 你 "
-    "要 需 该 各 每 其中 按照 根据 关于 进行".split()
-)
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Function words BM25 and the overlap checks ignore (the lexicon's ``stopwords``)."""
+    from assistant.knowledge.lexicon import lexicon
+
+    return frozenset(lexicon().stopwords)
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +81,10 @@ def tokenize(text: str) -> list[str]:
     text = text[:TOKENIZE_CHARS]
     tokens = _jieba().lcut_for_search(text) + [m.group(0) for m in PHRASES.finditer(text)]
     out = []
+    stopwords = _stopwords()
     for token in tokens:
         token = token.strip().lower()
-        if token and _KEEP.search(token) and token not in _STOPWORDS:
+        if token and _KEEP.search(token) and token not in stopwords:
             out.append(token)
     return out
 
@@ -217,6 +222,7 @@ class ChunkStore:
         self._position = {cid: i for i, cid in enumerate(ids)}
         self._masks: dict[tuple, np.ndarray] = {}
         self._bm25 = None
+        self._sentences: Any = None
         self._df = None
 
     def refresh(self) -> None:
@@ -350,6 +356,37 @@ class ChunkStore:
         top = np.argpartition(-scores, min(k, len(scores) - 1))[:k] if len(scores) > k else np.arange(len(scores))
         top = top[np.argsort(-scores[top])]
         return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def sentence_lexical(self, query: str, k: int) -> list[tuple[str, float]]:
+        """BM25 over single sentences, each returning its parent chunk (best sentence first, each chunk once).
+
+        Why: a chunk's one short sentence that says exactly what was asked (「一是文字材料。」) is diluted in the
+        chunk's BM25 by everything around it; scored alone it is not. Built from the mirror, no extra vectors.
+        """
+        self._load()
+        tokens = tokenize(query)
+        if not self._ids or not tokens:
+            return []
+        if self._sentences is None:
+            import bm25s
+
+            parents, texts = [], []
+            for cid, text in zip(self._ids, self._texts, strict=True):
+                for sentence in _SENTENCE.split(text):
+                    if len(sentence.strip()) >= 4:
+                        parents.append(cid)
+                        texts.append(tokenize(sentence) or ["∅"])
+            index = bm25s.BM25()
+            index.index(texts, show_progress=False)
+            self._sentences = (index, parents)
+        index, parents = self._sentences
+        scores = index.get_scores(tokens)
+        out: dict[str, float] = {}
+        for i in np.argsort(-scores)[: 4 * k]:
+            if scores[i] <= 0 or len(out) >= k:
+                break
+            out.setdefault(parents[i], float(scores[i]))
+        return list(out.items())
 
     def dense(
         self, vector: np.ndarray, k: int, kinds: list[str] | None = None, field: str | None = None

@@ -1,12 +1,7 @@
-"""Turn files (.txt .md .docx .pdf .html) into section-aware chunks and store them.
+"""Turn files (.txt .md .docx .pdf .html) into chunks and store them: duplicates, new versions, all or nothing.
 
-Why sections: staff and applicants need a citation they can find in the paper copy
-("二、申报工作安排 > （三）申报时间及案例遴选"), and a chunk that knows its heading
-path also retrieves better. Headings are recognised in the forms Chinese official
-documents use (一、 （一） 1、 （1） 第X章), Markdown ``#`` lines, and "附件" lines,
-which start a new top-level part (an attached template numbers its parts anew).
-
-Reading the files themselves is ``readers.py``; this module splits and stores.
+Reading the files themselves is ``readers.py``; cutting them into section-aware chunks is ``chunking.py``;
+this module decides what storing a document means and stores it.
 """
 
 from __future__ import annotations
@@ -14,23 +9,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Literal
 
 from pydantic import BaseModel
 
 from assistant.core.errors import LimitExceededError
-from assistant.knowledge.corpus import FIELDS, DocumentMeta
+from assistant.knowledge.chunking import chunk_document
+from assistant.knowledge.corpus import DocumentMeta
 from assistant.knowledge.index import Chunk, ChunkStore
-from assistant.knowledge.injection import mark_instructions
+from assistant.knowledge.lexicon import lexicon, words_pattern
 from assistant.knowledge.readers import DocumentReadError, ExtractedText
-
-CHUNK_SIZE = 400
-CHUNK_OVERLAP = 60
-MIN_SECTION_CHARS = 60
-SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", " ", ""]
-_TITLE_WORDS = re.compile(r"通知|意见|方案|计划|办法|规定|决定|公告|报告|指引|指南|案例|申报书")
 
 
 class IngestResult(BaseModel):
@@ -42,24 +32,6 @@ class IngestResult(BaseModel):
     title: str = ""
     chunks: int = 0
     message: str = ""
-
-
-@dataclass
-class Section:
-    path: list[str]
-    rank: int | None = None
-    lines: list[str] = field(default_factory=list)
-    heading: str = ""
-
-    @property
-    def text(self) -> str:
-        lines = [_MD_HEADING.sub(r"\2", ln) if _MD_HEADING.match(ln.strip()) else ln for ln in self.lines]
-        return "\n".join(lines).strip()
-
-    @property
-    def heading_only(self) -> bool:
-        body = [ln.strip() for ln in self.lines if ln.strip()]
-        return self.rank is not None and len(body) <= 1 and (not body or body[0].lstrip("# ") == self.heading)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -74,161 +46,12 @@ def guess_title(extracted: ExtractedText, filename: str) -> str:
         return extracted.title.strip()
     for line in extracted.text.split("\n")[:15]:
         line = line.strip()
-        if 4 <= len(line) <= 60 and _TITLE_WORDS.search(line):
+        if 4 <= len(line) <= 60 and words_pattern(lexicon().title_words).search(line):
             return line
     return PurePath(filename).stem
 
 
-# --- sections and chunks --------------------------------------------------------------------
-_HEADINGS: list[tuple[re.Pattern[str], int, bool]] = [
-    # pattern, rank, may the line carry body text after the heading?
-    (re.compile(r"^附件[0-9一二三四五六七八九十]*[：:]"), 0, False),
-    (re.compile(r"^第[一二三四五六七八九十百]+章"), 1, True),
-    (re.compile(r"^[一二三四五六七八九十]+、"), 1, True),
-    (re.compile(r"^第[一二三四五六七八九十百]+节"), 2, True),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2, True),
-    (re.compile(r"^\d{1,2}[、.．](?!\d)"), 3, False),
-    (re.compile(r"^[（(]\d{1,2}[）)]"), 4, False),
-]
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
-
-
-def heading_of(line: str) -> tuple[int, str] | None:
-    """(rank, heading text) if ``line`` opens a section, else None."""
-    stripped = line.strip()
-    md = _MD_HEADING.match(stripped)
-    if md:
-        return len(md.group(1)), md.group(2).strip()
-    for pattern, rank, carries_body in _HEADINGS:
-        if not pattern.match(stripped):
-            continue
-        if len(stripped) <= 40 and not stripped.endswith(("。", "；", "，")):
-            return rank, stripped
-        head = re.split(r"[。：:]", stripped, maxsplit=1)[0]
-        if carries_body and len(head) <= 30:
-            return rank, head
-    return None
-
-
-def split_sections(text: str) -> list[Section]:
-    """Cut text at headings; each section remembers its heading path."""
-    stack: list[tuple[int, str]] = []
-    sections = [Section(path=[])]
-    lines = text.split("\n")
-    # A lone Markdown H1 is the document's title, not a part of every chunk's path.
-    single_h1 = sum(1 for ln in lines if re.match(r"^#\s", ln.strip())) == 1
-    for line in lines:
-        found = heading_of(line)
-        if found and single_h1 and re.match(r"^#\s", line.strip()):
-            sections[-1].lines.append(line)
-            continue
-        if found:
-            rank, title = found
-            while stack and stack[-1][0] >= rank:
-                stack.pop()
-            stack.append((rank, title))
-            sections.append(Section(path=[t for _, t in stack], rank=rank, heading=title))
-        sections[-1].lines.append(line)
-    return [s for s in sections if s.text]
-
-
-def _locator(paths: list[list[str]]) -> str:
-    common: list[str] = []
-    for parts in zip(*paths, strict=False):
-        if len(set(parts)) != 1:
-            break
-        common.append(parts[0])
-    first, last = paths[0], paths[-1]
-    if len(common) < max(len(first), len(last)) and len(paths) > 1:
-        head = first[len(common)] if len(first) > len(common) else "正文"
-        tail = last[len(common)] if len(last) > len(common) else "正文"
-        if head != tail:
-            common.append(f"{head} 至 {tail}")
-        else:
-            common.append(head)
-    return " > ".join(common)
-
-
-def _block(run: list[Section]) -> tuple[str, str]:
-    with_body = [s.path for s in run if not s.heading_only] or [s.path for s in run]
-    return _locator(with_body), "\n".join(s.text for s in run)
-
-
-def _pack(sections: list[Section]) -> list[tuple[str, str]]:
-    """Merge runs of tiny sections (heading-only lines, short items) into (locator, text) blocks.
-
-    A run never crosses a heading once it has body text, so a chunk stays inside one
-    part and its citation points at that part; a heading line with nothing under it
-    is carried into the next part (or stands alone before a sibling heading).
-    """
-    blocks: list[tuple[str, str]] = []
-    run: list[Section] = []
-    for section in sections:
-        heading = section.rank is not None
-        sibling = run and heading and run[-1].heading_only and section.rank <= (run[-1].rank or 0)
-        if sibling or (run and heading and any(not s.heading_only for s in run)):
-            blocks.append(_block(run))
-            run = []
-        run.append(section)
-        if len("\n".join(s.text for s in run)) >= MIN_SECTION_CHARS:
-            blocks.append(_block(run))
-            run = []
-    if run:
-        blocks.append(_block(run))
-    return blocks
-
-
-def _splitter():
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    return RecursiveCharacterTextSplitter(
-        separators=SEPARATORS,
-        chunk_size=CHUNK_SIZE,
-        chunk_overlap=CHUNK_OVERLAP,
-        keep_separator="end",
-        length_function=len,
-        strip_whitespace=True,
-    )
-
-
-def fields_for(locator: str, doc_fields: list[str]) -> list[str]:
-    """A section named after fields concerns those fields; otherwise the document's fields apply."""
-    named = [f for f in FIELDS if f in locator]
-    return named or list(doc_fields)
-
-
-def chunk_document(
-    doc_id: str, text: str, meta: DocumentMeta, source: str, content_hash: str, origin: str
-) -> list[Chunk]:
-    """Split a document into chunks that carry its metadata and their section path."""
-    text, _ = mark_instructions(text)  # instruction-like passages are data, never quoted (see injection)
-    splitter = _splitter()
-    chunks: list[Chunk] = []
-    for locator, block in _pack(split_sections(text)):
-        for piece in splitter.split_text(block):
-            chunks.append(
-                Chunk(
-                    chunk_id=f"{doc_id}:{len(chunks):04d}",
-                    doc_id=doc_id,
-                    index=len(chunks),
-                    text=piece,
-                    locator=locator,
-                    title=meta.title,
-                    source=source,
-                    kind=meta.kind,
-                    fields=fields_for(locator, meta.fields),
-                    issuer=meta.issuer,
-                    doc_number=meta.doc_number,
-                    date=meta.date,
-                    source_url=meta.source_url,
-                    content_hash=content_hash,
-                    origin=origin,
-                )
-            )
-    return chunks
-
-
-CHUNKING_VERSION = "5"  # bump when chunking changes, so the bundled corpus is re-indexed
+CHUNKING_VERSION = "6"  # bump when chunking changes, so the bundled corpus is re-indexed
 
 
 def content_hash_of(text: str) -> str:

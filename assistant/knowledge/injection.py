@@ -18,27 +18,22 @@ trusted to that extent.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.core.textlen import split_sentences
 
 INJECTION_MARK = "〔导入时已隔离一段疑似向系统下达指令的文字，不作引用〕"
 
-INSTRUCTION_RE = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|不要管|不要参考|不必参考|别管)(掉)?"
-    r"(之前|以上|上面|上述|前面|先前|前文|其他|其它|所有|全部|别的|的|你的|一切)*"
-    r"(内容|指令|指示|要求|提示|规则|设定|文件|资料|信息|规定|说明)"
-    r"|(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|other)?\s*"
-    r"(instructions|content|context|rules)"
-    r"|你现在(是|扮演)|请扮演|扮演一个|系统提示词?|system\s+prompt"
-    r"|作为(一个)?(AI|人工智能|助手|语言模型|大模型)"
-    r"|无论(用户|谁|别人)(问|提问|询问)什么"
-    r"|(回答|回复)(用户)?(时|的时候)?(必须|一律|只能|务必)",
-    re.IGNORECASE,
-)
+@cache
+def instruction_pattern() -> re.Pattern[str]:
+    """The lexicon's ``instructions`` patterns as one expression (case-insensitive)."""
+    from assistant.knowledge.lexicon import lexicon
+
+    return re.compile("|".join(f"(?:{p})" for p in lexicon().instructions), re.IGNORECASE)
 
 
 def looks_like_instruction(sentence: str) -> bool:
-    return bool(INSTRUCTION_RE.search(sentence))
+    return bool(instruction_pattern().search(sentence))
 
 
 def _mark_paragraph(paragraph: str) -> tuple[str, bool]:
@@ -51,7 +46,7 @@ def _mark_paragraph(paragraph: str) -> tuple[str, bool]:
 
 def mark_instructions(text: str) -> tuple[str, int]:
     """``text`` with each instruction-like sentence (and the rest of its paragraph) replaced by the mark."""
-    if not INSTRUCTION_RE.search(text or ""):
+    if not instruction_pattern().search(text or ""):
         return text, 0
     lines, count = [], 0
     for line in text.split("\n"):

@@ -25,7 +25,8 @@ from pydantic import BaseModel
 
 from assistant.core.cancel import CancelToken, TurnCancelled, cancel_scope
 from assistant.core.errors import LimitExceededError, NotFoundError, UserFacingError
-from assistant.knowledge.ingest import CHUNK_SIZE, DocumentPlan, IngestResult
+from assistant.knowledge.chunking import CHUNK_SIZE
+from assistant.knowledge.ingest import DocumentPlan, IngestResult
 
 log = logging.getLogger(__name__)
 Status = Literal["queued", "running", "done", "error", "cancelled"]

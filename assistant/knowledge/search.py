@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from assistant.core.errors import InvalidInputError, UserFacingError
 from assistant.core.settings import Settings
 from assistant.core.types import Passage
-from assistant.knowledge.corpus import FIELDS, KINDS, DocumentMeta, load_bundled_corpus
+from assistant.knowledge.corpus import KINDS, DocumentMeta, field_names, load_bundled_corpus
 from assistant.knowledge.embed import build_embedder
 from assistant.knowledge.index import PHRASES, ChunkStore
 from assistant.knowledge.ingest import (
@@ -125,8 +125,8 @@ class KnowledgeBase:
         bad = [k for k in kinds or [] if k not in KINDS]
         if bad:
             raise InvalidInputError(f"未知文档类型：{'、'.join(bad)}；可选：{'、'.join(KINDS)}。")
-        if field and field not in FIELDS:
-            raise InvalidInputError(f"未知领域：{field}；可选：{'、'.join(FIELDS)}。")
+        if field and field not in field_names():
+            raise InvalidInputError(f"未知领域：{field}；可选：{'、'.join(field_names())}。")
 
     # -- corpus and ingestion -------------------------------------------------------------------
     def ensure_bundled_corpus(self, progress: bool = False) -> int:

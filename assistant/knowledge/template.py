@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import Evidence, question_weights
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate, Context
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -36,22 +38,10 @@ _ARTIFACT = re.compile(r"\[bookmark:[^\][]*\]")
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])")
 _EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
 _CLAUSE = re.compile(r"(?<=[。；;])")
-# The asker wants the template's guidance: how to write / fill / place / format a part.
-TEMPLATE_CUE = re.compile(
-    r"要不要|需不需要|需要|要求|怎么写|如何写|写什么|写哪些|写些|要写|写法|格式|放|填|第几|哪几|哪些|包括|包含|"
-    r"几部分|几块|多少字|字数|篇幅|盖章|模板|交代|体现|必须|可以吗|吗|(?<!\d)\d++\s*字|超"
-)
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
 _UNIT = re.compile(r"(?:(?:多少|几|(?<!\d)\d++)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
-_WRITE = re.compile(
-    r"写法|怎么写|如何写|要写|写什么|写哪些|写些|不写|写不写|写进|写出|写明|填写|怎么填|交代|体现|哪几|哪些|几[部块]分?|包括"
-)
-_AMOUNT = re.compile(r"多少|字数|篇幅|多长|多久|限")
-_TEMPLATE_WORDS = frozenset("模板 示例 部分 要求 内容 材料".split())
-_WHERE = re.compile(r"第几|哪一?部分|放在哪|在哪部分")
-_SUFFIXES = ("模板", "目录", "材料", "情况介绍", "部分")
-_PREFIXES = ("典型案例", "申报", "案例")
-MAX_LINES = 8
+MAX_LINES = 24
+MAX_CHARS = 400  # a table's short rows (信息表) all fit; long guidance lines stop sooner
 
 
 @dataclass
@@ -79,13 +69,14 @@ def aliases_of(name: str) -> tuple[str, ...]:
     A two-character alias only comes from dropping a suffix (简介模板 → 简介), never a prefix
     (案例描述 ↛ 描述: too common a word to name a part).
     """
+    words = lexicon().template
     found = {name}
     for _ in range(3):
         for alias in list(found):
-            for prefix in _PREFIXES:
+            for prefix in words.alias_prefixes:
                 if alias.startswith(prefix) and len(alias) - len(prefix) >= 3:
                     found.add(alias[len(prefix) :])
-            for suffix in _SUFFIXES:
+            for suffix in words.alias_suffixes:
                 if alias.endswith(suffix) and len(alias) - len(suffix) >= 2:
                     found.add(alias[: -len(suffix)])
     found |= {"案例" + a for a in list(found) if len(a) == 2}
@@ -153,7 +144,7 @@ def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
     A part whose sub-part is also named gives way to it ("简介里的参与单位情况介绍" → 参与单位情况介绍;
     "多媒体材料里jpg图片" → 图片); among the rest the longest alias wins.
     """
-    if not TEMPLATE_CUE.search(question.text):
+    if not any_of(*lexicon().template.cues).search(question.text):
         return []
     found: list[tuple[int, Part]] = []
     for part in template_parts(kb):
@@ -212,20 +203,21 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
     if not passages:
         return [], ""
     weights = question_weights(question, kb)
+    words = lexicon().template
     rest = {
         t: w
         for t, w in weights.items()
-        if len(t) >= 2 and t not in _TEMPLATE_WORDS and not any(t in a for a in part.aliases)
+        if len(t) >= 2 and t not in words.plain_words and not any(t in a for a in part.aliases)
     }
 
     def overlap(line: str) -> float:
         return sum(w for t, w in rest.items() if t in line)
 
     items = [ln for _, ln in lines if _ITEM.match(ln)]
-    position = bool(_WHERE.search(question.text) and _position(part))
+    position = bool(any_of(*words.where).search(question.text) and _position(part))
     unit = _UNIT.search(question.text)
     sized = bool(unit and any(re.search(r"\d\s*" + unit.group(1), ln) for _, ln in lines))
-    if not (position or sized or _WRITE.search(question.text) or any(overlap(ln) for _, ln in lines)):
+    if not (position or sized or any_of(*words.write).search(question.text) or any(overlap(ln) for _, ln in lines)):
         return [], ""  # the part is named but its guidance says nothing about what is asked
     lead = _lead(question, part, lines, items, overlap)
     evidence = [
@@ -235,7 +227,13 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
     ]
     if "yes_no" in question.types and not items:
         evidence.sort(key=lambda e: e.score, reverse=True)
-    return evidence[:MAX_LINES], lead
+    kept, used = [], 0
+    for item in evidence[:MAX_LINES]:
+        if kept and used + len(item.sentence) > MAX_CHARS:
+            break
+        kept.append(item)
+        used += len(item.sentence)
+    return kept, lead
 
 
 def _position(part: Part) -> str:
@@ -247,11 +245,12 @@ def _position(part: Part) -> str:
 
 def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: list[str], overlap: object) -> str:
     name = part_name(part.heading)
-    if _WHERE.search(question.text) and _position(part):
+    words = lexicon().template
+    if any_of(*words.where).search(question.text) and _position(part):
         return f"{_position(part)}。"
-    if ("list" in question.types or re.search(r"几[种类个部块]|哪几", question.text)) and not _AMOUNT.search(
-        question.text
-    ):
+    if ("list" in question.types or re.search(r"几[种类个部块]|哪几", question.text)) and not any_of(
+        *words.amount
+    ).search(question.text):
         if len(part.children) >= 2:
             kids = [c.strip() for c in part.children]
             return f"「{name}」包括以下{len(kids)}个部分：{'；'.join(kids)}。"
@@ -266,3 +265,55 @@ def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: l
         if score(best[1]) > 0:
             return f"要。模板对「{name}」的要求是：{best[1].rstrip('。')}。"
     return f"模板对「{name}」的写法要求如下。"
+
+
+# --- the route ------------------------------------------------------------------------------------------
+def each_part(question: Question, parts: list[Part], kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """ "简介和宣传材料分别限多少字": each named part's lines, and one lead naming each part's answer."""
+    from assistant.knowledge.values import lead_line
+
+    evidence: list[Evidence] = []
+    leads = []
+
+    def position(part: Part) -> int:  # in the order the question names them
+        return min((question.text.find(a) for a in part.aliases if a in question.text), default=len(question.text))
+
+    for part in sorted(parts[:3], key=position):
+        found, _ = template_evidence(question, part, kb)
+        direct = lead_line(question, found).removeprefix("答：").rstrip("。") if found else ""
+        if direct:
+            evidence += found[:3]
+            leads.append(f"「{part_name(part.heading)}」{direct}")
+    return (evidence, f"答：{'；'.join(leads)}。") if len(leads) >= 2 else ([], "")
+
+
+class TemplateParts:
+    """Route: a question naming a part of the application template, answered from the template's guidance.
+
+    Less sure when the part named is the whole template (「申报书」) and the question is not about its
+    parts: "申报书要盖章吗" is about the notice's rule, not the template's cover."""
+
+    name = "template"
+
+    def answer(self, context: Context) -> Candidate | None:
+        from assistant.knowledge.values import lead_line
+
+        question, kb = context.question, context.kb
+        parts = match_parts(question, kb)
+        if not parts:
+            return None
+        if len(parts) >= 2 and any_of(*lexicon().each).search(question.text):
+            evidence, lead = each_part(question, parts, kb)
+            if evidence:
+                return Candidate(self.name, evidence, lead, confidence=0.95, structural=True)
+        part = parts[0]
+        evidence, lead = template_evidence(question, part, kb)
+        if not evidence:
+            return None
+        direct = lead_line(question, evidence)
+        if direct and (not direct.startswith("答：") or lead.startswith("模板对")):
+            lead = direct
+        whole = len(part.path) <= 1 and len(part.children) >= 2
+        asks_parts = question.has("list") or bool(any_of(*lexicon().outline.asks).search(question.text))
+        sure = not whole or asks_parts
+        return Candidate(self.name, evidence, lead, confidence=0.9 if sure else 0.3, structural=sure)

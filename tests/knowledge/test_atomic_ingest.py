@@ -60,7 +60,7 @@ def test_a_failed_second_batch_undoes_the_first(kb: KnowledgeBase, monkeypatch) 
 
 
 def _chunks():
+    from assistant.knowledge.chunking import chunk_document
     from assistant.knowledge.corpus import DocumentMeta
-    from assistant.knowledge.ingest import chunk_document
 
     return chunk_document("doc-x", DOC, DocumentMeta(title="测试", kind="notice"), "x.md", "h", "user")

@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from assistant.core.resources import bundled_dir
-from assistant.knowledge.corpus import FIELDS, load_bundled_corpus
+from assistant.knowledge.corpus import field_names, load_bundled_corpus
 
 SEED_SHA256 = "abe9847650d0792c4b82ac66d21d5245834b0c2806ee714844e343f7743368d1"
 
@@ -28,7 +28,7 @@ def test_digest_says_it_is_a_digest_and_labels_unverified_parts() -> None:
     assert digest.meta.kind == "plan_digest" and digest.meta.doc_number == "国数政策〔2023〕11号"
     opening = digest.text[:400]
     assert "摘要，非官方原文" in opening and "国家数据局" in opening
-    for field in FIELDS:
+    for field in field_names():
         assert re.search(rf"^### （[一二三四五六七八九十]+）数据要素×{field}$", digest.text, re.M), field
     # Only the transport and finance directions were seen verbatim; the rest carry the label.
     for line in digest.text.splitlines():

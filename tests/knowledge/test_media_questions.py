@@ -21,7 +21,7 @@ def test_picture_format_is_found_behind_the_picture_headings(bundled_kb: Knowled
 def test_the_picture_list_has_all_five_items(bundled_kb: KnowledgeBase) -> None:
     answer = answer_question(bundled_kb, "需要交哪些图片")
     first = answer.answer.splitlines()[0]
-    assert "5个部分" in first and "3.数据安全技术或数据流通利用基础设施应用示意图" in first, first
+    assert "共5项" in first and "3.数据安全技术或数据流通利用基础设施应用示意图" in first, first
     assert "bookmark" not in answer.answer
 
 

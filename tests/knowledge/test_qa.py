@@ -115,7 +115,8 @@ def test_model_answer_keeps_only_checked_citations(bundled_kb) -> None:
     answer = answer_question(bundled_kb, "申报截止时间是哪天？", chat_model=chat)
     assert answer.grounded and "2024年8月20日[1]" in answer.answer
     assert "[42]" not in answer.answer and f"[{wrong}]" not in answer.answer
-    assert "已删除 2 处无法在文件中核实的引用" in answer.answer
+    assert "9月30日" not in answer.answer  # its citation does not hold it: the sentence goes, not just the mark
+    assert "已删除 2 句无法在文件中核实的内容" in answer.answer
     assert len(answer.citations) == 1 and "2024年8月20日" in answer.citations[0].text
 
 
@@ -145,11 +146,38 @@ def test_answer_prompt_renders_strictly() -> None:
 
     messages = render_messages(
         "answer_question",
+        issuer="示例市数据局",
         question="截止时间？",
+        question_type="问日期",
         passages=[{"n": 1, "title": "通知", "locator": "二、安排", "text": "截止为8月20日。"}],
     )
     assert [m.role for m in messages] == ["system", "user"]
+    assert "示例市数据局" in messages[0].content and "问题类型：问日期" in messages[1].content
     assert "文件中没有找到相关规定" in messages[0].content
     assert "[1] 《通知》 二、安排\n截止为8月20日。" in messages[1].content
     with pytest.raises(PromptError, match="缺少变量"):
         render_messages("answer_question", question="截止时间？")
+
+
+def test_the_model_gets_the_question_type_and_the_call_and_uncited_sentences_are_dropped(bundled_kb) -> None:
+    probe = ScriptedChat("占位")
+    answer_question(bundled_kb, "申报书纸质件要盖章吗", chat_model=probe)
+    system, user = probe.calls[0]
+    assert "重庆市大数据应用发展管理局" in system.content  # the issuer comes from the form spec
+    assert "问题类型：" in user.content and "是非题" in user.content
+    n = next(int(b.split("]", 1)[0]) for b in user.content.split("\n[")[1:] if "加盖公章" in b)
+    chat = ScriptedChat(f"需要。申报书纸质件加盖公章后一并报送[{n}]。另外还要附上法人身份证复印件。")
+    answer = answer_question(bundled_kb, "申报书纸质件要盖章吗", chat_model=chat)
+    assert answer.route == "model" and "加盖公章" in answer.answer
+    assert "身份证" not in answer.answer and "需要。" not in answer.answer  # sentences without a citation go
+    assert "已删除 2 句" in answer.answer
+
+
+def test_the_best_raw_passages_are_among_the_first_citations(bundled_kb) -> None:
+    from assistant.knowledge.qa import RAW_CITED
+
+    question = "行动计划的基本原则有哪些"
+    answer = answer_question(bundled_kb, question)
+    raw = bundled_kb.search(question, k=RAW_CITED)
+    assert answer.route in ("general", "values", "yes_no")
+    assert raw[0].text in [c.text for c in answer.citations[:3]]

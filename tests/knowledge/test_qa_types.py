@@ -10,14 +10,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.knowledge.qa import NOT_FOUND, answer_question
-from assistant.knowledge.qa_eval import open_eval_kb
 from assistant.knowledge.question import analyse
 from assistant.knowledge.search import KnowledgeBase
-
-
-@pytest.fixture(scope="session")
-def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    return open_eval_kb(tmp_path_factory.mktemp("kb-qa-e5"))
 
 
 def _answer(kb: KnowledgeBase, question: str) -> str:

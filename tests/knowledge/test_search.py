@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.core.errors import InvalidInputError
-from assistant.knowledge.corpus import FIELDS
+from assistant.knowledge.corpus import field_names
 from assistant.knowledge.search import rrf_fuse
 
 
@@ -65,7 +65,7 @@ def test_filters_by_kind_and_field(bundled_kb) -> None:
 
 
 def test_every_field_has_its_own_digest_section(bundled_kb) -> None:
-    for field in FIELDS:
+    for field in field_names():
         hits = bundled_kb.search(f"数据要素×{field} 重点方向", k=1, kinds=["plan_digest"], field=field)
         assert hits and field in hits[0].locator, field
 

@@ -1,0 +1,120 @@
+"""The call's fields: a field that is not among them, and which of them an activity belongs to.
+
+Why: "教育也是数据要素×的领域之一吧" has a wrong premise; quoting sentences about education (there are
+none) or declining both fail the asker, who needs to hear that it is not among the call's fields (「不在N个领域
+之内」, N counted from the form) and which they are. The fields come from the form spec (``fields``), not
+from code, and the answer quotes the documents' own sentence listing them. A name close to a field
+(「智慧农业」 shares 农业 with 现代农业) is pointed at that field.
+
+"我们大学做科研数据共享平台，该归到哪个领域" asks which field: the first retrieved passage written about
+one field alone (the action plan's section for it, a case card) names it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.evidence import Evidence, score_sentences
+from assistant.knowledge.index import _jieba
+from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.routes import Candidate, Context
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
+
+_FIELD_WORD = "领域"
+_SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _named_before(tokens: list[str], index: int) -> str:
+    """The name right before 「领域」: up to two content tokens (「智慧」「农业」), none of them a pointer."""
+    plain = set(lexicon().fields.not_a_field) | set(lexicon().stopwords) | set(lexicon().generic_words)
+    name: list[str] = []
+    for token in reversed(tokens[max(0, index - 2) : index]):
+        if not _HAN.match(token) or token in plain:
+            break
+        name.insert(0, token)
+    return "".join(name)
+
+
+def outside_field(text: str, fields: list[str]) -> str | None:
+    """A field-like name in the question that is none of the call's fields (「教育」 in 「教育领域」,
+    「教育也是……领域之一」)."""
+    tokens: list[str] = []
+    for token in _jieba().lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
+        joined = token.endswith(_FIELD_WORD) and token != _FIELD_WORD
+        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else [token]
+    names = [_named_before(tokens, i) for i, t in enumerate(tokens) if t == _FIELD_WORD]
+    also = re.search(r"([\u4e00-\u9fff]{2,4})也是.{0,12}领域", text)
+    if also:
+        names.append(also.group(1))
+    for name in names:
+        if len(name) >= 2 and not any(name in f or f in name for f in fields):
+            return name
+    return None
+
+
+def similar_field(name: str, fields: list[str]) -> str | None:
+    """A field sharing two consecutive characters with ``name`` (智慧农业 → 现代农业), if exactly one does."""
+    pairs = {name[i : i + 2] for i in range(len(name) - 1)}
+    close = [f for f in fields if any(p in f for p in pairs)]
+    return close[0] if len(close) == 1 else None
+
+
+def _signature(kb: KnowledgeBase) -> tuple[int, int]:
+    df, total = kb.store.document_frequency()
+    return total, len(df)
+
+
+_LISTS: dict[int, tuple[tuple[int, int], tuple[str, ...], Evidence | None]] = {}
+
+
+def field_list_line(kb: KnowledgeBase, fields: list[str]) -> Evidence | None:
+    """The documents' sentence naming (nearly) all the fields, a notice's first (cached per index state)."""
+    key = id(kb.store)
+    cached = _LISTS.get(key)
+    if cached is not None and cached[0] == _signature(kb) and cached[1] == tuple(fields):
+        return cached[2]
+    best: tuple[int, int, str, str] | None = None
+    for doc_id, info in kb.store.documents().items():
+        for chunk_id, _locator, text in kb.store.section_chunks(doc_id):
+            for sentence in _SENTENCE_END.split(text):
+                named = sum(f in sentence for f in fields)
+                rank = (named, info.get("kind") == "notice")
+                if named >= len(fields) - 1 and (best is None or rank > (best[0], best[1])):
+                    best = (named, int(info.get("kind") == "notice"), chunk_id, sentence.strip())
+    line = None
+    if best is not None:
+        (passage,) = kb.store.passages([(best[2], 1.0)])
+        line = Evidence(passage=passage, sentence=best[3], score=1.0, rank=0)
+    _LISTS[key] = (_signature(kb), tuple(fields), line)
+    return line
+
+
+class CallFields:
+    """Route: a field outside the call's fields (the premise is wrong), or which field an activity belongs to."""
+
+    name = "fields"
+
+    def answer(self, context: Context) -> Candidate | None:
+        question, fields = context.question, list(context.call.fields)
+        listed = field_list_line(context.kb, fields)
+        if listed is None:
+            return None
+        outside = outside_field(question.text, fields)
+        count = context.call.fields_phrase
+        if outside is not None:
+            near = similar_field(outside, fields)
+            lead = f"「{outside}」不在{count}之内" + (f"，名称相近的是「{near}」" if near else "") + "。"
+            mentions = [e for e in context.evidence[:5] if outside in e.sentence]
+            return Candidate(self.name, [listed, *mentions[:2]], lead, confidence=0.9, structural=True)
+        if not any_of(*lexicon().fields.asks_which).search(question.text):
+            return None
+        for passage in context.retrieved.pool:
+            if len(passage.fields) == 1 and passage.fields[0] in fields:
+                best = score_sentences(question, [passage], context.kb)[:1]
+                lead = f"可归入「{passage.fields[0]}」领域（{count}之一）。"
+                return Candidate(self.name, [*best, listed], lead, confidence=0.75, structural=True)
+        return None

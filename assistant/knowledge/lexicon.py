@@ -1,0 +1,158 @@
+"""The one reviewed word file of the knowledge base (``knowledge/qa/lexicon.yaml``), loaded and compiled once.
+
+Why a file: the Q&A used to keep about 260 listed words in seven modules (stop words six times over,
+places, loanwords, colloquialisms, cue words of every route); a domain expert could not review them
+and a word added in one place was missing in another. Every list lives in the YAML now, validated here
+(a missing or misspelt key fails at load, and ``tests/knowledge/test_lexicon.py`` loads every key);
+the code only names the list it needs. The words shape how questions are read and searched — never
+what an answer says, which is always quoted from the documents.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.core.errors import InstallationError
+from assistant.core.resources import bundled_dir
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Loanword(_Strict):
+    pattern: str
+    written: str
+
+
+class Colloquial(_Strict):
+    spoken: str
+    written: str
+
+
+class YesNoWords(_Strict):
+    asks_permission: list[str]
+    asks_requirement: list[str]
+    asks_identity: list[str]
+    asks_existence: list[str]
+    limits: list[str]
+    permits: list[str]
+    requires: list[str]
+    negations: list[str]
+    opposites: list[tuple[str, str]]
+    different: list[str]
+
+
+class Need(_Strict):
+    asks: list[str]
+    holds: str
+
+
+class ParticularWords(_Strict):
+    issued: list[str]
+    when: list[str]
+    issuer: list[str]
+    issuer_who: list[str]
+    doc_number: list[str]
+    date: list[str]
+    not_particulars: list[str]
+    not_a_name: list[str]
+
+
+class TemplateWords(_Strict):
+    cues: list[str]
+    write: list[str]
+    amount: list[str]
+    where: list[str]
+    plain_words: list[str]
+    alias_suffixes: list[str]
+    alias_prefixes: list[str]
+
+
+class CaseWords(_Strict):
+    asks: list[str]
+    nouns: list[str]
+    plain_words: list[str]
+
+
+class OutlineWords(_Strict):
+    asks: list[str]
+    parts: list[str]
+    plain_words: list[str]
+
+
+class DefinitionWords(_Strict):
+    asks: list[str]
+    defines: list[str]
+    names: list[str]
+    not_after: list[str]
+    not_the_term: list[str]
+
+
+class FieldWords(_Strict):
+    asks_which: list[str]
+    not_a_field: list[str]
+
+
+class Lexicon(_Strict):
+    stopwords: list[str]
+    generic_words: list[str]
+    loanwords: list[Loanword]
+    colloquial: list[Colloquial]
+    expansions: dict[str, str]
+    confusable: list[str]
+    not_typos: list[str]
+    units: list[str]
+    bounds: list[str]
+    month_parts: dict[str, int]
+    question_words: list[str]
+    premise_cues: list[str]
+    yes_no: YesNoWords
+    type_labels: dict[str, str]
+    call_words: list[str]
+    places: list[str]
+    needs: list[Need]
+    document_suffixes: list[str]
+    particulars: ParticularWords
+    template: TemplateWords
+    cases: CaseWords
+    outline: OutlineWords
+    each: list[str]
+    fields: FieldWords
+    definition: DefinitionWords
+    title_words: list[str]
+    instructions: list[str] = Field(min_length=1)
+
+
+def lexicon_path() -> Path:
+    return bundled_dir("knowledge") / "qa" / "lexicon.yaml"
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The reviewed word lists (read once per process, on first use)."""
+    path = lexicon_path()
+    try:
+        return Lexicon.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        raise InstallationError(f"词表文件 {path.name} 缺失或格式错误：{exc}。请重新安装或按注释修正。") from exc
+
+
+def alternation(words: list[str] | tuple[str, ...]) -> str:
+    """ "a|b|c" of the words, longest first and escaped, so 需不需要 is tried before 需要."""
+    return "|".join(re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
+@cache
+def any_of(*words: str) -> re.Pattern[str]:
+    """A compiled pattern matching any of ``words`` (cached per word tuple)."""
+    return re.compile(alternation(words)) if words else re.compile(r"(?!)")
+
+
+def words_pattern(words: list[str]) -> re.Pattern[str]:
+    return any_of(*words)

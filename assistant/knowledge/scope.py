@@ -1,0 +1,143 @@
+"""When the Q&A answers 「文件中没有找到相关规定」: weak evidence, another place or call, a document not held.
+
+Why so few reasons: every extra way of declining used to be one more way to refuse an in-scope
+question (five kinds of decline, six of them wrongly on one set). Now there are four, and each says why:
+
+* **another place** — the question names a place that is not the call's home place (from the form
+  spec) and that no held document is about (its title or issuer), and asks about a call
+  (「四川省……截止时间」); the place someone is registered in is about the asker, not the call;
+* **another call** — it names the home place (or no place) and a batch that is not the call's
+  (「重庆第三批」);
+* **a document not held** — it names a document (《……》, or a name ending like a document's:
+  「……条例」) that no held document's title holds and no passage mentions;
+* **weak evidence** — the leading answer rests on evidence scoring below ``MIN_SCORE`` (set on the
+  development rows of every committed set by ``bench/qa_calibrate.py``, whose output the README
+  quotes), where a sentence lacking the kind of fact asked for (a date for a date question, a phone
+  number for 电话: the lexicon's ``needs``) scores half. Routes that found the structure the question
+  names (a document's particulars, a template part, a field, a case card) are not held to it; a kind
+  of fact none of their lines holds still declines.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_needed_fact, needed_facts, places_of
+from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.qtypes import OUT_OF_SCOPE
+from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate
+
+if TYPE_CHECKING:
+    from assistant.forms.spec import FormSpec
+    from assistant.knowledge.search import KnowledgeBase
+
+# Calibrated on the development rows of every committed set by bench/qa_calibrate.py (grid search).
+MIN_SCORE = 0.34
+OOS_MARGIN = 0.4  # the evidence must be this much stronger for a question the learned layer reads as out of scope
+KIND_PENALTY = 0.5
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月")
+_AMOUNT = re.compile(r"\d|[一二两三四五六七八九十百]+[个份类条项种部家]")
+
+
+@cache
+def default_call() -> FormSpec:
+    """The call the Q&A serves when none is given: the bundled form (the first, when there are several)."""
+    from assistant.forms.spec import available_forms, load_form
+
+    return load_form(available_forms()[0])
+
+
+def _about(kb: KnowledgeBase) -> str:
+    return " ".join(f"{i.get('title', '')} {i.get('issuer', '')}" for i in kb.store.documents().values())
+
+
+def other_place(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None:
+    """A place the question's call is in, when that is not the home place and no held document is about it."""
+    if not any_of(*lexicon().call_words).search(question.text):
+        return None
+    about = _about(kb)
+    for place in places_of(question.text):
+        registered = re.search(place + r".{0,3}注册", question.text)
+        if place != call.place and not registered and place not in about:
+            return place
+    return None
+
+
+def other_call(question: Question, call: FormSpec) -> str | None:
+    """A batch of the home place's calls that is not this call's (「重庆第三批」)."""
+    if not call.batch:
+        return None
+    named = [b.replace("首批", "第一批") for b in BATCH.findall(question.text)]
+    wrong = [b for b in named if b != call.batch]
+    return wrong[0] if wrong and call.place and call.place in question.text else None
+
+
+_DOCUMENT = re.compile(r"《([^》]{2,40})》")
+
+
+def missing_document(question: Question, kb: KnowledgeBase) -> str | None:
+    """A document the question names that nothing held mentions (《……》 or 「……条例」)."""
+    suffixes = any_of(*lexicon().document_suffixes).pattern
+    tail = rf"[\u4e00-\u9fff]{{2,12}}?(?:{suffixes})(?=[是的吗呢，,。？?\s]|$)"
+    named = _DOCUMENT.findall(question.text) + re.findall(tail, question.text)
+    if not named:
+        return None
+    df, _ = kb.store.document_frequency()
+    about = _about(kb)
+    for name in named:
+        if name in about or any(name in t for t in df) or len(name) < 4:
+            continue
+        if not any(name in text for _, text in _texts(kb)):
+            return name
+    return None
+
+
+def _texts(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    return [(cid, text) for doc_id in kb.store.documents() for cid, _loc, text in kb.store.section_chunks(doc_id)]
+
+
+def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None:
+    """Why the question is about something the knowledge base does not hold (a sentence for the asker), or None."""
+    if place := other_place(question, call, kb):
+        return f"问题问的是{place}的征集，知识库中只有{call.place or '本地'}的征集文件"
+    if batch := other_call(question, call):
+        return f"问题问的是{call.place}{batch}的征集，知识库中是{call.batch}的征集文件"
+    if document := missing_document(question, kb):
+        return f"知识库中没有《{document}》"
+    return None
+
+
+def answer_score(question: Question, evidence: list[Evidence]) -> float:
+    """The best evidence score, a sentence lacking the kind of fact asked for counting half."""
+    needs = needed_facts(question)
+    best = 0.0
+    for item in leading(evidence, close=0.0, count=5):
+        score = item.score
+        lacks = any(not holds.search(item.sentence) for holds in needs)
+        if question.qtype == "date" and not _DATE.search(item.sentence):
+            lacks = True
+        if question.qtype == "number" and not _AMOUNT.search(item.sentence):
+            lacks = True
+        best = max(best, score * KIND_PENALTY if lacks else score)
+    return best
+
+
+def too_weak(question: Question, leader: Candidate) -> bool:
+    """The leading candidate does not answer: weak evidence, or a kind of fact none of its lines holds."""
+    if leader.route == "particulars":
+        return False
+    if missing_needed_fact(question, leader.evidence):
+        return True
+    if leader.structural:
+        return False
+    return answer_score(question, leader.evidence) < threshold(question)
+
+
+def threshold(question: Question, min_score: float | None = None, margin: float | None = None) -> float:
+    """The evidence score an answer needs: higher for a question the learned layer reads as out of scope."""
+    min_score = MIN_SCORE if min_score is None else min_score
+    margin = OOS_MARGIN if margin is None else margin
+    return min_score + margin * question.reading.score(OUT_OF_SCOPE)

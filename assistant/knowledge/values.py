@@ -1,0 +1,176 @@
+"""Dates and numbers: the direct answer a colleague would give first, and premises checked against the documents.
+
+Why a lead: staff want "2024年8月20日" or "不对，文件写的是不超过5000字" before the quotes. The lead is only
+ever *read off* the quoted evidence (a date, an amount, a format, a comparison of the value the question
+states with the value the documents state), never invented, so the citation check that guards model
+answers is not needed for it. A lead value must come from a sentence that is about what was asked (the
+best sentence, or one scoring close to it): "数据安全法是哪天施行的" is not answered with the date of
+another law in the next sentence.
+
+Premises: "案例简介不超过3000字对吧", "纸质件一式三份就行吧", "9月30号交来得及吧" state a value; when the
+documents state another value with the same unit (or a deadline before the date), the lead says so and why.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from assistant.knowledge.evidence import Evidence
+from assistant.knowledge.general import pick_evidence
+from assistant.knowledge.index import PHRASES
+from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate, Context
+
+CLOSE = 0.8
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_VALUE = re.compile(r"((?<![\d.])\d++(?:\.\d++)?|(?<=一式)[一二两三四五六七八九十])\s*(字|分钟|份|个|部门|页)")
+_Q_DATE = re.compile(r"(\d{1,2})月(底|末|初|中旬|上旬|下旬|(\d{1,2})[日号])")
+_DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
+_FORMATS = ("PDF", "Word", "MP4", "JPG", "PNG", "MOV", "PPT", "AVI")
+_ONLY = re.compile(r"只|仅|光")
+
+
+@cache
+def _amount() -> re.Pattern[str]:
+    """An amount with its unit and bound (「不超过5000字」「5分钟左右」「一式两份」), units from the lexicon."""
+    words = lexicon()
+    bounds, units = any_of(*words.bounds).pattern, any_of(*words.units).pattern
+    return re.compile(
+        rf"(?:{bounds})?(?<![\d.])\d++(?:\.\d++)?\s*(?:%|万|亿)?(?:{units})(?:左右|以上|以内)?"
+        r"|一式[两二三四]份|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++(?:个|份|类|条|项|种|部分)"
+    )
+
+
+def _number(text: str) -> float:
+    return float(_CHINESE[text]) if text in _CHINESE else float(text)
+
+
+def _first(pattern: re.Pattern[str], evidence: list[Evidence]) -> str | None:
+    for item in evidence:
+        match = pattern.search(item.sentence)
+        if match and match.group(0).strip():
+            return match.group(0).strip()
+    return None
+
+
+def _stated(match: re.Match[str], sentence: str) -> str:
+    """The value as the sentence states it, with its bound (「不超过5000字」「5分钟左右」「一式两份」)."""
+    bound = r"(?:不超过|不少于|超过|最多|至少|一式)?" + re.escape(match.group(0)) + r"(?:左右|以上|以内)?"
+    found = re.search(bound, sentence)
+    return found.group(0) if found else match.group(0)
+
+
+def _agrees(value: float, limit: float, quote: str, claims_limit: bool) -> bool:
+    """An amount within the documents' bound agrees; a claimed bound must be the documents' bound."""
+    if claims_limit or not re.search(r"不超过|最多|以内|不少于|至少|以上", quote):
+        return value == limit
+    return value <= limit if re.search(r"不超过|最多|以内", quote) else value >= limit
+
+
+def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
+    """ "写了6000字会不会超" / "不超过3000字对吧" against "不超过5000字": (agrees, what the documents say)."""
+    asked = _VALUE.search(question.text)
+    if not asked:
+        return None
+    value, unit = _number(asked.group(1)), asked.group(2)
+    around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
+    claims_limit = bool(re.search(r"不超过|最多|以内|上限|以上|不少于|至少|一式", around))
+    for item in evidence:
+        for match in _VALUE.finditer(item.sentence):
+            if match.group(2) != unit:
+                continue
+            quote = _stated(match, item.sentence)
+            if _agrees(value, _number(match.group(1)), quote, claims_limit):
+                return True, f"文件写的是「{quote}」"
+            over = "不超过" in quote and value > _number(match.group(1))
+            return False, f"{asked.group(0)}{'超出了文件的要求' if over else '与文件不符'}：文件写的是「{quote}」"
+    return None
+
+
+def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
+    """ "8月底交还行吗" against the deadline in the evidence: (in time, why)."""
+    asked = _Q_DATE.search(question.original) or _Q_DATE.search(question.text)
+    if not asked:
+        return None
+    month = int(asked.group(1))
+    day = int(asked.group(3)) if asked.group(3) else lexicon().month_parts.get(asked.group(2), 31)
+    for item in evidence:
+        if "截止" not in item.sentence:
+            continue
+        found = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", item.sentence)
+        if found:
+            late = (month, day) > (int(found.group(2)), int(found.group(3)))
+            verdict = "已超过截止时间" if late else "在截止时间之前"
+            return not late, f"{asked.group(0)}{verdict}：截止时间为{found.group(0)}"
+    return None
+
+
+def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
+    """ "视频用mov可以吗" against the formats the documents name: (allowed, which formats)."""
+    asked = [f for f in _FORMATS if f.lower() in question.original.lower() or f in question.text]
+    text = " ".join(e.sentence for e in evidence)
+    named = [f for f in _FORMATS if f in text]
+    if not asked or not named:
+        return None
+    missing = [f for f in asked if f not in named]
+    if missing:
+        return False, f"文件没有提到{'、'.join(missing)}格式，要求的是{'、'.join(named)}格式"
+    if _ONLY.search(question.original) and set(named) - set(asked):
+        return False, f"文件要求的格式包括{'、'.join(named)}"
+    return True, f"文件要求的格式包括{'、'.join(named)}"
+
+
+def comparison(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
+    for compare in (compare_date, compare_value, compare_format):
+        found = compare(question, evidence)
+        if found:
+            return found
+    return None
+
+
+def _about_the_subject(evidence: list[Evidence]) -> list[Evidence]:
+    """The sentences a value may be read from: the best and those scoring close to it."""
+    return [e for e in evidence[:3] if e.score >= CLOSE * evidence[0].score] if evidence else []
+
+
+def lead_line(question: Question, evidence: list[Evidence]) -> str:
+    """A one-line direct answer read off the evidence, or "" when none can be read."""
+    if question.has("yes_no") or question.has("eligibility") or question.has("premise"):
+        found = comparison(question, evidence)
+        if found:
+            agrees, why = found
+            word = ("可以" if agrees else "不可以") if not question.has("premise") else ("对" if agrees else "不对")
+            return f"{word}。{why}。"
+    top = _about_the_subject(evidence)
+    kinds = sorted((k for k in ("date", "number") if question.has(k)), key=question.reading.score, reverse=True)
+    for kind in kinds:
+        if kind == "date" and (date := _first(_DATE, top)):
+            return f"答：{date}。"
+        if kind == "number" and (number := _first(_amount(), top)):
+            return f"答：{number}。"
+    if "文号" in question.text:
+        number = _first(PHRASES, top)
+        if number:  # "……的通知文号为国数政策〔2024〕53号": the 文号 is what follows the last 为/是/的
+            return f"答：{_DOC_NUMBER_LEAD.sub('', number)}。"
+    return ""
+
+
+class DatesAndNumbers:
+    """Route: a date or number question (or a premise stating one), with the value read off the evidence first."""
+
+    name = "values"
+
+    def answer(self, context: Context) -> Candidate | None:
+        question = context.question
+        if not (question.has("date") or question.has("number") or question.has("premise")):
+            return None
+        if not context.evidence:
+            return None
+        picked = pick_evidence(question, context.evidence)
+        lead = lead_line(question, picked)
+        if not lead:
+            return None
+        return Candidate(self.name, picked, lead, confidence=min(1.0, 0.3 + picked[0].score))

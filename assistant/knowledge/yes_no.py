@@ -1,0 +1,118 @@
+"""Yes/no questions: 「可以/不可以/需要/不需要/是/不是」 first, then the sentence that decides it, quoted.
+
+Why: "事业单位能报吗", "要盖章吗", "能不能两家单位一起报" used to get quotes and no answer. The
+kind of answer follows the question: 能/可以/行不行 asks for permission (可以/不可以), 要/需要/必须 for a
+requirement (需要/不需要), 是不是/算不算 for identity (是/不是); when several occur, the last one asked
+decides ("我们要申报，能不能…" asks for permission). The polarity is read off the best evidence only:
+
+* a value, a date or a format the question states is compared with the documents' (``values``);
+* a condition the question's subject does not meet (the lexicon's ``opposites``: 个人 ↔ 法人, 境外 ↔ 境内)
+  or a sentence saying the two are different things (``different``: 两回事) → the negative;
+* a sentence permitting (可, 可结合) or requiring (须, 加盖) it, or one naming the subject among those
+  the rule covers (事业单位 in 企事业单位) → the positive.
+
+When none of these holds, no yes/no is claimed: the route stays silent and the quotes answer.
+"""
+
+from __future__ import annotations
+
+from assistant.knowledge.evidence import Evidence, aliases, question_weights
+from assistant.knowledge.general import pick_evidence
+from assistant.knowledge.index import _jieba
+from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.question import Question
+from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.values import comparison
+
+CLOSE = 0.8
+OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
+WORDS = {
+    "permission": ("可以", "不可以"),
+    "requirement": ("需要", "不需要"),
+    "identity": ("是", "不是"),
+    "existence": ("有", "没有"),
+}
+
+
+def asked_kind(question: Question) -> str:
+    """permission, requirement or identity: the kind whose word comes last in the question. Words are
+    jieba tokens (or runs of them), so 「要求」 is not 「要」."""
+    words = lexicon().yes_no
+    tokens = _jieba().lcut(question.text)
+    last: dict[str, int] = {}
+    for kind, listed in (
+        ("permission", words.asks_permission),
+        ("requirement", words.asks_requirement),
+        ("identity", words.asks_identity),
+        ("existence", words.asks_existence),
+    ):
+        hits = [i for i in range(len(tokens)) for n in (1, 2, 3) if "".join(tokens[i : i + n]) in listed]
+        last[kind] = max(hits, default=-1)
+    kind = max(last, key=lambda k: last[k])
+    return kind if last[kind] >= 0 else "permission"
+
+
+def _opposed(question: Question, sentence: str) -> bool:
+    return any(mine in question.original and theirs in sentence for mine, theirs in lexicon().yes_no.opposites)
+
+
+def _negated(sentence: str, term: str) -> bool:
+    """ "不得…", "无需…" right before the term the question asks about."""
+    at = sentence.find(term)
+    return at > 0 and bool(any_of(*lexicon().yes_no.negations).search(sentence[max(0, at - 3) : at]))
+
+
+def polarity(
+    question: Question, evidence: list[Evidence], weights: dict[str, float] | None = None
+) -> tuple[bool, Evidence, bool] | None:
+    """(yes?, the deciding sentence, decided by a condition rather than by wording) read off the best
+    evidence, or None when it does not decide."""
+    words = lexicon().yes_no
+    best = [e for e in evidence[:4] if e.score >= CLOSE * evidence[0].score]
+    for item in evidence[:OPPOSITE_WINDOW]:
+        if _opposed(question, item.sentence) or any_of(*words.different).search(item.sentence):
+            return False, item, True
+    kind = asked_kind(question)
+    subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
+    for item in best:
+        sentence = item.sentence
+        if kind == "requirement" and any_of(*words.requires).search(sentence):
+            return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
+        if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):
+            return True, item, False
+        if kind == "existence" and _exists(question, sentence, weights or {}):
+            return True, item, False
+    return None
+
+
+def _exists(question: Question, sentence: str, weights: dict[str, float]) -> bool:
+    """ "有页数限制吗" and the sentence states a limit; "有没有提隐私计算" and it names what was asked."""
+    words = lexicon().yes_no
+    if any_of(*words.limits).search(question.text) and any_of(*words.limits).search(sentence):
+        return True
+    main = max(weights, key=lambda t: weights[t], default="")
+    return bool(main) and main in sentence
+
+
+class YesOrNo:
+    """Route: a yes/no question, answered 可以/不可以/需要/不需要/是/不是 first, with the deciding sentence."""
+
+    name = "yes_no"
+
+    def answer(self, context: Context) -> Candidate | None:
+        question = context.question
+        if not question.has("yes_no") or not context.evidence:
+            return None
+        picked = pick_evidence(question, context.evidence)
+        compared = comparison(question, picked)
+        yes_word, no_word = WORDS[asked_kind(question)]
+        if compared is not None:
+            agrees, why = compared
+            return Candidate(self.name, picked, f"{yes_word if agrees else no_word}。{why}。", confidence=0.85)
+        decided = polarity(question, context.evidence, question_weights(question, context.kb))
+        if decided is None:
+            return None
+        yes, sentence, by_condition = decided
+        quotes = [sentence] + [e for e in picked if e.sentence != sentence.sentence]
+        lead = f"{yes_word if yes else no_word}。"
+        return Candidate(self.name, quotes, lead, confidence=0.75, structural=by_condition)

