@@ -172,7 +172,7 @@ def _pack(sections: list[Section]) -> list[Block]:
     run: list[Section] = []
     for section in sections:
         heading = section.rank is not None
-        sibling = run and heading and run[-1].heading_only and section.rank <= (run[-1].rank or 0)
+        sibling = run and section.rank is not None and run[-1].heading_only and section.rank <= (run[-1].rank or 0)
         if sibling or (run and heading and any(not s.heading_only for s in run)):
             blocks.append(_block(run))
             run = []

@@ -51,7 +51,7 @@ def asked_particulars(question: Question) -> list[str]:
     text = question.original  # as asked: normalising may add words ("落款" becomes "落款日期")
     if any_of(*lexicon().particulars.not_particulars).search(text):
         return []
-    found = []
+    found: list[tuple[str, int, int]] = []
     for name, pattern in _asks().items():
         match = pattern.search(text)
         if match and not any(match.start() >= s and match.end() <= e for _, s, e in found):

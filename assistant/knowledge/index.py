@@ -223,7 +223,7 @@ class ChunkStore:
         self._masks: dict[tuple, np.ndarray] = {}
         self._bm25 = None
         self._sentences: Any = None
-        self._df = None
+        self._df: dict[str, int] | None = None
 
     def refresh(self) -> None:
         """Forget the mirror (it is reloaded on the next read; other instances notice by the stamp)."""
@@ -246,13 +246,14 @@ class ChunkStore:
     def document_frequency(self) -> tuple[dict[str, int], int]:
         """How many chunks contain each token (for term weights in answer checking)."""
         self._load()
-        if getattr(self, "_df", None) is None:
-            df: dict[str, int] = {}
+        df = getattr(self, "_df", None)
+        if df is None:
+            df = {}
             for meta in self._metas:
                 for token in set(meta.get("tokens", "").split()):
                     df[token] = df.get(token, 0) + 1
             self._df = df
-        return self._df, len(self._metas)
+        return df, len(self._metas)
 
     def section_chunks(self, doc_id: str) -> list[tuple[str, str, str]]:
         """(chunk_id, locator, text) of one document in reading order (for outlines)."""

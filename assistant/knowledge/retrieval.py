@@ -59,7 +59,8 @@ def _implied(question: Question, fields: list[str]) -> list[Callable[[Passage], 
     wanted: list[Callable[[Passage], bool]] = []
     named = [f for f in fields if f in question.text]
     if len(named) == 1:
-        wanted.append(lambda p, field=named[0]: p.fields == [field])
+        only: str = named[0]
+        wanted.append(lambda p: p.fields == [only])
     if question.has("case"):
         wanted.append(lambda p: p.kind == "case")
     return wanted

@@ -227,7 +227,8 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
     ]
     if "yes_no" in question.types and not items:
         evidence.sort(key=lambda e: e.score, reverse=True)
-    kept, used = [], 0
+    kept: list[Evidence] = []
+    used = 0
     for item in evidence[:MAX_LINES]:
         if kept and used + len(item.sentence) > MAX_CHARS:
             break

@@ -60,8 +60,10 @@ def _directions(passages: list[Passage], label: str) -> list[tuple[str, str, str
             elif "：" in line:
                 head, body = line.split("：", 1)
                 explained[head.strip()] = body
-    seen: set[str] = set()
-    return [(d, explained.get(d, ""), note, p) for d, note, p in listed if not (d in seen or seen.add(d))]
+    firsts: dict[str, tuple[str, str, Passage]] = {}
+    for d, note, p in listed:
+        firsts.setdefault(d, (d, note, p))  # each item at its first mention
+    return [(d, explained.get(d, ""), note, p) for d, note, p in firsts.values()]
 
 
 def align(case_text: str, passages: list[Passage], label: str = "重点方向") -> list[Alignment]:

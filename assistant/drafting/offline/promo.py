@@ -35,7 +35,7 @@ def _has_figure(sentence: str) -> bool:
 
 def _heads(items: list[str]) -> str:
     """「一是病虫害预警；二是产量预测。」 from the enumerated measures (each up to its first comma), renumbered."""
-    heads = []
+    heads: list[str] = []
     for item in items:
         head = _ITEM.sub("", _HEAD_END.split(item, 1)[0])
         if count_words(head) >= 3 and len(heads) < len(_ORDINALS):
@@ -102,9 +102,9 @@ def fill_points(
             buckets[index].append(_ITEM.sub("", sentence))  # 「一是」 of 解决方案's list means nothing in a point
             used.add(sentence)
             moved = True
-    order = {_ITEM.sub("", s): i for i, s in enumerate(sentences)}
+    said_at = {_ITEM.sub("", s): i for i, s in enumerate(sentences)}
     for bucket in buckets:  # in the order the applicant said them
-        bucket.sort(key=lambda s: order.get(s, -1))
+        bucket.sort(key=lambda s: said_at.get(s, -1))
     return moved
 
 
