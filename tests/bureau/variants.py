@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,11 @@ def variant(name: str, kind: str, serial: int = 0) -> dict[str, Any]:
               "unsealed": "（未盖章）"}[kind] + (f"{serial}" if serial else "")
     info["case_name"] = info["case_name"] + suffix
     info["applicant"] = info["applicant"].replace("有限公司", f"{suffix}有限公司") if suffix else info["applicant"]
-    data.setdefault("media", {})["prepared"] = [] if kind == "unsealed" else ["pledge_sealed"]
+    media = data.setdefault("media", {})
+    media["prepared"] = [] if kind == "unsealed" else ["pledge_sealed"]
+    # the newer scenario files list screenshots as .png, which registering refuses (the notice asks for JPG):
+    # a submitted application has converted them
+    media["images"] = [re.sub(r"\.png$", ".jpg", name, flags=re.I) for name in media.get("images", [])]
     if kind == "thin":
         data["answers"] = copy.deepcopy(THIN)
     if kind == "placeholder":
