@@ -17,7 +17,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from playwright.sync_api import Page, expect
 
-from .workspace_page import create_application, open_tab, send, shot, textbox
+from .workspace_page import create_application, download, open_tab, send, shot, textbox
 
 pytestmark = pytest.mark.browser
 
@@ -134,11 +134,8 @@ def blocks_between(document: DocumentObject, start: str, end: str) -> list[str]:
 
 
 def check_export(page: Page, shots: Path) -> None:
-    page.locator("#export").click()
-    with page.expect_download() as info:
-        page.locator("#download").click()
     path = shots / "application.docx"
-    info.value.save_as(path)
+    download(page, "export.docx").save_as(path)
     document = docx.Document(io.BytesIO(path.read_bytes()))
     info_table = blocks_between(document, "一、", "二、")
     media = blocks_between(document, "四、", "五、")
