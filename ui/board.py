@@ -115,7 +115,7 @@ def _action_form(form: FormSpec) -> SimpleNamespace:
 
 def applicant_tab(form: FormSpec) -> SimpleNamespace:
     """The 提交与意见 tab of the workspace: status, submit/withdraw, staff comments by part, replies."""
-    with gr.Tab("提交与意见", id="call", elem_id="tab-call") as tab:
+    with gr.Tab("提交与意见", id="call", visible=False, elem_id="tab-call") as tab:  # shown to applicants (ui.app)
         status = gr.HTML("", elem_id="call-status", js_on_load=None)
         with gr.Row():
             submit = gr.Button("提交申报书", variant="primary", elem_id="call-submit")

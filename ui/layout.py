@@ -120,22 +120,25 @@ def workspace_columns() -> SimpleNamespace:
 
 
 def main_tabs(form: FormSpec) -> SimpleNamespace:
-    """One row of tabs (wrapped on a phone). Returns every tab and what is inside."""
+    """One row of tabs (wrapped on a phone). Returns every tab and what is inside.
+
+    The applicant's tabs start hidden and ``ui.app`` shows them to applicants (and in local mode): Gradio
+    applies a tab's ``visible=True`` update but not ``visible=False``, so staff simply never get them."""
     tabs: dict[str, Any] = {}
     with gr.Tabs(elem_id="main-tabs", overflow_behavior="wrap") as container:
-        with gr.Tab("我的申报", id="workspace", elem_id="tab-workspace") as tabs["workspace"]:
+        with gr.Tab("我的申报", id="workspace", visible=False, elem_id="tab-workspace") as tabs["workspace"]:
             ws = workspace_columns()
-        with gr.Tab("申报信息表", id="info", elem_id="tab-info") as tabs["info"]:
+        with gr.Tab("申报信息表", id="info", visible=False, elem_id="tab-info") as tabs["info"]:
             ws.info = app_forms.info_layout(form)
-        with gr.Tab("多媒体材料", id="media", elem_id="tab-media") as tabs["media"]:
+        with gr.Tab("多媒体材料", id="media", visible=False, elem_id="tab-media") as tabs["media"]:
             ws.media = app_forms.media_layout(form)
-        with gr.Tab("材料与打包", id="materials", elem_id="tab-materials") as tabs["materials"]:
+        with gr.Tab("材料与打包", id="materials", visible=False, elem_id="tab-materials") as tabs["materials"]:
             ws.materials = materials.layout(form)
-        with gr.Tab("审阅", id="review", elem_id="tab-review") as tabs["review"]:
+        with gr.Tab("审阅", id="review", visible=False, elem_id="tab-review") as tabs["review"]:
             ws.review = review_screen.review_layout()
         ws.call = board.applicant_tab(form)
         tabs["call"] = ws.call.tab
-        with gr.Tab("导入已有申报书", id="import", elem_id="tab-import") as tabs["import"]:
+        with gr.Tab("导入已有申报书", id="import", visible=False, elem_id="tab-import") as tabs["import"]:
             ws.importing = importing.layout(form)
         with gr.Tab("申报总览", id="overview", elem_id="tab-overview") as tabs["overview"]:
             ws.ov = review_screen.overview_layout(form)

@@ -52,7 +52,7 @@ class Progress:
     waiting: int | None  # places ahead in the line, while waiting
     text: str  # the part's text streamed so far
     part_id: str | None  # the part being written (None: not known yet, or not a draft)
-    seconds: int  # since the model started writing
+    seconds: int  # since the turn left the line and started
     done: bool
 
 
@@ -175,6 +175,7 @@ class TurnJobs:
 
 def _admitted(job: TurnJob) -> None:
     job.waiting = None
+    job.started = time.monotonic()
     job.changed()
 
 
@@ -183,6 +184,5 @@ def _apply(job: TurnJob, delta: str, part: str | None) -> None:
         job.text = ""
         job.writing = part or job.writing
     else:
-        job.started = job.started or time.monotonic()
         job.text += delta
     job.changed()

@@ -253,13 +253,18 @@ class Workspace:
         history.append(chat_message("assistant", "正在处理您的回答……"))
         fallback = find_part(view, job.part_id or preview_part_id(view, selected))
         yield ("" if sender else gr.skip(), *_streaming(history, None), *live(job.progress()))
+        shown: str | None = None
+        marked = fallback.part_id if fallback else None  # the part the rail marks: the one being written
         async for progress in self.jobs.follow(job):
-            if progress.done:
+            if progress.done and (progress.text == shown or job.error is not None):
                 break
+            shown = progress.text  # the last text is shown once more when it changed at the end (the stored one)
             history[-1] = chat_message("assistant", _progress_text(progress))
             part = find_part(view, progress.part_id) or fallback
             preview = streaming_markdown(part, progress.text, progress.seconds, progress.waiting)
-            yield (gr.skip(), *_streaming(history, preview), *live(progress))
+            rail = rail_html(view, part.part_id) if part is not None and part.part_id != marked else None
+            marked = part.part_id if part is not None else marked
+            yield (gr.skip(), *_streaming(history, preview, rail), *live(progress))
         outcome = await self._outcome(principal, view, job, selected, sender)
         yield (*outcome, *live(None))
 
@@ -298,12 +303,13 @@ def _progress_text(progress: Progress) -> str:
     return f"正在起草（已写{len(progress.text)}字，用时{progress.seconds}秒）……\n\n{progress.text}"
 
 
-def _streaming(history: list[dict[str, str]], preview: str | None) -> tuple:
-    """A streaming update of PANEL_OUTPUTS: the chat, and the preview when there is a text to show."""
+def _streaming(history: list[dict[str, str]], preview: str | None, rail: str | None = None) -> tuple:
+    """A streaming update of PANEL_OUTPUTS: the chat; the preview and the rail when there is something new."""
     panel = [gr.skip()] * len(PANEL_OUTPUTS)
     panel[PANEL_OUTPUTS.index("chat")] = history
-    if preview is not None:
-        panel[PANEL_OUTPUTS.index("preview")] = preview
+    for name, value in (("preview", preview), ("rail", rail)):
+        if value is not None:
+            panel[PANEL_OUTPUTS.index(name)] = value
     return tuple(panel)
 
 
