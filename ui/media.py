@@ -22,7 +22,7 @@ from assistant.diagram.graph import TABLE_HEADERS, to_rows
 from assistant.forms.spec import FormSpec
 from assistant.media.models import MediaItem
 
-from .feedback import guarded, notify
+from .feedback import guarded, notify, warn
 from .session import Sessions
 
 NO_APP = "请先在上方选择一份申报书。"
@@ -124,7 +124,10 @@ class MaterialsUI:
             file.unlink(missing_ok=True)
         item = self.service.media.upload(principal, app_id, slot or "", file.name, data)
         problems = [f for f in item.facts.findings if f.severity != "建议"]
-        notify(f"“{item.filename}”已上传" + (f"，有{len(problems)}项需要注意。" if problems else "，检查通过。"))
+        if problems:  # stored, but not as the notice asks: a warning, with what to fix
+            warn(f"“{item.filename}”已上传，但有{len(problems)}项需要处理：{problems[0].message}")
+        else:
+            notify(f"“{item.filename}”已上传，检查通过。")
         return (*self._listing(principal, app_id), None)
 
     def remove(self, app_id: Any, media_id: Any, request: gr.Request) -> tuple:

@@ -251,7 +251,7 @@ class Workspace:
         if not any(m.role == "user" and m.content == job.message for m in view.messages[-3:]):
             history.append(chat_message("user" if job.message != RESUMING else "assistant", job.message))
         history.append(chat_message("assistant", "正在处理您的回答……"))
-        fallback = find_part(view, job.part_id or preview_part_id(view, selected))
+        fallback = find_part(view, job.part_id or (view.interrupted[0] if view.interrupted else None))
         yield ("" if sender else gr.skip(), *_streaming(history, None), *live(job.progress()))
         shown: str | None = None
         marked = fallback.part_id if fallback else None  # the part the rail marks: the one being written

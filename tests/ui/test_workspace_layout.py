@@ -180,3 +180,18 @@ def shot_viewport(page: Page, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def test_a_refused_file_is_a_warning_not_a_blue_import_done(page: Page, offline_server, tmp_path: Path) -> None:
+    unsupported = tmp_path / "名单.xlsx"
+    unsupported.write_bytes(b"not a document")
+    page.goto(offline_server.url)
+    page.get_by_role("tab", name="知识库", exact=True).click()
+    page.locator("#kb-files input[type=file]").set_input_files([str(unsupported)])
+    expect(page.locator("#kb-files")).to_contain_text("名单")
+    page.locator("#kb-upload").click()
+    toast = page.locator(".toast-body").filter(has_text="没有文件导入知识库")
+    expect(toast.first).to_be_visible()
+    expect(toast.first).to_contain_text("名单.xlsx")
+    expect(page.locator(".toast-title.warning").first).to_be_visible()
+    expect(page.locator(".toast-body").filter(has_text="导入完成")).to_have_count(0)
