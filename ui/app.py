@@ -10,7 +10,7 @@ box: the applicant's tabs and the toolbar are hidden for them. Behaviour lives i
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -59,6 +59,7 @@ class Page:
     login_col: Any
     main_col: Any
     ws: SimpleNamespace
+    following: list[Any] = field(default_factory=list)  # events that follow a turn: stopped on a switch
 
 
 def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None = None) -> gr.Blocks:
@@ -86,7 +87,9 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
         forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)
         reviews = review_screen.ReviewDesk(service, sessions, form)
         review_screen.wire_overview(reviews, page.ws.ov, page.ws.tabs["overview"])
+        page.following = events["following"]
         events["opened"].append(_wire_page(blocks, page, sessions, place, desk, ws_handlers))
+        _stop_following_on_switch(page)
         password.wire(blocks, page.ws.account.tab, page.ws.account.form, sessions, page.ticket, EXCHANGE_TICKET_JS)
         _wire_forms(page, ws_handlers, forms, reviews, events)
         desk_ui = board.BoardDeskUI(service, sessions, form)
@@ -161,7 +164,7 @@ def _wire_workspace(page: Page, h: dict[str, Any], editor: draft_editor.DraftEdi
     follow = dict(fn=h["follow"], inputs=[ws.apps, ws.part], outputs=_turn_outputs(page), show_progress="hidden")
     opened = [ws.apps.input(h["open"], [ws.apps], panel)]
     opened[0].then(**close_editor)
-    opened[0].then(**follow)  # a turn still running for it (another tab, before a reload) is shown
+    follows = [opened[0].then(**follow)]  # a turn still running for it (another tab, before a reload) is shown
     ws.part.input(h["select_part"], [ws.part, ws.apps], _part_outputs(page)).then(**close_editor)
     ws.rail.click(h["pick_part"], [ws.apps], _part_outputs(page)).then(**close_editor)
     ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
@@ -172,16 +175,28 @@ def _wire_workspace(page: Page, h: dict[str, Any], editor: draft_editor.DraftEdi
     opened.append(created)
     # trigger_mode "multiple": a second Enter while a turn runs reaches the handler, which says why it waits
     turn = dict(outputs=_turn_outputs(page), show_progress="minimal", trigger_mode="multiple")
-    changed = [
+    turns = [
         ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn),
         ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn),
         ws.skip.click(h["skip"], [ws.apps, ws.part], **turn),
-        ws.undo.click(h["undo"], [ws.apps, ws.part], panel),
     ]
+    changed = [*turns, ws.undo.click(h["undo"], [ws.apps, ws.part], panel)]
     ws.edit.click(e["open"], [ws.apps, ws.part], _editor_outputs(page))
     ws.cancel_edit.click(**close_editor)
-    changed.append(ws.save_edit.click(e["save"], [ws.editor, ws.editing, ws.apps], panel + _editor_outputs(page)))
-    return {"opened": opened, "changed": changed, "follow": [follow]}
+    changed.append(ws.save_edit.click(e["save"], [ws.editor, ws.editing], panel + _editor_outputs(page)))
+    return {"opened": opened, "changed": changed, "following": turns + follows}
+
+
+def _stop_following_on_switch(page: Page) -> None:
+    """Opening, creating or importing another application stops this page following the last one's turn.
+
+    Otherwise its stream kept writing the old application's chat over the new one and its last update put
+    the old application back in the selector: the page showed one application while another was open. The
+    turn itself goes on on the server (``ui.turn_jobs``) and is shown again when its application is reopened.
+    """
+    ws = page.ws
+    for trigger in (ws.apps.input, ws.create.click, ws.importing.confirm.click):
+        trigger(None, None, None, cancels=page.following, queue=False)
 
 
 def _prefill_case_name(field: str | None, case_name: str) -> Any:
@@ -234,7 +249,7 @@ def _wire_page(
         return sessions.login(username, password, request)[0], ""
 
     loaded = blocks.load(guarded(show_page), [page.last_app], outputs)
-    loaded.then(h["follow"], [ws.apps, ws.part], _turn_outputs(page), show_progress="hidden")
+    page.following.append(loaded.then(h["follow"], [ws.apps, ws.part], _turn_outputs(page), show_progress="hidden"))
     for trigger in (ws.login.button.click, ws.login.password.submit):
         trigger(guarded(log_in), [ws.login.username, ws.login.password], [page.ticket, ws.login.password]).then(
             None, [page.ticket], None, js=EXCHANGE_TICKET_JS
@@ -260,9 +275,10 @@ def _wire_forms(
 ) -> None:
     """The 申报信息表, 多媒体材料 and 审阅 tabs: filled from the open application, refreshed after changes."""
     ws = page.ws
-    forms.apps = ws.apps
+    forms.apps = gr.State(None)  # the application the forms show (see ``FormHandlers``): saves go there
     review = dict(fn=guarded(reviews.review), inputs=[ws.apps], outputs=[ws.review.panel, ws.review.links])
-    refill = dict(fn=guarded(forms.load), inputs=[ws.apps], outputs=forms.info_outputs + forms.media_outputs)
+    refill = dict(fn=guarded(forms.load), inputs=[ws.apps], outputs=forms.info_outputs + forms.media_outputs
+                  + [forms.apps])
     for event in events["opened"]:
         event.then(**refill).then(**review)
     for event in events["changed"]:
@@ -270,7 +286,7 @@ def _wire_forms(
     slots = {s.field_id: s.component for s in ws.info["slots"]}
     if "field" in slots and "case_name" in slots:
         slots["field"].input(app_forms.swap_field_prefix, [slots["field"], slots["case_name"]], [slots["case_name"]])
-    info_inputs = {ws.apps, *(s.component for s in ws.info["slots"])}
+    info_inputs = {forms.apps, *(s.component for s in ws.info["slots"])}
     # Saving the 信息表 refreshes the rail (its 待补充 note) and the application's name, keeping the selected part.
     ws.info["save"].click(guarded(forms.save_info), info_inputs, forms.info_outputs).then(
         h["refresh"], [ws.apps, ws.part], _panel(page)
@@ -278,9 +294,9 @@ def _wire_forms(
     if "reason" in slots and "reason" in ws.info["counts"]:
         count = ws.info["counts"]["reason"]
         slots["reason"].change(guarded(forms.count_reason), [slots["reason"]], [count], trigger_mode="always_last")
-        ws.info["suggest"].click(guarded(forms.suggest_reason), [ws.apps], [slots["reason"], count])
+        ws.info["suggest"].click(guarded(forms.suggest_reason), [forms.apps], [slots["reason"], count])
     media = ws.media
-    media_inputs = {ws.apps, *media["image_names"], media["video_name"], media["prepared"]}
+    media_inputs = {forms.apps, *media["image_names"], media["video_name"], media["prepared"]}
     media["save"].click(guarded(forms.save_media), media_inputs, forms.media_outputs).then(**review)
     for file, name in zip(media["image_files"], media["image_names"], strict=True):
         file.upload(guarded(forms.upload_picture), [file], [name, file])

@@ -1,8 +1,8 @@
 """编辑草稿: the current part's preview switches to an editor; 保存修改 stores the text as a new version.
 
 The service does the work (``service.edits``: the guarantees, the review, the store path, the note in the
-chat); this module only opens and closes the editor. The editor remembers which part and which version it
-was opened on (``editing``), so a save never lands on another part because the selection moved, and a
+chat); this module only opens and closes the editor. The editor remembers which application, part and
+version it was opened on (``editing``), so a save never lands elsewhere because a selection moved, and a
 version stored meanwhile (a chat revision, another window) is reported instead of overwritten. When a
 save is refused (too long, unchanged, a conflict) the editor stays open with the applicant's text.
 """
@@ -59,15 +59,17 @@ class DraftEditor:
             gr.update(visible=False),
             gr.update(visible=True),
             gr.update(visible=True),
-            {"part": part.part_id, "version": part.version},
+            {"app": view.id, "part": part.part_id, "version": part.version},
         )
 
-    def save(self, text: str, editing: dict | None, app_id: int | None, request: gr.Request) -> tuple:
-        """(*PANEL_OUTPUTS, *EDITOR_OUTPUTS): the stored version shown, the editor closed."""
+    def save(self, text: str, editing: dict | None, request: gr.Request) -> tuple:
+        """(*PANEL_OUTPUTS, *EDITOR_OUTPUTS): the stored version shown, the editor closed. The application, part
+        and version are the ones the editor was opened on, whatever the selectors show now."""
         principal = self.sessions.principal(request)
-        if not editing or not app_id:
+        if not editing:
             raise InvalidInputError("请先点击“编辑草稿”打开编辑器。")
-        result = self.service.edits.edit(principal, int(app_id), editing["part"], text or "", editing.get("version"))
+        app_id, part_id, version = int(editing["app"]), editing["part"], editing.get("version")
+        result = self.service.edits.edit(principal, app_id, part_id, text or "", version)
         notify(f"已保存为第{result.version}版（{result.words}字），可以点击“撤销”恢复上一版。")
         return self.place.panel(principal, result.application, result.part_id) + closed()
 

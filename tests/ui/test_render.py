@@ -109,7 +109,9 @@ def test_result_rows_label_statuses() -> None:
 
 
 def _jobs_run(scenario) -> None:
-    """Run an async scenario with a small real model-work pool (no browser, no server)."""
+    """Run an async scenario with a small real model-work pool (no browser, no server), in a thread of its own:
+    the browser tests' Playwright keeps an event loop running in this one."""
+    failures: list[BaseException] = []
 
     async def main() -> None:
         pool = WorkPool("test-turns", workers=2)
@@ -118,7 +120,18 @@ def _jobs_run(scenario) -> None:
         finally:
             pool.shutdown()
 
-    asyncio.run(main())
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the scenario did not finish"
+    if failures:
+        raise failures[0]
 
 
 def test_a_turn_job_streams_to_its_follower_and_a_second_message_is_refused() -> None:
