@@ -83,6 +83,9 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
         confirmed = importing.wire(imports, page.ws.importing, page.ws.apps)  # issue 27: open it after import
         opened_import = confirmed.then(ws_handlers["open"], [page.ws.importing.new_id], _panel(page))
         events["opened"].append(opened_import.then(lambda: gr.Tabs(selected="workspace"), None, [page.ws.tab_bar]))
+        events["following"].append(
+            opened_import.then(ws_handlers["follow"], [page.ws.apps, page.ws.part], _turn_outputs(page))
+        )
         kit = materials.MaterialsUI(service, sessions, form)
         forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)
         reviews = review_screen.ReviewDesk(service, sessions, form)
@@ -172,6 +175,7 @@ def _wire_workspace(page: Page, h: dict[str, Any], editor: draft_editor.DraftEdi
         h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.bar.new_acc, ws.case_name, ws.applicant]
     )
     created.then(**close_editor)
+    follows.append(created.then(**follow))  # sets 发送 from the server's state (a switch stopped the last turn)
     opened.append(created)
     # trigger_mode "multiple": a second Enter while a turn runs reaches the handler, which says why it waits
     turn = dict(outputs=_turn_outputs(page), show_progress="minimal", trigger_mode="multiple")

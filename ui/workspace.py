@@ -190,15 +190,16 @@ class Workspace:
     async def follow(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
         """After a page load or opening an application: show the turn the server is running for it, then its
         result; a draft that was cut off (the page closed long ago, a restart) is drafted again now."""
+        idle = (gr.skip(),) * (1 + len(PANEL_OUTPUTS)) + live(None)  # nothing running: 发送 is free again
         principal = await to_thread.run_sync(self.sessions.try_principal, request)
         if principal is None or principal.can_read_all or not app_id:
-            yield gr.skip()
+            yield idle
             return
         job = self.jobs.running(app_id)
         if job is None:
             view = await to_thread.run_sync(self._view, principal, app_id)
             if not view.interrupted or view.owner_id != principal.id:
-                yield gr.skip()
+                yield idle
                 return
             job = self._start(principal, view, RESUMING, None, lambda on_delta: self._resume(principal, view.id))
         view = await to_thread.run_sync(self._view, principal, app_id)

@@ -9,6 +9,7 @@ shows, never on timers. Screenshots: ``test-output/ui/test_reload_mid_draft_show
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import httpx
@@ -81,3 +82,62 @@ def test_reload_mid_draft_shows_progress_then_the_result(page: Page, app_server,
     problem = next(p for p in stored["parts"] if p["part_id"] == "intro.problem")
     assert problem["version"] == 1 and problem["text"]
     assert [m["content"] for m in stored["messages"] if m["role"] == "user"] == [FIRST, FINISH]  # SECOND not sent
+
+
+def test_switching_application_mid_draft_never_shows_the_old_one_and_coming_back_finishes_it(
+    page: Page, app_server, fake_model: str, shots: Path
+) -> None:
+    """Issue 28: "can the page show the wrong application?" It could: a turn's stream kept writing the old
+    application's chat after another was opened, and its last update put the old one back in the selector.
+    Now switching stops following; the old turn, with nobody watching, stops at the model's next chunk; its
+    answer is stored and the part is drafted again when the applicant comes back to it."""
+    base = app_server.url.rstrip("/")
+    names = {"a": "交通运输领域——切换测试甲", "b": "交通运输领域——切换测试乙"}
+    with httpx.Client(base_url=base, headers={"Origin": base}, timeout=60) as api:
+        ids = {}
+        for key, name in names.items():
+            created = api.post("/api/applications", json={"field": "交通运输", "case_name": name})
+            assert created.status_code == 201, created.text
+            ids[key] = created.json()["id"]
+        assert api.post(f"/api/applications/{ids['a']}/messages", json={"text": FIRST}).status_code == 200
+    fake = httpx.Client(base_url=fake_model.removesuffix("/v1"), timeout=10)
+    page.goto(app_server.url)
+    choose(page, "app-select", f"{names['a']}（交通运输）")
+    expect(page.locator("#chat")).to_contain_text(FIRST)
+    _fake(fake_model, ["realistic", "slow"], 40)
+    try:
+        textbox(page, "msg").fill(FINISH)
+        page.locator("#send").click()
+        expect(bot_messages(page).last).to_contain_text(DRAFTING, timeout=120_000)
+        choose(page, "app-select", f"{names['b']}（交通运输）")  # mid-draft, open the other application
+        expect(page.locator("#chat")).not_to_contain_text(FINISH)
+        expect(page.locator("#send")).to_be_enabled()  # B has no turn running
+        # A's turn, followed by nobody, stops at the model's next chunk: the page still shows B, untouched.
+        expect_streams_closed(fake)
+        expect(page.locator("#app-select input")).to_have_value(f"{names['b']}（交通运输）")
+        expect(page.locator("#chat")).not_to_contain_text(FINISH)
+        expect(page.locator("#chat")).not_to_contain_text(DRAFTING)
+        shot(page, shots, "01-switched-and-stayed")
+        # Back to A: its answer was stored, and the cut-off draft is written again, with progress, on this page.
+        choose(page, "app-select", f"{names['a']}（交通运输）")
+        expect(page.locator("#chat")).to_contain_text(FINISH)
+        expect(bot_messages(page).filter(has_text="已起草“（一）问题描述”").first).to_be_visible(timeout=600_000)
+        expect(page.locator("#chat")).to_contain_text("上次起草")
+        expect(page.locator("#send")).to_be_enabled()
+        shot(page, shots, "02-back-and-finished")
+    finally:
+        _fake(fake_model, ["realistic"], None)
+        fake.close()
+    with httpx.Client(base_url=base, headers={"Origin": base}, timeout=60) as api:
+        stored = api.get(f"/api/applications/{ids['a']}").json()
+    assert next(p for p in stored["parts"] if p["part_id"] == "intro.problem")["version"] == 1
+    assert stored["interrupted"] == []
+
+
+def expect_streams_closed(fake: httpx.Client) -> None:
+    """Wait (on the fake's state, not a timer) until no drafting stream is open any more."""
+    for _ in range(600):
+        if fake.get("/_fake/streams").json()["open"] == 0:
+            return
+        threading.Event().wait(0.1)
+    raise AssertionError(f"a stream is still open: {fake.get('/_fake/streams').json()}")
