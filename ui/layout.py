@@ -128,13 +128,13 @@ def main_tabs(form: FormSpec) -> SimpleNamespace:
     with gr.Tabs(elem_id="main-tabs", overflow_behavior="wrap") as container:
         with gr.Tab("我的申报", id="workspace", visible=False, elem_id="tab-workspace") as tabs["workspace"]:
             ws = workspace_columns()
-        with gr.Tab("申报信息表", id="info", visible=False, elem_id="tab-info") as tabs["info"]:
+        with gr.Tab("申报信息表", id="info", elem_id="tab-info", visible=False) as tabs["info"]:
             ws.info = app_forms.info_layout(form)
-        with gr.Tab("多媒体材料", id="media", visible=False, elem_id="tab-media") as tabs["media"]:
+        with gr.Tab("多媒体材料", id="media", elem_id="tab-media", visible=False) as tabs["media"]:
             ws.media = app_forms.media_layout(form)
-        with gr.Tab("材料与打包", id="materials", visible=False, elem_id="tab-materials") as tabs["materials"]:
+        with gr.Tab("材料与打包", id="materials", elem_id="tab-materials", visible=False) as tabs["materials"]:
             ws.materials = materials.layout(form)
-        with gr.Tab("审阅", id="review", visible=False, elem_id="tab-review") as tabs["review"]:
+        with gr.Tab("审阅", id="review", elem_id="tab-review", visible=False) as tabs["review"]:
             ws.review = review_screen.review_layout()
         ws.call = board.applicant_tab(form)
         tabs["call"] = ws.call.tab

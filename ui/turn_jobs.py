@@ -119,8 +119,9 @@ class TurnJobs:
         loop = asyncio.get_running_loop()
 
         def on_delta(delta: str) -> None:  # in the worker thread
-            part = locate() if delta == STREAM_RESTART else None
-            loop.call_soon_threadsafe(_apply, job, delta, part)
+            part = _located(locate) if delta == STREAM_RESTART else None
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the server is stopping
+                loop.call_soon_threadsafe(_apply, job, delta, part)
 
         def on_wait(ahead: int) -> None:
             job.waiting = ahead
@@ -164,13 +165,22 @@ class TurnJobs:
         finally:
             job.followers -= 1
             if job.followers <= 0 and not job.done:
-                asyncio.get_running_loop().call_later(self.reattach_seconds, self._abandon, job)
+                with contextlib.suppress(RuntimeError):  # no running loop: the server is stopping anyway
+                    asyncio.get_running_loop().call_later(self.reattach_seconds, self._abandon, job)
 
     def _abandon(self, job: TurnJob) -> None:
         if job.followers <= 0 and not job.done:
             job.token.cancel("page closed")
             if job.task is not None:
                 job.task.cancel()
+
+
+def _located(locate: Callable[[], str | None]) -> str | None:
+    """Which part is being written, for the preview's heading: a failed look-up must never fail the turn."""
+    try:
+        return locate()
+    except Exception:  # noqa: BLE001 - the heading falls back to the part already known
+        return None
 
 
 def _admitted(job: TurnJob) -> None:

@@ -35,7 +35,9 @@ MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
 def create(page: Page) -> None:
     create_application(page, "交通运输", CASE_NAME, "重庆港务数据科技有限公司")
+    open_tab(page, "申报信息表")  # a tab of its own since issue 28 (it was the first sub-tab, shown under the chat)
     expect(textbox(page, "info-case_name")).to_have_value(CASE_NAME)  # the form follows the open application
+    open_tab(page, "我的申报")
 
 
 def warning(page: Page, text: str) -> None:

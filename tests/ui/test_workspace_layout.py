@@ -112,6 +112,15 @@ def test_laptop_main_loop_fits_the_first_screen(sized: Page, drafted: tuple[str,
     expect(page.locator("#part-select input")).to_have_value("案例简介 · （一）问题描述 · 已起草")
     expect(page.locator("#preview")).to_contain_text("第1版")
 
+    # Saving the 申报信息表 keeps the part the applicant was working on.
+    page.get_by_role("tab", name="申报信息表", exact=True).click()
+    textbox(page, "info-address").fill("重庆市两江新区示例路8号")
+    page.locator("#info-save").click()
+    expect(page.locator(".toast-body").filter(has_text="申报信息表已保存").first).to_be_visible()
+    page.get_by_role("tab", name="我的申报", exact=True).click()
+    expect(page.locator("#rail")).to_contain_text("还有 5 项待补充")  # the rail followed the save
+    expect(page.locator("#part-select input")).to_have_value("案例简介 · （一）问题描述 · 已起草")
+
     # Enter sends; Shift+Enter is a new line; the placeholder says so.
     box = textbox(page, "msg")
     expect(box).to_have_attribute("placeholder", re.compile("Enter 发送，Shift\\+Enter 换行"))
