@@ -27,7 +27,7 @@ from .concurrency import configure_concurrency
 from .feedback import guarded
 from .render import header_html, user_line_html
 from .session import Sessions
-from .style import CSS
+from .style import CSS, HEAD
 from .turn_jobs import TurnJobs
 
 TITLE = layout.TITLE
@@ -105,6 +105,7 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
         "css": CSS + board.CSS,
+        "head": HEAD,
         "footer_links": [],
         "show_error": False,
         "max_file_size": f"{settings.limit_upload_mb}mb",

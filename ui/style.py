@@ -79,8 +79,6 @@ body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","M
 .toast-title.warning::before { content: "提示"; }
 .toast-title.info::before, .toast-title.success::before { content: "完成"; }
 .toast-title.error::before { content: "出错了"; }
-/* Toasts at the bottom right on a laptop: at the top they covered the toolbar's downloads for five seconds. */
-@media (min-width: 641px) { .toast-wrap { top: auto !important; bottom: 16px; } }
 /* The chatbot's clear button would only blank the screen: the conversation is stored for good. */
 #chat button[aria-label="清空对话"], #chat button[aria-label="Clear"] { display: none; }
 .citation-source { font-size:.8rem; color: var(--body-text-color-subdued); }
@@ -129,3 +127,9 @@ body, .gradio-container { font-family: "Noto Sans CJK SC","WenQuanYi Zen Hei","M
   .checklist, table.board, table.audit { display: block; overflow-x: auto; }
 }
 """
+
+# Toasts at the bottom right on a laptop: at the top they covered the toolbar's downloads for five seconds. In the
+# page's <head>, not in CSS above: Gradio scopes the rules of an @media block to its content area (``.contain``),
+# which the toasts are not inside, so the same rule in CSS never reached them. On a phone they stay at the top,
+# away from 发送.
+HEAD = "<style>@media (min-width: 641px) { .toast-wrap { top: auto !important; bottom: 16px !important; } }</style>"

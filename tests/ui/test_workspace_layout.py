@@ -102,6 +102,8 @@ def test_laptop_main_loop_fits_the_first_screen(sized: Page, drafted: tuple[str,
     expect(page.locator('#rail [data-testid="part-count-intro.problem"]')).to_have_text(re.compile(r"^\d+/800字$"))
     expect(page.locator("#preview")).to_contain_text(re.compile(r"第1版 · \d+/800字"))
     expect(page.locator('#rail [data-testid="group-count-intro"]')).to_have_text(re.compile(r"^\d+/5000字$"))
+    # The chat's note names the same figure (it used to print the draft's internal budget, 「72/104字」).
+    expect(page.locator("#chat")).to_contain_text(re.compile(r"已起草“（一）问题描述”（\d+字，模板建议约800字）"))
 
     # A click on the rail opens that part.
     page.locator('#rail [data-part="promo.description"]').click()
@@ -116,7 +118,11 @@ def test_laptop_main_loop_fits_the_first_screen(sized: Page, drafted: tuple[str,
     page.get_by_role("tab", name="申报信息表", exact=True).click()
     textbox(page, "info-address").fill("重庆市两江新区示例路8号")
     page.locator("#info-save").click()
-    expect(page.locator(".toast-body").filter(has_text="申报信息表已保存").first).to_be_visible()
+    saved = page.locator(".toast-body").filter(has_text="申报信息表已保存").first
+    expect(saved).to_be_visible()
+    # The toast is at the bottom of the laptop screen, not over the toolbar's downloads.
+    toast, word = saved.bounding_box(), page.locator('#downloads [data-testid="dl-export.docx"]').bounding_box()
+    assert toast is not None and toast["y"] > page.viewport_size["height"] / 2, (toast, word)
     page.get_by_role("tab", name="我的申报", exact=True).click()
     expect(page.locator("#rail")).to_contain_text("还有 5 项待补充")  # the rail followed the save
     expect(page.locator("#part-select input")).to_have_value("案例简介 · （一）问题描述 · 已起草")
