@@ -7,21 +7,24 @@ switches the part; the limit shown is the template's (800 for 问题描述), not
 Phone: nothing is wider than the screen, the header fits, the order is chat → draft → rail, every tab is
 visible (none behind 「…」) and nothing says 「右侧」. Staff land on the board with no chat box.
 
-Screenshots: ``test-output/ui/<test name>/laptop-1366x768.png`` and ``phone-390x844*.png``.
+Every toolbar download is one click and holds the file it names. Screenshots: ``test-output/ui/<test name>/``
+(``laptop-1366x768.png``, ``phone-390x844*.png``, ``staff-home.png``).
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import STAFF_PASSWORD, STAFF_USER
-from .workspace_page import bot_messages, choose, log_in, shot, textbox, user_messages
+from .workspace_page import bot_messages, choose, download, log_in, shot, textbox, user_messages
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +146,28 @@ def test_laptop_main_loop_fits_the_first_screen(sized: Page, drafted: tuple[str,
     expect(user_messages(page).last).to_contain_text("这部分写多少字合适")
     expect(bot_messages(page).nth(bots)).to_contain_text("建议约")
     expect(box).to_have_value("")
+
+
+@pytest.mark.parametrize("sized", [LAPTOP], indirect=True, ids=["1366x768"])
+def test_each_download_is_one_click_from_the_toolbar(sized: Page, drafted: tuple[str, int], shots: Path) -> None:
+    """Word, PDF, 宣传推广材料 and the package: one click each in the toolbar, each the file it names (read back:
+    the Word files by python-docx, the PDF by its header, the package by zipfile)."""
+    page = sized
+    url, _ = drafted
+    open_drafted(page, url)
+    files = {}
+    for suffix in ("export.docx", "export.pdf", "promo.docx", "package.zip"):
+        path = shots / suffix
+        download(page, suffix).save_as(path)
+        files[suffix] = path
+    body = "\n".join(p.text for p in docx.Document(str(files["export.docx"])).paragraphs)
+    assert "本单位做铁水联运" in body and "（一）问题描述" in body, body[:500]
+    assert files["export.pdf"].read_bytes().startswith(b"%PDF-")
+    promo = "\n".join(p.text for p in docx.Document(str(files["promo.docx"])).paragraphs)
+    assert "案例描述" in promo, promo[:500]
+    with zipfile.ZipFile(files["package.zip"]) as package:
+        names = package.namelist()
+    assert any(n.endswith(".docx") for n in names) and any(n.endswith(".pdf") for n in names), names
 
 
 @pytest.mark.parametrize("sized", [PHONE], indirect=True, ids=["390x844"])
