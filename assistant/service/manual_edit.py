@@ -111,6 +111,9 @@ class ManualEditDesk:
         )
         summary = changes.summary()
         notes = [i.message for i in draft.issues if i.kind == "private_data"]  # what the guarantees changed
+        dropped = diff(text, draft.text).removed  # typed, not stored: say so even when no issue names it
+        if dropped and not notes:
+            notes.append(f"以下您输入的内容按申报材料的要求未写入（如联系方式、无出处的数字）：{'；'.join(dropped)}。")
         message = (
             f"您手动修改了“{title}”，已保存为第{version}版（{draft.words}字，建议约{part.default_budget}字）。"
             + (f"{summary}。" if summary else "")
