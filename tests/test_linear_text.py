@@ -523,7 +523,8 @@ def _cases(kb: Any) -> dict[str, Case]:
         "accounts.check_password": Case(accounts.check_password, _refused(accounts.check_password)),
         "web.token_from_cookie_header": Case(web.token_from_cookie_header, web.token_from_cookie_header),
         "render.chat_message": Case(render.chat_message, lambda t: render.chat_message("user", t)),
-        "render.download_link_html": Case(render.download_link_html, lambda t: render.download_link_html(1, t)),
+        "render.header_html": Case(render.header_html, lambda t: render.header_html(t, t, t)),
+        "render.streaming_markdown": Case(render.streaming_markdown, lambda t: render.streaming_markdown(None, t, 1)),
         "staff.answer_html": Case(
             staff.answer_html, lambda t: staff.answer_html({"answer": t, "grounded": True, "citations": [passage(t)]})
         ),
@@ -734,6 +735,7 @@ EXCLUDED = {
     "ui.render.short_title": "titles from the form",
     "ui.render.mode_badge_html": "the model name from settings",
     "ui.render.user_line_html": "a user name (≤64 characters)",
+    "ui.layout.header": "the mode label from settings, placed once when the page is built",
     "ui.render.local_time": "a timestamp the store wrote",
     "assistant.diagram.render.render": "Graphviz in a subprocess with its own time limit; fmt is svg/png/jpg from the "
     "route, the graph's names are bounded by FlowGraph (30 nodes, 40 characters)",

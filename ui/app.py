@@ -1,17 +1,16 @@
-"""``build_ui(service, accounts, settings) -> gr.Blocks``: the page layout and its wiring.
+"""``build_ui(service, accounts, settings) -> gr.Blocks``: build the page (``ui.layout``) and connect its events.
 
-Layout: a header (title, mode badge, who is logged in), a login form (hidden in
-local mode), and three tabs — 我的申报 (list, 新建申报, progress rail, chat, preview,
-versions, 撤销, review, 导出 Word), 政策问答 (answer with numbered, expandable
-sources) and 知识库 (upload with per-file results, document list; staff and local
-mode only). Behaviour lives in ``workspace``, ``staff`` and ``session``; this
-module only places components and connects events.
+Applicants (and local mode) land on 我的申报: the rail, the chat and the current part's draft, with
+the open application's tabs (申报信息表, 多媒体材料, 材料与打包, 审阅, 提交与意见) and its downloads one
+click away. Staff land on 评审排序, the board, and never see an applicant's application in a chat
+box: the applicant's tabs and the toolbar are hidden for them. Behaviour lives in ``workspace``,
+``draft_editor``, ``staff``, ``board`` and ``session``; this module only connects events.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,15 +21,16 @@ from assistant.core.workpool import WorkPool, model_pool
 from assistant.forms.spec import load_form
 from assistant.service.service import DEFAULT_FORM
 
-from . import app_forms, board, importing, password, review_screen, staff, workspace
+from . import app_forms, board, draft_editor, importing, layout, password, review_screen, staff, workspace
 from . import media as materials
 from .concurrency import configure_concurrency
 from .feedback import guarded
-from .render import AUTO_PART, mode_badge_html, part_choices, user_line_html
+from .render import header_html, user_line_html
 from .session import Sessions
-from .style import CSS
+from .style import CSS, HEAD
+from .turn_jobs import TurnJobs
 
-TITLE = "数据要素× 案例申报助手"
+TITLE = layout.TITLE
 # The session is an HttpOnly cookie (see ``ui.session``); the browser only remembers which
 # application was open. BrowserState's key is public (it is in /config), so nothing secret
 # is kept there; a per-process key just means the last application is forgotten on restart.
@@ -54,15 +54,12 @@ class Page:
 
     ticket: Any
     last_app: Any
-    user_line: Any
-    logout: Any
+    head: SimpleNamespace
+    bar: SimpleNamespace
     login_col: Any
     main_col: Any
-    kb_tab: Any
-    ov_tab: Any
-    docs: Any
-    new_acc: Any
     ws: SimpleNamespace
+    following: list[Any] = field(default_factory=list)  # events that follow a turn: stopped on a switch
 
 
 def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None = None) -> gr.Blocks:
@@ -73,23 +70,29 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
     sessions = Sessions(accounts)
     turns = turns or model_pool(settings)
     desk = staff.StaffDesk(service, sessions, max_files=settings.limit_upload_files, turns=turns)
-    place = workspace.Workspace(service, sessions, turns)
+    place = workspace.Workspace(service, sessions, turns, TurnJobs(turns))
     form = load_form(DEFAULT_FORM)
     cache_seconds = settings.upload_cache_minutes * 60  # uploads nobody used are deleted after this
     with gr.Blocks(
         title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(min(600, cache_seconds), cache_seconds)
     ) as blocks:
-        page = _layout(service)
+        page = _layout(service, form)
         ws_handlers = workspace.guarded_handlers(place)
-        events = _wire_workspace(page, ws_handlers)
+        events = _wire_workspace(page, ws_handlers, draft_editor.DraftEditor(service, sessions, place))
         imports = importing.ImportUI(service, sessions, form, settings.limit_upload_mb)
         confirmed = importing.wire(imports, page.ws.importing, page.ws.apps)  # issue 27: open it after import
-        events["opened"].append(confirmed.then(ws_handlers["open"], [page.ws.importing.new_id], _panel(page)))
+        opened_import = confirmed.then(ws_handlers["open"], [page.ws.importing.new_id], _panel(page))
+        events["opened"].append(opened_import.then(lambda: gr.Tabs(selected="workspace"), None, [page.ws.tab_bar]))
+        events["following"].append(
+            opened_import.then(ws_handlers["follow"], [page.ws.apps, page.ws.part], _turn_outputs(page))
+        )
         kit = materials.MaterialsUI(service, sessions, form)
         forms = app_forms.FormHandlers(service, sessions, form, page.ws.info, page.ws.media, settings.limit_upload_mb)
         reviews = review_screen.ReviewDesk(service, sessions, form)
-        review_screen.wire_overview(reviews, page.ws.ov, page.ov_tab)
-        events["opened"].append(_wire_page(blocks, page, sessions, place, desk))
+        review_screen.wire_overview(reviews, page.ws.ov, page.ws.tabs["overview"])
+        page.following = events["following"]
+        events["opened"].append(_wire_page(blocks, page, sessions, place, desk, ws_handlers))
+        _stop_following_on_switch(page)
         password.wire(blocks, page.ws.account.tab, page.ws.account.form, sessions, page.ticket, EXCHANGE_TICKET_JS)
         _wire_forms(page, ws_handlers, forms, reviews, events)
         desk_ui = board.BoardDeskUI(service, sessions, form)
@@ -102,6 +105,7 @@ def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None 
     # Gradio's upload route is outside /api, so the API's size limit does not cover it: cap it here too.
     blocks.mount_options = {
         "css": CSS + board.CSS,
+        "head": HEAD,
         "footer_links": [],
         "show_error": False,
         "max_file_size": f"{settings.limit_upload_mb}mb",
@@ -119,212 +123,85 @@ def _upload_check(blocks: gr.Blocks) -> Any:
     return is_uploaded
 
 
-def _layout(service: Any) -> Page:
+def _layout(service: Any, form: Any) -> Page:
     ticket = gr.Textbox(visible=False, elem_id="login-ticket")
     last_app = gr.BrowserState(None, storage_key="case-assistant-last-app", secret=BROWSER_SECRET)
-    with gr.Row(elem_id="header", equal_height=True):
-        gr.HTML(f"<h1>{TITLE}</h1>", js_on_load=None, scale=2)
-        gr.HTML(mode_badge_html(service.mode_label), elem_id="mode-badge", js_on_load=None, scale=4)
-        user_line = gr.HTML("", elem_id="user-line", js_on_load=None, scale=2)
-        logout = gr.Button("退出登录", size="sm", visible=False, scale=0, min_width=90)
-        gr.HTML("", scale=2, js_on_load=None)  # keeps the right edge free for Gradio's toasts
+    head = layout.header(service.mode_label)
     with gr.Column(visible=False, elem_id="login") as login_col:
-        login = _login_form()
+        login = layout.login_form()
     with gr.Column(visible=False, elem_id="main") as main_col:
-        with gr.Tabs():
-            with gr.Tab("我的申报", id="workspace", elem_id="tab-workspace"):
-                ws, new_acc = _workspace_layout()
-            with gr.Tab("导入已有申报书", id="import", elem_id="tab-import"):
-                ws.importing = importing.layout(load_form(DEFAULT_FORM))
-            with gr.Tab("申报总览", id="overview", elem_id="tab-overview") as ov_tab:
-                ws.ov = review_screen.overview_layout(load_form(DEFAULT_FORM))
-            ws.board = board.staff_tab(load_form(DEFAULT_FORM))
-            with gr.Tab("政策问答", id="qa", elem_id="tab-qa"):
-                qa = _qa_layout()
-            with gr.Tab("知识库", id="knowledge", visible=False, elem_id="tab-knowledge") as kb_tab:
-                kb = _knowledge_layout()
-            with gr.Tab("账号", id="account", visible=False, elem_id="tab-account") as account_tab:
-                ws.account = SimpleNamespace(tab=account_tab, form=password.layout())
-    ws.login, ws.qa, ws.kb = login, qa, kb
-    return Page(ticket, last_app, user_line, logout, login_col, main_col, kb_tab, ov_tab, kb.docs, new_acc, ws)
-
-
-def _login_form() -> SimpleNamespace:
-    gr.Markdown("### 登录\n请输入管理员为您创建的账号。")
-    username = gr.Textbox(label="用户名", elem_id="login-username")
-    password = gr.Textbox(label="密码", type="password", elem_id="login-password")
-    button = gr.Button("登录", variant="primary", elem_id="login-button")
-    return SimpleNamespace(username=username, password=password, button=button)
-
-
-def _workspace_layout() -> tuple[SimpleNamespace, Any]:
-    form = load_form(DEFAULT_FORM)
-    with gr.Row():
-        with gr.Column(scale=3, min_width=280):
-            apps = gr.Dropdown(label="我的申报书", choices=[], value=None, interactive=True, elem_id="app-select")
-            with gr.Accordion("新建申报", open=False, elem_id="new-app") as new_acc:
-                field = gr.Dropdown(
-                    label=f"所属领域（{form.fields_phrase}之一）",
-                    choices=list(form.fields),
-                    value=None,
-                    elem_id="new-field",
-                )
-                case_name = gr.Textbox(
-                    label="案例名称",
-                    placeholder=f"例如：{form.case_name_example}",
-                    elem_id="new-case-name",
-                    info="格式：“<领域>领域——<案例名称>”",
-                )
-                applicant = gr.Textbox(label="申报单位", elem_id="new-applicant")
-                create = gr.Button("创建申报书", variant="primary", elem_id="create-app")
-            rail = gr.HTML(elem_id="rail", js_on_load=None)
-        with gr.Column(scale=5, min_width=360):
-            chat = gr.Chatbot(
-                label="访谈与修改",
-                latex_delimiters=[],
-                height=560,
-                elem_id="chat",
-                buttons=["copy"],
-                feedback_options=None,
-                placeholder="新建或选择一份申报书后，我会按模板逐部分向您提问。",
-            )
-            msg = gr.Textbox(
-                show_label=False,
-                lines=3,
-                elem_id="msg",
-                placeholder="输入您的回答；或输入修改意见，例如“第二段更简洁”“补充：……”",
-            )
-            with gr.Row():
-                send = gr.Button("发送", variant="primary", elem_id="send")
-                skip = gr.Button("跳过此问题", elem_id="skip")
-        with gr.Column(scale=4, min_width=320):
-            part = gr.Dropdown(
-                label="当前部分（预览；修改意见作用于此部分）",
-                choices=part_choices(None),
-                value=AUTO_PART,
-                interactive=True,
-                elem_id="part-select",
-            )
-            preview = gr.Markdown(elem_id="preview", container=True, max_height=460)
-            with gr.Row():
-                undo = gr.Button("撤销（恢复上一版）", elem_id="undo")
-                export = gr.Button("导出 Word", variant="primary", elem_id="export")
-            download = gr.HTML("", visible=False, elem_id="download", js_on_load=None)
-            issues = gr.Markdown(elem_id="issues")
-            with gr.Accordion("历史版本", open=False, elem_id="versions-acc"):
-                versions = gr.HTML(elem_id="versions", js_on_load=None)
-    with gr.Tabs(elem_id="ws-tabs"):
-        with gr.Tab("申报信息表", id="info", elem_id="tab-info"):
-            info = app_forms.info_layout(form)
-        with gr.Tab("多媒体材料", id="media", elem_id="tab-media"):
-            media = app_forms.media_layout(form)
-        with gr.Tab("材料与打包", id="materials", elem_id="tab-materials"):
-            kit = materials.layout(form)
-        with gr.Tab("审阅", id="review", elem_id="tab-review"):
-            review = review_screen.review_layout()
-        call = board.applicant_tab(form)
-    ws = SimpleNamespace(
-        apps=apps,
-        field=field,
-        case_name=case_name,
-        applicant=applicant,
-        create=create,
-        rail=rail,
-        chat=chat,
-        msg=msg,
-        send=send,
-        skip=skip,
-        part=part,
-        preview=preview,
-        undo=undo,
-        export=export,
-        download=download,
-        issues=issues,
-        versions=versions,
-        info=info,
-        media=media,
-        review=review,
-        call=call,
-        materials=kit,
-    )
-    return ws, new_acc
-
-
-def _qa_layout() -> SimpleNamespace:
-    gr.Markdown("根据已导入的政策文件回答问题，每条依据都可以展开查看原文。文件中没有的内容会明确说明。")
-    with gr.Row():
-        question = gr.Textbox(
-            show_label=False, placeholder="例如：申报截止时间是哪天？", scale=5, elem_id="qa-question"
-        )
-        ask = gr.Button("提问", variant="primary", scale=1, elem_id="qa-ask")
-    gr.Examples(examples=[[q] for q in staff.EXAMPLE_QUESTIONS], inputs=[question], label="常见问题")
-    answer = gr.HTML(elem_id="qa-answer", js_on_load=None)
-    return SimpleNamespace(question=question, ask=ask, answer=answer)
-
-
-def _knowledge_layout() -> SimpleNamespace:
-    gr.Markdown("上传政策文件（.txt .md .docx .pdf .html），导入后即可在问答和起草中引用。重复的文件不会重复导入。")
-    with gr.Row():
-        files = gr.File(label="选择文件", file_count="multiple", elem_id="kb-files", scale=3)
-        with gr.Column(scale=1):
-            kind = gr.Dropdown(
-                label="文件类型",
-                choices=[(v, k) for k, v in staff.KIND_LABELS.items()],
-                value="notice",
-                elem_id="kb-kind",
-            )
-            upload = gr.Button("导入知识库", variant="primary", elem_id="kb-upload")
-    with gr.Row():
-        progress = gr.HTML("", elem_id="kb-progress", js_on_load=None)  # each upload's chunks embedded so far
-        cancel = gr.Button("取消导入", size="sm", scale=0, min_width=100, elem_id="kb-cancel")
-    results = gr.Dataframe(
-        headers=staff.RESULT_HEADERS, value=[], label="导入结果", interactive=False, elem_id="kb-results"
-    )
-    with gr.Row():
-        gr.Markdown("#### 已导入的文件")
-        refresh = gr.Button("刷新列表", size="sm", scale=0, min_width=100)
-    docs = gr.Dataframe(headers=staff.DOC_HEADERS, value=[], interactive=False, elem_id="kb-docs", wrap=True)
-    return SimpleNamespace(
-        files=files,
-        kind=kind,
-        upload=upload,
-        results=results,
-        refresh=refresh,
-        docs=docs,
-        progress=progress,
-        cancel=cancel,
-    )
+        bar = layout.toolbar(form)
+        ws = layout.main_tabs(form)
+    ws.login, ws.apps = login, bar.apps
+    ws.field, ws.case_name, ws.applicant, ws.create = bar.field, bar.case_name, bar.applicant, bar.create
+    return Page(ticket, last_app, head, bar, login_col, main_col, ws)
 
 
 def _panel(page: Page) -> list[Any]:
     ws = page.ws
-    return [ws.apps, ws.chat, ws.rail, ws.part, ws.preview, ws.issues, ws.versions, page.last_app]
+    return [ws.apps, ws.chat, ws.rail, ws.part, ws.preview, ws.issues, ws.versions, page.last_app, page.bar.downloads]
 
 
-def _wire_workspace(page: Page, h: dict[str, Any]) -> dict[str, list[Any]]:
+def _part_outputs(page: Page) -> list[Any]:
+    ws = page.ws
+    return [ws.rail, ws.part, ws.preview, ws.issues, ws.versions]
+
+
+def _editor_outputs(page: Page) -> list[Any]:
+    ws = page.ws
+    return [ws.editor, ws.preview, ws.edit, ws.undo, ws.save_edit, ws.cancel_edit, ws.editing]
+
+
+def _turn_outputs(page: Page) -> list[Any]:
+    ws = page.ws
+    return [ws.msg, *_panel(page), ws.send, ws.skip, ws.busy]
+
+
+def _wire_workspace(page: Page, h: dict[str, Any], editor: draft_editor.DraftEditor) -> dict[str, list[Any]]:
     """Handlers take ``request: gr.Request`` (the session cookie), never a token as an input.
 
     Returns the events after which the forms (``opened``) or the review (``changed``) are refreshed.
     """
     ws, panel = page.ws, _panel(page)
-    hide_download = dict(fn=lambda: gr.update(visible=False), outputs=[ws.download], queue=False)
-    opened = [ws.apps.input(h["open"], [ws.apps], panel).then(**hide_download)]
-    ws.part.input(h["select_part"], [ws.part, ws.apps], [ws.rail, ws.part, ws.preview, ws.issues, ws.versions])
+    e = draft_editor.guarded_handlers(editor)
+    close_editor = dict(fn=e["close"], outputs=_editor_outputs(page), queue=False)
+    follow = dict(fn=h["follow"], inputs=[ws.apps, ws.part], outputs=_turn_outputs(page), show_progress="hidden")
+    opened = [ws.apps.input(h["open"], [ws.apps], panel)]
+    opened[0].then(**close_editor)
+    follows = [opened[0].then(**follow)]  # a turn still running for it (another tab, before a reload) is shown
+    ws.part.input(h["select_part"], [ws.part, ws.apps], _part_outputs(page)).then(**close_editor)
+    ws.rail.click(h["pick_part"], [ws.apps], _part_outputs(page)).then(**close_editor)
     ws.field.input(_prefill_case_name, [ws.field, ws.case_name], [ws.case_name], queue=False)
-    opened.append(
-        ws.create.click(
-            h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.new_acc, ws.case_name, ws.applicant]
-        ).then(**hide_download)
+    created = ws.create.click(
+        h["create"], [ws.field, ws.case_name, ws.applicant], panel + [page.bar.new_acc, ws.case_name, ws.applicant]
     )
-    turn = dict(outputs=[ws.msg] + panel, show_progress="minimal")
-    changed = [
-        ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download),
-        ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn).then(**hide_download),
-        ws.skip.click(h["skip"], [ws.apps, ws.part], **turn).then(**hide_download),
-        ws.undo.click(h["undo"], [ws.apps, ws.part], panel).then(**hide_download),
+    created.then(**close_editor)
+    follows.append(created.then(**follow))  # sets 发送 from the server's state (a switch stopped the last turn)
+    opened.append(created)
+    # trigger_mode "multiple": a second Enter while a turn runs reaches the handler, which says why it waits
+    turn = dict(outputs=_turn_outputs(page), show_progress="minimal", trigger_mode="multiple")
+    turns = [
+        ws.send.click(h["send"], [ws.msg, ws.apps, ws.part], **turn),
+        ws.msg.submit(h["send"], [ws.msg, ws.apps, ws.part], **turn),
+        ws.skip.click(h["skip"], [ws.apps, ws.part], **turn),
     ]
-    ws.export.click(h["export"], [ws.apps], [ws.download])
-    return {"opened": opened, "changed": changed}
+    changed = [*turns, ws.undo.click(h["undo"], [ws.apps, ws.part], panel)]
+    ws.edit.click(e["open"], [ws.apps, ws.part], _editor_outputs(page))
+    ws.cancel_edit.click(**close_editor)
+    changed.append(ws.save_edit.click(e["save"], [ws.editor, ws.editing], panel + _editor_outputs(page)))
+    return {"opened": opened, "changed": changed, "following": turns + follows}
+
+
+def _stop_following_on_switch(page: Page) -> None:
+    """Opening, creating or importing another application stops this page following the last one's turn.
+
+    Otherwise its stream kept writing the old application's chat over the new one and its last update put
+    the old application back in the selector: the page showed one application while another was open. The
+    turn itself goes on on the server (``ui.turn_jobs``) and is shown again when its application is reopened.
+    """
+    ws = page.ws
+    for trigger in (ws.apps.input, ws.create.click, ws.importing.confirm.click):
+        trigger(None, None, None, cancels=page.following, queue=False)
 
 
 def _prefill_case_name(field: str | None, case_name: str) -> Any:
@@ -335,34 +212,41 @@ def _prefill_case_name(field: str | None, case_name: str) -> Any:
 
 
 def _wire_page(
-    blocks: gr.Blocks, page: Page, sessions: Sessions, place: workspace.Workspace, desk: staff.StaffDesk
+    blocks: gr.Blocks,
+    page: Page,
+    sessions: Sessions,
+    place: workspace.Workspace,
+    desk: staff.StaffDesk,
+    h: dict[str, Any],
 ) -> Any:
     ws = page.ws
-    page_outputs = [page.login_col, page.main_col, page.user_line, page.logout, page.kb_tab, page.docs, page.new_acc]
+    applicant_tabs = [ws.tabs[name] for name in layout.APPLICANT_TABS]
+    page_outputs = [page.login_col, page.main_col, page.head.bar, page.head.logout, ws.tabs["knowledge"], ws.kb.docs,
+                    page.bar.new_acc, page.bar.row, ws.tab_bar, ws.tabs["board"], *applicant_tabs]
     outputs = page_outputs + _panel(page)
+    mode = place.service.mode_label
 
     def show_page(last_app: int | None, request: gr.Request) -> tuple:
         principal = sessions.try_principal(request)
         panel = place.load(last_app, request)
         if principal is None:
-            return (
-                gr.update(visible=True),
-                gr.update(visible=False),
-                "",
-                gr.update(visible=False),
-                gr.update(visible=False),
-                [],
-                gr.update(),
-            ) + panel
+            hidden = gr.update(visible=False)
+            return (gr.update(visible=True), hidden, header_html(TITLE, mode), hidden, hidden, [], gr.update(),
+                    hidden, gr.update(), hidden, *[gr.update() for _ in applicant_tabs]) + panel
+        staff_home = principal.can_read_all  # staff and admins: the board is home; no applicant chat for them
         has_apps = bool(place.service.list_applications(principal))
         return (
             gr.update(visible=False),
             gr.update(visible=True),
-            user_line_html(principal.username, principal.role, principal.local),
+            header_html(TITLE, mode, user_line_html(principal.username, principal.role, principal.local)),
             gr.update(visible=not principal.local),
             gr.update(visible=principal.can_manage_knowledge),
             desk.documents(request),
-            gr.update(open=not has_apps),
+            gr.update(open=not has_apps and not staff_home),
+            gr.update(visible=not staff_home),
+            gr.Tabs(selected="board" if staff_home else "workspace"),
+            gr.update(visible=staff_home),
+            *[gr.update(visible=not staff_home) for _ in applicant_tabs],
         ) + panel
 
     def log_in(username: str, password: str, request: gr.Request) -> tuple[str, str]:
@@ -370,14 +254,16 @@ def _wire_page(
         return sessions.login(username, password, request)[0], ""
 
     loaded = blocks.load(guarded(show_page), [page.last_app], outputs)
+    page.following.append(loaded.then(h["follow"], [ws.apps, ws.part], _turn_outputs(page), show_progress="hidden"))
     for trigger in (ws.login.button.click, ws.login.password.submit):
         trigger(guarded(log_in), [ws.login.username, ws.login.password], [page.ticket, ws.login.password]).then(
             None, [page.ticket], None, js=EXCHANGE_TICKET_JS
         )
-    page.logout.click(None, None, None, js=LOGOUT_JS)
+    page.head.logout.click(None, None, None, js=LOGOUT_JS)
     sh = staff.guarded_handlers(desk)
-    ws.qa.ask.click(sh["ask"], [ws.qa.question], [ws.qa.answer])
-    ws.qa.question.submit(sh["ask"], [ws.qa.question], [ws.qa.answer])
+    qa = ws.qa
+    for trigger in (qa.ask.click, qa.question.submit):
+        trigger(sh["ask"], [qa.question, qa.history], [qa.answer, qa.history, qa.question])
     kb_outputs = [ws.kb.results, ws.kb.docs, ws.kb.files, ws.kb.progress]
     ws.kb.upload.click(sh["upload"], [ws.kb.files, ws.kb.kind], kb_outputs)
     ws.kb.cancel.click(sh["cancel_uploads"], None, [ws.kb.progress])
@@ -394,9 +280,10 @@ def _wire_forms(
 ) -> None:
     """The 申报信息表, 多媒体材料 and 审阅 tabs: filled from the open application, refreshed after changes."""
     ws = page.ws
-    forms.apps = ws.apps
+    forms.apps = gr.State(None)  # the application the forms show (see ``FormHandlers``): saves go there
     review = dict(fn=guarded(reviews.review), inputs=[ws.apps], outputs=[ws.review.panel, ws.review.links])
-    refill = dict(fn=guarded(forms.load), inputs=[ws.apps], outputs=forms.info_outputs + forms.media_outputs)
+    refill = dict(fn=guarded(forms.load), inputs=[ws.apps], outputs=forms.info_outputs + forms.media_outputs
+                  + [forms.apps])
     for event in events["opened"]:
         event.then(**refill).then(**review)
     for event in events["changed"]:
@@ -404,16 +291,17 @@ def _wire_forms(
     slots = {s.field_id: s.component for s in ws.info["slots"]}
     if "field" in slots and "case_name" in slots:
         slots["field"].input(app_forms.swap_field_prefix, [slots["field"], slots["case_name"]], [slots["case_name"]])
-    info_inputs = {ws.apps, *(s.component for s in ws.info["slots"])}
+    info_inputs = {forms.apps, *(s.component for s in ws.info["slots"])}
+    # Saving the 信息表 refreshes the rail (its 待补充 note) and the application's name, keeping the selected part.
     ws.info["save"].click(guarded(forms.save_info), info_inputs, forms.info_outputs).then(
-        h["open"], [ws.apps], _panel(page)
+        h["refresh"], [ws.apps, ws.part], _panel(page)
     ).then(**review)
     if "reason" in slots and "reason" in ws.info["counts"]:
         count = ws.info["counts"]["reason"]
         slots["reason"].change(guarded(forms.count_reason), [slots["reason"]], [count], trigger_mode="always_last")
-        ws.info["suggest"].click(guarded(forms.suggest_reason), [ws.apps], [slots["reason"], count])
+        ws.info["suggest"].click(guarded(forms.suggest_reason), [forms.apps], [slots["reason"], count])
     media = ws.media
-    media_inputs = {ws.apps, *media["image_names"], media["video_name"], media["prepared"]}
+    media_inputs = {forms.apps, *media["image_names"], media["video_name"], media["prepared"]}
     media["save"].click(guarded(forms.save_media), media_inputs, forms.media_outputs).then(**review)
     for file, name in zip(media["image_files"], media["image_names"], strict=True):
         file.upload(guarded(forms.upload_picture), [file], [name, file])

@@ -226,7 +226,11 @@ class FormHandlers:
         self.service, self.sessions, self.form = service, sessions, form
         self.info, self.media, self.max_bytes = info, media, max_mb * 1024 * 1024
         self.is_uploaded: Callable[[str], bool] = lambda path: False
-        self.apps: Any = None  # the workspace's application selector, set when the events are wired
+        # The application the two forms were last filled from (a gr.State set by ``load``, wired in ``ui.app``).
+        # Saving writes to it, not to whatever the selector shows now: opening or creating another application
+        # switches the selector first and refills the forms a moment later, and a save in between must not put
+        # one application's 信息表 into another (on a slow server that moment lasted seconds).
+        self.apps: Any = None
 
     @property
     def info_outputs(self) -> list[Any]:
@@ -265,10 +269,11 @@ class FormHandlers:
 
     # ---- handlers (inputs arrive as a {component: value} dict) ----
     def load(self, app_id: int | None, request: gr.Request) -> list[Any]:
-        """Fill both forms from the stored application (after open, create and a page load)."""
+        """Fill both forms from the stored application (after open, create and a page load); the last output is
+        the id they now show (``apps``)."""
         principal = self.sessions.try_principal(request)
         view = self.service.get_application(principal, int(app_id)) if principal is not None and app_id else None
-        return self.values(view)
+        return self.values(view) + [view.id if view is not None else None]
 
     def save_info(self, data: dict, request: gr.Request) -> list[Any]:
         slots = self.info["slots"]

@@ -115,7 +115,7 @@ def _action_form(form: FormSpec) -> SimpleNamespace:
 
 def applicant_tab(form: FormSpec) -> SimpleNamespace:
     """The 提交与意见 tab of the workspace: status, submit/withdraw, staff comments by part, replies."""
-    with gr.Tab("提交与意见", id="call", elem_id="tab-call"):
+    with gr.Tab("提交与意见", id="call", visible=False, elem_id="tab-call") as tab:  # shown to applicants (ui.app)
         status = gr.HTML("", elem_id="call-status", js_on_load=None)
         with gr.Row():
             submit = gr.Button("提交申报书", variant="primary", elem_id="call-submit")
@@ -125,8 +125,8 @@ def applicant_tab(form: FormSpec) -> SimpleNamespace:
         reply_to = gr.Dropdown(label="回复哪条意见", choices=[], value=None, elem_id="call-reply-to")
         reply = gr.Textbox(label="回复内容", lines=2, elem_id="call-reply")
         send = gr.Button("发送回复", elem_id="call-reply-send")
-    return SimpleNamespace(status=status, submit=submit, withdraw=withdraw, refresh=refresh, comments=comments,
-                           reply_to=reply_to, reply=reply, send=send)
+    return SimpleNamespace(tab=tab, status=status, submit=submit, withdraw=withdraw, refresh=refresh,
+                           comments=comments, reply_to=reply_to, reply=reply, send=send)
 
 
 class BoardDeskUI:

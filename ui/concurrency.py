@@ -3,7 +3,8 @@
 Gradio's default is one run at a time per event for everybody (``concurrency_limit=1``):
 two applicants pressing 发送 a second apart waited for each other's whole model turn. Now:
 
-* model turns (发送, 跳过, 政策问答): no Gradio limit (``None``). Their handlers are async and
+* model turns (发送, 跳过, 政策问答, following a running turn after a reload): no Gradio limit (``None``).
+  Their handlers are async and
   wait in the shared model-work pool (``assistant.core.workpool``), which applies the global
   and per-user limits, keeps one application's turns in order and tells a waiting person
   their place; the REST API uses the same pool, so the limits hold across both.
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MODEL_EVENTS = frozenset({"send", "skip", "ask"})
+MODEL_EVENTS = frozenset({"send", "skip", "ask", "follow"})
 SYNC_THREADS = 40  # Gradio's default for its sync handlers' threads
 HEAVY_EVENTS = frozenset({"export", "review", "overview"})
 

@@ -21,7 +21,7 @@ from assistant.forms.spec import FormSpec
 from assistant.importing.models import ImportResult
 from assistant.service.import_desk import ImportedParagraph, ImportPlan
 
-from .feedback import guarded, notify
+from .feedback import guarded, notify, warn
 from .session import Sessions
 
 LEAVE_OUT = "__leave_out__"
@@ -167,7 +167,7 @@ class ImportUI:
         if not part_id:
             raise InvalidInputError("请选择要压缩的部分。")
         result = self.service.imports.condense(principal, int(app_id), part_id)
-        notify(result.message)
+        (warn if result.words > result.budget else notify)(result.message)  # still over: a warning
         dropped = "".join(f"<li>{escape(d)}</li>" for d in result.dropped[:20])
         return (f'<div class="condensed"><p>{escape(result.message)}</p>'
                 + (f"<p>删去的内容：</p><ul>{dropped}</ul>" if dropped else "") + "</div>")

@@ -70,10 +70,23 @@ async def upload_with_progress(
         yield gr.skip(), gr.skip(), gr.skip(), progress_html(jobs)
     results = [job.result or _failed(job) for job in jobs] + refused
     added = sum(1 for r in results if _get(r, "status") in ("added", "updated"))
-    notify(f"导入完成：{added}/{len(results)} 个文件已加入知识库。")
+    outcome_toast(added, results)
     documents = await to_thread.run_sync(desk.service.list_documents, principal)
     result_rows, document_rows = tables
     yield result_rows(results), document_rows(documents), None, progress_html(jobs)
+
+
+def outcome_toast(added: int, results: list[Any]) -> None:
+    """The toast says what happened: a refused or failed file is a warning, never a blue 「导入完成：0/1」."""
+    failed = [r for r in results if _get(r, "status") in ("error", "cancelled")]
+    if not failed:
+        notify(f"导入完成：{added} 个文件已加入知识库。" if added else "这些文件已在知识库中，没有重复导入。")
+        return
+    names = "、".join(f"“{_get(r, 'filename')}”" for r in failed[:3]) + ("等" if len(failed) > 3 else "")
+    if added:
+        warn(f"{added} 个文件已加入知识库；{len(failed)} 个没有导入（{names}），原因见“导入结果”。")
+    else:
+        warn(f"没有文件导入知识库：{names}未能导入，原因见“导入结果”。")
 
 
 def cancel_uploads(desk: Any, request: Any) -> str:

@@ -22,7 +22,7 @@ from assistant.diagram.graph import TABLE_HEADERS, to_rows
 from assistant.forms.spec import FormSpec
 from assistant.media.models import MediaItem
 
-from .feedback import guarded, notify
+from .feedback import guarded, notify, warn
 from .session import Sessions
 
 NO_APP = "请先在上方选择一份申报书。"
@@ -105,11 +105,12 @@ class MaterialsUI:
         return items_html(app_id, self.form, items), gr.update(choices=choices, value=None)
 
     def load(self, app_id: Any, request: gr.Request) -> tuple:
+        """The tab for ``app_id``; the last output is the id it now shows (its actions work on that one)."""
         principal = self.sessions.try_principal(request)
         if principal is None or not app_id:
-            return "", gr.update(choices=[], value=None), [], "", "", ""
+            return "", gr.update(choices=[], value=None), [], "", "", "", None
         graph = self.service.media.flow_graph(principal, int(app_id))
-        return (*self._listing(principal, int(app_id)), to_rows(graph), "", "", "")
+        return (*self._listing(principal, int(app_id)), to_rows(graph), "", "", "", int(app_id))
 
     def upload(self, app_id: Any, slot: str, path: str | None, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
@@ -124,7 +125,10 @@ class MaterialsUI:
             file.unlink(missing_ok=True)
         item = self.service.media.upload(principal, app_id, slot or "", file.name, data)
         problems = [f for f in item.facts.findings if f.severity != "建议"]
-        notify(f"“{item.filename}”已上传" + (f"，有{len(problems)}项需要注意。" if problems else "，检查通过。"))
+        if problems:  # stored, but not as the notice asks: a warning, with what to fix
+            warn(f"“{item.filename}”已上传，但有{len(problems)}项需要处理：{problems[0].message}")
+        else:
+            notify(f"“{item.filename}”已上传，检查通过。")
         return (*self._listing(principal, app_id), None)
 
     def remove(self, app_id: Any, media_id: Any, request: gr.Request) -> tuple:
@@ -179,10 +183,14 @@ class MaterialsUI:
 
 
 def wire(ui: MaterialsUI, c: SimpleNamespace, apps: Any, opened: list[Any]) -> None:
+    """``apps`` is the workspace's selector; the tab's actions use the application it was filled from (``shown``),
+    so a flow table or an upload never lands in an application opened a moment later."""
+    shown = gr.State(None)
     refill = dict(fn=guarded(ui.load), inputs=[apps], outputs=[c.items, c.remove_id, c.flow, c.flow_note,
-                                                                 c.outline_html, c.package_html])
+                                                                 c.outline_html, c.package_html, shown])
     for event in opened:
         event.then(**refill)
+    apps = shown
     c.upload.click(guarded(ui.upload), [apps, c.slot, c.file], [c.items, c.remove_id, c.file])
     c.remove.click(guarded(ui.remove), [apps, c.remove_id], [c.items, c.remove_id])
     c.extract.click(guarded(ui.extract), [apps], [c.flow, c.flow_note])

@@ -117,11 +117,9 @@ def download_links_html(app_id: int | None, links: list[tuple[str, str]]) -> str
     return f'<div class="download-links">{items}</div>'
 
 
-REVIEW_LINKS = [
+REVIEW_LINKS = [  # the application's own files (Word, PDF, 宣传推广材料, package) are in the toolbar, one place
     ("下载审阅报告（Word）", "review.docx"),
     ("下载审阅报告（Markdown）", "review.md"),
-    ("下载宣传推广材料（Word）", "promo.docx"),
-    ("下载申报书 PDF", "export.pdf"),
 ]
 STAFF_LINKS = [
     ("下载申报书（Word）", "export.docx"),

@@ -31,6 +31,7 @@ RESULT_HEADERS = ["文件", "结果", "片段数", "说明"]
 DOC_HEADERS = ["标题", "类型", "片段数", "来源"]
 EXAMPLE_QUESTIONS = ["申报截止时间是哪天？", "案例简介有字数要求吗？", "申报材料需要盖章吗？"]
 FORGED_FILE = "文件无效：只能导入通过本页面上传的文件，请重新选择文件上传。"
+HISTORY_KEPT = 30  # questions and answers kept on the page (its session), newest first
 
 
 def _get(obj: Any, name: str, default: Any = "") -> Any:
@@ -69,6 +70,18 @@ def answer_html(answer: Any) -> str:
         items = "".join(citation_html(i, c) for i, c in enumerate(citations, start=1))
         parts.append(f'<div class="qa-sources"><div class="qa-sources-head">依据（点击展开原文）</div>{items}</div>')
     return '<div class="qa">' + "".join(parts) + "</div>"
+
+
+def history_html(entries: list[dict]) -> str:
+    """Every question asked on this page with its answer, newest first; each answer's sources expandable."""
+    items = []
+    total = len(entries)
+    for number, entry in enumerate(entries):
+        items.append(
+            f'<div class="qa-entry" data-entry="{total - number}"><div class="qa-question">问：'
+            f"{escape(entry.get('question', ''))}</div>{entry.get('answer', '')}</div>"
+        )
+    return '<div class="qa-history">' + "".join(items) + "</div>"
 
 
 def result_rows(results: list[Any]) -> list[list[Any]]:
@@ -111,11 +124,17 @@ class StaffDesk:
         self.max_files = max_files
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 
-    async def ask(self, question: str, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+    async def ask(
+        self, question: str, history: list[dict] | None, request: gr.Request, progress: gr.Progress = gr.Progress()
+    ) -> tuple[str, list[dict], str]:
+        """The answer joins this page's history (newest first): (history HTML, history, emptied question box)."""
         principal = await to_thread.run_sync(self.sessions.principal, request)
         progress(0.3, desc="正在检索政策文件……")
         user = None if principal.local else f"user:{principal.id}"
-        return answer_html(await self.turns.run(self.service.ask, principal, question, user=user))
+        answer = await self.turns.run(self.service.ask, principal, question, user=user)
+        entries = [{"question": (question or "").strip(), "answer": answer_html(answer)}, *(history or [])]
+        entries = entries[:HISTORY_KEPT]
+        return history_html(entries), entries, ""
 
     def documents(self, request: gr.Request) -> list[list[Any]]:
         principal = self.sessions.try_principal(request)

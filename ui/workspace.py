@@ -1,18 +1,22 @@
-"""Event handlers of the applicant workspace: open, create, chat, skip, undo, export.
+"""Event handlers of the applicant workspace: open, create, pick a part, chat, skip, follow, undo.
 
 Every handler resolves the Principal from the session cookie (``request``) first and then calls
 the one service object; state shown on screen is always rebuilt from what the
 service returns, so a refresh (``load``) shows exactly what is stored.
 
-Most handlers return the whole *panel*, in the order of ``PANEL_OUTPUTS``:
-application list, chat, progress rail, part selector, preview, review issues,
-versions, and the last-opened application id kept in the browser.
+Most handlers return the whole *panel*, in the order of ``PANEL_OUTPUTS``: application list,
+chat, progress rail, part selector, preview, review issues, versions, the last-opened
+application id kept in the browser, and the downloads. Chat turns also set ``LIVE_OUTPUTS``
+(发送 and 跳过 disabled while a turn runs, and a note saying why).
+
+A chat turn is a server-side job (``ui.turn_jobs``): the page that sent it follows it, and so
+does a page opened or reloaded while it runs (``follow``), with the same progress in the chat
+and in the preview; a second message meanwhile is refused with a message, never dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -31,28 +35,42 @@ from .render import (
     application_choices,
     chat_message,
     chat_messages,
-    download_link_html,
+    downloads_html,
     find_part,
     issues_markdown,
     part_choices,
     preview_markdown,
     preview_part_id,
     rail_html,
+    streaming_markdown,
+    template_limit,
     versions_html,
 )
 from .session import Sessions
-from .streaming import StreamedCall
+from .turn_jobs import Progress, TurnJob, TurnJobs
 
-PANEL_OUTPUTS = ("apps", "chat", "rail", "part", "preview", "issues", "versions", "last_app")
+PANEL_OUTPUTS = ("apps", "chat", "rail", "part", "preview", "issues", "versions", "last_app", "downloads")
+LIVE_OUTPUTS = ("send", "skip", "busy")
 SKIP_TEXT = "跳过"
-NO_APP = "请先在左侧选择一份申报书，或点击“新建申报”。"
+NO_APP = "请先在“当前申报书”中选择一份申报书，或点击“新建申报”。"
+RESUMING = "上次起草时被中断（页面关闭或服务重启），您的回答都已保存，正在重新起草……"
+
+
+def live(running: Progress | None) -> tuple:
+    """发送/跳过 and the note under them: disabled with the reason while a turn runs."""
+    if running is None or running.done:
+        return gr.update(interactive=True), gr.update(interactive=True), ""
+    what = waiting_message(running.waiting) if running.waiting is not None else "正在起草"
+    note = f'<div class="busy">{what}：完成后才能发送下一条，您可以先输入。</div>'
+    return gr.update(interactive=False), gr.update(interactive=False), note
 
 
 class Workspace:
-    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool) -> None:
+    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool, jobs: TurnJobs | None = None) -> None:
         self.service = service
         self.sessions = sessions
-        self.turns = turns  # shared with the REST API: one line for model work (see ``streaming``)
+        self.turns = turns  # shared with the REST API: one line for model work
+        self.jobs = jobs or TurnJobs(turns)
 
     # ---- rendering ----------------------------------------------------------------
     def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
@@ -64,6 +82,7 @@ class Workspace:
             chat_messages(view),
             *self.part_outputs(principal, view, selected, rail=True),
             view.id if view else None,
+            downloads_html(view.id if view else None),
         )
 
     def part_outputs(self, principal: Principal, view: ApplicationView | None, selected: str, rail: bool) -> tuple:
@@ -75,7 +94,7 @@ class Workspace:
         )
         outputs = (
             gr.update(choices=part_choices(view), value=selected),
-            preview_markdown(part),
+            preview_markdown(part, template_limit(view, part) if part else None),
             issues_markdown(part),
             versions_html(versions),
         )
@@ -88,9 +107,9 @@ class Workspace:
 
     # ---- handlers -------------------------------------------------------------------
     def load(self, last_app: int | None, request: gr.Request) -> tuple:
-        """Page load or refresh: reopen the last application this browser had open."""
+        """Page load or refresh: reopen the last application this browser had open (staff: none, see ``ui.app``)."""
         principal = self.sessions.try_principal(request)
-        if principal is None:
+        if principal is None or principal.can_read_all:
             return self.panel_for_nobody()
         apps = self.service.list_applications(principal)
         ids = [a.id for a in apps]
@@ -108,6 +127,7 @@ class Workspace:
             "",
             versions_html([]),
             None,
+            downloads_html(None),
         )
 
     def open(self, app_id: int | None, request: gr.Request) -> tuple:
@@ -115,10 +135,26 @@ class Workspace:
         view = self.service.get_application(principal, int(app_id)) if app_id else None
         return self.panel(principal, view, AUTO_PART)
 
+    def refresh(self, app_id: int | None, part_id: str, request: gr.Request) -> tuple:
+        """The panel again with the selected part kept (after the 信息表 was saved: name, rail notes)."""
+        principal = self.sessions.principal(request)
+        view = self.service.get_application(principal, int(app_id)) if app_id else None
+        return self.panel(principal, view, part_id or AUTO_PART)
+
     def select_part(self, part_id: str, app_id: int | None, request: gr.Request) -> tuple:
         principal = self.sessions.principal(request)
         view = self.service.get_application(principal, int(app_id)) if app_id else None
         return self.part_outputs(principal, view, part_id or AUTO_PART, rail=True)
+
+    def pick_part(self, app_id: int | None, event: gr.EventData, request: gr.Request) -> tuple:
+        """A click on a part in the rail: that part becomes the current one (the id is checked, not trusted)."""
+        data = getattr(event, "_data", None) or {}
+        principal = self.sessions.principal(request)
+        view = self._view(principal, app_id)
+        part_id = str(data.get("part", "")) if isinstance(data, dict) else ""
+        if find_part(view, part_id) is None:
+            return (gr.skip(),) * 5
+        return self.part_outputs(principal, view, part_id, rail=True)
 
     def create(self, field: str | None, case_name: str, applicant: str, request: gr.Request) -> tuple:
         principal = self.sessions.principal(request)
@@ -138,21 +174,9 @@ class Workspace:
         view = self.service.undo(principal, view.id, target)
         return self.panel(principal, view, target)
 
-    def export(self, app_id: int | None, request: gr.Request) -> Any:
-        """Check the export works, then show a link to the authenticated export route.
-
-        The file is built again when the link is followed (``GET /api/applications/{id}/
-        export.docx``, session cookie or local mode); nothing is written to disk or to
-        Gradio's cache, where ``/gradio_api/file=`` would hand it to anyone with the URL.
-        """
-        principal = self.sessions.principal(request)
-        view = self._view(principal, app_id)
-        name, _ = self.service.export_docx(principal, view.id)
-        return gr.update(value=download_link_html(view.id, name), visible=True)
-
-    # ---- chat (streaming) -----------------------------------------------------------------
+    # ---- chat (a server-side job, followed) ------------------------------------------------
     async def send(self, text: str, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
-        """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS)."""
+        """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS, *LIVE_OUTPUTS)."""
         async with contextlib.aclosing(self._turn(text, app_id, part_id, request, action=None)) as turn:
             async for update in turn:
                 yield update
@@ -163,52 +187,104 @@ class Workspace:
             async for update in turn:
                 yield update
 
+    async def follow(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
+        """After a page load or opening an application: show the turn the server is running for it, then its
+        result; a draft that was cut off (the page closed long ago, a restart) is drafted again now."""
+        idle = (gr.skip(),) * (1 + len(PANEL_OUTPUTS)) + live(None)  # nothing running: 发送 is free again
+        principal = await to_thread.run_sync(self.sessions.try_principal, request)
+        if principal is None or principal.can_read_all or not app_id:
+            yield idle
+            return
+        job = self.jobs.running(app_id)
+        if job is None:
+            view = await to_thread.run_sync(self._view, principal, app_id)
+            if not view.interrupted or view.owner_id != principal.id:
+                yield idle
+                return
+            job = self._start(principal, view, RESUMING, None, lambda on_delta: self._resume(principal, view.id))
+        view = await to_thread.run_sync(self._view, principal, app_id)
+        async with contextlib.aclosing(self._follow(principal, view, job, part_id, sender=False)) as updates:
+            async for update in updates:
+                yield update
+
     async def _turn(
         self, text: str, app_id: int | None, part_id: str, request: gr.Request, action: str | None
     ) -> AsyncIterator[tuple]:
-        """The turn runs in the model-work pool; this generator holds no thread while it waits (see ``streaming``)."""
         principal = await to_thread.run_sync(self.sessions.principal, request)
         view = await to_thread.run_sync(self._view, principal, app_id)
         text = (text or "").strip()
         if not text:
             raise InvalidInputError("请先输入您的回答或修改意见。")
         target = part_id if part_id and part_id != AUTO_PART else None
-        history = chat_messages(view) + [chat_message("user", text), chat_message("assistant", "正在处理您的回答……")]
-        yield _chat_only("", history)
-        call: StreamedCall[TurnResult] = StreamedCall(
-            lambda on_delta: self.service.send_message(
-                principal, view.id, text, part_id=target, action=action, on_delta=on_delta
-            ),
-            self.turns,
-            user=None if principal.local else f"user:{principal.id}",
-            key=f"application:{view.id}",
-        )
-        started: float | None = None
-        try:
-            async for update in call.stream():
-                if update.waiting is not None:
-                    history[-1] = chat_message("assistant", waiting_message(update.waiting))
-                else:
-                    started = started or time.monotonic()
-                    elapsed, written = int(time.monotonic() - started), len(update.text)
-                    history[-1] = chat_message(
-                        "assistant", f"正在起草（已写{written}字，用时{elapsed}秒）……\n\n{update.text}"
-                    )
-                yield _chat_only(gr.skip(), history)
-        finally:
-            await call.cancel()  # a no-op once the turn ended; the page went away otherwise
-        try:
-            result = call.result()
-        except Exception as exc:  # noqa: BLE001 - show what is stored; give back text that was not stored
-            report(exc)
-            stored = await to_thread.run_sync(self.service.get_application, principal, view.id)
-            kept = any(m.role == "user" and m.content == text for m in stored.messages[-4:])
-            panel = await to_thread.run_sync(self.panel, principal, stored, part_id)
-            yield (gr.skip() if kept else text,) + panel
-            return
-        selected = result.drafted_part or result.revised_part or part_id
-        reviewed = await to_thread.run_sync(self._with_review_note, principal, result)
-        yield (gr.skip(),) + await to_thread.run_sync(self.panel, principal, reviewed, selected)
+
+        def call(on_delta: Any) -> TurnResult:
+            return self.service.send_message(principal, view.id, text, part_id=target, action=action, on_delta=on_delta)
+
+        job = self._start(principal, view, text, target, call)
+        async with contextlib.aclosing(self._follow(principal, view, job, part_id, sender=True)) as updates:
+            async for update in updates:
+                yield update
+
+    def _start(self, principal: Principal, view: ApplicationView, text: str, target: str | None, call: Any) -> TurnJob:
+        """The turn as the application's job; raises ``TurnInProgress`` (a warning) if one is running."""
+
+        def locate() -> str | None:  # the part a new stream is for: the first one still to draft
+            pending = self.service.get_application(principal, view.id).interrupted
+            return pending[0] if pending else target
+
+        async def after(result: Any) -> Any:
+            if isinstance(result, TurnResult):
+                reviewed = await to_thread.run_sync(self._with_review_note, principal, result)
+                return result.model_copy(update={"application": reviewed})
+            return result
+
+        user = None if principal.local else f"user:{principal.id}"
+        return self.jobs.start(view.id, text, call, user=user, part_id=target, locate=locate, after=after)
+
+    def _resume(self, principal: Principal, app_id: int) -> ApplicationView:
+        return self.service.resume_interrupted(principal, app_id)
+
+    async def _follow(
+        self, principal: Principal, view: ApplicationView, job: TurnJob, selected: str, sender: bool
+    ) -> AsyncIterator[tuple]:
+        """The job's progress in the chat and the preview, 发送 disabled; then the stored result, 发送 enabled."""
+        history = chat_messages(view)
+        if not any(m.role == "user" and m.content == job.message for m in view.messages[-3:]):
+            history.append(chat_message("user" if job.message != RESUMING else "assistant", job.message))
+        history.append(chat_message("assistant", "正在处理您的回答……"))
+        fallback = find_part(view, job.part_id or (view.interrupted[0] if view.interrupted else None))
+        yield ("" if sender else gr.skip(), *_streaming(history, None), *live(job.progress()))
+        shown: str | None = None
+        marked = fallback.part_id if fallback else None  # the part the rail marks: the one being written
+        async for progress in self.jobs.follow(job):
+            if progress.done and (progress.text == shown or job.error is not None):
+                break
+            shown = progress.text  # the last text is shown once more when it changed at the end (the stored one)
+            history[-1] = chat_message("assistant", _progress_text(progress))
+            part = find_part(view, progress.part_id) or fallback
+            preview = streaming_markdown(part, progress.text, progress.seconds, progress.waiting)
+            rail = rail_html(view, part.part_id) if part is not None and part.part_id != marked else None
+            marked = part.part_id if part is not None else marked
+            yield (gr.skip(), *_streaming(history, preview, rail), *live(progress))
+        outcome = await self._outcome(principal, view, job, selected, sender)
+        yield (*outcome, *live(None))
+
+    async def _outcome(
+        self, principal: Principal, view: ApplicationView, job: TurnJob, selected: str, sender: bool
+    ) -> tuple:
+        """(message box, *PANEL_OUTPUTS) once the job is done: what is stored, and what went wrong if anything."""
+        if job.error is None:
+            result = job.result
+            stored = result.application if isinstance(result, TurnResult) else result
+            if isinstance(result, TurnResult):
+                selected = result.drafted_part or result.revised_part or selected
+            return (gr.skip(),) + await to_thread.run_sync(self.panel, principal, stored, selected)
+        if isinstance(job.error, Exception):  # a cancelled turn (the page was gone) has nobody to tell
+            report(job.error)
+        stored = await to_thread.run_sync(self.service.get_application, principal, view.id)
+        kept = any(m.role == "user" and m.content == job.message for m in stored.messages[-4:])
+        message_box = job.message if sender and not kept else gr.skip()  # give back text that was not stored
+        return (message_box,) + await to_thread.run_sync(self.panel, principal, stored, selected)
 
     def _with_review_note(self, principal: Principal, result: TurnResult) -> ApplicationView:
         """After a draft or a revision the chat gets the review's 错误 for those parts (the rest: 审阅 panel)."""
@@ -222,14 +298,23 @@ class Workspace:
         return result.application
 
 
-def _chat_only(message_box: Any, history: list[dict[str, str]]) -> tuple:
-    """A streaming update: (message box, *PANEL_OUTPUTS) with only the chat changed."""
+def _progress_text(progress: Progress) -> str:
+    if progress.waiting is not None:
+        return waiting_message(progress.waiting)
+    return f"正在起草（已写{len(progress.text)}字，用时{progress.seconds}秒）……\n\n{progress.text}"
+
+
+def _streaming(history: list[dict[str, str]], preview: str | None, rail: str | None = None) -> tuple:
+    """A streaming update of PANEL_OUTPUTS: the chat; the preview and the rail when there is something new."""
     panel = [gr.skip()] * len(PANEL_OUTPUTS)
     panel[PANEL_OUTPUTS.index("chat")] = history
-    return (message_box, *panel)
+    for name, value in (("preview", preview), ("rail", rail)):
+        if value is not None:
+            panel[PANEL_OUTPUTS.index(name)] = value
+    return tuple(panel)
 
 
 def guarded_handlers(workspace: Workspace) -> dict[str, Any]:
     """The bound handlers, each wrapped so errors become warnings (see ``feedback``)."""
-    names = ("load", "open", "select_part", "create", "undo", "export", "send", "skip")
+    names = ("load", "open", "refresh", "select_part", "pick_part", "create", "undo", "send", "skip", "follow")
     return {name: guarded(getattr(workspace, name)) for name in names}

@@ -180,7 +180,7 @@ class ConversationMixin:
             part = form.part(part_id)
             if not state.parts[part_id].skipped:  # a skipped part was announced as left empty, not as drafted
                 notes.append(
-                    f"已起草“{part.number}{part.title}”（{draft.words}/{draft.budget}字），"
+                    f"已起草“{part.number}{part.title}”（{draft.words}字，模板建议约{part.default_budget}字），"
                     "可在预览中查看，也可以直接说“更简洁”“补充：……”来修改。"
                 )
             notes += [f"【注意】{i.message}" for i in draft.issues if i.severity != "info"]
@@ -233,7 +233,7 @@ class ConversationMixin:
         )
         part = form.part(part_id)
         changed = draft.version is not None
-        lines = [_revision_lead(part.number + part.title, draft)]
+        lines = [_revision_lead(part.number + part.title, draft, part.default_budget)]
         lines += [i.message for i in draft.issues if i.kind == "revision" or i.severity != "info"]
         if changed:
             lines.append("如不满意，可以点击“撤销”恢复上一版。")
@@ -311,14 +311,15 @@ class ConversationMixin:
         return self.get_application(principal, app_id)
 
 
-def _revision_lead(title: str, draft: StoredDraft) -> str:
-    """One line that says what happened to the part, never two that contradict each other."""
+def _revision_lead(title: str, draft: StoredDraft, limit: int) -> str:
+    """One line that says what happened to the part, never two that contradict each other; ``limit``: the
+    template's 字数 for the part (the figure the rail shows), not the budget the draft was given."""
     if draft.refused:
         return f"没有修改“{title}”：{'；'.join(draft.refused)}。原稿保持不变。"
     if draft.version is None:
         return f"“{title}”没有修改。"
     changes = f"{draft.changes}。" if draft.changes else ""
-    return f"已修改“{title}”（第{draft.version}版，{draft.words}/{draft.budget}字）。{changes}"
+    return f"已修改“{title}”（第{draft.version}版，{draft.words}字，模板建议约{limit}字）。{changes}"
 
 
 def _supplement_update(part_id: str, content: str) -> Callable[[dict], dict]:

@@ -186,7 +186,7 @@ class ImportDesk:
 
 def _welcome(form: FormSpec, source: str, texts: dict[str, list[str]], missing: list[str], prompt: str) -> str:
     done = "、".join(form.part(pid).title for pid in form.part_ids() if pid in texts)
-    text = f"已从“{source}”导入：{done}。这些部分保留了您的原文（导入版本），可以在右侧查看和修改。"
+    text = f"已从“{source}”导入：{done}。这些部分保留了您的原文（导入版本），可以在“我的申报”的“当前部分”中查看和修改。"
     if missing:
         text += f"\n文件中没有：{'、'.join(form.part(pid).title for pid in missing)}。我们从这里开始：\n{prompt}"
     return text

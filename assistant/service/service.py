@@ -47,6 +47,7 @@ from assistant.service.board_desk import BoardDesk
 from assistant.service.call_desk import CallDesk
 from assistant.service.conversation import ConversationMixin
 from assistant.service.import_desk import ImportDesk
+from assistant.service.manual_edit import ManualEditDesk
 from assistant.service.media_desk import MediaDesk
 from assistant.service.package_desk import PackageDesk
 from assistant.service.view_builder import build_view
@@ -88,6 +89,8 @@ class Service(ConversationMixin):
         """Pictures, the video and the 数据要素流向图, stored and checked (``media_desk.py``)."""
         self.package = PackageDesk(self)
         """The video outline and the zip the notice asks for (``package_desk.py``)."""
+        self.edits = ManualEditDesk(self)
+        """A part edited by hand, stored like any version: guarantees, review, undo (``manual_edit.py``)."""
         # Knowledge uploads run as background jobs (threads start only when a job is submitted).
         self._ingest_jobs = IngestJobs(knowledge, settings.ingest_max_chunks) if knowledge is not None else None
 

@@ -51,6 +51,7 @@ ROUTES = [
     IdRoute("POST", BASE + "/messages", "write", json={"text": "把数据来源改成我编的"}),
     IdRoute("POST", BASE + "/messages", "write", json={"text": "第一段更简洁", "action": "revise"}, stream=True),
     IdRoute("POST", BASE + "/parts/{part_id}/undo", "write"),
+    IdRoute("PUT", BASE + "/parts/{part_id}/text", "write", json={"text": "手动改写：平台已服务本地12家物流企业。"}),
     IdRoute("POST", BASE + "/parts/{part_id}/redraft", "write"),
     IdRoute("POST", BASE + "/resume", "write"),
 ]

@@ -6,12 +6,20 @@ Waits are on state (events, the pool's own counters), never on timers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 import pytest
 
 from assistant.core.cancel import TurnCancelled, check_cancelled
 from assistant.core.workpool import ServerBusyError, WorkPool, waiting_message
+
+
+def _run(scenario) -> None:
+    """``asyncio.run(scenario())`` in a thread of its own: a browser test earlier in the session (Playwright's
+    sync API) leaves a loop running in the main thread, and asyncio.run refuses to start inside one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, scenario()).result()
 
 
 class Gate:
@@ -50,7 +58,7 @@ def test_different_users_run_at_once_and_one_applications_turns_in_order() -> No
         other.release.set()
         assert await asyncio.gather(b, c) == ["a2", "b"]
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_a_full_pool_tells_each_waiter_its_place_and_refuses_beyond_the_line() -> None:
@@ -77,7 +85,7 @@ def test_a_full_pool_tells_each_waiter_its_place_and_refuses_beyond_the_line() -
         assert places == {"w1": [0], "w2": [1, 0]}
         assert waiting_message(1) == "请稍候，前面还有1位。"
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_one_user_cannot_take_the_pool() -> None:
@@ -96,7 +104,7 @@ def test_one_user_cannot_take_the_pool() -> None:
         theirs.release.set()
         assert await asyncio.gather(a, b, c) == ["1", "2", "other"]
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_leaving_the_line_and_cancelling_a_running_turn() -> None:
@@ -115,7 +123,7 @@ def test_leaving_the_line_and_cancelling_a_running_turn() -> None:
         await _until(lambda: pool.stats().running == 0)  # the slot comes back only when the thread has ended
         assert await pool.run(lambda: "next", user="c") == "next"
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_the_cancelled_work_sees_turn_cancelled() -> None:
@@ -137,4 +145,4 @@ def test_the_cancelled_work_sees_turn_cancelled() -> None:
         await _until(lambda: pool.stats().running == 0)
         assert seen == ["cancelled"]
 
-    asyncio.run(scenario())
+    _run(scenario)

@@ -68,7 +68,8 @@ def test_a_logged_in_session_hash_is_not_readable_after_the_login_changes(secure
     ask = fn_index(gradio_config(secure), "qa-ask")
     with secure.client(cookies={"case_assistant_session": secure.token("sec-alice")}) as alice:
         alice.get("")
-        assert join(alice, ask, ["申报截止时间是哪天？"], "alicesession0001").status_code == 200
+        question = ["申报截止时间是哪天？", None]  # the question and the page's Q&A history (a gr.State: null)
+        assert join(alice, ask, question, "alicesession0001").status_code == 200
         page = alice.cookies.get("case_assistant_page")
         assert page
         with secure.client(

@@ -58,7 +58,8 @@ def test_forged_path_to_the_knowledge_upload_is_refused(secure: Server, secret_f
 def test_forged_path_in_local_mode_and_in_any_input(local: Server, secret_file: Path) -> None:
     config = gradio_config(local)
     upload = gradio_call(local, fn_index(config, "kb-upload"), [[forged(secret_file)], "notice"])
-    ask = gradio_call(local, fn_index(config, "qa-ask"), [forged(secret_file)])  # a FileData in a Textbox
+    # a FileData in a Textbox (the second input is the page's Q&A history, a gr.State the page sends as null)
+    ask = gradio_call(local, fn_index(config, "qa-ask"), [forged(secret_file), None])
     assert SECRET not in json.dumps([upload, ask], ensure_ascii=False)
     assert_not_ingested(local, {})
     assert copies_of_secret(local) == []

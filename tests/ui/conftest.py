@@ -214,6 +214,16 @@ def shots(request: pytest.FixtureRequest) -> Path:
     return directory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _wait_on_state_not_on_a_clock() -> None:
+    """``expect`` polls the page until what it waits for is there; its default gives up after 5 s, which a loaded
+    machine passed while the page was still on its way (issue 28: 创建 waited 5 s for the selector). The bound
+    is a generous ceiling for a stuck page, not a speed assertion."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+
 @pytest.fixture
 def context(browser: object) -> Iterator[object]:
     """A fresh browser profile per test: empty localStorage, so no session or last application leaks in."""

@@ -22,6 +22,7 @@ from .workspace_page import (
     textbox,
     user_messages,
 )
+from .workspace_page import download as fetch_file
 
 CASE_NAME = "交通运输领域——多式联运单证数据互认"
 PROBLEM = [
@@ -77,7 +78,7 @@ def test_applicant_end_to_end(page: Page, app_server, shots) -> None:
     expect(page.locator("#preview")).to_contain_text(f"第1版 · {words}/{budget}字")
     words2, _ = answer_part(page, SOLUTION, "intro.solution")
     expect(page.locator('#rail [data-testid="group-count-intro"]')).to_have_text(f"{words + words2}/5000字")
-    expect(page.locator("#part-select input")).to_have_value("（二）解决方案 · 已起草")
+    expect(page.locator("#part-select input")).to_have_value("案例简介 · （二）解决方案 · 已起草")
     shot(page, shots, "03-two-parts-drafted")
 
     send(page, "第二段更简洁", "已修改")
@@ -111,11 +112,7 @@ def watch_for_streaming(page: Page) -> None:
 
 
 def check_export(page: Page, shots) -> None:
-    page.locator("#export").click()
-    expect(page.locator("#download")).to_be_visible()
-    with page.expect_download() as info:
-        page.locator("#download").click()
-    download = info.value
+    download = fetch_file(page, "export.docx")  # one click in the toolbar
     assert download.suggested_filename == f"{CASE_NAME}.docx"
     path = shots / "application.docx"
     download.save_as(path)

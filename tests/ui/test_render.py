@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
 from assistant.auth.principal import Principal
-from assistant.core.errors import AuthenticationError, InvalidInputError
+from assistant.core.cancel import check_cancelled
+from assistant.core.errors import AuthenticationError
 from assistant.core.types import Issue
 from assistant.core.workpool import WorkPool
+from assistant.llm.chat import STREAM_RESTART
 from assistant.service.views import GroupView, PartView
 from ui.render import (
+    downloads_html,
+    header_html,
     issues_markdown,
     mode_badge_html,
+    part_choices,
     part_row_html,
     preview_markdown,
     rail_html,
     short_title,
+    streaming_markdown,
+    user_line_html,
 )
 from ui.session import Sessions
-from ui.staff import NOT_FOUND_TEXT, answer_html, result_rows
-from ui.streaming import StreamedCall
+from ui.staff import NOT_FOUND_TEXT, answer_html, history_html, result_rows
+from ui.turn_jobs import TurnInProgress, TurnJobs
 
 
 def part(**kw) -> PartView:
@@ -100,44 +108,92 @@ def test_result_rows_label_statuses() -> None:
     assert rows[0][1].startswith("重复") and rows[1][1] == "失败" and rows[1][3] == "类型不受支持"
 
 
-def _collect(streamed: StreamedCall, on_each=None) -> list:
-    async def run() -> list:
-        seen = []
-        async for update in streamed.stream():
-            seen.append(update)
-            if on_each is not None and update.text:
-                on_each()
-        return seen
+def _jobs_run(scenario) -> None:
+    """Run an async scenario with a small real model-work pool (no browser, no server), in a thread of its own:
+    the browser tests' Playwright keeps an event loop running in this one."""
+    failures: list[BaseException] = []
 
-    # A fresh loop in a thread of its own: a browser test earlier in the session (Playwright's sync API)
-    # can leave a loop running in the main thread, and asyncio.run refuses to start inside one.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as runner:
-        return runner.submit(asyncio.run, run()).result()
+    async def main() -> None:
+        pool = WorkPool("test-turns", workers=2)
+        try:
+            await scenario(pool)
+        finally:
+            pool.shutdown()
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the scenario did not finish"
+    if failures:
+        raise failures[0]
 
 
-def test_streamed_call_yields_growing_text_then_result() -> None:
+def test_a_turn_job_streams_to_its_follower_and_a_second_message_is_refused() -> None:
     release = threading.Event()
 
     def call(on_delta):
-        on_delta("第一")
-        assert release.wait(10), "the first text was not shown while the call was still running"
-        on_delta("第二")
+        on_delta(STREAM_RESTART)
+        on_delta("第一句。")
+        release.wait(5)
+        on_delta("第二句。")
         return "完成"
 
-    streamed = StreamedCall(call, WorkPool("t", workers=1, per_user=1), interval=0.01)
-    texts = [u.text for u in _collect(streamed, release.set) if u.text]
-    assert texts[0] == "第一" and texts[-1] == "第一第二"
-    assert streamed.result() == "完成"
+    async def scenario(pool: WorkPool) -> None:
+        jobs = TurnJobs(pool)
+        job = jobs.start(7, "我的回答", call, user=None, locate=lambda: "intro.problem")
+        with pytest.raises(TurnInProgress, match="上一条消息还在处理中"):
+            jobs.start(7, "又一条", call, user=None)
+        seen = []
+        async for progress in jobs.follow(job, interval=0.01, heartbeat=0.2):
+            seen.append(progress)
+            if progress.text == "第一句。":
+                release.set()
+        assert seen[-1].done and job.result == "完成" and jobs.running(7) is None
+        assert any(p.text == "第一句。" and p.part_id == "intro.problem" for p in seen)
+        assert seen[-1].text == "第一句。第二句。"
+
+    _jobs_run(scenario)
 
 
-def test_streamed_call_reraises_in_caller() -> None:
-    def call(on_delta):
-        raise InvalidInputError("消息不能为空。")
+def test_a_reloaded_page_finds_the_job_and_an_abandoned_one_is_cancelled() -> None:
+    release = threading.Event()
 
-    streamed = StreamedCall(call, WorkPool("t", workers=1, per_user=1))
-    assert [u.text for u in _collect(streamed) if u.text] == []
-    with pytest.raises(InvalidInputError):
-        streamed.result()
+    def slow(on_delta):
+        on_delta("写到一半")
+        for _ in range(500):  # like the model client: stop at the next chunk once cancelled
+            if release.wait(0.01):
+                return "完成"
+            check_cancelled()
+        return "超时"
+
+    async def scenario(pool: WorkPool) -> None:
+        jobs = TurnJobs(pool, reattach_seconds=30)
+        job = jobs.start(1, "回答", slow, user=None)
+        first = jobs.follow(job, interval=0.01, heartbeat=0.1)
+        assert (await anext(first)).done is False
+        await first.aclose()  # the page reloads: its event is closed
+        assert jobs.running(1) is job  # the new page finds the same job, still running
+        release.set()
+        outcome = [p async for p in jobs.follow(job, interval=0.01, heartbeat=0.1)]
+        assert outcome[-1].done and job.result == "完成" and not job.token.cancelled
+
+        quick = TurnJobs(pool, reattach_seconds=0.05)
+        release.clear()
+        abandoned = quick.start(2, "回答", slow, user=None)
+        follower = quick.follow(abandoned, interval=0.01, heartbeat=0.1)
+        await anext(follower)
+        await follower.aclose()  # the page closed and nobody came back
+        while not abandoned.done:
+            await asyncio.sleep(0.01)
+        assert abandoned.token.cancelled and abandoned.result is None
+
+    _jobs_run(scenario)
 
 
 class FakeAccounts:
@@ -173,9 +229,44 @@ def test_sessions_resolve_per_event_from_the_cookie() -> None:
     assert sessions.try_principal(None) is None
 
 
-def test_download_link_points_at_the_authenticated_route() -> None:
-    from ui.render import download_link_html
+def test_downloads_are_links_to_the_authenticated_routes_one_click_each() -> None:
+    html = downloads_html(7)
+    for suffix in ("export.docx", "export.pdf", "promo.docx", "package.zip"):
+        assert f'href="api/applications/7/{suffix}" download' in html
+    assert "href" not in downloads_html(None)
 
-    html = download_link_html(7, "交通运输领域——<b>x</b>.docx")
-    assert 'href="api/applications/7/export.docx"' in html
-    assert "<b>" not in html and "&lt;b&gt;" in html
+
+def test_part_choices_name_their_group_and_the_rail_shows_the_templates_limit() -> None:
+    from assistant.auth.principal import local_principal
+    from assistant.core.settings import Settings
+    from assistant.drafting.offline.drafter import OfflineDrafter
+    from assistant.forms.application import ApplicationInfo
+    from assistant.service.service import Service
+    from assistant.store.sql import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), embedder="hash")
+        service = Service(settings, Store.open(settings.sqlite_path), OfflineDrafter())
+        view = service.create_application(local_principal(), ApplicationInfo(field="交通运输"))
+        labels = [label for label, _ in part_choices(view)]
+        assert "案例简介 · （一）问题描述 · 进行中" in labels and "案例宣传推广材料 · （一）案例描述 · 未开始" in labels
+        service.store.add_version(view.id, "intro.problem", "本案例覆盖12家企业。", 10, 298, "offline", "draft", {})
+        view = service.get_application(local_principal(), view.id)
+        rail = rail_html(view, "intro.problem")
+        assert 'data-testid="part-count-intro.problem">10/800字' in rail  # the template's 800, not the 298 budget
+        assert '<button type="button" class="rail-part' in rail and 'data-part="intro.problem"' in rail
+
+
+def test_header_keeps_the_mode_short_and_escapes_the_user() -> None:
+    user = user_line_html("<b>x</b>", "applicant", False)
+    html = header_html("数据要素× 案例申报助手", "离线模式：根据您的回答整理成文", user)
+    assert '<span class="mode-detail">：根据您的回答整理成文</span>' in html and "离线模式" in html
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;（申报单位）" in html
+
+
+def test_streaming_preview_and_qa_history_are_inert_text() -> None:
+    md = streaming_markdown(part(), "<img src=x>平台", 3)
+    assert "\\<img src\\=x\\>" in md and "正在起草 · 已写" in md  # backslash-escaped: shown, never an image
+    entries = [{"question": "<b>第二问</b>", "answer": "<div>答</div>"}, {"question": "第一问", "answer": ""}]
+    html = history_html(entries)
+    assert html.index("第二问") < html.index("第一问") and "<b>第二问" not in html and 'data-entry="2"' in html

@@ -24,7 +24,8 @@ def test_staff_qa_shows_source(page: Page, app_server, shots) -> None:
     page.goto(app_server.url)
     page.get_by_role("tab", name="政策问答").click()
     ask(page, "申报截止时间是哪天？")
-    answer = page.locator("#qa-answer")
+    history = page.locator("#qa-answer")
+    answer = history.locator(".qa-entry").first  # the newest answer is on top of the page's history
     expect(answer).to_contain_text("2024年8月20日")
     first = answer.locator(".citation").first
     expect(first.locator("summary")).to_contain_text("[1]")
@@ -37,8 +38,15 @@ def test_staff_qa_shows_source(page: Page, app_server, shots) -> None:
     shot(page, shots, "01-answer-with-source")
 
     ask(page, "四川省的申报截止时间是哪天？")
-    expect(answer.locator(".qa-notfound")).to_have_text("文件中没有找到相关规定")
-    expect(answer.locator(".citation")).to_have_count(0)
+    expect(history.locator(".qa-entry")).to_have_count(2)
+    newest = history.locator(".qa-entry").first
+    expect(newest).to_contain_text("四川省")
+    expect(newest.locator(".qa-notfound")).to_have_text("文件中没有找到相关规定")
+    expect(newest.locator(".citation")).to_have_count(0)
+    earlier = history.locator(".qa-entry").nth(1)  # the first answer is still there, its sources still expandable
+    expect(earlier).to_contain_text("2024年8月20日")
+    earlier.locator(".citation summary").first.click()
+    expect(earlier.locator(".citation").first.locator("blockquote")).to_be_visible()
     shot(page, shots, "02-not-found")
 
 

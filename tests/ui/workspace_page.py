@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 BUSY_TEXTS = ("正在处理您的回答", "正在起草（已写")
 
@@ -88,3 +88,12 @@ def create_application(page: Page, field: str, case_name: str, applicant: str) -
     textbox(page, "new-applicant").fill(applicant)
     page.locator("#create-app").click()
     expect(page.locator("#app-select input")).to_have_value(f"{case_name}（{field}）")
+
+
+def download(page: Page, suffix: str) -> Download:
+    """One click on a file of the toolbar (Word ``export.docx``, ``export.pdf``, ``promo.docx``, ``package.zip``)."""
+    link = page.locator(f'#downloads [data-testid="dl-{suffix}"]')
+    expect(link).to_be_visible()
+    with page.expect_download() as info:
+        link.click()
+    return info.value

@@ -1,4 +1,4 @@
-"""Applications: list, create, read, change, delete, part versions, undo, redraft, export (review: ``review``).
+"""Applications: list, create, read, change, delete, versions, undo, hand edit, redraft, export (review: ``review``).
 
 Each route is a thin call into the service, which decides who may see or change
 what: another applicant's application is "not found" (404) rather than
@@ -18,6 +18,7 @@ from assistant.api.routes.bureau import build_application_router as build_bureau
 from assistant.api.routes.review import DOCX_MEDIA_TYPE, build_review_router, content_disposition
 from assistant.core.settings import Settings
 from assistant.forms.application import ApplicationInfo, Person
+from assistant.service.manual_edit import EditResult
 from assistant.service.service import DEFAULT_FORM
 from assistant.service.views import ApplicationSummary, ApplicationView, VersionView
 
@@ -34,6 +35,14 @@ class MediaPatch(BaseModel):
     images: list[str] | None = None
     video: str | None = None
     prepared: list[str] | None = None
+
+
+class PartText(BaseModel):
+    """A part's text as the applicant edited it, and the version the editor showed (409 if it moved on)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    base_version: int | None = None
 
 
 class ApplicationPatch(BaseModel):
@@ -88,6 +97,11 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post("/{app_id}/parts/{part_id}/undo", response_model=ApplicationView)
     def undo(app_id: AppId, part_id: str, principal: CurrentPrincipal, ctx: Context) -> ApplicationView:
         return ctx.service.undo(principal, app_id, part_id)
+
+    @router.put("/{app_id}/parts/{part_id}/text", response_model=EditResult)
+    def edit_part(app_id: AppId, part_id: str, body: PartText, principal: CurrentPrincipal, ctx: Context) -> EditResult:
+        """The part edited by hand: a new version (undo restores the one before), checked and reviewed."""
+        return ctx.service.edits.edit(principal, app_id, part_id, body.text, body.base_version)
 
     @router.post("/{app_id}/parts/{part_id}/redraft", response_model=ApplicationView)
     async def redraft(
