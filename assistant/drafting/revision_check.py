@@ -20,6 +20,26 @@ from assistant.understanding.acts import RevisionOp
 from assistant.understanding.features import bigram_containment
 
 SHOWN_CHANGES = 2  # sentences listed per side in the reply
+SHORTEN_TO = 0.75  # a "更简洁" aims at three quarters of the words of the place it names
+
+
+def shortened_length(op: RevisionOp, before: str) -> int:
+    """字 the whole part should have after a shorten: the named paragraph or point (or the whole part) cut to
+    three quarters, the rest as it is. A model is given this as its budget; asked for the old length, a model
+    that pads returns a text as long as before, which the check then refuses."""
+    paras = dt.paragraphs(before)
+    total = count_words(before)
+    if op.paragraph is not None:
+        index = dt.resolve(op.paragraph, len(paras))
+        scope = [index] if index is not None else []
+    elif op.point is not None:
+        points = dt.point_indexes(paras)
+        index = dt.resolve(op.point, len(points))
+        scope = [points[index]] if index is not None else []
+    else:
+        scope = list(range(len(paras)))
+    named = sum(count_words("".join(paras[i])) for i in scope)
+    return total - (named - int(named * SHORTEN_TO))
 
 
 class RevisionDiff(BaseModel):

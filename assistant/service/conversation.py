@@ -311,11 +311,14 @@ class ConversationMixin:
         return self.get_application(principal, app_id)
 
 
+REFUSED_HINT = "也可以直接说明要删哪一句、哪一段（如“删除第二句”），这类修改会逐字照办。"
+
+
 def _revision_lead(title: str, draft: StoredDraft, limit: int) -> str:
     """One line that says what happened to the part, never two that contradict each other; ``limit``: the
     template's 字数 for the part (the figure the rail shows), not the budget the draft was given."""
     if draft.refused:
-        return f"没有修改“{title}”：{'；'.join(draft.refused)}。原稿保持不变。"
+        return f"没有修改“{title}”：{'；'.join(draft.refused)}。原稿保持不变。{REFUSED_HINT}"
     if draft.version is None:
         return f"“{title}”没有修改。"
     changes = f"{draft.changes}。" if draft.changes else ""

@@ -105,10 +105,10 @@ def draft_and_store(
         grown = form.part(part_id).default_budget if revision.kind == "expand" else 0
         need = max(need, current + added, grown)
     budget = part_budget(form, part_id, other_words, need)
+    editor = OfflineDrafter() if revision is not None and revision.kind in EXACT_EDITS else drafter
     job = job.model_copy(
         update={"budget": budget, "instruction": instruction, "previous_text": previous, "revision": revision}
     )
-    editor = OfflineDrafter() if revision is not None and revision.kind in EXACT_EDITS else drafter
     if editor.mode == "model":
         job = retrieve_for(knowledge, job)
     preview = _Preview(on_delta) if on_delta is not None else None

@@ -6,6 +6,7 @@ SQLite store. The fake decides what it writes; the product checks the result bef
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,15 @@ def test_a_shorter_text_asked_and_a_longer_one_written_is_refused(tmp_path, fake
     assert turn.understood == "revise:shorten"
     assert "没有修改" in turn.reply and "精简" in turn.reply and turn.revised_part is None
     assert after.version == before.version and after.text == before.text
+
+
+def test_a_shorten_asks_the_model_for_three_quarters_of_the_words(tmp_path, fake, knowledge) -> None:
+    """「更简洁」 asks for the shorter length outright: asked for the old one, a padding model comes back as long."""
+    service = service_for(tmp_path, fake, knowledge)
+    app_id = _drafted_problem(service)
+    before = _head(service, app_id, "intro.problem").words
+    fake.requests.clear()
+    service.send_message(ME, app_id, "更简洁")
+    prompt = "".join(m["content"] for m in fake.requests[0]["messages"])
+    asked = int(re.search(r"【篇幅】约\s*(\d+)\s*字", prompt).group(1))
+    assert asked <= before * 3 // 4 + 1, (asked, before)

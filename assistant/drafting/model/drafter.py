@@ -59,6 +59,7 @@ from assistant.drafting.offline.prose import aside_issues, clean_answer
 from assistant.drafting.preview_gate import PreviewGate
 from assistant.drafting.protocol import DraftJob, DraftOutput, Removal
 from assistant.drafting.removals import removal_issues
+from assistant.drafting.revision_check import shortened_length
 from assistant.forms.spec import PartSpec
 from assistant.llm.chat import STREAM_RESTART, ChatMessage, ChatModel, DeltaCallback
 from assistant.llm.client import EMPTY_MESSAGE
@@ -210,8 +211,12 @@ class ModelDrafter:
     def _target(self, job: DraftJob) -> int:
         """The length to ask for: what the material supports (``length``), within 90% of the budget.
 
-        A revision keeps the budget's target: its length follows the instruction and the previous text.
+        A revision keeps the budget's target: its length follows the instruction and the previous text. A
+        shorten asks for the shorter length outright (the named place at three quarters): asked for the old
+        length, a model that pads returns a text as long as before, which the revision check refuses.
         """
+        if job.revision is not None and job.revision.kind == "shorten" and job.previous_text.strip():
+            return max(1, min(self.target(job.budget), shortened_length(job.revision, job.previous_text)))
         if job.instruction.strip():
             return self.target(job.budget)
         return max(1, min(self.target(job.budget), wanted_words(job)))

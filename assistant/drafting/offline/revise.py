@@ -20,13 +20,13 @@ from assistant.drafting import draft_text as dt
 from assistant.drafting.offline.fitting import sentence_priority
 from assistant.drafting.offline.prose import answer_to_paragraphs, formalize_sentence
 from assistant.drafting.protocol import DraftJob, DraftOutput
+from assistant.drafting.revision_check import SHORTEN_TO
 from assistant.forms.spec import load_form
 from assistant.understanding.acts import RevisionOp
 from assistant.understanding.features import bigram_containment
 from assistant.understanding.rules import ordinals_all, placement
 from assistant.understanding.shipped import element_reader
 
-SHORTEN_TO = 0.75  # a "更简洁" aims at three quarters of the scope's words
 MARKER_RE = re.compile(r"【待补充[^】]*】")
 HELP = (
     "可以说“更简洁”“更正式”，也可以直接说明要删哪一句（如“删除第二句”）、把什么改成什么（如“把A改成B”），或“补充：……”。"
