@@ -64,6 +64,7 @@ def info_layout(form: FormSpec) -> Any:
                     box = gr.Textbox(label=sub_label + (" *" if sub != "title" else ""), elem_id=f"{elem}-{sub}")
                     slots.append(Slot(spec.id, sub, box))
             continue
+        component: gr.Dropdown | gr.Textbox
         if spec.kind == "choice":
             component = gr.Dropdown(label=label, choices=list(form.fields), value=None, info=spec.help, elem_id=elem)
         elif spec.kind == "list":

@@ -10,7 +10,7 @@ every running or waiting upload before its next batch, and nothing of it is stor
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def progress_html(jobs: list[Any]) -> str:
 
 async def upload_with_progress(
     desk: Any, files: list[str] | None, kind: str, request: Any, tables: tuple[Callable, Callable]
-) -> AsyncIterator[tuple]:
+) -> AsyncGenerator[tuple, None]:
     """Outputs: (results table, documents table, file picker, progress); ``tables`` renders the first two."""
     principal = await to_thread.run_sync(desk.sessions.principal, request)
     if not principal.can_manage_knowledge:

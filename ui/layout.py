@@ -162,7 +162,7 @@ def qa_layout() -> SimpleNamespace:
         )
         ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
     gr.Examples(examples=[[q] for q in staff.EXAMPLE_QUESTIONS], inputs=[question], label="常见问题")
-    answer = gr.HTML(elem_id="qa-answer", js_on_load=None, max_height="70vh")
+    answer = gr.HTML(elem_id="qa-answer", js_on_load=None, max_height="70vh")  # type: ignore[arg-type]  # CSS units: documented, not in the stub
     history = gr.State([])  # this page's questions and answers, newest first
     return SimpleNamespace(question=question, ask=ask, answer=answer, history=history)
 

@@ -7,15 +7,16 @@ findings quote the applicant's drafts and citations quote uploaded documents, bo
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
+from assistant.forms.application import Person
 from assistant.forms.spec import FormSpec
 from assistant.review.findings import Alignment, ChecklistItem, Finding, ReviewReport
 from assistant.service.views import ApplicationView, OverviewRow
 
 from .render import local_time, short_title
 
-SEVERITIES = ("错误", "警告", "建议")
+SEVERITIES: tuple[Literal["错误", "警告", "建议"], ...] = ("错误", "警告", "建议")
 SEVERITY_CLASS = {"错误": "error", "警告": "warning", "建议": "suggestion"}
 STATUS_CLASS = {"已具备": "ok", "未声明": "missing", "请自查": "check"}
 ALL_FIELDS = "全部领域"
@@ -160,7 +161,7 @@ def readonly_html(form: FormSpec, view: ApplicationView) -> str:
     info_rows = []
     for spec in form.info.fields:
         value = view.info.value(spec.id)
-        if hasattr(value, "name"):
+        if isinstance(value, Person):
             text = "　".join(x for x in (value.name, value.title, value.phone) if x)
         else:
             text = "、".join(value) if isinstance(value, list) else str(value)

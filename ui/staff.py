@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -150,7 +150,7 @@ class StaffDesk:
             raise InvalidInputError(FORGED_FILE, code="forged_path")
         return [Path(f) for f in files]
 
-    async def upload(self, files: list[str] | None, kind: str, request: gr.Request) -> AsyncIterator[tuple]:
+    async def upload(self, files: list[str] | None, kind: str, request: gr.Request) -> AsyncGenerator[tuple, None]:
         """Start a background job per file and show their progress (see ``knowledge_jobs``)."""
         tables = (result_rows, document_rows)
         async with contextlib.aclosing(knowledge_jobs.upload_with_progress(self, files, kind, request, tables)) as run:

@@ -17,7 +17,7 @@ and in the preview; a second message meanwhile is refused with a message, never 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import gradio as gr
@@ -76,11 +76,11 @@ class Workspace:
     def panel(self, principal: Principal, view: ApplicationView | None, selected: str | None) -> tuple:
         """Everything the workspace shows for ``view`` (or the empty state when None)."""
         apps = self.service.list_applications(principal)
-        selected = selected if view is not None and find_part(view, selected) else AUTO_PART
+        shown: str = selected if selected and view is not None and find_part(view, selected) else AUTO_PART
         return (
             gr.update(choices=application_choices(apps), value=view.id if view else None),
             chat_messages(view),
-            *self.part_outputs(principal, view, selected, rail=True),
+            *self.part_outputs(principal, view, shown, rail=True),
             view.id if view else None,
             downloads_html(view.id if view else None),
         )
@@ -175,19 +175,21 @@ class Workspace:
         return self.panel(principal, view, target)
 
     # ---- chat (a server-side job, followed) ------------------------------------------------
-    async def send(self, text: str, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
+    async def send(
+        self, text: str, app_id: int | None, part_id: str, request: gr.Request
+    ) -> AsyncGenerator[tuple, None]:
         """One chat turn, streamed: outputs are (message box, *PANEL_OUTPUTS, *LIVE_OUTPUTS)."""
         async with contextlib.aclosing(self._turn(text, app_id, part_id, request, action=None)) as turn:
             async for update in turn:
                 yield update
 
-    async def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
+    async def skip(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncGenerator[tuple, None]:
         """跳过 always answers the interview, even when a drafted part is selected for revision."""
         async with contextlib.aclosing(self._turn(SKIP_TEXT, app_id, part_id, request, action="skip")) as turn:
             async for update in turn:
                 yield update
 
-    async def follow(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncIterator[tuple]:
+    async def follow(self, app_id: int | None, part_id: str, request: gr.Request) -> AsyncGenerator[tuple, None]:
         """After a page load or opening an application: show the turn the server is running for it, then its
         result; a draft that was cut off (the page closed long ago, a restart) is drafted again now."""
         idle = (gr.skip(),) * (1 + len(PANEL_OUTPUTS)) + live(None)  # nothing running: 发送 is free again
@@ -209,7 +211,7 @@ class Workspace:
 
     async def _turn(
         self, text: str, app_id: int | None, part_id: str, request: gr.Request, action: str | None
-    ) -> AsyncIterator[tuple]:
+    ) -> AsyncGenerator[tuple, None]:
         principal = await to_thread.run_sync(self.sessions.principal, request)
         view = await to_thread.run_sync(self._view, principal, app_id)
         text = (text or "").strip()
@@ -246,7 +248,7 @@ class Workspace:
 
     async def _follow(
         self, principal: Principal, view: ApplicationView, job: TurnJob, selected: str, sender: bool
-    ) -> AsyncIterator[tuple]:
+    ) -> AsyncGenerator[tuple, None]:
         """The job's progress in the chat and the preview, 发送 disabled; then the stored result, 发送 enabled."""
         history = chat_messages(view)
         if not any(m.role == "user" and m.content == job.message for m in view.messages[-3:]):
