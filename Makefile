@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint install system-deps media-deps bench test-fast test-offline bundle test-bundle clean
+.PHONY: run test lint lint-fast install system-deps media-deps bench test-fast test-offline bundle test-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,11 @@ media-deps:
 	    || echo "未能自动安装$$missing：流向图、视频检查或 PDF 字体将不可用，请手动安装后重试。"; \
 	fi
 
-## make lint: ruff (E,F,I,B,UP) and the layered import contract (import-linter)
-lint: install
+## make lint: ruff (E,F,I,B,UP), the layered import contract (import-linter) and the types (mypy, ~2 min cold)
+lint: lint-fast
+	$(BIN)/mypy
+
+lint-fast: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
@@ -67,7 +70,7 @@ test: install system-deps lint
 	$(BIN)/python -m pytest -q
 
 ## make test-fast: everything that needs no browser, LibreOffice or database server (the inner loop; make test is the gate)
-test-fast: install lint
+test-fast: install lint-fast
 	$(BIN)/python -m pytest -q -m "not heavy and not bundle"
 
 ## the same suite with the network cut off (only loopback up); needs root and unshare

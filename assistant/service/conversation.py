@@ -12,14 +12,12 @@ is found and finished (``resume_interrupted``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, UserFacingError
-from assistant.core.settings import Settings
 from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
-from assistant.drafting.protocol import Drafter
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.machine import InterviewState, Prompt, current_prompt, jump_to, record_turn
 from assistant.interview.turns import Turn
@@ -27,24 +25,24 @@ from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.turn_reading import read_turn
 from assistant.service.views import ApplicationView, TurnResult, VersionView
-from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
 from assistant.understanding.acts import RevisionOp, TurnAct
 from assistant.understanding.shipped import element_reader
 
 DEFAULT_FORM = "cq-2024-batch2"
+if TYPE_CHECKING:
+    from assistant.service.service import Service
+
 QUESTION_ANSWER_CHARS = 400  # a question mid-interview gets a short answer; the Q&A tab has the long one
 
 
-class ConversationMixin:
-    """Half of ``Service``: everything a chat turn does. Kept apart so each file has one job;
-    the attributes and ``_row``/``_own_row``/``get_application`` come from ``Service``."""
+class Conversation:
+    """Everything a chat turn does, as a collaborator of ``Service`` (``service.conversation``): it reads the
+    service's settings, store, drafter, knowledge base and model, and its access checks (``_row``/``_own_row``)
+    and views (``get_application``); ``Service`` keeps its public methods and hands them here."""
 
-    settings: Settings
-    store: ApplicationStore
-    drafter: Drafter
-    knowledge: Any
-    chat_model: ChatModel | None
+    def __init__(self, service: Service) -> None:
+        self.service = service
 
     def send_message(
         self,
@@ -60,35 +58,35 @@ class ConversationMixin:
         text = clean_block(text or "")
         if not text:
             raise InvalidInputError("消息不能为空。")
-        if len(text) > self.settings.limit_message_chars:
-            raise LimitExceededError(f"单条消息最多{self.settings.limit_message_chars}个字符，请分几次发送。")
-        row = self._own_row(principal, app_id)
+        if len(text) > self.service.settings.limit_message_chars:
+            raise LimitExceededError(f"单条消息最多{self.service.settings.limit_message_chars}个字符，请分几次发送。")
+        row = self.service._own_row(principal, app_id)
         if InterviewState.model_validate(row.state).pending_drafts:
             self.resume_interrupted(principal, app_id)
-            row = self._own_row(principal, app_id)
+            row = self.service._own_row(principal, app_id)
         form = load_form(row.form_id)
         state = InterviewState.model_validate(row.state)
-        drafted = set(self.store.head_versions(app_id))
+        drafted = set(self.service.store.head_versions(app_id))
         if action == "goto" and part_id:
             state, prompt = jump_to(state, form, part_id)
-            self.store.add_message(app_id, "user", text, part_id=part_id, state=state.model_dump())
+            self.service.store.add_message(app_id, "user", text, part_id=part_id, state=state.model_dump())
             return self._reply(principal, app_id, prompt.text, prompt)
-        act = read_turn(form, state, drafted, text, self.settings, self._understanding_model(), action)
+        act = read_turn(form, state, drafted, text, self.service.settings, self._understanding_model(), action)
         if act.kind == "revise":
             target = act.target or part_id or _last_drafted(state, drafted, form)
             if target is None or target not in drafted:
                 return self._not_drafted(principal, row, form, state, text, target)
-            self.store.add_message(app_id, "user", text, part_id=target)
+            self.service.store.add_message(app_id, "user", text, part_id=target)
             return self._revise(principal, row, form, state, target, act, text, on_delta)
         if act.kind in ("question", "remark"):
-            self.store.add_message(app_id, "user", text, part_id=state.current)
+            self.service.store.add_message(app_id, "user", text, part_id=state.current)
             return self._aside(principal, row, form, state, act, text)
         return self._answer(principal, row, form, state, act, text, on_delta)
 
     def _understanding_model(self) -> ChatModel | None:
         """The chat model, time-limited like a follow-up's phrasing: reading a turn must stay quick."""
-        limited = getattr(self.chat_model, "limited", None)
-        return limited(self.settings.llm_followup_timeout) if limited is not None else self.chat_model
+        limited = getattr(self.service.chat_model, "limited", None)
+        return limited(self.service.settings.llm_followup_timeout) if limited is not None else self.service.chat_model
 
     def _answer(
         self,
@@ -108,11 +106,11 @@ class ConversationMixin:
                 content = f"{form.elements[pending].label}：{content}"
         turn = Turn(kind=act.kind, content=content, target=act.target)
         missing = element_reader(form).missing
-        state, prompt = record_turn(state, form, turn, self.settings.max_followups_per_part, missing)
+        state, prompt = record_turn(state, form, turn, self.service.settings.max_followups_per_part, missing)
         # A "finish" closes several parts at once; each is drafted in the template's order.
         closed = prompt.completed_parts or ([prompt.completed_part] if prompt.completed_part else [])
         state = state.model_copy(update={"pending_drafts": list(closed)})
-        self.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
+        self.service.store.add_message(row.id, "user", text, part_id=answered_part, state=state.model_dump())
         notes, issues, state = self._draft_pending(row, form, state, on_delta)
         if prompt.kind == "followup":
             prompt = prompt.model_copy(update={"text": self._phrase_followup(form, prompt, content or text)})
@@ -133,11 +131,11 @@ class ConversationMixin:
     def _answer_aside_question(self, form: FormSpec, state: InterviewState, question: str) -> str:
         """The template's guidance for the part being written, and what the knowledge base says."""
         lines: list[str] = []
-        if self.knowledge is not None:
+        if self.service.knowledge is not None:
             from assistant.knowledge.qa import answer_question
 
             try:
-                answer = answer_question(self.knowledge, question, None)
+                answer = answer_question(self.service.knowledge, question, None)
             except UserFacingError:
                 answer = None
             if answer is not None and answer.grounded:
@@ -160,7 +158,7 @@ class ConversationMixin:
         text: str,
         target: str | None,
     ) -> TurnResult:
-        self.store.add_message(row.id, "user", text, part_id=state.current)
+        self.service.store.add_message(row.id, "user", text, part_id=state.current)
         title = f"“{form.part(target).title}”" if target else "这一部分"
         prompt = current_prompt(state, form)
         reply = f"{title}还没有草稿，暂时无法修改；请先回答访谈问题。\n{prompt.text}"
@@ -175,7 +173,7 @@ class ConversationMixin:
         for part_id in list(state.pending_drafts):
             draft = self._draft_part(row, form, state, part_id, on_delta=on_delta)
             state = state.model_copy(update={"pending_drafts": [p for p in state.pending_drafts if p != part_id]})
-            self.store.update_application(row.id, state=state.model_dump())
+            self.service.store.update_application(row.id, state=state.model_dump())
             issues += draft.issues
             part = form.part(part_id)
             if not state.parts[part_id].skipped:  # a skipped part was announced as left empty, not as drafted
@@ -188,21 +186,21 @@ class ConversationMixin:
 
     def resume_interrupted(self, principal: Principal, app_id: int) -> ApplicationView:
         """Finish the drafts of a turn that was cut off (a crash or a kill mid-draft) and say so in the chat."""
-        row = self._own_row(principal, app_id)
+        row = self.service._own_row(principal, app_id)
         state = InterviewState.model_validate(row.state)
         if state.pending_drafts:
             form = load_form(row.form_id)
             titles = "、".join(f"“{form.part(p).title}”" for p in state.pending_drafts)
             notes, _, _ = self._draft_pending(row, form, state, None)
             note = f"上次起草{titles}时被中断，您的回答都已保存，现已重新起草。"
-            self.store.add_message(app_id, "assistant", "\n".join([note, *notes]), part_id=None)
-        return self.get_application(principal, app_id)
+            self.service.store.add_message(app_id, "assistant", "\n".join([note, *notes]), part_id=None)
+        return self.service.get_application(principal, app_id)
 
     def _phrase_followup(self, form: FormSpec, prompt: Prompt, answer: str) -> str:
         part = form.part(prompt.part_id or "")
         labels = [form.elements[m].label for m in prompt.missing]
         try:
-            return self.drafter.phrase_followup(part, labels, prompt.text, answer)
+            return self.service.drafter.phrase_followup(part, labels, prompt.text, answer)
         except ModelUnavailableError:
             return prompt.text
 
@@ -217,7 +215,7 @@ class ConversationMixin:
         instruction: str,
         on_delta: DeltaCallback | None,
     ) -> TurnResult:
-        head = self.store.head_versions(row.id)[part_id]
+        head = self.service.store.head_versions(row.id)[part_id]
         op = act.revision or RevisionOp(kind="supplement", content=instruction)
         update = _supplement_update(part_id, op.content) if op.kind == "supplement" and op.content else None
         draft = self._draft_part(
@@ -248,8 +246,10 @@ class ConversationMixin:
         )
 
     def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: Any) -> TurnResult:
-        self.store.add_message(app_id, "assistant", reply, part_id=prompt.part_id)
-        return TurnResult(reply=reply, prompt=prompt, application=self.get_application(principal, app_id), **extra)
+        self.service.store.add_message(app_id, "assistant", reply, part_id=prompt.part_id)
+        return TurnResult(
+            reply=reply, prompt=prompt, application=self.service.get_application(principal, app_id), **extra
+        )
 
     # ---- drafting ----
     def _draft_part(
@@ -266,9 +266,9 @@ class ConversationMixin:
         on_delta: DeltaCallback | None = None,
     ) -> StoredDraft:
         return draft_and_store(
-            self.store,
-            self.drafter,
-            self.knowledge,
+            self.service.store,
+            self.service.drafter,
+            self.service.knowledge,
             row,
             form,
             state,
@@ -281,34 +281,36 @@ class ConversationMixin:
         )
 
     def redraft(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
-        row = self._own_row(principal, app_id)
+        row = self.service._own_row(principal, app_id)
         form = load_form(row.form_id)
         self._draft_part(row, form, InterviewState.model_validate(row.state), part_id)
-        return self.get_application(principal, app_id)
+        return self.service.get_application(principal, app_id)
 
     def versions(self, principal: Principal, app_id: int, part_id: str) -> list[VersionView]:
-        row = self._row(principal, app_id)
+        row = self.service._row(principal, app_id)
         load_form(row.form_id).part(part_id)
-        head = self.store.head_versions(app_id).get(part_id)
+        head = self.service.store.head_versions(app_id).get(part_id)
         return [
             VersionView(
                 **v.model_dump(exclude={"id", "part_id", "report"}),
                 is_head=head is not None and head.version == v.version,
                 issues=[Issue.model_validate(i) for i in v.report.get("issues", [])],
             )
-            for v in self.store.versions(app_id, part_id)
+            for v in self.service.store.versions(app_id, part_id)
         ]
 
     def undo(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
         """Make the version before the current one current again; every version stays stored."""
-        row = self._own_row(principal, app_id)
+        row = self.service._own_row(principal, app_id)
         load_form(row.form_id).part(part_id)
-        head = self.store.head_versions(app_id).get(part_id)
+        head = self.service.store.head_versions(app_id).get(part_id)
         if head is None or head.parent_version is None:
             raise InvalidInputError("没有可以撤销的上一版。")
-        self.store.set_head(app_id, part_id, head.parent_version, expected_head=head.version)
-        self.store.add_message(app_id, "assistant", f"已撤销，恢复为第{head.parent_version}版。", part_id=part_id)
-        return self.get_application(principal, app_id)
+        self.service.store.set_head(app_id, part_id, head.parent_version, expected_head=head.version)
+        self.service.store.add_message(
+            app_id, "assistant", f"已撤销，恢复为第{head.parent_version}版。", part_id=part_id
+        )
+        return self.service.get_application(principal, app_id)
 
 
 REFUSED_HINT = "也可以直接说明要删哪一句、哪一段（如“删除第二句”），这类修改会逐字照办。"

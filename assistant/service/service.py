@@ -39,13 +39,13 @@ from assistant.knowledge.ingest import IngestResult
 from assistant.knowledge.jobs import IngestJobs, IngestJobView
 from assistant.knowledge.qa import answer_question
 from assistant.knowledge.readers import SUPPORTED_SUFFIXES
-from assistant.llm.chat import ChatModel
+from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.review.findings import ReviewReport
 from assistant.review.info import info_issues
 from assistant.service import documents, overview
 from assistant.service.board_desk import BoardDesk
 from assistant.service.call_desk import CallDesk
-from assistant.service.conversation import ConversationMixin
+from assistant.service.conversation import Conversation
 from assistant.service.import_desk import ImportDesk
 from assistant.service.manual_edit import ManualEditDesk
 from assistant.service.media_desk import MediaDesk
@@ -55,6 +55,8 @@ from assistant.service.views import (
     ApplicationSummary,
     ApplicationView,
     OverviewRow,
+    TurnResult,
+    VersionView,
 )
 from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
@@ -62,7 +64,7 @@ from assistant.store.rows import ApplicationRow
 DEFAULT_FORM = "cq-2024-batch2"
 
 
-class Service(ConversationMixin):
+class Service:
     def __init__(
         self,
         settings: Settings,
@@ -79,6 +81,8 @@ class Service(ConversationMixin):
         self.chat_model = chat_model
         self.clock = clock or (lambda: datetime.now(UTC))
         """Now, for the call's deadline; tests pass a fixed time instead of waiting for one."""
+        self.conversation = Conversation(self)
+        """The chat turns: answers, drafts, revisions, questions, undo, recovery (``service/conversation.py``)."""
         self.call = CallDesk(self)
         """The call's process, applicant side: submit, withdraw, status, comments (``service/call_desk.py``)."""
         self.board = BoardDesk(self)
@@ -93,6 +97,34 @@ class Service(ConversationMixin):
         """A part edited by hand, stored like any version: guarantees, review, undo (``manual_edit.py``)."""
         # Knowledge uploads run as background jobs (threads start only when a job is submitted).
         self._ingest_jobs = IngestJobs(knowledge, settings.ingest_max_chunks) if knowledge is not None else None
+
+    # ---- chat turns (``self.conversation``) ----
+    def send_message(
+        self,
+        principal: Principal,
+        app_id: int,
+        text: str,
+        *,
+        part_id: str | None = None,
+        action: str | None = None,
+        on_delta: DeltaCallback | None = None,
+    ) -> TurnResult:
+        """One chat turn. The applicant's message is committed before anything else happens."""
+        return self.conversation.send_message(
+            principal, app_id, text, part_id=part_id, action=action, on_delta=on_delta
+        )
+
+    def resume_interrupted(self, principal: Principal, app_id: int) -> ApplicationView:
+        return self.conversation.resume_interrupted(principal, app_id)
+
+    def redraft(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
+        return self.conversation.redraft(principal, app_id, part_id)
+
+    def versions(self, principal: Principal, app_id: int, part_id: str) -> list[VersionView]:
+        return self.conversation.versions(principal, app_id, part_id)
+
+    def undo(self, principal: Principal, app_id: int, part_id: str) -> ApplicationView:
+        return self.conversation.undo(principal, app_id, part_id)
 
     # ---- mode ----
     @property
