@@ -83,7 +83,7 @@ def workspace_columns() -> SimpleNamespace:
             rail = gr.HTML(elem_id="rail", js_on_load=RAIL_CLICK_JS)
         with gr.Column(scale=5, min_width=340, elem_id="col-chat"):
             chat = gr.Chatbot(
-                label="访谈与修改", latex_delimiters=[], height="calc(100vh - 300px)", min_height=240,
+                label="访谈与修改", show_label=False, latex_delimiters=[], height="calc(100vh - 300px)", min_height=240,
                 elem_id="chat", buttons=["copy"], feedback_options=None,
                 placeholder="新建或选择一份申报书后，我会按模板逐部分向您提问。",
             )
