@@ -587,6 +587,10 @@ def _cases(kb: Any) -> dict[str, Case]:
             revision_check.problems,
             lambda t: revision_check.problems(RevisionOp(kind="supplement", content=t), t, t[: len(t) // 2]),
         ),
+        "revision_check.shortened_length": Case(
+            revision_check.shortened_length,
+            lambda t: revision_check.shortened_length(RevisionOp(kind="shorten", paragraph=2), t),
+        ),
         "revision_check.problems[reorder]": Case(
             revision_check.problems, lambda t: revision_check.problems(RevisionOp(kind="reorder", detail=t), t, t[::-1])
         ),

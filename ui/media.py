@@ -49,7 +49,7 @@ def layout(form: FormSpec) -> SimpleNamespace:
         save = gr.Button("保存表格", elem_id="flow-save")
         draw = gr.Button("生成图片（作为图1）", variant="primary", elem_id="flow-render")
     flow = gr.Dataframe(headers=TABLE_HEADERS, value=[], interactive=True, row_count=1,
-                        column_count=3, column_limits=(3, 3), elem_id="flow-table")
+                        column_count=3, elem_id="flow-table")
     flow_note = gr.HTML("", elem_id="flow-note", js_on_load=None)
     gr.Markdown("#### 视频拍摄提纲与申报材料包")
     with gr.Row():
