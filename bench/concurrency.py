@@ -246,7 +246,12 @@ def run_level(url: str, pid: int, protocol: str, users: int, seconds: float, tok
     return level
 
 
-def run(work: Path, levels: tuple[int, ...] = LEVELS, seconds: float = 120.0) -> list[dict[str, Any]]:
+PROTOCOLS = ("REST", "网页（Gradio 队列）")
+
+
+def run(
+    work: Path, levels: tuple[int, ...] = LEVELS, seconds: float = 120.0, protocols: tuple[str, ...] = PROTOCOLS
+) -> list[dict[str, Any]]:
     data_dir = work / "concurrency"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(data_dir)
@@ -273,7 +278,7 @@ def run(work: Path, levels: tuple[int, ...] = LEVELS, seconds: float = 120.0) ->
             if server["seconds"] is None:
                 raise RuntimeError("服务未能启动")
             tokens = [login(server["url"], n) for n in range(max(levels))]
-            for protocol in ("REST", "网页（Gradio 队列）"):
+            for protocol in protocols:
                 for users in levels:
                     level = run_level(server["url"], server["pid"], protocol, users, seconds, tokens)
                     rows.append(summarise(level))
@@ -349,10 +354,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default=",".join(str(n) for n in LEVELS))
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--only", choices=("rest", "web"), help="只测一个入口（排查时用）")
     args = parser.parse_args()
+    protocols = {"rest": PROTOCOLS[:1], "web": PROTOCOLS[1:]}.get(args.only or "", PROTOCOLS)
     levels = tuple(int(n) for n in args.levels.split(","))
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as tmp:
-        rows = run(Path(tmp), levels, args.seconds)
+        rows = run(Path(tmp), levels, args.seconds, protocols)
     print_table(rows, args.seconds)
     return 0
 

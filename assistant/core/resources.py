@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the assistant package
@@ -34,8 +35,12 @@ TIKTOKEN_FILES = {
 }
 
 
+@lru_cache(maxsize=16)
 def bundled_dir(name: str) -> Path:
-    """Return the directory holding bundled resource ``name`` (prompts, knowledge, tiktoken, fontconfig)."""
+    """Return the directory holding bundled resource ``name`` (prompts, knowledge, tiktoken, fontconfig).
+
+    Cached: the installation does not move while the process runs, and every draft and review asks
+    (two ``stat`` calls each time, holding the interpreter lock other users' requests wait for)."""
     candidates = [_PACKAGE_DIR / "_bundled" / name, _PACKAGE_DIR.parent / _SOURCE_LOCATIONS[name]]
     for candidate in candidates:
         if candidate.is_dir():

@@ -62,7 +62,10 @@ def list_prompts() -> list[str]:
     return sorted(p.stem for p in prompts_dir().glob("*.md"))
 
 
+@lru_cache(maxsize=64)
 def _source(name: str) -> str:
+    """A bundled prompt's text, read once: every draft and every review renders the prompts (the review to
+    know the product's own wording), and reading the file each time cost a quarter of that work."""
     path = prompts_dir() / f"{name}.md"
     if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
         raise PromptError(f"找不到提示词模板“{name}”。可用的模板：{'、'.join(list_prompts())}")

@@ -68,9 +68,10 @@ def _directions(passages: list[Passage], label: str) -> list[tuple[str, str, str
 
 def align(case_text: str, passages: list[Passage], label: str = "重点方向") -> list[Alignment]:
     """A direction with an explanation needs ``MIN_SHARED_TERMS`` of its words in the case; a bare one, half."""
-    case_terms = _terms(case_text)
+    directions = _directions(passages, label)
+    case_terms = _terms(case_text) if directions else set()  # segmenting the case is most of the cost
     result = []
-    for direction, explanation, note, passage in _directions(passages, label):
+    for direction, explanation, note, passage in directions:
         wanted = _terms(direction + explanation)
         shared = sorted(wanted & case_terms)
         needed = MIN_SHARED_TERMS if explanation else max(1, (len(wanted) + 1) // 2)

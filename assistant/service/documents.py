@@ -49,7 +49,11 @@ def application_pdf(row: ApplicationRow, store: ApplicationStore, work: Path | N
     return stem + ".pdf", docx_to_pdf(data, stem, work)
 
 
-def review_report(row: ApplicationRow, store: ApplicationStore, knowledge: object | None) -> ReviewReport:
+def review_report(
+    row: ApplicationRow, store: ApplicationStore, knowledge: object | None, *, with_alignment: bool = True
+) -> ReviewReport:
+    """The whole review; ``with_alignment=False`` leaves out the plan alignment (only 建议, and a search of
+    the knowledge base plus segmenting the whole case), for the error note after every chat turn."""
     form = load_form(row.form_id)
     info = ApplicationInfo.model_validate(row.info)
     heads = store.head_versions(row.id)
@@ -65,7 +69,7 @@ def review_report(row: ApplicationRow, store: ApplicationStore, knowledge: objec
         texts,
         sources=sources,
         budgets={pid: v.budget for pid, v in heads.items()},
-        plan_passages=plan_passages(form, info.field, knowledge),
+        plan_passages=plan_passages(form, info.field, knowledge) if with_alignment else [],
         prompt_text=prompt_guards(form, info, answers, texts),
     )
 
