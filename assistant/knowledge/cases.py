@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, question_weights, score_sentences
+from assistant.knowledge.evidence import Evidence, needed_facts, question_weights, score_sentences
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
@@ -76,7 +76,13 @@ def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) 
     passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
     ranked = score_sentences(question, passages, kb)
     if count > SENTENCES_PER_CARD and question.has("number"):  # how much, about one case: its figures first
-        ranked.sort(key=lambda e: e.score + (FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0), reverse=True)
+        needs = needed_facts(question)  # 「授信了多少钱」: the lines with an amount of money before other figures
+
+        def figures_first(e: Evidence) -> float:
+            holds = FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0
+            return e.score + holds + (FIGURE_BONUS if any(h.search(e.sentence) for h in needs) else 0.0)
+
+        ranked.sort(key=figures_first, reverse=True)
     best = ranked[:count]
     if not any(_FIGURE.search(e.sentence) for e in best):
         best += [e for e in ranked[count:] if _FIGURE.search(e.sentence)][:1]

@@ -36,6 +36,8 @@ CONTEXT_FACTOR = 0.7
 SHORT = 12
 MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
+FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
+FUNCTION_TAGS = ("d", "r", "p", "c", "u", "y", "e", "o", "f")  # jieba part-of-speech classes of such words
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
@@ -95,10 +97,22 @@ def aliases(question: Question) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def function_words(text: str) -> set[str]:
+    """Words that say how the question asks, not what about, by their part of speech (adverbs, pronouns,
+    prepositions, particles: 直接, 怎么样) and single characters that are not nouns (会, 能;
+    钱 stays): a rare word of that kind in the documents otherwise outweighed the subject, so 「会下雨吗」
+    matched 「好的案例会量化……」."""
+    import jieba.posseg
+
+    tagged = jieba.posseg.lcut(text[:QUESTION_CHARS])
+    return {w.word for w in tagged if w.flag.startswith(FUNCTION_TAGS) or (len(w.word) == 1 and w.flag[:1] != "n")}
+
+
 def question_weights(question: Question, kb: KnowledgeBase, text: str | None = None) -> dict[str, float]:
     """Content words with idf weights; unknown words get a modest weight, words of context clauses less."""
     df, total = kb.store.document_frequency()
     asked = set(_terms(" ".join(question.parts))) if text is None else set(_terms(text))
+    function = function_words(text if text is not None else question.text)
     weights = {}
     for term in _terms(text if text is not None else question.text):
         if question.home and term in question.home:  # the call's home place: every document is about it
@@ -109,6 +123,7 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
             weight = UNKNOWN_WEIGHT
         else:
             continue
+        weight = FUNCTION_FACTOR * weight if term in function else weight
         weights[term] = weight if term in asked else CONTEXT_FACTOR * weight
     for clause in question.context:
         for term in _terms(clause):
@@ -198,7 +213,7 @@ def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> li
 
 def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
     """The question asks for a phone number, address, amount or name that no leading sentence holds."""
-    top = leading(evidence)
+    top = leading(evidence, count=5)  # the names of a case card lead its lines; its figures follow close behind
     return any(not any(holds.search(e.sentence) for e in top) for holds in needed_facts(question))
 
 

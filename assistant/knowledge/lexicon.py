@@ -118,6 +118,7 @@ class Lexicon(_Strict):
     places: list[str]
     needs: list[Need]
     document_suffixes: list[str]
+    not_document_words: list[str] = []
     particulars: ParticularWords
     template: TemplateWords
     cases: CaseWords

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
-from assistant.knowledge.evidence import Evidence, content_terms
+from assistant.knowledge.evidence import Evidence, aliases, content_terms, function_words
 from assistant.knowledge.model_answer import ask_model, check_citations, is_supported
 from assistant.knowledge.question import Question, analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
@@ -140,9 +140,13 @@ def _merge(parts: list[tuple[str, Candidate | None]]) -> Candidate | None:
 
 
 def asks_about_anything(question: Question, kb: KnowledgeBase) -> bool:
-    """Does the clause name anything the documents use a word for (beyond how it asks)?"""
+    """Does the clause name anything the documents use a word for (beyond how it asks)? 「会下雨吗」 does not:
+    会 is how it asks, 下雨 is in no document; 「私企可以吗」 does, through the documents' word 民营企业."""
     df, _ = kb.store.document_frequency()
-    return any(df.get(term) for term in content_terms(question.text))
+    how = function_words(question.text)
+    alias = aliases(question)
+    named = [t for t in content_terms(question.text) if t not in how and not (question.home and t in question.home)]
+    return any(df.get(term) or any(df.get(a) for a in alias.get(term, ())) for term in named)
 
 
 def offline_answer(kb: KnowledgeBase, asked: Question, call: FormSpec, vector: Any) -> tuple[Candidate | None, list]:
@@ -206,6 +210,8 @@ def answer_question(
     why = outside(asked, call, kb)
     if why:
         return declined(question, why)
+    if not asks_about_anything(asked, kb):  # 「明天重庆天气咋样 会下雨吗」: nothing it asks about is in any document
+        return declined(question)
     leader, raw = offline_answer(kb, asked, call, query_vector(kb, asked))
     if leader is None:
         return declined(question)

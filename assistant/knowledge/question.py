@@ -36,6 +36,7 @@ QUESTION_CHARS = 2_000
 """How much of a question is read: the service refuses longer ones (``limit_question_chars``, 1,000 by
 default); the functions below stop here as well, so a long text costs no more than a long question."""
 MAX_PARTS = 4
+COMMON_WORD_FREQ = 50  # a jieba dictionary word this frequent is a word the asker meant, not a typo to cut through
 # Python's \b sees Chinese characters as word characters, so "deadline是" has no boundary.
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
 _CLAUSE = re.compile(r"[？?！!；;。\n、，,]|\s+")
@@ -185,6 +186,17 @@ def _unknown_word_fix(token: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+def _common_word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every common dictionary word jieba finds in the text (frequency ≥ COMMON_WORD_FREQ)."""
+    freq = _jieba().dt.FREQ
+    return [(a, b) for w, a, b in _jieba().tokenize(text) if len(w) >= 2 and freq.get(w, 0) >= COMMON_WORD_FREQ]
+
+
+def _cuts_a_word(start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    """Does [start, end) take part of a common word without the whole of it?"""
+    return any(start < b and a < end and not (start <= a and b <= end) for a, b in words)
+
+
 def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, str]]]:
     """Replace spans that occur nowhere in the corpus by their nearest corpus word (longest first).
 
@@ -200,11 +212,14 @@ def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, st
             text = text.replace(token, cand)
             fixes.append((token, cand))
     chars = list(text)
+    words = _common_word_spans(text)
     i = 0
     while i < len(chars):
         for size in (4, 3, 2):
             window = "".join(chars[i : i + size])
             if len(window) < size or not all(_HAN.match(c) for c in window) or vocab.grams.get(window):
+                continue
+            if _cuts_a_word(i, i + size, words):  # 「有没有现成的说法」: 「有现」 is no typo for 「有限」
                 continue
             cand = _confusable_fix(window, vocab)
             if cand:
@@ -248,11 +263,21 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     """Clauses with a question word (the parts) and those without (context about the asker)."""
     asks = any_of(*lexicon().question_words)
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
-    parts = [c for c in clauses if asks.search(c) or _ENDS_ASKING.search(c)]
+    parts: list[str] = []
+    context: list[str] = []
+    previous_asks = True
+    for clause in clauses:
+        if not (asks.search(clause) or _ENDS_ASKING.search(clause)):
+            context.append(clause)
+            previous_asks = False
+            continue
+        if len(clause) <= 3 and not previous_asks:  # 「电子版只交PDF 可以吗」: the asking word needs what it asks about
+            clause = f"{context.pop()} {clause}"
+        parts.append(clause)
+        previous_asks = True
     if not parts:
         return [text], []
-    parts = _merge_fragments(parts)[:MAX_PARTS]
-    return parts, [c for c in clauses if c not in parts]
+    return _merge_fragments(parts)[:MAX_PARTS], context
 
 
 def _merge_fragments(parts: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_needed_fact, needed_facts, places_of
+from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
@@ -88,11 +89,17 @@ def missing_document(question: Question, kb: KnowledgeBase) -> str | None:
     df, _ = kb.store.document_frequency()
     about = _about(kb)
     for name in named:
-        if name in about or any(name in t for t in df) or len(name) < 4:
+        if name in about or any(name in t for t in df) or len(name) < 4 or _ends_in_a_plain_word(name):
             continue
         if not any(name in text for _, text in _texts(kb)):
             return name
     return None
+
+
+def _ends_in_a_plain_word(name: str) -> bool:
+    """「有没有现成的说法」 ends in 说法, a word of its own (the lexicon's ``not_document_words``), not the suffix of
+    a document's name (数据安全法, 税法, 条例)."""
+    return _jieba().lcut(name)[-1] in lexicon().not_document_words
 
 
 def _texts(kb: KnowledgeBase) -> list[tuple[str, str]]:

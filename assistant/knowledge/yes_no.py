@@ -56,6 +56,12 @@ def _opposed(question: Question, sentence: str) -> bool:
     return any(mine in question.original and theirs in sentence for mine, theirs in lexicon().yes_no.opposites)
 
 
+def _says_different(sentence: str, main_terms: list[str]) -> bool:
+    """「大赛获奖与入选典型案例是两回事」 decides a question about those things (one of its main terms is in the
+    sentence), not every question whose evidence happens to hold the sentence."""
+    return bool(any_of(*lexicon().yes_no.different).search(sentence)) and any(t in sentence for t in main_terms)
+
+
 def _negated(sentence: str, term: str) -> bool:
     """ "不得…", "无需…" right before the term the question asks about."""
     at = sentence.find(term)
@@ -69,8 +75,9 @@ def polarity(
     evidence, or None when it does not decide."""
     words = lexicon().yes_no
     best = [e for e in evidence[:4] if e.score >= CLOSE * evidence[0].score]
+    main = [t for t, w in sorted((weights or {}).items(), key=lambda tw: -tw[1])[:3]]
     for item in evidence[:OPPOSITE_WINDOW]:
-        if _opposed(question, item.sentence) or any_of(*words.different).search(item.sentence):
+        if _opposed(question, item.sentence) or _says_different(item.sentence, main):
             return False, item, True
     kind = asked_kind(question)
     subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
