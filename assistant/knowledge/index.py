@@ -262,13 +262,14 @@ class ChunkStore:
         """A digest of the chunks held (ids, texts, metadata): caches of what is built from them key on it,
         so a changed index misses and two stores holding the same chunks share an entry."""
         self._load()
-        if getattr(self, "_content_key", None) is None:
+        key = getattr(self, "_content_key", None)
+        if key is None:
             digest = hashlib.sha256()
             for cid, meta, text in zip(self._ids or [], self._metas, self._texts, strict=False):
                 described = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
                 digest.update(f"{cid}\x1f{described}\x1f{text}\x1e".encode())
-            self._content_key = digest.hexdigest()
-        return self._content_key
+            key = self._content_key = digest.hexdigest()
+        return key
 
     def section_chunks(self, doc_id: str) -> list[tuple[str, str, str]]:
         """(chunk_id, locator, text) of one document in reading order (for outlines)."""

@@ -2,9 +2,9 @@
 
 It never invents a fact, number, organisation or result. It cleans the answers
 into written sentences (``prose`` + the reviewed register table), orders them as the
-part's guidance asks (“一是……二是……” in 解决方案/创新点, quantified results first in
-应用成效, the three numbered points of 主要做法及成效 filled by role from the promotion
-answers and then the 简介 answers), drops a sentence only when the budget forces it
+form spec's ``arrange`` of the part says (as given, “一是……二是……”, or quantified results
+first), fills a part's numbered sub-points (主要做法及成效) by role from its own answers and
+then those of its ``fallback_sources``, drops a sentence only when the budget forces it
 and then names it in the report, and marks anything missing with a visible
 【待补充：…】 plus a report issue.
 """
