@@ -122,6 +122,9 @@ class Settings(BaseSettings):
         description="导入知识库的单个文件切分后最多的片段数（每段约400字，1500段约60万字，内置模型两核约3分钟）；"
         "超出则上传时直接拒绝并说明上限",
     )
+    knowledge_cache_entries: int = Field(
+        4, ge=1, description="按知识库内容缓存的派生数据（模板结构、纠错词表、领域清单）最多保留几份"
+    )
     deleted_retention_days: int = Field(
         30, description="删除的申报书保留天数；到期后连同对话记录、草稿版本一并清除（0 = 立即清除）"
     )

@@ -28,7 +28,6 @@ from assistant.forms.spec import FormSpec
 from assistant.understanding.elements import MAX_PIECES
 from assistant.understanding.shipped import element_reader
 
-FLOW_PARTS = ("intro.solution", "intro.compliance", "promo.practice", "intro.problem")
 _CLAUSE = re.compile(r"[，。；！？：,;:\n（）()、]")
 _COUNT_PREFIX = re.compile(
     r"^([\d.]+[万亿千百]?[家个所座户名位条笔类项]?|一?个|一套|一张|这个|那个|全区|全市|各|每家|多家|几家|相关|周边)+"
@@ -157,7 +156,7 @@ def _fix(text: str) -> str:
 def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str = "") -> FlowGraph:
     """A first 数据要素流向图 from the answers (part id → texts); empty when they name no flow."""
     graph = FlowGraph()
-    texts = [_fix(t) for pid in FLOW_PARTS for t in answers.get(pid, [])]
+    texts = [_fix(t) for pid in form.flow_parts() for t in answers.get(pid, [])]
     sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
     flow = {"data_sources", "data_flow"}
     held = element_reader(form).present(sentences, budget=MAX_PIECES, wanted=[flow] * len(sentences))

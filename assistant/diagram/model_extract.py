@@ -14,7 +14,7 @@ import re
 from pydantic import ValidationError
 
 from assistant.core.errors import UserFacingError
-from assistant.diagram.extract import FLOW_PARTS, extract_graph, words
+from assistant.diagram.extract import extract_graph, words
 from assistant.diagram.graph import FlowGraph
 from assistant.forms.spec import FormSpec
 from assistant.llm.chat import ChatModel
@@ -47,7 +47,7 @@ def model_graph(
     chat: ChatModel, answers: dict[str, list[str]], form: FormSpec, case_name: str
 ) -> tuple[FlowGraph, str]:
     """(the graph, a note for the applicant: empty when the model's graph was used)."""
-    texts = [t for pid in FLOW_PARTS for t in answers.get(pid, []) if t.strip()]
+    texts = [t for pid in form.flow_parts() for t in answers.get(pid, []) if t.strip()]
     offline = extract_graph(answers, form, case_name)
     try:
         messages = render_messages("flow_graph", case_name=case_name, answers=texts)

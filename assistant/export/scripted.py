@@ -35,7 +35,9 @@ class AnswersFile(BaseModel):
 
 def _normalise_answers(raw: Any, form: FormSpec, warnings: list[str]) -> dict[str, list[str]]:
     if not isinstance(raw, dict):
-        raise InvalidInputError("“answers”必须是对象，键为部分编号（如 intro.problem），值为文字或文字列表。")
+        raise InvalidInputError(
+            f"“answers”必须是对象，键为部分编号（如 {form.part_ids()[0]}），值为文字或文字列表。"
+        )
     answers: dict[str, list[str]] = {}
     for key, value in raw.items():
         if key not in form.part_ids():

@@ -79,6 +79,28 @@ class MediaInfo(BaseModel):
     """Ids of the call's submission items the applicant says are ready (营业执照复印件 …)."""
 
 
+class UnknownInfoRowError(InvalidInputError):
+    """An extra 申报信息表 row the call's form does not have, or one longer than the form allows (HTTP 422)."""
+
+    status_code = 422
+
+
+def check_extra_rows(form: FormSpec, info: ApplicationInfo) -> None:
+    """The extra rows are the form's own (``info.fields`` beyond the standard attributes), each within its length."""
+    standard = set(ApplicationInfo.model_fields) - {"extra"}
+    rows = {f.id: f for f in form.info.fields if f.id not in standard}
+    for key, value in info.extra.items():
+        row = rows.get(key)
+        if row is None:
+            known = "、".join(f"{f.id}（{f.label}）" for f in rows.values()) or "无"
+            raise UnknownInfoRowError(
+                f"本次征集的申报信息表没有“{key}”这一项。可填写的其他项：{known}；请改用其中的编号后再试。",
+                code="unknown_info_row",
+            )
+        if len(value) > row.max_chars:
+            raise UnknownInfoRowError(f"“{row.label}”太长（上限 {row.max_chars} 字），请精简后再试。")
+
+
 def case_name_problem(form: FormSpec, case_name: str, field: str) -> str | None:
     """Why the case name does not follow "<领域>领域——<名称>", or None if it does."""
     match = re.fullmatch(form.case_name_pattern, case_name.strip())

@@ -69,6 +69,13 @@ class SubPoint(BaseModel):
     elements: list[str] = Field(default_factory=list)
 
 
+class SummarySources(BaseModel):
+    """Which parts a summary part is made from when the applicant did not answer it (案例描述: 问题 and 做法)."""
+
+    problem: str
+    approach: str
+
+
 class PartSpec(BaseModel):
     id: str
     number: str
@@ -80,6 +87,12 @@ class PartSpec(BaseModel):
     fallback_sources: list[str] = Field(default_factory=list)
     subpoints: list[SubPoint] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)  # how applicants name the part besides its title
+    structure: str = ""
+    """The part's structure said plainly for the drafting prompt; blank: the prompt's general instruction."""
+    arrange: Literal["plain", "enumerate", "results_first"] = "plain"
+    """How the offline drafter orders the answers: as given, as 「一是……二是……」, or quantified results first."""
+    summary: SummarySources | None = None
+    """For a part built from others (案例描述): the parts its 问题 and 做法 paragraphs come from."""
 
 
 class PartGroup(BaseModel):
@@ -99,10 +112,21 @@ class PartGroup(BaseModel):
         return self
 
 
+class VideoShot(BaseModel):
+    """One segment of the offline video outline: name, seconds, what is shown, the parts its narration is from."""
+
+    segment: str
+    seconds: int = Field(ge=5, le=180)
+    picture: str
+    parts: list[str] = Field(default_factory=list)
+
+
 class VideoSpec(BaseModel):
     format: str
     minutes: int
     guidance: str
+    outline: list[VideoShot] = Field(default_factory=list)
+    """The shot list the package's video outline follows; empty: one segment per part."""
 
 
 class MediaSpec(BaseModel):
@@ -114,6 +138,8 @@ class MediaSpec(BaseModel):
     images: list[str]
     image_format: str
     video: VideoSpec
+    flow_parts: list[str] = Field(default_factory=list)
+    """Parts the 数据要素流向图 is drawn from, in reading order; empty: every part."""
 
 
 class PledgeSpec(BaseModel):
@@ -154,6 +180,8 @@ class SubmissionItem(BaseModel):
 class ReviewSpec(BaseModel):
     """What the pre-submission reviewer checks for this call (see ``assistant/review``)."""
 
+    alignment_part: str = ""
+    """The part a missing 行动计划 direction is reported at; blank: the first part."""
     quantitative_parts: list[str] = Field(default_factory=list)
     element_checks: list[ElementCheck] = Field(default_factory=list)
     lawful_acquisition: LawfulAcquisitionCheck | None = None
@@ -231,6 +259,14 @@ class FormSpec(BaseModel):
             for source in part.fallback_sources:
                 if source not in ids:
                     raise ValueError(f"{part.id}: unknown fallback source {source}")
+            if part.summary and {part.summary.problem, part.summary.approach} - set(ids):
+                raise ValueError(f"{part.id}: unknown summary source in {part.summary}")
+        named = self.media.flow_parts + [p for s in self.media.video.outline for p in s.parts]
+        named += [self.review.alignment_part] if self.review.alignment_part else []
+        named += self.review.quantitative_parts + [p for c in self.review.element_checks for p in c.parts]
+        named += self.review.lawful_acquisition.parts if self.review.lawful_acquisition else []
+        if unknown := set(named) - set(ids):
+            raise ValueError(f"unknown parts named in media or review: {sorted(unknown)}")
         re.compile(self.case_name_pattern)
         return self
 
@@ -250,6 +286,19 @@ class FormSpec(BaseModel):
 
     def part_ids(self) -> list[str]:
         return [p.id for p in self.all_parts()]
+
+    def flow_parts(self) -> list[str]:
+        """Parts the 数据要素流向图 reads (the YAML's ``media.flow_parts``, else every part)."""
+        return self.media.flow_parts or self.part_ids()
+
+    def video_outline(self) -> list[VideoShot]:
+        """The video shot list (the YAML's ``media.video.outline``, else one segment per part)."""
+        if self.media.video.outline:
+            return self.media.video.outline
+        return [VideoShot(segment=p.title, seconds=30, picture="", parts=[p.id]) for p in self.all_parts()]
+
+    def alignment_part(self) -> str:
+        return self.review.alignment_part or self.part_ids()[0]
 
     def group_of(self, part_id: str) -> PartGroup:
         for group in self.groups:
@@ -273,6 +322,11 @@ def load_form_file(path: Path) -> FormSpec:
         return FormSpec.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as exc:
         raise InvalidInputError(f"表单文件 {path.name} 格式错误：{exc}") from exc
+
+
+def default_form() -> FormSpec:
+    """The call served when a caller names none: the first bundled form by id."""
+    return load_form(available_forms()[0])
 
 
 @lru_cache(maxsize=8)

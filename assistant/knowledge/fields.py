@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.core.lru import BoundedCache
+from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, score_sentences
 from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -63,20 +65,15 @@ def similar_field(name: str, fields: list[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
-def _signature(kb: KnowledgeBase) -> tuple[int, int]:
-    df, total = kb.store.document_frequency()
-    return total, len(df)
-
-
-_LISTS: dict[int, tuple[tuple[int, int], tuple[str, ...], Evidence | None]] = {}
+_LISTS: BoundedCache[Evidence | None] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
 
 
 def field_list_line(kb: KnowledgeBase, fields: list[str]) -> Evidence | None:
-    """The documents' sentence naming (nearly) all the fields, a notice's first (cached per index state)."""
-    key = id(kb.store)
-    cached = _LISTS.get(key)
-    if cached is not None and cached[0] == _signature(kb) and cached[1] == tuple(fields):
-        return cached[2]
+    """The documents' sentence naming (nearly) all the fields, a notice's first (cached by index content and fields)."""
+    return _LISTS.get((kb.store.content_key(), tuple(fields)), lambda: _field_list_line(kb, fields))
+
+
+def _field_list_line(kb: KnowledgeBase, fields: list[str]) -> Evidence | None:
     best: tuple[int, int, str, str] | None = None
     for doc_id, info in kb.store.documents().items():
         for chunk_id, _locator, text in kb.store.section_chunks(doc_id):
@@ -89,7 +86,6 @@ def field_list_line(kb: KnowledgeBase, fields: list[str]) -> Evidence | None:
     if best is not None:
         (passage,) = kb.store.passages([(best[2], 1.0)])
         line = Evidence(passage=passage, sentence=best[3], score=1.0, rank=0)
-    _LISTS[key] = (_signature(kb), tuple(fields), line)
     return line
 
 

@@ -22,6 +22,8 @@ means re-indexing into a fresh collection, which the bundled corpus does on its 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import re
 import time
@@ -224,6 +226,7 @@ class ChunkStore:
         self._bm25 = None
         self._sentences: Any = None
         self._df: dict[str, int] | None = None
+        self._content_key: str | None = None
 
     def refresh(self) -> None:
         """Forget the mirror (it is reloaded on the next read; other instances notice by the stamp)."""
@@ -254,6 +257,19 @@ class ChunkStore:
                     df[token] = df.get(token, 0) + 1
             self._df = df
         return df, len(self._metas)
+
+    def content_key(self) -> str:
+        """A digest of the chunks held (ids, texts, metadata): caches of what is built from them key on it,
+        so a changed index misses and two stores holding the same chunks share an entry."""
+        self._load()
+        key = getattr(self, "_content_key", None)
+        if key is None:
+            digest = hashlib.sha256()
+            for cid, meta, text in zip(self._ids or [], self._metas, self._texts, strict=False):
+                described = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
+                digest.update(f"{cid}\x1f{described}\x1f{text}\x1e".encode())
+            key = self._content_key = digest.hexdigest()
+        return key
 
     def section_chunks(self, doc_id: str) -> list[tuple[str, str, str]]:
         """(chunk_id, locator, text) of one document in reading order (for outlines)."""

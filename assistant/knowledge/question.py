@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.lru import BoundedCache
+from assistant.core.settings import get_settings
 from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import FACT, TypeReading, read_types
@@ -118,19 +120,18 @@ class Vocabulary:
     words: dict[str, int]
     grams: Counter[str]
     masked: dict[str, str]
-    signature: tuple[int, int]
 
 
-_VOCABULARIES: dict[int, Vocabulary] = {}
+_VOCABULARIES: BoundedCache[Vocabulary] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
 
 
 def vocabulary(kb: KnowledgeBase) -> Vocabulary:
-    """Build (once per index state) the vocabulary the corrections must land on."""
-    df, total = kb.store.document_frequency()
-    signature = (total, len(df))
-    cached = _VOCABULARIES.get(id(kb.store))
-    if cached is not None and cached.signature == signature:
-        return cached
+    """The vocabulary the corrections must land on, built once per index content."""
+    return _VOCABULARIES.get(kb.store.content_key(), lambda: _vocabulary(kb))
+
+
+def _vocabulary(kb: KnowledgeBase) -> Vocabulary:
+    df, _total = kb.store.document_frequency()
     words = {t: n for t, n in df.items() if len(t) >= 2 and all(_HAN.match(c) for c in t)}
     grams: Counter[str] = Counter()
     for doc_id in kb.store.documents():
@@ -145,9 +146,7 @@ def vocabulary(kb: KnowledgeBase) -> Vocabulary:
                 key = word[:i] + "?" + word[i + 1 :]
                 if count > words.get(masked.get(key, ""), 0):
                     masked[key] = word
-    built = Vocabulary(words=words, grams=grams, masked=masked, signature=signature)
-    _VOCABULARIES[id(kb.store)] = built
-    return built
+    return Vocabulary(words=words, grams=grams, masked=masked)
 
 
 @cache

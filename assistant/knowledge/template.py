@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.core.lru import BoundedCache
+from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, question_weights
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -96,16 +98,15 @@ def _in_region(parts: list[str]) -> int | None:
     return None
 
 
-_CACHE: dict[int, tuple[tuple[int, int], list[Part]]] = {}
+_CACHE: BoundedCache[list[Part]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
 
 
 def template_parts(kb: KnowledgeBase) -> list[Part]:
-    """Every part of every template region in the knowledge base (cached per index state)."""
-    df, total = kb.store.document_frequency()
-    signature = (total, len(df))
-    cached = _CACHE.get(id(kb.store))
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+    """Every part of every template region in the knowledge base (cached by the index's content)."""
+    return _CACHE.get(kb.store.content_key(), lambda: _template_parts(kb))
+
+
+def _template_parts(kb: KnowledgeBase) -> list[Part]:
     parts: dict[tuple[str, tuple[str, ...]], Part] = {}
     for doc_id, info in kb.store.documents().items():
         if info.get("kind") == "template_example":
@@ -133,9 +134,7 @@ def template_parts(kb: KnowledgeBase) -> list[Part]:
                     key = (doc_id, (*path, match.group(1)))
                     parts.setdefault(key, Part(doc_id, key[1], match.group(1), (match.group(1),), [(cid, line)]))
                     parts[key].own = [(cid, line)]
-    built = list(parts.values())
-    _CACHE[id(kb.store)] = (signature, built)
-    return built
+    return list(parts.values())
 
 
 def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.core.errors import UserFacingError
 from assistant.core.figures import extract_numbers, known_values, untraceable_numbers
 from assistant.core.textlen import count_words, split_sentences
+from assistant.forms.spec import FormSpec, default_form
 from assistant.llm.chat import ChatModel
 from assistant.llm.prompts import render_messages
 
@@ -44,18 +45,6 @@ class VideoOutline(BaseModel):
         return sum(s.seconds for s in self.shots)
 
 
-# (segment, seconds, picture, parts its narration comes from)
-PLAN: list[tuple[str, int, str, list[str]]] = [
-    ("片头", 15, "案例名称字幕，申报单位标识，应用现场空镜", []),
-    ("建设背景与问题", 45, "行业现场、业务人员工作场景，问题的数字用字幕标出", ["intro.problem", "promo.description"]),
-    ("数据从哪里来、怎样流通", 60, "数据要素流向图（图1）动画演示：数据提供方 → 平台 → 使用方", ["intro.solution"]),
-    ("主要做法", 60, "系统界面操作演示（图4）、运行模式示意图（图2）", ["intro.solution", "promo.practice"]),
-    ("安全合规", 30, "数据安全技术与基础设施示意图（图3），机房或安全管理场景", ["intro.compliance"]),
-    ("应用成效", 60, "成效数据图表，用户、合作单位受访片段", ["intro.results", "promo.practice"]),
-    ("创新与展望", 30, "团队与合作单位合影，案例特色画面，结尾字幕", ["intro.innovation", "intro.participants"]),
-]
-
-
 def _pick(texts: list[str], seconds: int, used: set[str]) -> str:
     """The applicant's sentences that fit the time, figures first, in their original order.
 
@@ -74,23 +63,26 @@ def _pick(texts: list[str], seconds: int, used: set[str]) -> str:
     return "".join(picked)
 
 
-def offline_outline(case_name: str, texts: dict[str, str]) -> VideoOutline:
+def offline_outline(case_name: str, texts: dict[str, str], form: FormSpec | None = None) -> VideoOutline:
+    """The form spec's shot list (``media.video.outline``) narrated with the applicant's own sentences."""
     used: set[str] = set()
     shots = []
-    for segment, seconds, picture, parts in PLAN:
-        if not parts:
+    for plan in (form or default_form()).video_outline():
+        if not plan.parts:
             narration = f"{case_name.split('——')[-1] or '本案例'}。"
         else:
-            narration = _pick([texts.get(p, "") for p in parts], seconds, used) or "【待补充：本段解说词】"
-        shots.append(Shot(segment=segment, seconds=seconds, picture=picture, narration=narration))
+            narration = _pick([texts.get(p, "") for p in plan.parts], plan.seconds, used) or "【待补充：本段解说词】"
+        shots.append(Shot(segment=plan.segment, seconds=plan.seconds, picture=plan.picture, narration=narration))
     return VideoOutline(title=f"{case_name or '案例'}视频拍摄提纲（约5分钟）", shots=shots)
 
 
-def model_outline(chat: ChatModel, case_name: str, texts: dict[str, str]) -> VideoOutline:
+def model_outline(
+    chat: ChatModel, case_name: str, texts: dict[str, str], form: FormSpec | None = None
+) -> VideoOutline:
     """The model's outline, narration checked against the application; the offline one when that fails."""
-    offline = offline_outline(case_name, texts)
+    offline = offline_outline(case_name, texts, form)
     application = "\n".join(f"{pid}：{text}" for pid, text in texts.items() if text.strip())
-    plan = [{"segment": s, "seconds": sec, "picture": pic} for s, sec, pic, _ in PLAN]
+    plan = [s.model_dump(include={"segment", "seconds", "picture"}) for s in (form or default_form()).video_outline()]
     try:
         raw = chat.complete(
             render_messages("video_outline", case_name=case_name, application=application, plan=plan),

@@ -15,6 +15,7 @@ from functools import lru_cache
 import jieba
 
 from assistant.core.types import Passage
+from assistant.forms.spec import FormSpec
 from assistant.review.findings import Alignment, Finding
 
 MIN_SHARED_TERMS = 3
@@ -87,7 +88,8 @@ def align(case_text: str, passages: list[Passage], label: str = "重点方向") 
     return result
 
 
-def alignment_findings(field: str, alignments: list[Alignment]) -> list[Finding]:
+def alignment_findings(field: str, alignments: list[Alignment], form: FormSpec) -> list[Finding]:
+    """No direction addressed: one suggestion, at the part the form spec names for it (``review.alignment_part``)."""
     if not alignments or any(a.addressed for a in alignments):
         return []
     names = "、".join(a.direction for a in alignments)
@@ -95,9 +97,9 @@ def alignment_findings(field: str, alignments: list[Alignment]) -> list[Finding]
         Finding(
             rule="no_plan_direction",
             severity="建议",
-            part_id="intro.problem",
+            part_id=form.alignment_part(),
             message=f"案例没有明显对应行动计划中“{field}”领域的重点方向：{names}。",
-            fix="在问题描述或解决方案中点明案例对应的重点方向（例如其中一项），并说明做法。",
+            fix=f"在“{form.part(form.alignment_part()).title}”中点明案例对应的重点方向（例如其中一项），并说明做法。",
             citations=[a.citation for a in alignments[:1] if a.citation is not None],
         )
     ]

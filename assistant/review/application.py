@@ -74,7 +74,7 @@ def review_application(
     findings += reading_findings(form, texts, prompt_text)
     case_text = "\n".join(texts.values())
     alignments = align(case_text, plan_passages or [], form.review.alignment.directions_label)
-    findings += alignment_findings(info.field, alignments)
+    findings += alignment_findings(info.field, alignments, form)
     order = {pid: i for i, pid in enumerate(["info", *[g.id for g in form.groups], *form.part_ids()])}
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], order.get(f.part_id, 99)))
     return ReviewReport(findings=findings, checklist=checklist(form, media, texts, today), alignment=alignments)

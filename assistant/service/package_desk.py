@@ -30,9 +30,10 @@ class PackageDesk:
         row = self.service._row(principal, app_id)
         case_name, texts = row.info.get("case_name", ""), self._texts(app_id)
         chat = self.service.chat_model
+        form = load_form(row.form_id)
         if use_model and chat is not None:
-            return model_outline(chat, case_name, texts)
-        return offline_outline(case_name, texts)
+            return model_outline(chat, case_name, texts, form)
+        return offline_outline(case_name, texts, form)
 
     def outline_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         outline = self.outline(principal, app_id)

@@ -27,7 +27,7 @@ from assistant.core.text_input import clean_block
 from assistant.core.types import Issue
 from assistant.drafting.protocol import Drafter
 from assistant.export.pdf import work_root
-from assistant.forms.application import ApplicationInfo, case_name_problem, parse_info, parse_media
+from assistant.forms.application import ApplicationInfo, case_name_problem, check_extra_rows, parse_info, parse_media
 from assistant.forms.checks import check_contacts, check_media
 from assistant.forms.spec import FormSpec, load_form
 from assistant.interview.machine import (
@@ -147,6 +147,7 @@ class Service:
         return row
 
     def validate_info(self, form: FormSpec, info: ApplicationInfo) -> None:
+        check_extra_rows(form, info)
         if info.field and info.field not in form.fields:
             raise InvalidInputError(f"所属领域须为{form.fields_phrase}之一：{'、'.join(form.fields)}。")
         if info.case_name:
@@ -196,7 +197,11 @@ class Service:
     ) -> ApplicationView:
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
-        new_info = parse_info({**row.info, **(info or {})})
+        patch = dict(info or {})
+        if "extra" in patch:  # the rows sent are changed, the others kept; a blank value clears a row
+            merged = {**row.info.get("extra", {}), **patch["extra"]}
+            patch["extra"] = {k: v for k, v in merged.items() if v}
+        new_info = parse_info({**row.info, **patch})
         self.validate_info(form, new_info)
         check_contacts(form, new_info)
         new_media = parse_media({**row.media, **(media or {})})

@@ -58,6 +58,9 @@ class ApplicationPatch(BaseModel):
     address: str | None = None
     reason: str | None = None
     date: str | None = None
+    extra: dict[str, str] | None = None
+    """The call's own 申报信息表 rows beyond the ones above (by field id, e.g. ``district``): the rows sent are
+    changed, the others kept, a blank value clears a row; a row the form does not have is a 422."""
     media: MediaPatch | None = None
 
 

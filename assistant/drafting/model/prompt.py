@@ -29,24 +29,7 @@ from assistant.llm.tokens import count_message_tokens, count_tokens, truncate_to
 
 TRUNCATION_NOTE = "……（以下内容过长，未提供给模型）"
 
-# The structure each part's template guidance names, said plainly (keyed by part title).
-PART_STRUCTURE = {
-    "问题描述": "先写所属行业（产业）面临的发展问题，再写案例需要哪些类别的数据、这些数据分散在哪些主体，"
-    "最后写数据流通的卡点和堵点；用申报单位给出的事实和数字说明问题有多突出。",
-    "解决方案": "先用一两句话写总体思路和目标，再分条写主要举措和具体做法，每条经验单列一项并按顺序编号，"
-    "每项写清做了什么、用了哪些数据、数据从哪里来、怎样流通，并对应问题描述中的问题；创新点另有专门部分，这里不展开。",
-    "应用成效": "以申报单位给出的量化结果开头（时间、成本、效率、规模、收益等数字原样照抄），"
-    "再分别写经济效益和社会效益；没有数字支撑的成效少写。",
-    "创新点": "分条写创新点，每条单列一项并按顺序编号，每项点明属于哪类创新（如模式创新、机制创新、技术创新）、"
-    "新在哪里、带来什么变化；不重复罗列解决方案中的做法。",
-    "安全合规": "先写使用了哪些数据、每类数据的具体来源和依法合规的获取方式（如数据共享协议、授权），"
-    "再写安全治理措施（如分类分级、脱敏、加密、权限控制、操作审计、等级保护测评）。",
-    "参与单位情况介绍": "先写主申报单位，再写各联合申报单位，每个单位写基本情况和在案例中的分工。",
-    "案例描述": "依次写行业发展的重要意义、当前面临的问题、案例的主要做法，三方面各用一两句话简要概括，"
-    "面向公开宣传，用第三人称（写单位名称或“该案例”），不照抄问题描述。",
-    "主要做法及成效": "按小点依次撰写，每个小点从申报材料中找到对应内容（安全治理措施见安全合规部分）；"
-    "数据赋能成效以申报单位给出的量化结果开头；面向公开宣传，用第三人称。",
-}
+# A part's structure is the form spec's ``structure`` (knowledge/forms/*.yaml); this is for a part without one.
 DEFAULT_STRUCTURE = "先写申报单位回答中的事实，再按模板说明组织内容。"
 _TAG_RE = re.compile(r"<(/?\s*[\u4e00-\u9fff]{1,12}\s*)>")
 _MIN_ANSWER_TOKENS = 32
@@ -139,7 +122,7 @@ def _common(job: DraftJob, material: PromptMaterial, target: int) -> dict[str, o
         "part_number": job.part.number,
         "part_title": job.part.title,
         "guidance": job.part.guidance,
-        "structure": PART_STRUCTURE.get(job.part.title, DEFAULT_STRUCTURE),
+        "structure": job.part.structure or DEFAULT_STRUCTURE,
         "answers": [neutralise(a) for a in material.answers],
         "other_answers": [
             {"title": o.title, "texts": [neutralise(t) for t in o.texts]} for o in material.other_answers

@@ -2,9 +2,9 @@
 
 It never invents a fact, number, organisation or result. It cleans the answers
 into written sentences (``prose`` + the reviewed register table), orders them as the
-part's guidance asks (“一是……二是……” in 解决方案/创新点, quantified results first in
-应用成效, the three numbered points of 主要做法及成效 filled by role from the promotion
-answers and then the 简介 answers), drops a sentence only when the budget forces it
+form spec's ``arrange`` of the part says (as given, “一是……二是……”, or quantified results
+first), fills a part's numbered sub-points (主要做法及成效) by role from its own answers and
+then those of its ``fallback_sources``, drops a sentence only when the budget forces it
 and then names it in the report, and marks anything missing with a visible
 【待补充：…】 plus a report issue.
 """
@@ -21,7 +21,6 @@ from assistant.core.types import Issue
 from assistant.drafting.offline.fitting import fit_paragraphs, fit_paragraphs_report
 from assistant.drafting.offline.promo import describe, fill_points, third_person
 from assistant.drafting.offline.prose import aside_issues, clean_answer, formalize_sentence
-from assistant.drafting.offline.register import load_register
 from assistant.drafting.offline.revise import revise_offline
 from assistant.drafting.offline.roles import is_contact, split_by_role, standalone, subpoint_of, without_contact
 from assistant.drafting.protocol import DraftJob, DraftOutput
@@ -172,13 +171,12 @@ class OfflineDrafter:
             return self._arrange_subpoints(job, material, budget)
         paragraphs = material.own
         if not paragraphs and job.group.publishable:  # 案例描述 from the 简介: 意义, 问题, 做法 — not a copy
-            paragraphs = describe(material.moved_from, material.significance) or material.moved
+            paragraphs = describe(material.moved_from, material.significance, job.part.summary) or material.moved
         paragraphs = paragraphs or material.moved
-        register = load_register()
-        if job.part.id in register.structure.results_first:
+        if job.part.arrange == "results_first":
             paragraphs = self._results_first(job, paragraphs)
         tail = "".join(material.markers)
-        enumerate_items = job.part.id in register.structure.enumerate
+        enumerate_items = job.part.arrange == "enumerate"
         reserve = count_words(tail) + (2 * len(paragraphs) if enumerate_items else 0)
 
         def render(budget_left: int) -> tuple[str, list[str]]:

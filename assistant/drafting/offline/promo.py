@@ -18,7 +18,7 @@ from assistant.core.figures import extract_numbers
 from assistant.core.textlen import count_words, split_sentences
 from assistant.drafting.offline.register import load_register
 from assistant.drafting.offline.roles import is_contact, subpoint_of, without_contact
-from assistant.forms.spec import FormSpec, SubPoint
+from assistant.forms.spec import FormSpec, SubPoint, SummarySources
 from assistant.understanding.shipped import element_reader
 
 PROBLEM_SENTENCES = 2  # 问题 in 案例描述: the most telling sentences of 问题描述, figures first
@@ -43,10 +43,17 @@ def _heads(items: list[str]) -> str:
     return "；".join(heads) + "。" if len(heads) >= 2 else ""
 
 
-def describe(moved_from: list[tuple[str, str]], significance: list[str]) -> list[list[str]]:
-    """案例描述's paragraphs: 意义 and 问题, then 做法 (the sentences are the applicant's, cleaned)."""
-    problem = [s for pid, s in moved_from if pid == "intro.problem"]
-    solution = [s for pid, s in moved_from if pid == "intro.solution"]
+def describe(
+    moved_from: list[tuple[str, str]], significance: list[str], summary: SummarySources | None
+) -> list[list[str]]:
+    """案例描述's paragraphs: 意义 and 问题, then 做法 (the sentences are the applicant's, cleaned).
+
+    Which parts hold the 问题 and the 做法 is the form spec's ``summary``; a part without one is not summarised.
+    """
+    if summary is None:
+        return []
+    problem = [s for pid, s in moved_from if pid == summary.problem]
+    solution = [s for pid, s in moved_from if pid == summary.approach]
     ranked = sorted(range(len(problem)), key=lambda i: (not _has_figure(problem[i]), i))[:PROBLEM_SENTENCES]
     first = significance[:1] + [problem[i] for i in sorted(ranked)]
     items = [s for s in solution if _ITEM.match(s)]

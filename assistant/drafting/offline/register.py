@@ -35,11 +35,6 @@ class Rewrite(BaseModel):
     not_after: list[str] = Field(default_factory=list)
 
 
-class Structure(BaseModel):
-    enumerate: list[str] = Field(default_factory=list)
-    results_first: list[str] = Field(default_factory=list)
-
-
 class Corrections(BaseModel):
     words: list[str] = Field(default_factory=list)  # a sentence without any of them is not read further
     patterns: list[str] = Field(default_factory=list)
@@ -53,7 +48,6 @@ class Register(BaseModel):
     inline_fillers: list[str] = Field(default_factory=list)
     rewrites: list[Rewrite] = Field(default_factory=list)
     meta_remarks: list[str] = Field(default_factory=list)
-    structure: Structure = Field(default_factory=Structure)
 
     @cached_property
     def meta_remark_re(self) -> re.Pattern[str] | None:
