@@ -10,7 +10,7 @@ drafting pipeline's guarantees, or, offline, whole sentences without a figure ar
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +29,10 @@ from assistant.importing.models import ImportResult, Placement
 from assistant.importing.reader import read_source, read_text
 from assistant.interview.machine import InterviewState, PartProgress, jump_to
 from assistant.service.views import ApplicationView
+from assistant.store.rows import ApplicationRow
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 MAX_PARAGRAPHS = 2000
 DEFAULT_FORM = "cq-2024-batch2"  # the same default as Service.create_application
@@ -57,7 +61,7 @@ class CondenseResult(BaseModel):
 
 
 class ImportDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
         self._meaning: dict[str, PartMeaning] = {}
 
@@ -175,7 +179,7 @@ class ImportDesk:
         view = service.get_application(principal, app_id)
         return CondenseResult(view=view, words=words, budget=budget, dropped=dropped, message=message)
 
-    def _condense_with_model(self, form: FormSpec, row: Any, part_id: str, text: str, budget: int) -> str:
+    def _condense_with_model(self, form: FormSpec, row: ApplicationRow, part_id: str, text: str, budget: int) -> str:
         from assistant.forms.application import ApplicationInfo
 
         info = ApplicationInfo.model_validate(row.info)

@@ -19,7 +19,7 @@ what every version goes through, so a hand-made version is no weaker than a draf
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -35,6 +35,9 @@ from assistant.forms.spec import load_form
 from assistant.interview.machine import InterviewState
 from assistant.service.views import ApplicationView
 from assistant.store.errors import ConflictError
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 SOURCE = "manual"
 ACTION = "edit"
@@ -55,7 +58,7 @@ class EditResult(BaseModel):
 class ManualEditDesk:
     """``service.edits``: the hand edit of one part (the UI's 编辑草稿, ``PUT …/parts/{part}/text``)."""
 
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
 
     def edit(
