@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from assistant.api.executors import Pools
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
+from assistant.service.service import Service
 
 
 @dataclass(frozen=True)
 class ApiContext:
     """What every route needs, kept on ``app.state.api`` so routes stay plain functions."""
 
-    service: Any
+    service: Service
     accounts: Accounts
     settings: Settings
     pools: Pools

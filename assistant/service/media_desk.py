@@ -10,6 +10,7 @@ checklist print) follow the stored files, so nothing is declared that is not the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -211,7 +212,7 @@ class MediaDesk:
         self.service.store.put_flow_graph(app_id, graph.model_dump())
         return graph, note
 
-    def save_rows(self, principal: Principal, app_id: int, rows: list[list[object]]) -> FlowGraph:
+    def save_rows(self, principal: Principal, app_id: int, rows: Sequence[Sequence[object]]) -> FlowGraph:
         self.service._own_row(principal, app_id)
         graph = from_rows(rows, self.flow_graph(principal, app_id))
         self.service.store.put_flow_graph(app_id, graph.model_dump())

@@ -24,7 +24,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from functools import partial
 from typing import Any, Literal
 
@@ -57,7 +57,7 @@ class MessageIn(BaseModel):
     action: Literal["answer", "revise", "goto", "skip"] | None = None
 
 
-def sse(event: str, data: dict[str, Any]) -> str:
+def sse(event: str, data: Mapping[str, object]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
@@ -83,7 +83,7 @@ def build_router(settings: Settings) -> APIRouter:
 
 
 async def stream_turn(
-    ctx: ApiContext, principal: Principal, app_id: int, turn: Callable[..., Any], request: Request
+    ctx: ApiContext, principal: Principal, app_id: int, turn: Callable[..., TurnResult], request: Request
 ) -> StreamingResponse:
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Item] = asyncio.Queue()
@@ -97,7 +97,7 @@ async def stream_turn(
         waited.setdefault("since", time.monotonic())
         queue.put_nowait(("queued", ahead))
 
-    def work() -> Any:
+    def work() -> TurnResult:
         if "since" in waited:
             put(("started", round((time.monotonic() - waited["since"]) * 1000)))
         return turn(on_delta=lambda text: put(("delta", text)))
