@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -24,6 +24,9 @@ from assistant.media.models import MediaItem
 
 from .feedback import guarded, notify, warn
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 NO_APP = "请先在上方选择一份申报书。"
 FORGED_FILE = "文件无效：只能上传通过本页面选择的文件，请重新选择。"
@@ -88,7 +91,7 @@ def items_html(app_id: int, form: FormSpec, items: list[MediaItem]) -> str:
 
 
 class MaterialsUI:
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec) -> None:
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec) -> None:
         self.service, self.sessions, self.form = service, sessions, form
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from anyio import to_thread
@@ -49,6 +49,9 @@ from .render import (
 from .session import Sessions
 from .turn_jobs import Progress, TurnJob, TurnJobs
 
+if TYPE_CHECKING:
+    from assistant.service.service import Service
+
 PANEL_OUTPUTS = ("apps", "chat", "rail", "part", "preview", "issues", "versions", "last_app", "downloads")
 LIVE_OUTPUTS = ("send", "skip", "busy")
 SKIP_TEXT = "跳过"
@@ -66,7 +69,7 @@ def live(running: Progress | None) -> tuple:
 
 
 class Workspace:
-    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool, jobs: TurnJobs | None = None) -> None:
+    def __init__(self, service: Service, sessions: Sessions, turns: WorkPool, jobs: TurnJobs | None = None) -> None:
         self.service = service
         self.sessions = sessions
         self.turns = turns  # shared with the REST API: one line for model work
@@ -90,7 +93,9 @@ class Workspace:
         shown = preview_part_id(view, selected)
         part = find_part(view, shown)
         versions = (
-            self.service.versions(principal, view.id, shown) if view is not None and part and part.version else []
+            self.service.versions(principal, view.id, shown)
+            if view is not None and shown is not None and part and part.version
+            else []
         )
         outputs = (
             gr.update(choices=part_choices(view), value=selected),
