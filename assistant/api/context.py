@@ -24,7 +24,8 @@ class ApiContext:
 
 
 def get_context(request: Request) -> ApiContext:
-    return request.app.state.api
+    api: ApiContext = request.app.state.api
+    return api
 
 
 Context = Annotated[ApiContext, Depends(get_context)]

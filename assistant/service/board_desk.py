@@ -29,6 +29,7 @@ from assistant.service import call_common as common
 from assistant.service.call_views import CriterionSheet, GateInput, LevelView, ScoreInput, ScoreSheet
 from assistant.store.bureau import AuditEntry, BoardRecord, NewScore, ScoreRow
 from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
 
 if TYPE_CHECKING:
     from assistant.service.service import Service
@@ -185,7 +186,7 @@ class BoardDesk:
         return self.score_sheet(principal, app_id)
 
     def _gates(self, principal: Principal, form: FormSpec, app_id: int, record: BoardRecord,
-               gates: list[GateInput], entries: list[AuditEntry]) -> dict | None:
+               gates: list[GateInput], entries: list[AuditEntry]) -> JsonObject | None:
         if not gates:
             return None
         rubric = rubric_of(form)

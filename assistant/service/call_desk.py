@@ -35,6 +35,7 @@ from assistant.service.call_views import (
 )
 from assistant.store.bureau import CommentRow, NewSubmission
 from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class CallDesk:
             items.append(HistoryItem(at=e.at, action=e.target, status=e.new, by=by, reason=e.reason))
         return items
 
-    def _changed(self, row: ApplicationRow, snapshot: dict) -> bool:
+    def _changed(self, row: ApplicationRow, snapshot: JsonObject) -> bool:
         heads = {pid: v.version for pid, v in self.store.head_versions(row.id).items()}
         frozen = {p["part_id"]: p.get("version") for p in snapshot.get("parts", []) if p.get("version")}
         info = ApplicationInfo.model_validate(row.info).model_dump()

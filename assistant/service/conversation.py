@@ -25,6 +25,7 @@ from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.turn_reading import read_turn
 from assistant.service.views import ApplicationView, TurnResult, VersionView
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
 from assistant.understanding.acts import RevisionOp, TurnAct
 from assistant.understanding.shipped import element_reader
@@ -262,7 +263,7 @@ class Conversation:
         instruction: str = "",
         previous: str = "",
         revision: RevisionOp | None = None,
-        update: Callable[[dict], dict] | None = None,
+        update: Callable[[JsonObject], JsonObject] | None = None,
         on_delta: DeltaCallback | None = None,
     ) -> StoredDraft:
         return draft_and_store(
@@ -327,10 +328,10 @@ def _revision_lead(title: str, draft: StoredDraft, limit: int) -> str:
     return f"已修改“{title}”（第{draft.version}版，{draft.words}字，模板建议约{limit}字）。{changes}"
 
 
-def _supplement_update(part_id: str, content: str) -> Callable[[dict], dict]:
+def _supplement_update(part_id: str, content: str) -> Callable[[JsonObject], JsonObject]:
     """The supplement joins the part's answers (so a redraft keeps it) in the version's own transaction."""
 
-    def update(state: dict) -> dict:
+    def update(state: JsonObject) -> JsonObject:
         parts = state.get("parts", {})
         if part_id in parts:
             parts[part_id].setdefault("answers", []).append(content)

@@ -29,6 +29,7 @@ from assistant.importing.models import ImportResult, Placement
 from assistant.importing.reader import read_source, read_text
 from assistant.interview.machine import InterviewState, PartProgress, jump_to
 from assistant.service.views import ApplicationView
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class ImportPlan(BaseModel):
 
     form_id: str = DEFAULT_FORM
     source: str = Field("导入的文件", max_length=200)
-    info: dict = Field(default_factory=dict)
+    info: JsonObject = Field(default_factory=dict)
     paragraphs: list[ImportedParagraph] = Field(max_length=MAX_PARAGRAPHS)
 
 
@@ -196,7 +197,7 @@ def _welcome(form: FormSpec, source: str, texts: dict[str, list[str]], missing: 
     return text
 
 
-def placements_as_plan(result: ImportResult, info: dict | None = None) -> ImportPlan:
+def placements_as_plan(result: ImportResult, info: JsonObject | None = None) -> ImportPlan:
     """A preview taken as it is (the CLI and scripted use): every placed paragraph where it landed."""
     return ImportPlan(
         form_id=result.form_id,

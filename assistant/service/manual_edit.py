@@ -35,6 +35,7 @@ from assistant.forms.spec import load_form
 from assistant.interview.machine import InterviewState
 from assistant.service.views import ApplicationView
 from assistant.store.errors import ConflictError
+from assistant.store.json_object import JsonObject
 
 if TYPE_CHECKING:
     from assistant.service.service import Service
@@ -135,10 +136,10 @@ class ManualEditDesk:
         )
 
 
-def _own_words(part_id: str, added: str) -> Callable[[dict], dict]:
+def _own_words(part_id: str, added: str) -> Callable[[JsonObject], JsonObject]:
     """The sentences the edit added join the part's answers, in the version's transaction (see ``add_version``)."""
 
-    def update(state: dict) -> dict:
+    def update(state: JsonObject) -> JsonObject:
         parts = state.get("parts", {})
         if added.strip() and part_id in parts:
             parts[part_id].setdefault("answers", []).append(added)

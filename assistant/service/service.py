@@ -59,6 +59,7 @@ from assistant.service.views import (
     VersionView,
 )
 from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ class Service:
         return build_view(load_form(row.form_id), row, self.store)
 
     def update_application(
-        self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None
+        self, principal: Principal, app_id: int, info: JsonObject | None = None, media: JsonObject | None = None
     ) -> ApplicationView:
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)

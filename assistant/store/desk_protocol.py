@@ -20,6 +20,7 @@ from assistant.store.bureau import (
     ScoreRow,
     SubmissionRow,
 )
+from assistant.store.json_object import JsonObject
 from assistant.store.media import MediaRow
 from assistant.store.protocol import ApplicationStore
 
@@ -55,7 +56,9 @@ class CallStore(Protocol):
 
     def submission_files(self, submission_id: int) -> dict[str, bytes]: ...
 
-    def set_assessment(self, submission_id: int, assessment: dict, source: str, audit: list[AuditEntry]) -> None: ...
+    def set_assessment(
+        self, submission_id: int, assessment: JsonObject, source: str, audit: list[AuditEntry]
+    ) -> None: ...
 
     def board_records(self, form_id: str) -> list[BoardRecord]: ...
 
@@ -65,7 +68,7 @@ class CallStore(Protocol):
 
     def scores(self, submission_ids: list[int]) -> list[ScoreRow]: ...
 
-    def add_comment(self, values: dict, audit: list[AuditEntry]) -> int: ...
+    def add_comment(self, values: JsonObject, audit: list[AuditEntry]) -> int: ...
 
     def comments(self, application_id: int) -> list[CommentRow]: ...
 
@@ -76,7 +79,14 @@ class MediaStore(Protocol):
     """An application's media rows and its flow diagram (the bytes live in ``assistant.media.files``)."""
 
     def put_media(
-        self, app_id: int, slot: str, filename: str, stored_name: str, size: int, facts: dict, generated: bool = False
+        self,
+        app_id: int,
+        slot: str,
+        filename: str,
+        stored_name: str,
+        size: int,
+        facts: JsonObject,
+        generated: bool = False,
     ) -> tuple[int, str | None]: ...
 
     def media(self, app_id: int) -> list[MediaRow]: ...
@@ -85,9 +95,9 @@ class MediaStore(Protocol):
 
     def delete_media(self, app_id: int, media_id: int) -> str | None: ...
 
-    def flow_graph(self, app_id: int) -> dict | None: ...
+    def flow_graph(self, app_id: int) -> JsonObject | None: ...
 
-    def put_flow_graph(self, app_id: int, graph: dict) -> None: ...
+    def put_flow_graph(self, app_id: int, graph: JsonObject) -> None: ...
 
 
 class ServiceStore(ApplicationStore, CallStore, MediaStore, Protocol):

@@ -73,7 +73,9 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=TurnResult,
         responses={200: {"content": {"text/event-stream": {}}, "description": "JSON，或 SSE 事件流"}},
     )
-    async def send_message(app_id: AppId, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context):
+    async def send_message(
+        app_id: AppId, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context
+    ) -> TurnResult | StreamingResponse:
         turn = partial(ctx.service.send_message, principal, app_id, body.text, part_id=body.part_id, action=body.action)
         if wants_stream(request):
             return await stream_turn(ctx, principal, app_id, turn, request)
@@ -122,7 +124,9 @@ async def stream_turn(
     return StreamingResponse(_events(first, queue, task, token), media_type="text/event-stream", headers=headers)
 
 
-async def _first_item(queue: asyncio.Queue[Item], request: Request, task: asyncio.Future, token: CancelToken) -> Item:
+async def _first_item(
+    queue: asyncio.Queue[Item], request: Request, task: asyncio.Future[None], token: CancelToken
+) -> Item:
     """The first thing the turn has to say, or ``ClientGoneError`` if the client left before it."""
     getter = asyncio.ensure_future(queue.get())
     watch = asyncio.ensure_future(wait_for_disconnect(request))
@@ -137,7 +141,7 @@ async def _first_item(queue: asyncio.Queue[Item], request: Request, task: asynci
 
 
 async def _events(
-    first: Item, queue: asyncio.Queue[Item], task: asyncio.Future, token: CancelToken
+    first: Item, queue: asyncio.Queue[Item], task: asyncio.Future[None], token: CancelToken
 ) -> AsyncIterator[str]:
     """The SSE body; if the client disconnects (Starlette cancels this generator) the turn is cancelled."""
     item: Item | None = first

@@ -14,7 +14,7 @@ Every file is built on request and sent with ``Cache-Control: no-store``; nothin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -59,8 +59,15 @@ def file_response(data: bytes | str, media_type: str, filename: str, fallback: s
     return Response(content=data, media_type=media_type, headers=headers)
 
 
-def _file(media_type: str, description: str) -> dict:
-    return dict(response_class=Response, responses={200: {"content": {media_type: {}}, "description": description}})
+class FileRoute(TypedDict):
+    """The route arguments of a download: plain ``Response`` and its media type in the schema."""
+
+    response_class: type[Response]
+    responses: dict[int | str, dict[str, object]]
+
+
+def _file(media_type: str, description: str) -> FileRoute:
+    return {"response_class": Response, "responses": {200: {"content": {media_type: {}}, "description": description}}}
 
 
 def build_review_router() -> APIRouter:
