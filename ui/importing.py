@@ -163,7 +163,7 @@ class ImportUI:
         return view.id, None, "", []
 
 
-    def condense(self, app_id: Any, part_id: str | None, request: gr.Request) -> str:
+    def condense(self, app_id: int | str | None, part_id: str | None, request: gr.Request) -> str:
         principal = self.sessions.principal(request)
         if not app_id:
             raise InvalidInputError("请先在“我的申报”中打开一份申报书。")

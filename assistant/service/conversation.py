@@ -12,7 +12,7 @@ is found and finished (``resume_interrupted``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, UserFacingError
@@ -246,7 +246,8 @@ class Conversation:
             understood=act.label,
         )
 
-    def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: Any) -> TurnResult:
+    def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: object) -> TurnResult:
+        """Store the reply and answer with it; ``extra`` are further ``TurnResult`` fields (``understood``, …)."""
         self.service.store.add_message(app_id, "assistant", reply, part_id=prompt.part_id)
         return TurnResult(
             reply=reply, prompt=prompt, application=self.service.get_application(principal, app_id), **extra

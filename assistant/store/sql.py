@@ -20,7 +20,6 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -176,7 +175,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
         media: JsonObject | None = None,
         state: JsonObject | None = None,
     ) -> None:
-        values: dict[str, Any] = {"updated_at": now_iso()}
+        values: dict[str, str] = {"updated_at": now_iso()}
         for column, value in (("info_json", info), ("media_json", media), ("state_json", state)):
             if value is not None:
                 values[column] = _json(value)
