@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -29,6 +29,12 @@ from .render import header_html, user_line_html
 from .session import Sessions
 from .style import CSS, HEAD
 from .turn_jobs import TurnJobs
+
+if TYPE_CHECKING:
+    from assistant.auth.accounts import Accounts
+    from assistant.core.settings import Settings
+    from assistant.forms.spec import FormSpec
+    from assistant.service.service import Service
 
 TITLE = layout.TITLE
 # The session is an HttpOnly cookie (see ``ui.session``); the browser only remembers which
@@ -62,7 +68,7 @@ class Page:
     following: list[Any] = field(default_factory=list)  # events that follow a turn: stopped on a switch
 
 
-def build_ui(service: Any, accounts: Any, settings: Any, turns: WorkPool | None = None) -> gr.Blocks:
+def build_ui(service: Service, accounts: Accounts, settings: Settings, turns: WorkPool | None = None) -> gr.Blocks:
     """The whole web UI; mount options (css, footer) are left on ``blocks.mount_options``.
 
     ``turns``: the model-work pool shared with the REST API (``assistant.server`` passes it).
@@ -123,7 +129,7 @@ def _upload_check(blocks: gr.Blocks) -> Any:
     return is_uploaded
 
 
-def _layout(service: Any, form: Any) -> Page:
+def _layout(service: Service, form: FormSpec) -> Page:
     ticket = gr.Textbox(visible=False, elem_id="login-ticket")
     last_app = gr.BrowserState(None, storage_key="case-assistant-last-app", secret=BROWSER_SECRET)
     head = layout.header(service.mode_label)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -30,6 +30,9 @@ from assistant.service.views import ApplicationView
 
 from .feedback import notify, warn
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 FORGED_FILE = "文件无效：只能登记通过本页面上传的文件，请重新选择文件。"
 NO_APP = "请先选择一份申报书，或点击“新建申报”。"
@@ -223,7 +226,7 @@ def recorded_name(name: str, suffixes: tuple[str, ...], suffix: str) -> str:
 class FormHandlers:
     """Handlers of the two forms; ``is_uploaded`` is set by ``ui.app`` (only the upload route's files)."""
 
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec, info: dict, media: dict, max_mb: int):
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec, info: dict, media: dict, max_mb: int):
         self.service, self.sessions, self.form = service, sessions, form
         self.info, self.media, self.max_bytes = info, media, max_mb * 1024 * 1024
         self.is_uploaded: Callable[[str], bool] = lambda path: False

@@ -10,7 +10,7 @@ the authenticated API routes, never put in Gradio's cache.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -21,6 +21,9 @@ from assistant.service.call_views import ScoreInput
 from . import board_render as render
 from .feedback import guarded, notify
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 CSS = """
 table.board, table.audit { border-collapse: collapse; width: 100%; font-size: .88rem; }
@@ -132,7 +135,7 @@ def applicant_tab(form: FormSpec) -> SimpleNamespace:
 class BoardDeskUI:
     """Handlers of both tabs; each returns what it changed, in the order ``wire`` lists the outputs."""
 
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec) -> None:
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec) -> None:
         self.service, self.sessions, self.form = service, sessions, form
         self.criteria = [c.id for c in form.rubric.criteria] if form.rubric else []
 

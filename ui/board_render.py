@@ -8,7 +8,6 @@ a row of its own (``data-testid="board-line"``), so it is seen, not inferred.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from assistant.bureau.board import Board, BoardRow
 from assistant.bureau.models import Snapshot
@@ -197,5 +196,5 @@ def level_choices(form: FormSpec, criterion_id: str) -> list[tuple[str, str]]:
     return [(f"{lv.level}级 {lv.label}：{lv.anchor}", str(lv.level)) for lv in (criterion.levels if criterion else [])]
 
 
-def untouched(value: Any) -> bool:
+def untouched(value: object) -> bool:
     return value in (None, "")

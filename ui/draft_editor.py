@@ -9,7 +9,7 @@ save is refused (too long, unchanged, a conflict) the editor stays open with the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -19,6 +19,9 @@ from .feedback import guarded, notify
 from .render import find_part, preview_part_id
 from .session import Sessions
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 EDITOR_OUTPUTS = ("editor", "preview", "edit", "undo", "save", "cancel", "editing")
 
@@ -37,7 +40,7 @@ def closed() -> tuple:
 
 
 class DraftEditor:
-    def __init__(self, service: Any, sessions: Sessions, place: Workspace) -> None:
+    def __init__(self, service: Service, sessions: Sessions, place: Workspace) -> None:
         self.service, self.sessions, self.place = service, sessions, place
 
     def open(self, app_id: int | None, part_id: str, request: gr.Request) -> tuple:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -23,6 +23,9 @@ from assistant.service.import_desk import ImportedParagraph, ImportPlan
 
 from .feedback import guarded, notify, warn
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 LEAVE_OUT = "__leave_out__"
 HEADERS = ["序号", "段落（开头）", "归入部分", "依据"]
@@ -93,7 +96,7 @@ def summary_html(form: FormSpec, result: ImportResult) -> str:
 
 
 class ImportUI:
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec, max_mb: int) -> None:
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec, max_mb: int) -> None:
         self.service, self.sessions, self.form, self.max_bytes = service, sessions, form, max_mb * 1024 * 1024
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 
@@ -160,7 +163,7 @@ class ImportUI:
         return view.id, None, "", []
 
 
-    def condense(self, app_id: Any, part_id: str | None, request: gr.Request) -> str:
+    def condense(self, app_id: int | str | None, part_id: str | None, request: gr.Request) -> str:
         principal = self.sessions.principal(request)
         if not app_id:
             raise InvalidInputError("请先在“我的申报”中打开一份申报书。")

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from anyio import to_thread
@@ -22,12 +22,18 @@ from assistant.core.errors import PermissionDeniedError, UserFacingError
 
 from .feedback import notify, warn
 
+if TYPE_CHECKING:
+    from assistant.auth.principal import Principal
+    from assistant.knowledge.jobs import IngestJobView
+
+    from .staff import StaffDesk
+
 JOB_STATUS = {"queued": "排队中", "running": "正在导入", "done": "完成", "error": "失败", "cancelled": "已取消"}
 ACTIVE = ("queued", "running")
 POLL_SECONDS = 0.5
 
 
-def progress_html(jobs: list[Any]) -> str:
+def progress_html(jobs: list[IngestJobView]) -> str:
     """One row per upload: file, state, chunks embedded / total, seconds."""
     if not jobs:
         return ""
@@ -44,7 +50,7 @@ def progress_html(jobs: list[Any]) -> str:
 
 
 async def upload_with_progress(
-    desk: Any, files: list[str] | None, kind: str, request: Any, tables: tuple[Callable, Callable]
+    desk: StaffDesk, files: list[str] | None, kind: str, request: gr.Request, tables: tuple[Callable, Callable]
 ) -> AsyncGenerator[tuple, None]:
     """Outputs: (results table, documents table, file picker, progress); ``tables`` renders the first two."""
     principal = await to_thread.run_sync(desk.sessions.principal, request)
@@ -89,7 +95,7 @@ def outcome_toast(added: int, results: list[Any]) -> None:
         warn(f"没有文件导入知识库：{names}未能导入，原因见“导入结果”。")
 
 
-def cancel_uploads(desk: Any, request: Any) -> str:
+def cancel_uploads(desk: StaffDesk, request: gr.Request) -> str:
     """取消导入: every upload still running or waiting stops; returns the progress table."""
     principal = desk.sessions.principal(request)
     jobs = desk.service.upload_jobs(principal)
@@ -99,14 +105,14 @@ def cancel_uploads(desk: Any, request: Any) -> str:
     return progress_html(desk.service.upload_jobs(principal)[: len(jobs)])
 
 
-def _start(desk: Any, principal: Any, path: Path, kind: str) -> Any:
+def _start(desk: StaffDesk, principal: Principal, path: Path, kind: str) -> IngestJobView:
     try:
         return desk.service.start_upload(principal, path.name, path.read_bytes(), kind=kind)
     finally:
         path.unlink(missing_ok=True)  # the uploaded copy is not needed once its text has been read
 
 
-def _failed(job: Any) -> dict[str, Any]:
+def _failed(job: IngestJobView) -> dict[str, object]:
     return {"filename": job.filename, "status": "error", "chunks": 0, "message": job.message}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -24,6 +24,10 @@ from assistant.media.models import MediaItem
 
 from .feedback import guarded, notify, warn
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.auth.principal import Principal
+    from assistant.service.service import Service
 
 NO_APP = "请先在上方选择一份申报书。"
 FORGED_FILE = "文件无效：只能上传通过本页面选择的文件，请重新选择。"
@@ -88,23 +92,23 @@ def items_html(app_id: int, form: FormSpec, items: list[MediaItem]) -> str:
 
 
 class MaterialsUI:
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec) -> None:
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec) -> None:
         self.service, self.sessions, self.form = service, sessions, form
         self.is_uploaded: Callable[[str], bool] = lambda path: False
 
-    def _principal(self, app_id: Any, request: gr.Request) -> tuple[Any, int]:
+    def _principal(self, app_id: int | str | None, request: gr.Request) -> tuple[Principal, int]:
         principal = self.sessions.principal(request)
         if not app_id:
             raise InvalidInputError(NO_APP)
         return principal, int(app_id)
 
-    def _listing(self, principal: Any, app_id: int) -> tuple:
+    def _listing(self, principal: Principal, app_id: int) -> tuple:
         items = self.service.media.items(principal, app_id)
         choices = [(f"{i.filename}（{'视频' if i.slot == 'video' else '图' + str(i.picture_number)}）", i.id)
                    for i in items]
         return items_html(app_id, self.form, items), gr.update(choices=choices, value=None)
 
-    def load(self, app_id: Any, request: gr.Request) -> tuple:
+    def load(self, app_id: int | str | None, request: gr.Request) -> tuple:
         """The tab for ``app_id``; the last output is the id it now shows (its actions work on that one)."""
         principal = self.sessions.try_principal(request)
         if principal is None or not app_id:
@@ -112,7 +116,7 @@ class MaterialsUI:
         graph = self.service.media.flow_graph(principal, int(app_id))
         return (*self._listing(principal, int(app_id)), to_rows(graph), "", "", "", int(app_id))
 
-    def upload(self, app_id: Any, slot: str, path: str | None, request: gr.Request) -> tuple:
+    def upload(self, app_id: int | str | None, slot: str, path: str | None, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
         if not path:
             raise InvalidInputError("请先选择要上传的文件。")
@@ -131,7 +135,7 @@ class MaterialsUI:
             notify(f"“{item.filename}”已上传，检查通过。")
         return (*self._listing(principal, app_id), None)
 
-    def remove(self, app_id: Any, media_id: Any, request: gr.Request) -> tuple:
+    def remove(self, app_id: int | str | None, media_id: int | str | None, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
         if not media_id:
             raise InvalidInputError("请先选择要删除的文件。")
@@ -139,19 +143,19 @@ class MaterialsUI:
         notify("已删除。")
         return self._listing(principal, app_id)
 
-    def extract(self, app_id: Any, request: gr.Request) -> tuple:
+    def extract(self, app_id: int | str | None, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
         graph, note = self.service.media.extract(principal, app_id)
         return to_rows(graph), escape(note)
 
-    def save(self, app_id: Any, table: Any, request: gr.Request) -> tuple:
+    def save(self, app_id: int | str | None, table: Any, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
         rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
         graph = self.service.media.save_rows(principal, app_id, rows)
         notify("流向图表格已保存。")
         return to_rows(graph), ""
 
-    def draw(self, app_id: Any, table: Any, request: gr.Request) -> tuple:
+    def draw(self, app_id: int | str | None, table: Any, request: gr.Request) -> tuple:
         principal, app_id = self._principal(app_id, request)
         rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
         if any(any(str(c).strip() for c in row) for row in rows):
@@ -162,7 +166,7 @@ class MaterialsUI:
         notify("已生成数据要素流向图，作为图1保存。")
         return (*self._listing(principal, app_id), note)
 
-    def outline(self, app_id: Any, request: gr.Request) -> str:
+    def outline(self, app_id: int | str | None, request: gr.Request) -> str:
         principal, app_id = self._principal(app_id, request)
         outline = self.service.package.outline(principal, app_id)
         rows = "".join(
@@ -175,7 +179,7 @@ class MaterialsUI:
         return (f'<div class="outline"><p>{escape(outline.title)}，共{outline.total_seconds}秒。{link}</p>'
                 f"<table><tr><th>段落</th><th>时长</th><th>画面</th><th>解说词</th></tr>{rows}</table></div>")
 
-    def package(self, app_id: Any, request: gr.Request) -> str:
+    def package(self, app_id: int | str | None, request: gr.Request) -> str:
         principal, app_id = self._principal(app_id, request)
         self.service.get_application(principal, app_id)
         return (f'<a class="download-link" href="api/applications/{app_id}/package.zip" download '

@@ -8,7 +8,7 @@ authenticated ``/api/applications/{id}/…`` routes, so no file is put in Gradio
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -28,6 +28,9 @@ from .review_render import (
     review_html,
 )
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 
 def review_layout() -> SimpleNamespace:
@@ -60,7 +63,7 @@ def overview_layout(form: FormSpec) -> SimpleNamespace:
 class ReviewDesk:
     """The workspace's 审阅 panel and the 申报总览 tab."""
 
-    def __init__(self, service: Any, sessions: Sessions, form: FormSpec) -> None:
+    def __init__(self, service: Service, sessions: Sessions, form: FormSpec) -> None:
         self.service, self.sessions, self.form = service, sessions, form
 
     def review(self, app_id: int | None, request: gr.Request) -> tuple[str, str]:

@@ -19,16 +19,21 @@ page that logged in can redeem it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal, local_principal
 from assistant.auth.web import request_cookie_token, request_page_owner
 from assistant.core.errors import AuthenticationError
 
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from assistant.auth.accounts import Accounts
+
 LOGIN_REQUIRED = "登录已失效或尚未登录，请刷新页面后重新登录。"
 
 
-def client_address(request: Any) -> str:
+def client_address(request: gr.Request) -> str:
     client = getattr(request, "client", None)
     return str(getattr(client, "host", "") or "unknown")
 
@@ -36,14 +41,14 @@ def client_address(request: Any) -> str:
 class Sessions:
     """The UI's view of ``assistant.auth.accounts.Accounts``: login and the principal per event."""
 
-    def __init__(self, accounts: Any) -> None:
+    def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
 
     def local_mode(self) -> bool:
         """Asked on every event, so creating the first account ends local mode without a restart."""
         return bool(self.accounts.local_mode())
 
-    def principal(self, request: Any) -> Principal:
+    def principal(self, request: gr.Request) -> Principal:
         """The Principal for this event; raises AuthenticationError when nobody is logged in."""
         if self.local_mode():
             return local_principal()
@@ -53,19 +58,19 @@ class Sessions:
             raise AuthenticationError(LOGIN_REQUIRED)
         return principal
 
-    def try_principal(self, request: Any) -> Principal | None:
+    def try_principal(self, request: gr.Request) -> Principal | None:
         try:
             return self.principal(request)
         except AuthenticationError:
             return None
 
-    def login(self, username: str, password: str, request: Any) -> tuple[str, Principal]:
+    def login(self, username: str, password: str, request: gr.Request) -> tuple[str, Principal]:
         """Check the password (throttled), open a session; return a one-time ticket for the cookie."""
         principal = self.accounts.login((username or "").strip(), password or "", client_address(request))
         token = self.accounts.create_session(principal)
         return self.accounts.login_tickets.issue(token, request_page_owner(request)), principal
 
-    def change_password(self, current: str, new: str, request: Any) -> str:
+    def change_password(self, current: str, new: str, request: gr.Request) -> str:
         """The user's own password change (all their sessions end); a one-time ticket for the new session."""
         principal = self.principal(request)
         token = self.accounts.change_password(principal, current, new, client_address(request))

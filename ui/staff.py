@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncGenerator, Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from anyio import to_thread
@@ -23,6 +23,9 @@ from assistant.core.workpool import WorkPool
 from . import knowledge_jobs
 from .feedback import guarded
 from .session import Sessions
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 KIND_LABELS = {"notice": "通知文件", "plan_digest": "行动计划摘要", "case": "案例", "template_example": "模板示例"}
 STATUS_LABELS = {"added": "已添加", "updated": "已更新", "duplicate": "重复（已存在，未重复导入）", "error": "失败"}
@@ -116,7 +119,9 @@ class StaffDesk:
     path is accepted. Paths named by the client are never trusted.
     """
 
-    def __init__(self, service: Any, sessions: Sessions, max_files: int = 10, turns: WorkPool | None = None) -> None:
+    def __init__(
+        self, service: Service, sessions: Sessions, max_files: int = 10, turns: WorkPool | None = None
+    ) -> None:
         self.service = service
         self.sessions = sessions
         # A policy question may call the model: it waits in the model pool like a chat turn (shared by the app).

@@ -17,8 +17,8 @@ and in the preview; a second message meanwhile is refused with a message, never 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator
-from typing import Any
+from collections.abc import AsyncGenerator, Callable
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from anyio import to_thread
@@ -49,6 +49,10 @@ from .render import (
 from .session import Sessions
 from .turn_jobs import Progress, TurnJob, TurnJobs
 
+if TYPE_CHECKING:
+    from assistant.llm.chat import DeltaCallback
+    from assistant.service.service import Service
+
 PANEL_OUTPUTS = ("apps", "chat", "rail", "part", "preview", "issues", "versions", "last_app", "downloads")
 LIVE_OUTPUTS = ("send", "skip", "busy")
 SKIP_TEXT = "跳过"
@@ -66,7 +70,7 @@ def live(running: Progress | None) -> tuple:
 
 
 class Workspace:
-    def __init__(self, service: Any, sessions: Sessions, turns: WorkPool, jobs: TurnJobs | None = None) -> None:
+    def __init__(self, service: Service, sessions: Sessions, turns: WorkPool, jobs: TurnJobs | None = None) -> None:
         self.service = service
         self.sessions = sessions
         self.turns = turns  # shared with the REST API: one line for model work
@@ -90,7 +94,9 @@ class Workspace:
         shown = preview_part_id(view, selected)
         part = find_part(view, shown)
         versions = (
-            self.service.versions(principal, view.id, shown) if view is not None and part and part.version else []
+            self.service.versions(principal, view.id, shown)
+            if view is not None and shown is not None and part and part.version
+            else []
         )
         outputs = (
             gr.update(choices=part_choices(view), value=selected),
@@ -219,7 +225,7 @@ class Workspace:
             raise InvalidInputError("请先输入您的回答或修改意见。")
         target = part_id if part_id and part_id != AUTO_PART else None
 
-        def call(on_delta: Any) -> TurnResult:
+        def call(on_delta: DeltaCallback) -> TurnResult:
             return self.service.send_message(principal, view.id, text, part_id=target, action=action, on_delta=on_delta)
 
         job = self._start(principal, view, text, target, call)
@@ -227,14 +233,21 @@ class Workspace:
             async for update in updates:
                 yield update
 
-    def _start(self, principal: Principal, view: ApplicationView, text: str, target: str | None, call: Any) -> TurnJob:
+    def _start(
+        self,
+        principal: Principal,
+        view: ApplicationView,
+        text: str,
+        target: str | None,
+        call: Callable[[DeltaCallback], TurnResult | ApplicationView],
+    ) -> TurnJob:
         """The turn as the application's job; raises ``TurnInProgress`` (a warning) if one is running."""
 
         def locate() -> str | None:  # the part a new stream is for: the first one still to draft
             pending = self.service.get_application(principal, view.id).interrupted
             return pending[0] if pending else target
 
-        async def after(result: Any) -> Any:
+        async def after(result: object) -> object:
             if isinstance(result, TurnResult):
                 reviewed = await to_thread.run_sync(self._with_review_note, principal, result)
                 return result.model_copy(update={"application": reviewed})

@@ -11,8 +11,6 @@ assets from a CDN and would be blank offline; the schema stays at /api/openapi.j
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Depends, FastAPI
 
 from assistant.api.context import ApiContext
@@ -30,9 +28,10 @@ from assistant.api.routes.users import build_router as users_router
 from assistant.api.text_guard import reject_invalid_text
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
+from assistant.service.service import Service
 
 
-def create_api(service: Any, accounts: Accounts, settings: Settings, pools: Pools | None = None) -> FastAPI:
+def create_api(service: Service, accounts: Accounts, settings: Settings, pools: Pools | None = None) -> FastAPI:
     """The FastAPI app with every /api route; the UI is mounted on it by ``assistant.server``.
 
     ``pools`` (see ``executors``) run model turns and CPU-heavy work apart from the short

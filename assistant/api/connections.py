@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -128,7 +127,7 @@ def _has_body(headers: list[tuple[bytes, bytes]] | None) -> bool:
     return False
 
 
-def guarded_protocol(settings: Settings) -> type[Any]:
+def guarded_protocol(settings: Settings) -> type[GuardedHttpToolsProtocol]:
     """The protocol class for ``uvicorn.run(http=...)`` with the limits from settings."""
     return type(
         "ConfiguredHttpProtocol",

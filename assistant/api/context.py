@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from assistant.api.executors import Pools
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
+from assistant.service.service import Service
 
 
 @dataclass(frozen=True)
 class ApiContext:
     """What every route needs, kept on ``app.state.api`` so routes stay plain functions."""
 
-    service: Any
+    service: Service
     accounts: Accounts
     settings: Settings
     pools: Pools
 
 
 def get_context(request: Request) -> ApiContext:
-    return request.app.state.api
+    api: ApiContext = request.app.state.api
+    return api
 
 
 Context = Annotated[ApiContext, Depends(get_context)]

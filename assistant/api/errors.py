@@ -8,12 +8,13 @@ stack trace never reaches a client.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.api.limits import body_limit_for
 from assistant.core.errors import DiskFullError, UserFacingError, is_disk_full
@@ -63,7 +64,7 @@ def user_error_response(exc: UserFacingError) -> JSONResponse:
     return JSONResponse(error_body(exc.message, exc.code), status_code=exc.status_code, headers=headers)
 
 
-def validation_message(errors: list[dict[str, Any]]) -> str:
+def validation_message(errors: list[ErrorDetails]) -> str:
     """A short Chinese summary such as “请求内容不符合要求：username 缺少此项”."""
     if any(error.get("type") == "json_invalid" for error in errors):
         return "请求内容不是有效的 JSON。"
@@ -123,11 +124,11 @@ class DeclaredSizeLimit:
     checked, so the UI mounted on the same app keeps its own rules.
     """
 
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/"):
             length = _declared_length(scope)
             limit = body_limit_for(scope["path"], self.settings)
@@ -139,7 +140,7 @@ class DeclaredSizeLimit:
         await self.app(scope, receive, send)
 
 
-def _declared_length(scope: dict) -> int | None:
+def _declared_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             try:

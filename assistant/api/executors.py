@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import Request
 
@@ -68,10 +68,18 @@ async def wait_for_disconnect(request: Request) -> None:
             return
 
 
-async def run_watched(request: Request, pool: WorkPool, fn: Callable[..., T], *args: Any, **options: Any) -> T:
+async def run_watched(
+    request: Request,
+    pool: WorkPool,
+    fn: Callable[..., T],
+    *args: object,
+    user: str | None = None,
+    key: str | None = None,
+    token: CancelToken | None = None,
+) -> T:
     """``pool.run(fn, *args)``, cancelled (work included) if the client disconnects first."""
-    token: CancelToken = options.pop("token", None) or CancelToken()
-    work = asyncio.ensure_future(pool.run(fn, *args, token=token, **options))
+    token = token or CancelToken()
+    work = asyncio.ensure_future(pool.run(fn, *args, user=user, key=key, token=token))
     watch = asyncio.ensure_future(wait_for_disconnect(request))
     try:
         await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)

@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.auth.exposure import LOOPBACK_NAMES, host_name, is_loopback
 from assistant.core.settings import Settings
@@ -39,7 +39,7 @@ def normal_netloc(netloc: str, scheme: str = "") -> str:
 
 
 class HostGuard:
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.allowed = set(settings.allowed_host_list)
         self.loopback_only = not self.allowed and is_loopback(settings.host)
@@ -52,7 +52,7 @@ class HostGuard:
             return name in LOOPBACK_NAMES or is_loopback(name)
         return True
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and not self.host_allowed(Headers(scope=scope).get("host", "")):
             if scope["type"] == "http":
                 await _error(BAD_HOST, "bad_host", 400)(scope, receive, send)
@@ -61,7 +61,7 @@ class HostGuard:
 
 
 class CrossSiteGuard:
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.trusted = {normal_netloc(urlsplit(o).netloc, urlsplit(o).scheme) for o in settings.cors_origin_list}
 
@@ -79,7 +79,7 @@ class CrossSiteGuard:
         netloc = normal_netloc(parts.netloc, parts.scheme)
         return netloc == own or netloc in self.trusted
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             headers = Headers(scope=scope)
             bearer = headers.get("authorization", "").lower().startswith("bearer ")

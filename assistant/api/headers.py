@@ -13,9 +13,8 @@ Installed outermost in ``assistant.server``, so the refusals of the other guards
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.core.settings import Settings
 
@@ -23,17 +22,17 @@ _LEGACY = {"'self'": "SAMEORIGIN", "'none'": "DENY"}
 
 
 class SecurityHeaders:
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         ancestors = " ".join(settings.frame_ancestors.split()) or "'self'"
         self.policy = f"frame-ancestors {ancestors}"
         self.legacy = _LEGACY.get(ancestors)
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def with_headers(message: dict) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 policy = headers.get("content-security-policy")

@@ -15,14 +15,14 @@ says to create an account. Once an account exists the guard costs one attribute 
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from html import escape
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse, JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from assistant.auth.accounts import Accounts
 from assistant.auth.exposure import NO_ACCOUNT_YET, is_loopback, request_is_local
 from assistant.core.settings import Settings
 
@@ -33,31 +33,31 @@ PAGE = (
 )
 
 
-def scope_is_local(scope: MutableMapping[str, Any]) -> bool:
+def scope_is_local(scope: Scope) -> bool:
     headers = Headers(scope=scope)
     client = scope.get("client")
     return request_is_local(client[0] if client else None, headers.get("host", ""), headers.keys())
 
 
-def served_without_login(scope: MutableMapping[str, Any], settings: Settings, accounts: Any) -> bool:
+def served_without_login(scope: Scope, settings: Settings, accounts: Accounts) -> bool:
     """Whether this request runs as 本机用户: local mode, and a local request (or the operator allows proxies)."""
     return bool(accounts.local_mode()) and (settings.no_login_via_proxy or scope_is_local(scope))
 
 
 class LocalModeGuard:
-    def __init__(self, app: Any, settings: Settings, accounts: Any) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, accounts: Accounts) -> None:
         self.app = app
         self.accounts = accounts
         self.active = is_loopback(settings.host) and not settings.no_login_via_proxy
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if await self._refused(scope):
             if scope["type"] == "websocket":
                 return await send({"type": "websocket.close", "code": 1008})
             return await self._refusal(scope)(scope, receive, send)
         return await self.app(scope, receive, send)
 
-    async def _refused(self, scope: dict) -> bool:
+    async def _refused(self, scope: Scope) -> bool:
         if not self.active or scope["type"] not in ("http", "websocket") or scope.get("path") in OPEN_PATHS:
             return False
         if self.accounts.users_exist_known or scope_is_local(scope):
@@ -65,7 +65,7 @@ class LocalModeGuard:
         return bool(await run_in_threadpool(self.accounts.local_mode))
 
     @staticmethod
-    def _refusal(scope: dict) -> Any:
+    def _refusal(scope: Scope) -> HTMLResponse | JSONResponse:
         if "text/html" in Headers(scope=scope).get("accept", ""):
             return HTMLResponse(PAGE.format(escape(NO_ACCOUNT_YET)), status_code=403)
         return JSONResponse({"error": NO_ACCOUNT_YET, "code": "login_required"}, status_code=403)

@@ -25,11 +25,11 @@ import hashlib
 import json
 import secrets
 from collections import OrderedDict
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.auth.web import PAGE_COOKIE, token_from_cookie_header
 from assistant.core.settings import Settings
@@ -54,12 +54,12 @@ def _cookie(header: str, name: str) -> str | None:
 
 
 class GradioSessionBinding:
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.secure = settings.cookie_secure
         self.bindings: OrderedDict[str, str] = OrderedDict()
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if not path or path.startswith("/api/"):
             return await self.app(scope, receive, send)
@@ -73,7 +73,7 @@ class GradioSessionBinding:
             return await refusal(scope, receive, send)
         return await self.app(scope, receive, send)
 
-    def _with_page_cookie(self, scope: dict, send: Any) -> tuple[dict, Any, str]:
+    def _with_page_cookie(self, scope: Scope, send: Send) -> tuple[Scope, Send, str]:
         """The page id of this browser; a new one is set on the response and added to the request."""
         headers = Headers(scope=scope)
         page = _cookie(headers.get("cookie", ""), PAGE_COOKIE)
@@ -86,14 +86,16 @@ class GradioSessionBinding:
         https = self.secure or scope.get("scheme") == "https"
         value = f"{PAGE_COOKIE}={page}; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if https else "")
 
-        async def set_cookie(message: dict) -> None:
+        async def set_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message).append("set-cookie", value)
             await send(message)
 
         return scope, set_cookie, page
 
-    async def _session_hash(self, scope: dict, path: str, receive: Any) -> tuple[str | None, Any, Any]:
+    async def _session_hash(
+        self, scope: Scope, path: str, receive: Receive
+    ) -> tuple[str | None, Receive, JSONResponse | None]:
         """(the session hash this request names or None, the receive to pass on, a refusal or None)."""
         if path == "/gradio_api/queue/data":
             values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash")
@@ -105,7 +107,7 @@ class GradioSessionBinding:
             return await self._from_body(receive)
         return None, receive, None
 
-    async def _from_body(self, receive: Any) -> tuple[str | None, Any, Any]:
+    async def _from_body(self, receive: Receive) -> tuple[str | None, Receive, JSONResponse | None]:
         """Read the JSON body (bounded), take its ``session_hash``, and replay the body to Gradio."""
         chunks, size, more = [], 0, True
         while more:
@@ -120,7 +122,7 @@ class GradioSessionBinding:
         body = b"".join(chunks)
         replayed = False
 
-        async def replay() -> dict:
+        async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
@@ -133,7 +135,7 @@ class GradioSessionBinding:
             value = None  # Gradio answers malformed bodies itself
         return (value if isinstance(value, str) and value else None), replay, None
 
-    def _bound_to(self, session_hash: str, scope: dict, page: str) -> bool:
+    def _bound_to(self, session_hash: str, scope: Scope, page: str) -> bool:
         """Bind an unseen session hash to this page and login; a known one must match them."""
         token = token_from_cookie_header(Headers(scope=scope).get("cookie", "")) or ""
         owner = hashlib.sha256(f"{page}\x00{token}".encode()).hexdigest()

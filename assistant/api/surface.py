@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.upload_quota import UploadLedger
+from assistant.auth.accounts import Accounts
 from assistant.auth.web import token_from_cookie_header
 from assistant.core.settings import Settings
 
@@ -67,9 +68,9 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
 class GradioSurface:
     def __init__(
         self,
-        app: Any,
+        app: ASGIApp,
         settings: Settings,
-        accounts: Any,
+        accounts: Accounts,
         known_session: Callable[[str], bool] | None = None,
         uploads: UploadLedger | None = None,
     ) -> None:
@@ -81,7 +82,7 @@ class GradioSurface:
         self.per_file = settings.limit_upload_mb * 1024 * 1024
         self.per_request = self.per_file * max(1, settings.limit_upload_files) + 1024 * 1024
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if not path or path.startswith("/api/"):
             return await self.app(scope, receive, send)
@@ -92,7 +93,7 @@ class GradioSurface:
             return await self.app(scope, receive, self._chinese_413(send))
         return await self.app(scope, receive, send)
 
-    async def refusal(self, scope: dict, path: str) -> JSONResponse | None:
+    async def refusal(self, scope: Scope, path: str) -> JSONResponse | None:
         if path.startswith(DENIED):
             return _error("找不到请求的地址。", "http_404", 404)
         if path == QUEUE_DATA and self.known_session is not None:
@@ -107,7 +108,7 @@ class GradioSurface:
             return self._size_refusal(headers) or self._quota_refusal(user, headers)
         return None
 
-    def _unknown_session(self, scope: dict) -> JSONResponse | None:
+    def _unknown_session(self, scope: Scope) -> JSONResponse | None:
         session = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash", [""])[0]
         if session and self.known_session is not None and self.known_session(session):
             return None
@@ -143,11 +144,11 @@ class GradioSurface:
             f"一次最多{self.settings.limit_upload_files}个文件，请拆分后再上传。"
         )
 
-    def _chinese_413(self, send: Any) -> Any:
+    def _chinese_413(self, send: Send) -> Send:
         """Gradio answers an oversized file with an English text/plain 413; send ours instead."""
         state = {"replaced": False}
 
-        async def wrapped(message: dict) -> None:
+        async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start" and message.get("status") == 413:
                 state["replaced"] = True
                 response = _error(self._too_large(), "http_413", 413)

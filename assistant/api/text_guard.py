@@ -8,7 +8,6 @@ surface as a 500. Checked once here, for every JSON body, before any route runs.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi import Request
 
@@ -22,7 +21,7 @@ class InvalidTextError(InvalidInputError):
     code = "invalid_text"
 
 
-def has_invalid_text(value: Any) -> bool:
+def has_invalid_text(value: object) -> bool:
     if isinstance(value, str):
         try:
             value.encode("utf-8")

@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.core.settings import Settings
@@ -28,7 +29,7 @@ ENVELOPE_BYTES = 16 * 1024  # multipart part headers and boundaries of one reque
 
 
 class UploadLedger:
-    def __init__(self, settings: Settings, directory: Path, clock=time.monotonic) -> None:
+    def __init__(self, settings: Settings, directory: Path, clock: Callable[[], float] = time.monotonic) -> None:
         self.window = settings.upload_cache_minutes * 60
         self.per_user = settings.upload_quota_mb * MB
         self.total = settings.upload_total_mb * MB

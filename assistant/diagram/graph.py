@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -76,7 +77,7 @@ def to_rows(graph: FlowGraph) -> list[list[str]]:
     return [[e.source, e.label, e.target] for e in graph.edges]
 
 
-def from_rows(rows: list[list[object]], previous: FlowGraph | None = None) -> FlowGraph:
+def from_rows(rows: Sequence[Sequence[object]], previous: FlowGraph | None = None) -> FlowGraph:
     """The graph the applicant edited as a table; node roles kept from before, new nodes guessed by position."""
     roles = {n.name: n.role for n in (previous.nodes if previous else [])}
     graph = FlowGraph(title=previous.title if previous else "数据要素流向图", stays=previous.stays if previous else [])

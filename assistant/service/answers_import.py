@@ -7,7 +7,7 @@ as the interview's record (so the review traces figures to them), one version pe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError, QuotaExceededError
@@ -17,8 +17,11 @@ from assistant.export.scripted import AnswersFile
 from assistant.forms.checks import check_contacts, check_media
 from assistant.interview.machine import InterviewState, PartProgress
 
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
-def import_answers(service: Any, owner: Principal, answers: AnswersFile, offline: bool = False) -> int:
+
+def import_answers(service: Service, owner: Principal, answers: AnswersFile, offline: bool = False) -> int:
     """The new application's id. ``offline`` drafts without the model even when one is configured."""
     form, info = answers.form, answers.info
     if not info.field:

@@ -12,7 +12,8 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.bureau import status as flow
@@ -27,6 +28,11 @@ from assistant.forms.spec import FormSpec, load_form
 from assistant.service import call_common as common
 from assistant.service.call_views import CriterionSheet, GateInput, LevelView, ScoreInput, ScoreSheet
 from assistant.store.bureau import AuditEntry, BoardRecord, NewScore, ScoreRow
+from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 DEFAULT_FORM = "cq-2024-batch2"
 REASON_LIMIT = 2000
@@ -63,11 +69,11 @@ def overrides(record: BoardRecord) -> dict[str, GateResult]:
 
 
 class BoardDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
 
     @property
-    def store(self) -> Any:
+    def store(self) -> ServiceStore:
         return self.service.store
 
     # ---- reading -------------------------------------------------------------------------------------------------
@@ -180,7 +186,7 @@ class BoardDesk:
         return self.score_sheet(principal, app_id)
 
     def _gates(self, principal: Principal, form: FormSpec, app_id: int, record: BoardRecord,
-               gates: list[GateInput], entries: list[AuditEntry]) -> dict | None:
+               gates: list[GateInput], entries: list[AuditEntry]) -> JsonObject | None:
         if not gates:
             return None
         rubric = rubric_of(form)
@@ -241,7 +247,7 @@ class BoardDesk:
     def set_reason(self, principal: Principal, app_id: int, text: str) -> ScoreSheet:
         self._row(principal, app_id)
         text = common.required_text(text, "推荐理由", REASON_LIMIT)
-        before = (self.store.call_entry(app_id).recommend_reason or "") if self.store.call_entry(app_id) else ""
+        before = (found.recommend_reason or "") if (found := self.store.call_entry(app_id)) else ""
         entry = common.audit(principal, "reason", app_id, target="推荐理由", old=before, new=text)
         self.store.update_entry(app_id, [entry], recommend_reason=text)
         return self.score_sheet(principal, app_id)
@@ -258,7 +264,9 @@ class BoardDesk:
             reasons[row.application_id] = record.entry.recommend_reason or draft_reason(
                 rubric, row, Assessment.model_validate(record.assessment))
             if contacts:
-                snapshot = self.store.submission(row.application_id, row.submission).snapshot or {}
+                submitted = self.store.submission(row.application_id, row.submission)
+                assert submitted is not None  # a row on the board is a submission
+                snapshot = submitted.snapshot or {}
                 person = snapshot.get("info", {}).get("contact", {})
                 people[row.application_id] = (person.get("name", ""), person.get("phone", ""))
         return build_summary(rubric, board, reasons, people if contacts else None)
@@ -278,6 +286,7 @@ class BoardDesk:
             archive.writestr("汇总表.docx", summary_docx(summary))
             for row in summary.rows:
                 found = self.store.submission(row.application_id)
+                assert found is not None  # a recommended row is a submission
                 folder = f"{row.number:02d}-{_safe(row.case_name)}"
                 for name, data in self.store.submission_files(found.id).items():
                     archive.writestr(f"{folder}/{_safe(name)}", data)
@@ -300,6 +309,7 @@ class BoardDesk:
         records, _ = self._records(form)
         for record in records:
             found = self.store.submission(record.entry.application_id, record.submission.number)
+            assert found is not None  # the record was read from this submission
             snapshot = Snapshot.model_validate(found.snapshot)
             assessment = assess(form, snapshot, self.service.call.now())
             if chat_model is not None:
@@ -316,7 +326,7 @@ def _safe(name: str) -> str:
     return re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "-", name)[:80] or "未命名"
 
 
-def _sort_key(sort: str, board: Board) -> Any:
+def _sort_key(sort: str, board: Board) -> Callable[[BoardRow], tuple[object, ...] | int]:
     if sort == "total":
         return lambda r: (-r.total, r.rank)
     if sort.startswith("criterion:"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from assistant.auth.principal import Principal
 from assistant.bureau.snapshot import place_title
@@ -13,6 +12,7 @@ from assistant.core.errors import InvalidInputError, PermissionDeniedError
 from assistant.core.text_input import clean_block
 from assistant.forms.spec import FormSpec
 from assistant.store.bureau import AuditEntry
+from assistant.store.desk_protocol import CallStore
 
 Clock = Callable[[], datetime]
 
@@ -55,7 +55,7 @@ def check_place(form: FormSpec, target: str) -> str:
     return target
 
 
-def window(store: Any, form: FormSpec) -> CallWindow:
+def window(store: CallStore, form: FormSpec) -> CallWindow:
     until = store.reopened_until(form.id)
     return CallWindow(deadline=parse_day(form.deadline, "截止日期"), reopened_until=parse_day(until) if until else None)
 

@@ -9,7 +9,7 @@ is written with its audit entry in one transaction by the store.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.bureau import status as flow
@@ -19,8 +19,10 @@ from assistant.bureau.snapshot import take_snapshot
 from assistant.bureau.window import closed_message, parse_day
 from assistant.bureau.word_comments import WordComment, add_word_comments
 from assistant.core.errors import InvalidInputError, NotFoundError
+from assistant.export.scripted import AnswersFile
 from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import FormSpec, load_form
+from assistant.review.findings import Finding, ReviewReport
 from assistant.service import call_common as common
 from assistant.service import documents
 from assistant.service.answers_import import import_answers
@@ -32,7 +34,12 @@ from assistant.service.call_views import (
     SubmissionStatus,
 )
 from assistant.store.bureau import CommentRow, NewSubmission
+from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 DEFAULT_FORM = "cq-2024-batch2"
 REASON_LIMIT = 2000
@@ -40,17 +47,17 @@ ERRORS_SHOWN = 8
 
 
 class CallDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
 
     @property
-    def store(self) -> Any:
+    def store(self) -> ServiceStore:
         return self.service.store
 
     def now(self) -> str:
         return self.service.clock().isoformat(timespec="seconds")
 
-    def create_from_answers(self, principal: Principal, answers: Any, offline: bool = False) -> int:
+    def create_from_answers(self, principal: Principal, answers: AnswersFile, offline: bool = False) -> int:
         """Store an application owned by ``principal`` from an answers file (see ``answers_import``)."""
         return import_answers(self.service, principal, answers, offline=offline)
 
@@ -111,7 +118,7 @@ class CallDesk:
             submissions=[SubmissionInfo(number=s.number, submitted_at=s.submitted_at)
                          for s in self.store.submissions(app_id)],
             comments=self._comment_views(principal, form, self.store.comments(app_id)),
-            changed_since_submission=bool(latest) and self._changed(row, latest.snapshot or {}),
+            changed_since_submission=latest is not None and self._changed(row, latest.snapshot or {}),
         )
 
     def _history(self, principal: Principal, app_id: int) -> list[HistoryItem]:
@@ -126,7 +133,7 @@ class CallDesk:
             items.append(HistoryItem(at=e.at, action=e.target, status=e.new, by=by, reason=e.reason))
         return items
 
-    def _changed(self, row: ApplicationRow, snapshot: dict) -> bool:
+    def _changed(self, row: ApplicationRow, snapshot: JsonObject) -> bool:
         heads = {pid: v.version for pid, v in self.store.head_versions(row.id).items()}
         frozen = {p["part_id"]: p.get("version") for p in snapshot.get("parts", []) if p.get("version")}
         info = ApplicationInfo.model_validate(row.info).model_dump()
@@ -178,7 +185,7 @@ class CallDesk:
         )
         return self.status(principal, app_id)
 
-    def _snapshot(self, form: FormSpec, row: ApplicationRow, report: Any) -> Snapshot:
+    def _snapshot(self, form: FormSpec, row: ApplicationRow, report: ReviewReport) -> Snapshot:
         heads = self.store.head_versions(row.id)
         return take_snapshot(
             form,
@@ -304,6 +311,7 @@ class CallDesk:
                        number: int | None = None) -> tuple[str, bytes]:
         snapshot = self.snapshot(principal, app_id, number)
         found = self.store.submission(app_id, snapshot.number)
+        assert found is not None  # ``snapshot`` just read it
         files = self.store.submission_files(found.id)
         name = next((n for n in files if n.endswith("宣传推广材料.docx") == promo), None)
         if name is None:
@@ -327,7 +335,7 @@ class CallDesk:
         return add_word_comments(data, form, comments)
 
 
-def _errors_message(form: FormSpec, errors: list[Any]) -> str:
+def _errors_message(form: FormSpec, errors: list[Finding]) -> str:
     lines = [f"提交前审阅还有{len(errors)}项错误，暂不能提交："]
     for n, f in enumerate(errors[:ERRORS_SHOWN], 1):
         where = common.place(form, f.part_id) if f.part_id != "info" else "申报信息表"

@@ -12,7 +12,7 @@ is found and finished (``resume_interrupted``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError, LimitExceededError, ModelUnavailableError, UserFacingError
@@ -25,6 +25,7 @@ from assistant.llm.chat import ChatModel, DeltaCallback
 from assistant.service.part_drafting import StoredDraft, draft_and_store
 from assistant.service.turn_reading import read_turn
 from assistant.service.views import ApplicationView, TurnResult, VersionView
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
 from assistant.understanding.acts import RevisionOp, TurnAct
 from assistant.understanding.shipped import element_reader
@@ -245,7 +246,8 @@ class Conversation:
             understood=act.label,
         )
 
-    def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: Any) -> TurnResult:
+    def _reply(self, principal: Principal, app_id: int, reply: str, prompt: Prompt, **extra: object) -> TurnResult:
+        """Store the reply and answer with it; ``extra`` are further ``TurnResult`` fields (``understood``, …)."""
         self.service.store.add_message(app_id, "assistant", reply, part_id=prompt.part_id)
         return TurnResult(
             reply=reply, prompt=prompt, application=self.service.get_application(principal, app_id), **extra
@@ -262,7 +264,7 @@ class Conversation:
         instruction: str = "",
         previous: str = "",
         revision: RevisionOp | None = None,
-        update: Callable[[dict], dict] | None = None,
+        update: Callable[[JsonObject], JsonObject] | None = None,
         on_delta: DeltaCallback | None = None,
     ) -> StoredDraft:
         return draft_and_store(
@@ -327,10 +329,10 @@ def _revision_lead(title: str, draft: StoredDraft, limit: int) -> str:
     return f"已修改“{title}”（第{draft.version}版，{draft.words}字，模板建议约{limit}字）。{changes}"
 
 
-def _supplement_update(part_id: str, content: str) -> Callable[[dict], dict]:
+def _supplement_update(part_id: str, content: str) -> Callable[[JsonObject], JsonObject]:
     """The supplement joins the part's answers (so a redraft keeps it) in the version's own transaction."""
 
-    def update(state: dict) -> dict:
+    def update(state: JsonObject) -> JsonObject:
         parts = state.get("parts", {})
         if part_id in parts:
             parts[part_id].setdefault("answers", []).append(content)

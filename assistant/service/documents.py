@@ -79,7 +79,7 @@ def plan_passages(form: FormSpec, field: str, knowledge: object | None) -> list[
     kind, label = form.review.alignment.source_kind, form.review.alignment.directions_label
     search = getattr(knowledge, "search", None)
     if callable(search) and field:
-        found = search(f"数据要素×{field} {label}", k=4, kinds=[kind], field=field)
+        found: list[Passage] = search(f"数据要素×{field} {label}", k=4, kinds=[kind], field=field)
         if any(label in p.text for p in found):
             return found
     return field_sections(field, kind)

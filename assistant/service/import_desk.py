@@ -10,7 +10,7 @@ drafting pipeline's guarantees, or, offline, whole sentences without a figure ar
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +29,11 @@ from assistant.importing.models import ImportResult, Placement
 from assistant.importing.reader import read_source, read_text
 from assistant.interview.machine import InterviewState, PartProgress, jump_to
 from assistant.service.views import ApplicationView
+from assistant.store.json_object import JsonObject
+from assistant.store.rows import ApplicationRow
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 MAX_PARAGRAPHS = 2000
 DEFAULT_FORM = "cq-2024-batch2"  # the same default as Service.create_application
@@ -44,7 +49,7 @@ class ImportPlan(BaseModel):
 
     form_id: str = DEFAULT_FORM
     source: str = Field("导入的文件", max_length=200)
-    info: dict = Field(default_factory=dict)
+    info: JsonObject = Field(default_factory=dict)
     paragraphs: list[ImportedParagraph] = Field(max_length=MAX_PARAGRAPHS)
 
 
@@ -57,7 +62,7 @@ class CondenseResult(BaseModel):
 
 
 class ImportDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
         self._meaning: dict[str, PartMeaning] = {}
 
@@ -175,7 +180,7 @@ class ImportDesk:
         view = service.get_application(principal, app_id)
         return CondenseResult(view=view, words=words, budget=budget, dropped=dropped, message=message)
 
-    def _condense_with_model(self, form: FormSpec, row: Any, part_id: str, text: str, budget: int) -> str:
+    def _condense_with_model(self, form: FormSpec, row: ApplicationRow, part_id: str, text: str, budget: int) -> str:
         from assistant.forms.application import ApplicationInfo
 
         info = ApplicationInfo.model_validate(row.info)
@@ -192,7 +197,7 @@ def _welcome(form: FormSpec, source: str, texts: dict[str, list[str]], missing: 
     return text
 
 
-def placements_as_plan(result: ImportResult, info: dict | None = None) -> ImportPlan:
+def placements_as_plan(result: ImportResult, info: JsonObject | None = None) -> ImportPlan:
     """A preview taken as it is (the CLI and scripted use): every placed paragraph where it landed."""
     return ImportPlan(
         form_id=result.form_id,

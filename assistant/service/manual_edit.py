@@ -19,7 +19,7 @@ what every version goes through, so a hand-made version is no weaker than a draf
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -35,6 +35,10 @@ from assistant.forms.spec import load_form
 from assistant.interview.machine import InterviewState
 from assistant.service.views import ApplicationView
 from assistant.store.errors import ConflictError
+from assistant.store.json_object import JsonObject
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 SOURCE = "manual"
 ACTION = "edit"
@@ -55,7 +59,7 @@ class EditResult(BaseModel):
 class ManualEditDesk:
     """``service.edits``: the hand edit of one part (the UI's 编辑草稿, ``PUT …/parts/{part}/text``)."""
 
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
 
     def edit(
@@ -132,10 +136,10 @@ class ManualEditDesk:
         )
 
 
-def _own_words(part_id: str, added: str) -> Callable[[dict], dict]:
+def _own_words(part_id: str, added: str) -> Callable[[JsonObject], JsonObject]:
     """The sentences the edit added join the part's answers, in the version's transaction (see ``add_version``)."""
 
-    def update(state: dict) -> dict:
+    def update(state: JsonObject) -> JsonObject:
         parts = state.get("parts", {})
         if added.strip() and part_id in parts:
             parts[part_id].setdefault("answers", []).append(added)

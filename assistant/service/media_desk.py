@@ -10,8 +10,9 @@ checklist print) follow the stored files, so nothing is declared that is not the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import InvalidInputError, LimitExceededError, NotFoundError
@@ -28,11 +29,16 @@ from assistant.media.files import MediaFiles
 from assistant.media.models import MediaFacts, MediaItem
 from assistant.media.sniff import describe, sniff
 from assistant.review.findings import Finding, ReviewReport
+from assistant.store.media import MediaRow
+from assistant.store.rows import ApplicationRow
+
+if TYPE_CHECKING:
+    from assistant.service.service import Service
 
 FLOW_SLOT = "image:1"
 
 
-def _item(row: Any) -> MediaItem:
+def _item(row: MediaRow) -> MediaItem:
     return MediaItem(
         id=row.id, application_id=row.application_id, slot=row.slot, filename=row.filename,
         stored_name=row.stored_name, size=row.size, facts=MediaFacts.model_validate(row.facts),
@@ -41,7 +47,7 @@ def _item(row: Any) -> MediaItem:
 
 
 class MediaDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
         self.files = MediaFiles(service.settings.data_dir / "media")
 
@@ -89,7 +95,7 @@ class MediaDesk:
             return check_video(name, Path(handle.name), self.service.settings)
 
     def _store(
-        self, row: Any, form: FormSpec, slot: str, name: str, data: bytes, facts: MediaFacts, generated: bool
+        self, row: ApplicationRow, form: FormSpec, slot: str, name: str, data: bytes, facts: MediaFacts, generated: bool
     ) -> MediaItem:
         stored_name = self.files.write(row.id, PurePath(name).suffix, data)
         media_id, old = self.service.store.put_media(
@@ -98,11 +104,14 @@ class MediaDesk:
         if old:
             self.files.remove(row.id, old)
         self._sync_names(row.id, form)
-        return _item(self.service.store.media_item(row.id, media_id))
+        stored = self.service.store.media_item(row.id, media_id)
+        assert stored is not None  # just stored
+        return _item(stored)
 
     def _sync_names(self, app_id: int, form: FormSpec, removed: MediaItem | None = None) -> None:
         """The declared names (printed in the Word file, read by the checklist) follow the stored files."""
         row = self.service.store.get_application(app_id)
+        assert row is not None  # the caller has just read it
         media = MediaInfo.model_validate(row.media)
         stored = {m.slot: m.filename for m in self.service.store.media(app_id)}
         typed = {kind: name for kind, name in (image_kind(form, e) for e in media.images) if kind}
@@ -203,7 +212,7 @@ class MediaDesk:
         self.service.store.put_flow_graph(app_id, graph.model_dump())
         return graph, note
 
-    def save_rows(self, principal: Principal, app_id: int, rows: list[list[object]]) -> FlowGraph:
+    def save_rows(self, principal: Principal, app_id: int, rows: Sequence[Sequence[object]]) -> FlowGraph:
         self.service._own_row(principal, app_id)
         graph = from_rows(rows, self.flow_graph(principal, app_id))
         self.service.store.put_flow_graph(app_id, graph.model_dump())
@@ -226,7 +235,7 @@ class MediaDesk:
         """The graph drawn as ``svg``, ``png`` or ``jpg`` (the stored one, or a first extraction)."""
         return render(self.flow_graph(principal, app_id), fmt)
 
-    def _answers(self, row: Any) -> dict[str, list[str]]:
+    def _answers(self, row: ApplicationRow) -> dict[str, list[str]]:
         """The interview's record, and each part's current text where the interview has none (imports)."""
         state = InterviewState.model_validate(row.state)
         answers = {pid: list(p.answers) for pid, p in state.parts.items() if p.answers}

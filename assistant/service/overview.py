@@ -7,8 +7,6 @@ thin method per entry point so the permission checks stay in ``Service._row``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from assistant.core.errors import InvalidInputError
 from assistant.core.textlen import count_words, split_sentences
 from assistant.export.review_report import review_docx, review_markdown
@@ -43,7 +41,7 @@ def review_file_name(view: ApplicationView, suffix: str) -> str:
     return (view.case_name or f"申报书{view.id}").replace("/", "-") + "-审阅报告" + suffix
 
 
-def review_document(form: FormSpec, report: ReviewReport, view: ApplicationView, kind: str) -> tuple[str, Any]:
+def review_document(form: FormSpec, report: ReviewReport, view: ApplicationView, kind: str) -> tuple[str, str | bytes]:
     if kind == "md":
         return review_file_name(view, ".md"), review_markdown(form, report, view.case_name)
     return review_file_name(view, ".docx"), review_docx(form, report, view.case_name)

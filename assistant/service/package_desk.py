@@ -8,7 +8,7 @@ the checklist says so), the 宣传推广材料, the stored pictures in the templ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.export.pdf import PdfUnavailableError, docx_to_pdf
@@ -18,9 +18,12 @@ from assistant.package.checklist import PackageContents
 from assistant.package.outline import VideoOutline, model_outline, offline_outline
 from assistant.package.outline_docx import outline_docx
 
+if TYPE_CHECKING:
+    from assistant.service.service import Service
+
 
 class PackageDesk:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
 
     def _texts(self, app_id: int) -> dict[str, str]:

@@ -29,6 +29,7 @@ from assistant.forms.application import ApplicationInfo
 from assistant.forms.spec import FormSpec
 from assistant.interview.machine import InterviewState
 from assistant.llm.chat import STREAM_RESTART, DeltaCallback
+from assistant.store.json_object import JsonObject
 from assistant.store.protocol import ApplicationStore
 from assistant.store.rows import ApplicationRow
 from assistant.understanding.acts import RevisionOp
@@ -82,7 +83,7 @@ def draft_and_store(
     instruction: str = "",
     previous: str = "",
     revision: RevisionOp | None = None,
-    state_update: Callable[[dict], dict] | None = None,
+    state_update: Callable[[JsonObject], JsonObject] | None = None,
     on_delta: DeltaCallback | None = None,
 ) -> StoredDraft:
     """Draft ``part_id`` (or revise it when ``revision`` is given), check it, and store it as the new head.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.auth.principal import Principal
 from assistant.core.errors import (
@@ -58,8 +58,13 @@ from assistant.service.views import (
     TurnResult,
     VersionView,
 )
-from assistant.store.protocol import ApplicationStore
+from assistant.store.desk_protocol import ServiceStore
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
+
+if TYPE_CHECKING:
+    from assistant.knowledge.qa import QAAnswer
+    from assistant.knowledge.search import DocumentInfo, KnowledgeBase
 
 DEFAULT_FORM = "cq-2024-batch2"
 
@@ -68,9 +73,9 @@ class Service:
     def __init__(
         self,
         settings: Settings,
-        store: ApplicationStore,
+        store: ServiceStore,
         drafter: Drafter,
-        knowledge: Any = None,
+        knowledge: KnowledgeBase | None = None,
         chat_model: ChatModel | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -193,7 +198,7 @@ class Service:
         return build_view(load_form(row.form_id), row, self.store)
 
     def update_application(
-        self, principal: Principal, app_id: int, info: dict | None = None, media: dict | None = None
+        self, principal: Principal, app_id: int, info: JsonObject | None = None, media: JsonObject | None = None
     ) -> ApplicationView:
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
@@ -262,12 +267,12 @@ class Service:
         return self.media.with_findings(app_id, load_form(row.form_id), report)
 
     # ---- knowledge ----
-    def _require_knowledge(self):
+    def _require_knowledge(self) -> KnowledgeBase:
         if self.knowledge is None:
             raise InvalidInputError("知识库尚未启用。")
         return self.knowledge
 
-    def ask(self, principal: Principal, question: str):
+    def ask(self, principal: Principal, question: str) -> QAAnswer:
         question = clean_block(question or "")
         if not question:
             raise InvalidInputError("请输入问题。")
@@ -275,7 +280,7 @@ class Service:
             raise LimitExceededError(f"问题太长了，请控制在{self.settings.limit_question_chars}字以内。")
         return answer_question(self._require_knowledge(), question, self.chat_model)
 
-    def upload_document(self, principal: Principal, filename: str, data: bytes, kind: str = "notice"):
+    def upload_document(self, principal: Principal, filename: str, data: bytes, kind: str = "notice") -> IngestResult:
         """Upload and wait for the result (an unreadable file is a result with status "error")."""
         try:
             job = self.start_upload(principal, filename, data, kind)
@@ -311,11 +316,11 @@ class Service:
             raise InvalidInputError("知识库尚未启用。")
         return self._ingest_jobs
 
-    def list_documents(self, principal: Principal):
+    def list_documents(self, principal: Principal) -> list[DocumentInfo]:
         return self._require_knowledge().list_documents()
 
     # ---- issue 13: the info form, review documents, the staff overview (logic in ``overview``) ----
-    def export_review(self, principal: Principal, app_id: int, kind: str = "docx") -> tuple[str, Any]:
+    def export_review(self, principal: Principal, app_id: int, kind: str = "docx") -> tuple[str, str | bytes]:
         """The review report as its own document (``kind`` "md" or "docx"), never inside the application."""
         view = self.get_application(principal, app_id)
         report = self.review_report(principal, app_id)

@@ -41,7 +41,7 @@ class AttemptRecords:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(bucket)})
             conn.execute(delete(login_attempts).where(login_attempts.c.at < now - max(window_s, PURGE_AFTER_S)))
-            recent = list(
+            recent: list[float] = list(
                 conn.execute(
                     select(login_attempts.c.at)
                     .where(login_attempts.c.bucket == bucket, login_attempts.c.at > now - window_s)

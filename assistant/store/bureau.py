@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from assistant.store.errors import ConflictError
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import inserted_id, now_iso
 from assistant.store.schema import (
     applications,
@@ -54,7 +56,7 @@ class CallEntryRow(BaseModel):
     pin: int | None
     pinned_at: str | None
     recommend_reason: str | None
-    gate_overrides: dict
+    gate_overrides: JsonObject
     updated_at: str
 
 
@@ -66,7 +68,7 @@ class SubmissionRow(BaseModel):
     applicant: str
     co_applicants: list[str]
     field: str
-    snapshot: dict | None = None
+    snapshot: JsonObject | None = None
     submitted_by: int
     submitted_at: str
 
@@ -76,7 +78,7 @@ class BoardRecord(BaseModel):
 
     entry: CallEntryRow
     submission: SubmissionRow
-    assessment: dict
+    assessment: JsonObject
 
 
 class ScoreRow(BaseModel):
@@ -119,9 +121,9 @@ class NewSubmission(BaseModel):
     applicant: str
     co_applicants: list[str] = Field(default_factory=list)
     field: str
-    snapshot: dict
+    snapshot: JsonObject
     files: dict[str, bytes] = Field(default_factory=dict)
-    assessment: dict
+    assessment: JsonObject
     source: str = "offline"
 
 
@@ -288,13 +290,13 @@ class BureauRecords:
         with self._tx() as conn:
             return {r.name: bytes(r.data) for r in conn.execute(query)}
 
-    def assessment(self, submission_id: int) -> dict | None:
+    def assessment(self, submission_id: int) -> JsonObject | None:
         query = select(assessments.c.assessment_json).where(assessments.c.submission_id == submission_id)
         with self._tx() as conn:
             raw = conn.execute(query).scalar()
         return json.loads(raw) if raw else None
 
-    def set_assessment(self, submission_id: int, assessment: dict, source: str, audit: list[AuditEntry]) -> None:
+    def set_assessment(self, submission_id: int, assessment: JsonObject, source: str, audit: list[AuditEntry]) -> None:
         now = now_iso()
         with self._tx(write=True) as conn:
             conn.execute(
@@ -352,7 +354,7 @@ class BureauRecords:
             return [ScoreRow(**r) for r in conn.execute(query).mappings()]
 
     # ---- comments ----------------------------------------------------------------------------------------------
-    def add_comment(self, values: dict, audit: list[AuditEntry]) -> int:
+    def add_comment(self, values: JsonObject, audit: list[AuditEntry]) -> int:
         now = now_iso()
         with self._tx(write=True) as conn:
             result = conn.execute(insert(comments).values(**values, created_at=now))
@@ -374,7 +376,7 @@ class BureauRecords:
             self._audit(conn, audit, now)
 
 
-def _entry(row) -> CallEntryRow:
+def _entry(row: RowMapping) -> CallEntryRow:
     return CallEntryRow(
         application_id=row["application_id"],
         status=row["status"],
@@ -388,7 +390,7 @@ def _entry(row) -> CallEntryRow:
     )
 
 
-def _submission(row, with_snapshot: bool = False) -> SubmissionRow:
+def _submission(row: RowMapping | dict[str, Any], with_snapshot: bool = False) -> SubmissionRow:
     return SubmissionRow(
         id=row["id"],
         application_id=row["application_id"],

@@ -10,8 +10,9 @@ import json
 from contextlib import AbstractContextManager
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
+from assistant.store.json_object import JsonObject
 from assistant.store.rows import inserted_id, now_iso
 from assistant.store.schema import flow_graphs, media_files
 
@@ -23,12 +24,12 @@ class MediaRow(BaseModel):
     filename: str
     stored_name: str
     size: int
-    facts: dict
+    facts: JsonObject
     generated: bool
     created_at: str
 
 
-def _row(r) -> MediaRow:
+def _row(r: RowMapping) -> MediaRow:
     return MediaRow(
         id=r["id"], application_id=r["application_id"], slot=r["slot"], filename=r["filename"],
         stored_name=r["stored_name"], size=r["size"], facts=json.loads(r["facts_json"]),
@@ -43,7 +44,14 @@ class MediaRecords:
         raise NotImplementedError
 
     def put_media(
-        self, app_id: int, slot: str, filename: str, stored_name: str, size: int, facts: dict, generated: bool = False
+        self,
+        app_id: int,
+        slot: str,
+        filename: str,
+        stored_name: str,
+        size: int,
+        facts: JsonObject,
+        generated: bool = False,
     ) -> tuple[int, str | None]:
         """(the new row's id, the stored name of the file it replaced or None)."""
         with self._tx(write=True) as conn:
@@ -84,16 +92,17 @@ class MediaRecords:
             if row is None:
                 return None
             conn.execute(delete(media_files).where(media_files.c.id == media_id))
-            return row.stored_name
+            stored_name: str = row.stored_name
+            return stored_name
 
-    def flow_graph(self, app_id: int) -> dict | None:
+    def flow_graph(self, app_id: int) -> JsonObject | None:
         with self._tx() as conn:
             value = conn.execute(
                 select(flow_graphs.c.graph_json).where(flow_graphs.c.application_id == app_id)
             ).scalar()
         return json.loads(value) if value else None
 
-    def put_flow_graph(self, app_id: int, graph: dict) -> None:
+    def put_flow_graph(self, app_id: int, graph: JsonObject) -> None:
         now, data = now_iso(), json.dumps(graph, ensure_ascii=False)
         with self._tx(write=True) as conn:
             found = conn.execute(

@@ -14,10 +14,14 @@ Never edit a released revision; add a new one.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 
 from assistant.store.rows import now_iso
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SCRIPTS = Path(__file__).parent / "alembic_scripts"
 
@@ -44,7 +48,7 @@ def record(revision: str) -> None:
     )
 
 
-def _config(conn: Connection):
+def _config(conn: Connection) -> Config:
     from alembic.config import Config
 
     config = Config()

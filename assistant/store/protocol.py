@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from assistant.store.json_object import JsonObject
 from assistant.store.lifecycle import AccountEventRow
 from assistant.store.rows import ApplicationRow, MessageRow, SessionRow, UserRow, VersionRow
 
@@ -15,7 +16,7 @@ from assistant.store.rows import ApplicationRow, MessageRow, SessionRow, UserRow
 class ApplicationStore(Protocol):
     """Applications, their chat messages and part versions; every write is committed before it returns."""
 
-    def create_application(self, owner_id: int, form_id: str, info: dict, state: dict) -> int: ...
+    def create_application(self, owner_id: int, form_id: str, info: JsonObject, state: JsonObject) -> int: ...
 
     def get_application(self, app_id: int) -> ApplicationRow | None: ...
 
@@ -24,7 +25,12 @@ class ApplicationStore(Protocol):
     def count_applications(self, owner_id: int, *, include_deleted: bool = False) -> int: ...
 
     def update_application(
-        self, app_id: int, *, info: dict | None = None, media: dict | None = None, state: dict | None = None
+        self,
+        app_id: int,
+        *,
+        info: JsonObject | None = None,
+        media: JsonObject | None = None,
+        state: JsonObject | None = None,
     ) -> None: ...
 
     def delete_application(self, app_id: int) -> None: ...
@@ -32,7 +38,7 @@ class ApplicationStore(Protocol):
     def purge_deleted(self, *, deleted_before: str | None = None, owner_id: int | None = None) -> list[int]: ...
 
     def add_message(
-        self, app_id: int, role: str, content: str, part_id: str | None = None, state: dict | None = None
+        self, app_id: int, role: str, content: str, part_id: str | None = None, state: JsonObject | None = None
     ) -> int: ...
 
     def messages(self, app_id: int) -> list[MessageRow]: ...
@@ -46,9 +52,9 @@ class ApplicationStore(Protocol):
         budget: int,
         source: str,
         action: str,
-        report: dict,
+        report: JsonObject,
         expected_head: int | None = None,
-        state_update: Callable[[dict], dict] | None = None,
+        state_update: Callable[[JsonObject], JsonObject] | None = None,
     ) -> int:
         """``expected_head``: the head the caller built on (0 = none yet); a different head raises ConflictError.
 

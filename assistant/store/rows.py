@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import CursorResult
 
+from assistant.store.json_object import JsonObject
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -25,9 +27,9 @@ class ApplicationRow(BaseModel):
     id: int
     owner_id: int
     form_id: str
-    info: dict
-    media: dict
-    state: dict
+    info: JsonObject
+    media: JsonObject
+    state: JsonObject
     created_at: str
     updated_at: str
 
@@ -50,7 +52,7 @@ class VersionRow(BaseModel):
     budget: int
     source: str
     action: str
-    report: dict
+    report: JsonObject
     created_at: str
 
 

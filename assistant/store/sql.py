@@ -20,9 +20,8 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -41,6 +40,7 @@ from assistant.store.engine import (
     transaction,
 )
 from assistant.store.errors import ConflictError
+from assistant.store.json_object import JsonObject
 from assistant.store.lifecycle import LifecycleRecords
 from assistant.store.media import MediaRecords
 from assistant.store.migrations import upgrade
@@ -60,7 +60,7 @@ from assistant.store.startup import unavailable
 from assistant.store.users import AccountRecords
 
 
-def _json(value: dict) -> str:
+def _json(value: JsonObject) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -138,7 +138,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
             conn.close()
 
     # applications -------------------------------------------------------
-    def create_application(self, owner_id: int, form_id: str, info: dict, state: dict) -> int:
+    def create_application(self, owner_id: int, form_id: str, info: JsonObject, state: JsonObject) -> int:
         now = now_iso()
         values = {"owner_id": owner_id, "form_id": form_id, "info_json": _json(info), "state_json": _json(state)}
         with self._tx(write=True) as conn:
@@ -168,9 +168,14 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
             return int(conn.execute(query).scalar_one())
 
     def update_application(
-        self, app_id: int, *, info: dict | None = None, media: dict | None = None, state: dict | None = None
+        self,
+        app_id: int,
+        *,
+        info: JsonObject | None = None,
+        media: JsonObject | None = None,
+        state: JsonObject | None = None,
     ) -> None:
-        values: dict[str, Any] = {"updated_at": now_iso()}
+        values: dict[str, str] = {"updated_at": now_iso()}
         for column, value in (("info_json", info), ("media_json", media), ("state_json", state)):
             if value is not None:
                 values[column] = _json(value)
@@ -202,7 +207,7 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
 
     # messages -----------------------------------------------------------
     def add_message(
-        self, app_id: int, role: str, content: str, part_id: str | None = None, state: dict | None = None
+        self, app_id: int, role: str, content: str, part_id: str | None = None, state: JsonObject | None = None
     ) -> int:
         """Append a chat message (and the new interview state) in one transaction."""
         now = now_iso()
@@ -238,9 +243,9 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
         budget: int,
         source: str,
         action: str,
-        report: dict,
+        report: JsonObject,
         expected_head: int | None = None,
-        state_update: Callable[[dict], dict] | None = None,
+        state_update: Callable[[JsonObject], JsonObject] | None = None,
     ) -> int:
         """Append a version, make it the head, return its number.
 
@@ -310,11 +315,11 @@ class Store(AccountRecords, LifecycleRecords, BureauRecords, AttemptRecords, Med
         )
 
 
-def _part(table, app_id: int, part_id: str):
+def _part(table: Table, app_id: int, part_id: str) -> ColumnElement[bool]:
     return and_(table.c.application_id == app_id, table.c.part_id == part_id)
 
 
-def _application(row) -> ApplicationRow:
+def _application(row: RowMapping) -> ApplicationRow:
     return ApplicationRow(
         id=row["id"],
         owner_id=row["owner_id"],
@@ -327,7 +332,7 @@ def _application(row) -> ApplicationRow:
     )
 
 
-def _version(row) -> VersionRow:
+def _version(row: RowMapping) -> VersionRow:
     return VersionRow(
         id=row["id"],
         part_id=row["part_id"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.core.errors import NotFoundError
@@ -95,5 +95,5 @@ class AccountRecords:
             return list(conn.execute(select(sessions.c.token_hash)).scalars())
 
 
-def _user(row) -> UserRow:
+def _user(row: RowMapping) -> UserRow:
     return UserRow(**{**row, "disabled": bool(row["disabled"])})

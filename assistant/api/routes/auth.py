@@ -13,7 +13,7 @@ import asyncio
 import shutil
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from assistant.api.context import Context
 from assistant.api.limits import json_body_limit
 from assistant.api.local_guard import scope_is_local, served_without_login
+from assistant.auth.accounts import Accounts
 from assistant.auth.principal import Principal, Role, local_principal
 from assistant.auth.web import SESSION_COOKIE, request_page_owner
 from assistant.core.errors import AuthenticationError
@@ -105,7 +106,7 @@ class LocalMode:
         self._value: bool | None = None
         self._read_at = float("-inf")
 
-    async def get(self, accounts: Any) -> bool:
+    async def get(self, accounts: Accounts) -> bool:
         if self._value is None or time.monotonic() - self._read_at > self.TTL:
             self._value = bool(await asyncio.to_thread(accounts.local_mode))
             self._read_at = time.monotonic()

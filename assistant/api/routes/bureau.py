@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.limits import MAX_ID, AppId, json_body_limit
 from assistant.api.routes.auth import Context, CurrentPrincipal
-from assistant.api.routes.review import DOCX_MEDIA_TYPE, file_response
+from assistant.api.routes.review import DOCX_MEDIA_TYPE, FileRoute, file_response
 from assistant.bureau.board import Board
 from assistant.bureau.models import Snapshot
 from assistant.core.settings import Settings
@@ -87,8 +87,8 @@ class RescoreOut(BaseModel):
     rescored: int
 
 
-def _file(media_type: str, description: str) -> dict:
-    return dict(response_class=Response, responses={200: {"content": {media_type: {}}, "description": description}})
+def _file(media_type: str, description: str) -> FileRoute:
+    return {"response_class": Response, "responses": {200: {"content": {media_type: {}}, "description": description}}}
 
 
 def build_application_router() -> APIRouter:

@@ -24,7 +24,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from functools import partial
 from typing import Any, Literal
 
@@ -57,7 +57,7 @@ class MessageIn(BaseModel):
     action: Literal["answer", "revise", "goto", "skip"] | None = None
 
 
-def sse(event: str, data: dict[str, Any]) -> str:
+def sse(event: str, data: Mapping[str, object]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
@@ -73,7 +73,9 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=TurnResult,
         responses={200: {"content": {"text/event-stream": {}}, "description": "JSON，或 SSE 事件流"}},
     )
-    async def send_message(app_id: AppId, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context):
+    async def send_message(
+        app_id: AppId, body: MessageIn, request: Request, principal: CurrentPrincipal, ctx: Context
+    ) -> TurnResult | StreamingResponse:
         turn = partial(ctx.service.send_message, principal, app_id, body.text, part_id=body.part_id, action=body.action)
         if wants_stream(request):
             return await stream_turn(ctx, principal, app_id, turn, request)
@@ -83,7 +85,7 @@ def build_router(settings: Settings) -> APIRouter:
 
 
 async def stream_turn(
-    ctx: ApiContext, principal: Principal, app_id: int, turn: Callable[..., Any], request: Request
+    ctx: ApiContext, principal: Principal, app_id: int, turn: Callable[..., TurnResult], request: Request
 ) -> StreamingResponse:
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Item] = asyncio.Queue()
@@ -97,7 +99,7 @@ async def stream_turn(
         waited.setdefault("since", time.monotonic())
         queue.put_nowait(("queued", ahead))
 
-    def work() -> Any:
+    def work() -> TurnResult:
         if "since" in waited:
             put(("started", round((time.monotonic() - waited["since"]) * 1000)))
         return turn(on_delta=lambda text: put(("delta", text)))
@@ -122,7 +124,9 @@ async def stream_turn(
     return StreamingResponse(_events(first, queue, task, token), media_type="text/event-stream", headers=headers)
 
 
-async def _first_item(queue: asyncio.Queue[Item], request: Request, task: asyncio.Future, token: CancelToken) -> Item:
+async def _first_item(
+    queue: asyncio.Queue[Item], request: Request, task: asyncio.Future[None], token: CancelToken
+) -> Item:
     """The first thing the turn has to say, or ``ClientGoneError`` if the client left before it."""
     getter = asyncio.ensure_future(queue.get())
     watch = asyncio.ensure_future(wait_for_disconnect(request))
@@ -137,7 +141,7 @@ async def _first_item(queue: asyncio.Queue[Item], request: Request, task: asynci
 
 
 async def _events(
-    first: Item, queue: asyncio.Queue[Item], task: asyncio.Future, token: CancelToken
+    first: Item, queue: asyncio.Queue[Item], task: asyncio.Future[None], token: CancelToken
 ) -> AsyncIterator[str]:
     """The SSE body; if the client disconnects (Starlette cancels this generator) the turn is cancelled."""
     item: Item | None = first

@@ -10,7 +10,7 @@ content, never from the name. Files are built on request and sent with ``Cache-C
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -158,4 +158,4 @@ def build_router(settings: Settings) -> APIRouter:
     return router
 
 
-__all__: list[Any] = ["build_router"]
+__all__: list[str] = ["build_router"]

@@ -13,15 +13,18 @@ Every file is built on request and sent with ``Cache-Control: no-store``; nothin
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TypedDict, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from assistant.api.context import ApiContext
 from assistant.api.executors import app_key, run_watched, user_key
 from assistant.api.limits import AppId
 from assistant.api.routes.auth import Context, CurrentPrincipal
+from assistant.auth.principal import Principal
 from assistant.core.types import Issue
 from assistant.review.findings import ReviewReport
 from assistant.service.views import ApplicationView
@@ -29,6 +32,7 @@ from assistant.service.views import ApplicationView
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"
 PDF_MEDIA_TYPE = "application/pdf"
+T = TypeVar("T")
 
 
 class ReviewOut(ReviewReport):
@@ -55,8 +59,15 @@ def file_response(data: bytes | str, media_type: str, filename: str, fallback: s
     return Response(content=data, media_type=media_type, headers=headers)
 
 
-def _file(media_type: str, description: str) -> dict:
-    return dict(response_class=Response, responses={200: {"content": {media_type: {}}, "description": description}})
+class FileRoute(TypedDict):
+    """The route arguments of a download: plain ``Response`` and its media type in the schema."""
+
+    response_class: type[Response]
+    responses: dict[int | str, dict[str, object]]
+
+
+def _file(media_type: str, description: str) -> FileRoute:
+    return {"response_class": Response, "responses": {200: {"content": {media_type: {}}, "description": description}}}
 
 
 def build_review_router() -> APIRouter:
@@ -111,6 +122,6 @@ def build_review_router() -> APIRouter:
     return router
 
 
-async def _heavy(request: Request, ctx: Any, principal: Any, fn: Any, *args: Any) -> Any:
+async def _heavy(request: Request, ctx: ApiContext, principal: Principal, fn: Callable[..., T], *args: object) -> T:
     """CPU-heavy work (review, Word/PDF) in the small pool for it (see ``assistant.api.executors``)."""
     return await run_watched(request, ctx.pools.heavy, fn, *args, user=user_key(principal))
