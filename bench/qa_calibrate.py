@@ -37,7 +37,15 @@ from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
 from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
 
-SETS = ("policy_qa_dev", "staff_questions", "lead_probe", "staff_questions_2", "staff_questions_3", "staff_questions_4")
+SETS = (
+    "policy_qa_dev",
+    "staff_questions",
+    "lead_probe",
+    "staff_questions_2",
+    "staff_questions_3",
+    "staff_questions_4",
+    "staff_questions_5",
+)
 MIN_SCORES = tuple(round(0.30 + 0.02 * i, 2) for i in range(14))
 MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 PENALTY = 3.0

@@ -56,6 +56,14 @@ def _opposed(question: Question, sentence: str) -> bool:
     return any(mine in question.original and theirs in sentence for mine, theirs in lexicon().yes_no.opposites)
 
 
+def _main_terms(question: Question, weights: dict[str, float]) -> list[str]:
+    """The terms a deciding sentence must hold one of: the two weightiest words of the question (and the documents'
+    words for them)."""
+    top = [t for t, _w in sorted(weights.items(), key=lambda tw: -tw[1])[:2]]
+    alias = aliases(question)
+    return top + [a for t in top for a in alias.get(t, ())]
+
+
 def _says_different(sentence: str, main_terms: list[str]) -> bool:
     """「大赛获奖与入选典型案例是两回事」 decides a question about those things (one of its main terms is in the
     sentence), not every question whose evidence happens to hold the sentence."""
@@ -81,8 +89,11 @@ def polarity(
             return False, item, True
     kind = asked_kind(question)
     subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
+    about = _main_terms(question, weights or {})
     for item in best:
         sentence = item.sentence
+        if about and not any(t in sentence for t in about):
+            continue  # 「评审要不要去现场答辩」 is not decided by a sentence with 须 about something else
         if kind == "requirement" and any_of(*words.requires).search(sentence):
             return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
         if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):

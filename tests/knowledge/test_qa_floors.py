@@ -23,7 +23,15 @@ from assistant.knowledge.search import KnowledgeBase
 from assistant.understanding.encoder import shared_encoder
 
 QA = Path(__file__).resolve().parents[1] / "data" / "qa"
-SETS = ("policy_qa_dev", "staff_questions", "lead_probe", "staff_questions_2", "staff_questions_3", "staff_questions_4")
+SETS = (
+    "policy_qa_dev",
+    "staff_questions",
+    "lead_probe",
+    "staff_questions_2",
+    "staff_questions_3",
+    "staff_questions_4",
+    "staff_questions_5",
+)
 ANSWER_HIT, EVIDENCE_HIT, WRONGLY_DECLINED, DECLINED, MAX_MS = 0.85, 0.90, 0.03, 0.80, 300.0
 ATTEMPTS = 3
 
@@ -35,12 +43,10 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 
 # Not met yet, and not tuned for: on its 15 held-out in-scope questions the Q&A shows the evidence for 13 (14 are
 # needed) and declines one (none may be). Strict: the mark must go when the floor holds.
-SHORT_OF_FLOOR = {
-    "staff_questions_2": "held-out evidence hit@3 13/15 < 90%, 1/15 wrongly declined > 3% (issue 23)",
-    # written from the corpus only by someone who never read the code; before any tuning on it, the whole set
-    # scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined 5/126
-    "staff_questions_4": "held-out out-of-scope declined 9/12 < 80% (issue 23)",
-}
+SHORT_OF_FLOOR = {"staff_questions_2": "held-out evidence hit@3 13/15 < 90%, 1/15 wrongly declined > 3% (issue 23)"}
+# staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
+# them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
+# 5/126, and set 5 answer 105/127, evidence 110/127, declined 31/35, wrongly declined 6/127.
 
 
 @pytest.mark.parametrize(
