@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.types import Passage
 from assistant.knowledge.chunking import heading_of
 from assistant.knowledge.index import tokenize
@@ -39,7 +40,6 @@ SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
 FUNCTION_TAGS = ("d", "r", "p", "c", "u", "y", "e", "o", "f")  # jieba part-of-speech classes of such words
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(
     r"(?<![\d.])\d++(?:\.\d++)?\s*[%‰万亿余多个份类条家项种字分钟年部倍页]|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++[个份类条项种部]"
@@ -224,7 +224,7 @@ def _sentences(passage: Passage) -> list[str]:
     """
     out: list[str] = []
     pending = ""
-    for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
+    for sentence in (s.strip() for s in split_sentences(passage.text, MIXED_SENTENCE_ENDS)):
         if not sentence or INJECTION_MARK in sentence:
             continue
         heading = heading_of(sentence)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from assistant.core.errors import InstallationError
 from assistant.core.resources import bundled_dir
@@ -127,7 +127,6 @@ class Lexicon(_Strict):
     fields: FieldWords
     definition: DefinitionWords
     title_words: list[str]
-    instructions: list[str] = Field(min_length=1)
 
 
 def lexicon_path() -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.core.chinese import split_clauses
 from assistant.forms.spec import FormSpec, SubPoint
 from assistant.review.privacy import redact
 from assistant.understanding.shipped import element_reader
@@ -24,7 +25,8 @@ LEAD_RE = re.compile(
     r"^(第[一二三四五六七八九十]+(块|个|点|条|方面|部分|件事)(是|就是)?[^，。：:]{0,8}?[，：:]"
     r"|(另外|此外|同时|还有|而且|其次|最后|再者|并且|然后)[，,、]?)"
 )
-_CLAUSE_SPLIT = re.compile(r"(?<=[，；;])")
+# No half-width ",": a figure such as 1,200 is not cut in two.
+_CLAUSE_ENDS = "，；;"
 _PREFERENCE = ("results", "security", "data_sources", "data_flow")
 MAX_CLAUSES = 40  # each clause is read for its role: a "sentence" of thousands of clauses is not split
 
@@ -80,7 +82,7 @@ def split_by_role(form: FormSpec, subpoints: list[SubPoint], sentence: str) -> l
     piece and a results piece, each ending with 。; a sentence serving one sub-point stays whole.
     """
     whole = subpoint_of(form, subpoints, sentence)
-    clauses = [c for c in _CLAUSE_SPLIT.split(sentence.rstrip("。！？!?")) if c.strip("，；; ")]
+    clauses = [c for c in split_clauses(sentence.rstrip("。！？!?"), _CLAUSE_ENDS) if c.strip("，；; ")]
     if not 2 <= len(clauses) <= MAX_CLAUSES:  # one clause, or not a sentence anyone writes: keep it whole
         return [(whole, sentence)]
     roles = [subpoint_of(form, subpoints, c) for c in clauses]
