@@ -48,6 +48,26 @@ class YesNoWords(_Strict):
     different: list[str]
 
 
+class AmountWords(_Strict):
+    compared_units: list[str]
+    approximations: list[str]
+    stated_bounds: list[str]
+    limits: list[str]
+    upper_limits: list[str]
+    claims_limit: list[str]
+    counters: list[str]
+    only: list[str]
+
+
+class NumberWords(_Strict):
+    """Single characters, used as character classes."""
+
+    after_digits: list[str]
+    after_han_digits: list[str]
+    asked_units: list[str]
+    asked_count_of: list[str]
+
+
 class Need(_Strict):
     asks: list[str]
     holds: str
@@ -110,6 +130,12 @@ class Lexicon(_Strict):
     units: list[str]
     bounds: list[str]
     month_parts: dict[str, int]
+    amounts: AmountWords
+    formats: list[str]
+    format_cues: list[str]
+    numbers: NumberWords
+    counted: list[str]
+    eligibility: list[str]
     question_words: list[str]
     premise_cues: list[str]
     yes_no: YesNoWords
