@@ -118,3 +118,15 @@ def test_copy_share_needs_a_long_mostly_copied_sentence() -> None:
     assert is_copied(han_grams(sentence), han_count(sentence), source, set())
     assert not is_copied(han_grams(sentence), han_count(sentence), source, han_grams(sentence))
     assert not is_copied(han_grams("智能网联汽车"), han_count("智能网联汽车"), source, set())  # under MIN_HAN
+
+
+def test_the_wording_is_data_not_code() -> None:
+    """The core text module and the offline drafter's role reader hold no list of more than ten words."""
+    from pathlib import Path
+
+    import assistant
+    from tests.knowledge.test_lexicon import _word_lists
+
+    root = Path(assistant.__file__).parent
+    paths = [*sorted((root / "core").glob("*.py")), root / "drafting" / "offline" / "roles.py"]
+    assert [hit for path in paths for hit in _word_lists(path)] == []
