@@ -15,8 +15,18 @@ from __future__ import annotations
 
 import re
 
-SENTENCE_ENDS = "。！？；"
-_CLOSERS = "”’」』）》】"
+# Sentence splitting lives with the other Chinese text primitives; re-exported for the callers of textlen.
+from assistant.core.chinese import SENTENCE_ENDS, ends_sentence, split_sentences
+
+__all__ = [
+    "SENTENCE_ENDS",
+    "allocate_budgets",
+    "count_words",
+    "ends_sentence",
+    "longest_prefix_within",
+    "split_sentences",
+    "trim_to_limit",
+]
 
 # Chinese punctuation outside the CJK blocks that Word counts as one "character" each.
 _EXTRA_FULL_WIDTH = "“”‘’—…×·•€￥"
@@ -68,19 +78,6 @@ def longest_prefix_within(text: str, limit: int) -> int:
         if total > limit:
             return index
     return len(text)
-
-
-_SENTENCE_RE = re.compile(rf"[^{SENTENCE_ENDS}\n]*(?:[{SENTENCE_ENDS}][{_CLOSERS}]*|\n+|$)")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split into sentences, each keeping its end mark (and any closing quote) or newline."""
-    return [piece for piece in _SENTENCE_RE.findall(text) if piece]
-
-
-def ends_sentence(piece: str) -> bool:
-    stripped = piece.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
 
 
 def trim_to_limit(text: str, limit: int) -> tuple[str, bool]:

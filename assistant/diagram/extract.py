@@ -22,6 +22,7 @@ from itertools import islice
 import yaml
 from pydantic import BaseModel
 
+from assistant.core.chinese import fix_typos, split_sentences
 from assistant.core.resources import bundled_dir
 from assistant.diagram.graph import FlowGraph
 from assistant.forms.spec import FormSpec
@@ -37,7 +38,6 @@ _COUNT_PREFIX = re.compile(
 class FlowWords(BaseModel):
     """The reviewed wording of ``flow_words.yaml``; word lists as tuples, so ``str.endswith`` takes them as they are."""
 
-    typos: dict[str, str]
     splitters: list[str]
     org_suffixes: tuple[str, ...]
     platform_suffixes: tuple[str, ...]
@@ -148,16 +148,14 @@ def _clause_parties(
 
 
 def _fix(text: str) -> str:
-    for wrong, right in words().typos.items():
-        text = text.replace(wrong, right)
-    return text
+    return fix_typos(text)
 
 
 def extract_graph(answers: dict[str, list[str]], form: FormSpec, case_name: str = "") -> FlowGraph:
     """A first 数据要素流向图 from the answers (part id → texts); empty when they name no flow."""
     graph = FlowGraph()
     texts = [_fix(t) for pid in form.flow_parts() for t in answers.get(pid, [])]
-    sentences = [s for t in texts for s in re.split(r"(?<=[。；！？\n])", t) if s.strip()]
+    sentences = [s for t in texts for s in split_sentences(t) if s.strip()]
     flow = {"data_sources", "data_flow"}
     held = element_reader(form).present(sentences, budget=MAX_PIECES, wanted=[flow] * len(sentences))
     relevant = [s for s, found in zip(sentences, held, strict=True) if found]

@@ -13,8 +13,9 @@ import re
 
 from pydantic import ValidationError
 
+from assistant.core.chinese import fix_typos
 from assistant.core.errors import UserFacingError
-from assistant.diagram.extract import extract_graph, words
+from assistant.diagram.extract import extract_graph
 from assistant.diagram.graph import FlowGraph
 from assistant.forms.spec import FormSpec
 from assistant.llm.chat import ChatModel
@@ -55,9 +56,7 @@ def model_graph(
     except UserFacingError as exc:
         return offline, f"{exc.message}已改用离线抽取的流向图。"
     graph = parse_graph(raw)
-    said = "".join(texts)
-    for wrong, right in words().typos.items():
-        said = said.replace(wrong, right)
+    said = fix_typos("".join(texts))
     graph = grounded(graph, said) if graph else None
     if graph is None or not graph.edges:
         return offline, "模型没有给出可用的流向图，已改用离线抽取的结果。"

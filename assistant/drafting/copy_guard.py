@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import re
 
-from assistant.core.textlen import split_sentences
+from assistant.core.chinese import han_count, han_grams, is_copied, split_sentences
 
-GRAM = 4
-MIN_HAN = 8
-COPIED_SHARE = 0.6
-OWN_SHARE = 0.3
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|「[^」]{0,40}」")
-
-
-def _grams(text: str) -> set[str]:
-    runs = _HAN_RUN.findall(text)
-    return {run[i : i + GRAM] for run in runs for i in range(len(run) - GRAM + 1)}
 
 
 class CopyGuard:
     """The passages' and the applicant's 4-grams, computed once; ``is_copied`` tests one sentence."""
 
     def __init__(self, answers: list[str], passages: list[str]) -> None:
-        self._source = _grams("\n".join(passages))
-        self._own = _grams("\n".join(answers))
+        self._source = han_grams("\n".join(passages))
+        self._own = han_grams("\n".join(answers))
 
     @property
     def active(self) -> bool:
@@ -42,13 +32,7 @@ class CopyGuard:
         if not self._source:
             return False
         unquoted = _QUOTED.sub("", sentence)  # naming a direction or a document in quotes is citing it
-        grams = _grams(unquoted)
-        if not grams:
-            return False
-        han = sum(len(run) for run in _HAN_RUN.findall(unquoted))
-        copied = len(grams & self._source) / len(grams)
-        mine = len(grams & self._own) / len(grams)
-        return han >= MIN_HAN and copied >= COPIED_SHARE and mine < OWN_SHARE
+        return is_copied(han_grams(unquoted), han_count(unquoted), self._source, self._own)
 
 
 def copied_message(sentences: list[str]) -> str:

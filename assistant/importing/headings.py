@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.core.chinese import ends_sentence
 from assistant.forms.spec import FormSpec
 from assistant.importing.models import Block
 from assistant.importing.vocabulary import vocabulary
@@ -23,7 +24,6 @@ _NUMBERING = re.compile(
     r"|\d{1,2}\s*[、.．](?!\d)\s*|[（(]\d{1,2}[）)]\s*)"
 )
 _QUOTES = re.compile(r"[“”\"'‘’《》「」【】\s:：]")
-_SENTENCE_END = ("。", "；", ";", "！", "？")
 
 
 @dataclass
@@ -51,7 +51,7 @@ def core(text: str) -> str:
 
 def is_heading(block: Block) -> bool:
     text = block.text
-    if "\n" in text or len(text) > MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
+    if "\n" in text or len(text) > MAX_HEADING_CHARS or ends_sentence(text, "。；;！？"):
         return False
     if block.heading_level is not None:
         return True

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.types import Passage
 from assistant.knowledge.chunking import heading_of
 from assistant.knowledge.index import tokenize
@@ -39,20 +40,37 @@ SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
 FUNCTION_TAGS = ("d", "r", "p", "c", "u", "y", "e", "o", "f")  # jieba part-of-speech classes of such words
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
-_NUMBER = re.compile(
-    r"(?<![\d.])\d++(?:\.\d++)?\s*[%‰万亿余多个份类条家项种字分钟年部倍页]|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++[个份类条项种部]"
-)
 # A number question wants an amount, not the year it is dated; "多少个" prefers "300个".
 _YEAR_OR_DATE = re.compile(r"\d{4}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{4}\s*[—-]\s*\d{4}")
-_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([个份类条家项种字部倍页])|([字页])数")
 _FORMAT = re.compile(r"\b[A-Z]{2,5}\b|格式")
-_ASKS_FORMAT = re.compile(r"格式|PDF|Word|JPG|MP4|PPT|MOV|AVI|图片")
-_ELIGIBILITY = re.compile(r"资格|法人|注册|申报主体|不良记录|条件")
-_COUNT = re.compile(r"(?<![\d.])\d{1,4}(?:个|份|类|条|家|项|种|部门)")
 _YEAR = re.compile(r"20\d\d年")
 BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批")
+
+
+def _chars(chars: list[str]) -> str:
+    return "[" + re.escape("".join(chars)) + "]"
+
+
+@cache
+def _number() -> re.Pattern[str]:
+    """An amount in an evidence sentence (「300个」「18.5%」「三个」), unit characters from the lexicon."""
+    n = lexicon().numbers
+    return re.compile(
+        rf"(?<![\d.])\d++(?:\.\d++)?\s*{_chars(n.after_digits)}"
+        rf"|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]++{_chars(n.after_han_digits)}"
+    )
+
+
+@cache
+def _asked_unit() -> re.Pattern[str]:
+    n = lexicon().numbers
+    return re.compile(rf"(?:多少|几)\s*({_chars(n.asked_units)})|({_chars(n.asked_count_of)})数")
+
+
+@cache
+def _count() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.])\d{{1,4}}(?:{any_of(*lexicon().counted).pattern})")
 
 
 @dataclass
@@ -78,7 +96,7 @@ def _terms(text: str) -> list[str]:
     generic = _generic()
     text = text[:QUESTION_CHARS]
     tokens = [t for t in dict.fromkeys(tokenize(text)) if t not in generic and not t.isdigit()]
-    return _parts_only(tokens) + list(dict.fromkeys(_COUNT.findall(text)))
+    return _parts_only(tokens) + list(dict.fromkeys(_count().findall(text)))
 
 
 def content_terms(text: str) -> list[str]:
@@ -159,8 +177,9 @@ class _Asked:
 
     @classmethod
     def of(cls, question: Question) -> _Asked:
-        unit = _ASKED_UNIT.search(question.text)
-        return cls(unit.group(1) or unit.group(2) if unit else None, bool(_ASKS_FORMAT.search(question.text)))
+        unit = _asked_unit().search(question.text)
+        asks_format = any_of(*lexicon().format_cues, *lexicon().formats).search(question.text)
+        return cls(unit.group(1) or unit.group(2) if unit else None, bool(asks_format))
 
 
 def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
@@ -169,14 +188,14 @@ def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) 
     if "date" in question.types and _DATE.search(sentence):
         bonus += 0.15
     if "number" in question.types:
-        amounts = [m.group(0) for m in _NUMBER.finditer(_YEAR_OR_DATE.sub("", sentence))]
+        amounts = [m.group(0) for m in _number().finditer(_YEAR_OR_DATE.sub("", sentence))]
         if amounts:
             bonus += 0.1
             if asked.unit and any(a.endswith(asked.unit) for a in amounts):
                 bonus += 0.1
     if asked.formats and _FORMAT.search(sentence):
         bonus += 0.1
-    if "eligibility" in question.types and _ELIGIBILITY.search(sentence):
+    if "eligibility" in question.types and any_of(*lexicon().eligibility).search(sentence):
         bonus += 0.1
     return bonus
 
@@ -224,7 +243,7 @@ def _sentences(passage: Passage) -> list[str]:
     """
     out: list[str] = []
     pending = ""
-    for sentence in (s.strip() for s in _SENTENCE_END.split(passage.text)):
+    for sentence in (s.strip() for s in split_sentences(passage.text, MIXED_SENTENCE_ENDS)):
         if not sentence or INJECTION_MARK in sentence:
             continue
         heading = heading_of(sentence)

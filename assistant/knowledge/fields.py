@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, score_sentences
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
 _FIELD_WORD = "领域"
-_SENTENCE_END = re.compile(r"(?<=[。；;！？\n])")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
@@ -77,7 +77,7 @@ def _field_list_line(kb: KnowledgeBase, fields: list[str]) -> Evidence | None:
     best: tuple[int, int, str, str] | None = None
     for doc_id, info in kb.store.documents().items():
         for chunk_id, _locator, text in kb.store.section_chunks(doc_id):
-            for sentence in _SENTENCE_END.split(text):
+            for sentence in split_sentences(text, "。；;！？"):
                 named = sum(f in sentence for f in fields)
                 rank = (named, info.get("kind") == "notice")
                 if named >= len(fields) - 1 and (best is None or rank > (best[0], best[1])):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import split_sentences
 from assistant.core.types import Passage
 from assistant.knowledge.evidence import Evidence, question_weights
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -29,7 +30,8 @@ MAX_LIST_QUOTES = 8
 MIN_PASSAGES = 3
 SHORT_PASSAGE = 200
 COVERAGE = 0.5
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+# No ；: the reading order of list items is looked up among whole sentences (items end in ；).
+_SENTENCE_ENDS = "。！？!?"
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+[是、])")
 _LIST_JOIN = re.compile(r"[；;、]")
 
@@ -40,7 +42,7 @@ def _list_items(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
     items = [e for e in same if _ITEM.match(e.sentence) or e.sentence.endswith(("；", ";"))]
     if len(items) < 2:
         return []
-    order = {s: i for i, s in enumerate(_SENTENCE_END.split(best.passage.text))}
+    order = {s: i for i, s in enumerate(split_sentences(best.passage.text, _SENTENCE_ENDS))}
     return sorted(items, key=lambda e: order.get(e.sentence, 0))[:MAX_LIST_QUOTES]
 
 

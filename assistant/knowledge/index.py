@@ -36,13 +36,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.core.cancel import check_cancelled
+from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
 from assistant.core.types import Passage
 from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
 
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
-_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 
 
 @lru_cache(maxsize=1)
@@ -389,7 +389,7 @@ class ChunkStore:
 
             parents, texts = [], []
             for cid, text in zip(self._ids, self._texts, strict=True):
-                for sentence in _SENTENCE.split(text):
+                for sentence in split_sentences(text, MIXED_SENTENCE_ENDS):
                     if len(sentence.strip()) >= 4:
                         parents.append(cid)
                         texts.append(tokenize(sentence) or ["∅"])

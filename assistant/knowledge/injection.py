@@ -17,23 +17,11 @@ trusted to that extent.
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from assistant.core.chinese import instruction_pattern, looks_like_instruction, split_sentences
 
-from assistant.core.textlen import split_sentences
+__all__ = ["INJECTION_MARK", "looks_like_instruction", "mark_instructions"]
 
 INJECTION_MARK = "〔导入时已隔离一段疑似向系统下达指令的文字，不作引用〕"
-
-@cache
-def instruction_pattern() -> re.Pattern[str]:
-    """The lexicon's ``instructions`` patterns as one expression (case-insensitive)."""
-    from assistant.knowledge.lexicon import lexicon
-
-    return re.compile("|".join(f"(?:{p})" for p in lexicon().instructions), re.IGNORECASE)
-
-
-def looks_like_instruction(sentence: str) -> bool:
-    return bool(instruction_pattern().search(sentence))
 
 
 def _mark_paragraph(paragraph: str) -> tuple[str, bool]:

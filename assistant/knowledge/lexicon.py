@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from assistant.core.errors import InstallationError
 from assistant.core.resources import bundled_dir
@@ -46,6 +46,26 @@ class YesNoWords(_Strict):
     negations: list[str]
     opposites: list[tuple[str, str]]
     different: list[str]
+
+
+class AmountWords(_Strict):
+    compared_units: list[str]
+    approximations: list[str]
+    stated_bounds: list[str]
+    limits: list[str]
+    upper_limits: list[str]
+    claims_limit: list[str]
+    counters: list[str]
+    only: list[str]
+
+
+class NumberWords(_Strict):
+    """Single characters, used as character classes."""
+
+    after_digits: list[str]
+    after_han_digits: list[str]
+    asked_units: list[str]
+    asked_count_of: list[str]
 
 
 class Need(_Strict):
@@ -110,6 +130,12 @@ class Lexicon(_Strict):
     units: list[str]
     bounds: list[str]
     month_parts: dict[str, int]
+    amounts: AmountWords
+    formats: list[str]
+    format_cues: list[str]
+    numbers: NumberWords
+    counted: list[str]
+    eligibility: list[str]
     question_words: list[str]
     premise_cues: list[str]
     yes_no: YesNoWords
@@ -127,7 +153,6 @@ class Lexicon(_Strict):
     fields: FieldWords
     definition: DefinitionWords
     title_words: list[str]
-    instructions: list[str] = Field(min_length=1)
 
 
 def lexicon_path() -> Path:

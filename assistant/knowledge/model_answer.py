@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import split_sentences
 from assistant.core.types import Passage
 from assistant.knowledge.lexicon import lexicon
 from assistant.llm.prompts import render_messages
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from assistant.llm.chat import ChatModel
 
 SUPPORT = 0.3
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+# No ；: clauses joined by ； share the citation at the end of the sentence.
+_SENTENCE_ENDS = "。！？!?"
 _CITE = re.compile(r"[\[［](\d{1,2})[\]］]")
 
 
@@ -53,7 +55,7 @@ def check_citations(reply: str, passages: list[Passage]) -> tuple[str, list[Pass
     kept: list[Passage] = []
     dropped = 0
     out_sentences = []
-    for sentence in _SENTENCE_END.split(reply):
+    for sentence in split_sentences(reply, _SENTENCE_ENDS):
         if not sentence.strip():
             continue
         verified = []

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, question_weights
@@ -39,7 +40,6 @@ _FIELD_LINE = re.compile(r"^([\u4e00-\u9fff]{2,8})[：:]\s*(示例[：:].+)$")
 _ARTIFACT = re.compile(r"\[bookmark:[^\][]*\]")
 _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])")
 _EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
-_CLAUSE = re.compile(r"(?<=[。；;])")
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
 _UNIT = re.compile(r"(?:(?:多少|几|(?<!\d)\d++)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
 MAX_LINES = 24
@@ -181,7 +181,7 @@ def _mentions(part: Part, kb: KnowledgeBase) -> list[tuple[str, str]]:
         for cid, line in other.own:
             if line in own:
                 continue
-            for clause in _CLAUSE.split(line):
+            for clause in split_sentences(line, "。；;"):
                 clause = clause.strip("（）() ;；")
                 if any(n in clause for n in names) and len(clause) > max(len(n) for n in names) + 4:
                     out.append((cid, clause))

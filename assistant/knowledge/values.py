@@ -26,11 +26,25 @@ from assistant.knowledge.routes import Candidate, Context
 CLOSE = 0.8
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_VALUE = re.compile(r"((?<![\d.])\d++(?:\.\d++)?|(?<=一式)[一二两三四五六七八九十])\s*(字|分钟|份|个|部门|页)")
-_Q_DATE = re.compile(r"(\d{1,2})月(底|末|初|中旬|上旬|下旬|(\d{1,2})[日号])")
 _DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
-_FORMATS = ("PDF", "Word", "MP4", "JPG", "PNG", "MOV", "PPT", "AVI")
-_ONLY = re.compile(r"只|仅|光")
+
+
+def _words(name: str) -> re.Pattern[str]:
+    """One of the lexicon's ``amounts`` lists as a pattern (cached by ``any_of``)."""
+    return any_of(*getattr(lexicon().amounts, name))
+
+
+@cache
+def _value() -> re.Pattern[str]:
+    """An amount the question and the documents can both state, with its unit (「6000字」「一式两份」)."""
+    units = any_of(*lexicon().amounts.compared_units).pattern
+    return re.compile(rf"((?<![\d.])\d++(?:\.\d++)?|(?<=一式)[一二两三四五六七八九十])\s*({units})")
+
+
+@cache
+def _q_date() -> re.Pattern[str]:
+    """「8月底」「8月20号」: a month with a part of it or a day."""
+    return re.compile(rf"(\d{{1,2}})月({any_of(*lexicon().month_parts).pattern}|(\d{{1,2}})[日号])")
 
 
 @cache
@@ -38,9 +52,10 @@ def _amount() -> re.Pattern[str]:
     """An amount with its unit and bound (「不超过5000字」「5分钟左右」「一式两份」), units from the lexicon."""
     words = lexicon()
     bounds, units = any_of(*words.bounds).pattern, any_of(*words.units).pattern
+    about, counters = _words("approximations").pattern, _words("counters").pattern
     return re.compile(
-        rf"(?:{bounds})?(?<![\d.])\d++(?:\.\d++)?\s*(?:%|万|亿)?(?:{units})(?:左右|以上|以内)?"
-        r"|一式[两二三四]份|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++(?:个|份|类|条|项|种|部分)"
+        rf"(?:{bounds})?(?<![\d.])\d++(?:\.\d++)?\s*(?:%|万|亿)?(?:{units})(?:{about})?"
+        rf"|一式[两二三四]份|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++(?:{counters})"
     )
 
 
@@ -58,28 +73,28 @@ def _first(pattern: re.Pattern[str], evidence: list[Evidence]) -> str | None:
 
 def _stated(match: re.Match[str], sentence: str) -> str:
     """The value as the sentence states it, with its bound (「不超过5000字」「5分钟左右」「一式两份」)."""
-    bound = r"(?:不超过|不少于|超过|最多|至少|一式)?" + re.escape(match.group(0)) + r"(?:左右|以上|以内)?"
+    bound = rf"(?:{_words('stated_bounds').pattern})?{re.escape(match.group(0))}(?:{_words('approximations').pattern})?"
     found = re.search(bound, sentence)
     return found.group(0) if found else match.group(0)
 
 
 def _agrees(value: float, limit: float, quote: str, claims_limit: bool) -> bool:
     """An amount within the documents' bound agrees; a claimed bound must be the documents' bound."""
-    if claims_limit or not re.search(r"不超过|最多|以内|不少于|至少|以上", quote):
+    if claims_limit or not _words("limits").search(quote):
         return value == limit
-    return value <= limit if re.search(r"不超过|最多|以内", quote) else value >= limit
+    return value <= limit if _words("upper_limits").search(quote) else value >= limit
 
 
 def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "写了6000字会不会超" / "不超过3000字对吧" against "不超过5000字": (agrees, what the documents say)."""
-    asked = _VALUE.search(question.text)
+    asked = _value().search(question.text)
     if not asked:
         return None
     value, unit = _number(asked.group(1)), asked.group(2)
     around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
-    claims_limit = bool(re.search(r"不超过|最多|以内|上限|以上|不少于|至少|一式", around))
+    claims_limit = bool(_words("claims_limit").search(around))
     for item in evidence:
-        for match in _VALUE.finditer(item.sentence):
+        for match in _value().finditer(item.sentence):
             if match.group(2) != unit:
                 continue
             quote = _stated(match, item.sentence)
@@ -92,7 +107,7 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
 
 def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "8月底交还行吗" against the deadline in the evidence: (in time, why)."""
-    asked = _Q_DATE.search(question.original) or _Q_DATE.search(question.text)
+    asked = _q_date().search(question.original) or _q_date().search(question.text)
     if not asked:
         return None
     month = int(asked.group(1))
@@ -110,15 +125,16 @@ def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, st
 
 def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "视频用mov可以吗" against the formats the documents name: (allowed, which formats)."""
-    asked = [f for f in _FORMATS if f.lower() in question.original.lower() or f in question.text]
+    formats = lexicon().formats
+    asked = [f for f in formats if f.lower() in question.original.lower() or f in question.text]
     text = " ".join(e.sentence for e in evidence)
-    named = [f for f in _FORMATS if f in text]
+    named = [f for f in formats if f in text]
     if not asked or not named:
         return None
     missing = [f for f in asked if f not in named]
     if missing:
         return False, f"文件没有提到{'、'.join(missing)}格式，要求的是{'、'.join(named)}格式"
-    if _ONLY.search(question.original) and set(named) - set(asked):
+    if _words("only").search(question.original) and set(named) - set(asked):
         return False, f"文件要求的格式包括{'、'.join(named)}"
     return True, f"文件要求的格式包括{'、'.join(named)}"
 

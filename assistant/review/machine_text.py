@@ -15,16 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.core.textlen import split_sentences
+from assistant.core.chinese import HAN_RUN, han_count, han_grams, is_copied, split_sentences
 
 INSIDE_MIN = 10  # a prompt phrase of this many characters is echoed wherever it appears in a sentence
 LINE_MIN = 4  # a line or sentence this long that is a piece of the prompt is an echo
-GRAM = 4
-COPIED_SHARE = 0.6
-OWN_SHARE = 0.3
-MIN_HAN = 8
 _NON_WORD = re.compile(r"[\W_]")
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _PLACEHOLDER = re.compile(r"【待补充[^】]*】")
 _MARK = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)\s*")
 
@@ -35,10 +30,6 @@ def _key(text: str) -> str:
 
 def _colon(text: str) -> str:
     return text.replace(":", "：")
-
-
-def _grams(text: str) -> set[str]:
-    return {run[i : i + GRAM] for run in _HAN_RUN.findall(text) for i in range(len(run) - GRAM + 1)}
 
 
 class MachineText:
@@ -61,10 +52,10 @@ class MachineText:
         keys = [_key(p) for p in pieces]
         self._blob = "\n".join(k for k in keys if k)
         self._inside = sorted({k for k in keys if len(k) >= INSIDE_MIN}, key=len, reverse=True)
-        self._grams = _grams("\n".join(pieces))
+        self._grams = han_grams("\n".join(pieces))
         own_text = "\n".join(own)
         self._own = "\n".join(_key(line) for line in own_text.splitlines())
-        self._own_grams = _grams(own_text)
+        self._own_grams = han_grams(own_text)
         self._allowed = sorted({_key(a) for a in allowed if _key(a)}, key=len, reverse=True)
         self._labels = sorted({_colon(x.strip()) for x in labels if len(_key(x)) >= 2}, key=len, reverse=True)
 
@@ -97,13 +88,8 @@ class MachineText:
         for phrase in self._inside:
             if phrase in key and phrase not in self._own:
                 return phrase
-        grams = _grams(sentence)
-        han = sum(len(run) for run in _HAN_RUN.findall(sentence))
-        if han < MIN_HAN or not grams:
-            return None
-        copied = len(grams & self._grams) / len(grams)
-        mine = len(grams & self._own_grams) / len(grams)
-        return sentence.strip() if copied >= COPIED_SHARE and mine < OWN_SHARE else None
+        copied = is_copied(han_grams(sentence), han_count(sentence), self._grams, self._own_grams)
+        return sentence.strip() if copied else None
 
     def clean(self, sentence: str) -> tuple[str | None, str | None]:
         """(the sentence to keep or None, the prompt text it copied or None).
@@ -118,10 +104,10 @@ class MachineText:
             return None, echoed
         if echoed in self._labels:  # 「案例名称：……」: a value copied with its label goes; a sentence loses the label
             rest = _colon(_MARK.sub("", sentence).lstrip())[len(echoed) :].strip()
-            return (rest, echoed) if "，" in rest and len(_HAN_RUN.sub("", rest)) < len(rest) else (None, echoed)
+            return (rest, echoed) if "，" in rest and len(HAN_RUN.sub("", rest)) < len(rest) else (None, echoed)
         pattern = r"[\W_]*".join(map(re.escape, echoed))
         rest = re.sub(rf"[（(〔【]?{pattern}[）)〕】]?[，,；;：:]?", "", sentence, count=1).strip("，,；;：: ")
-        if len(_HAN_RUN.sub("", rest)) == len(rest) or sum(len(r) for r in _HAN_RUN.findall(rest)) < 6:
+        if len(HAN_RUN.sub("", rest)) == len(rest) or sum(len(r) for r in HAN_RUN.findall(rest)) < 6:
             return None, echoed
         return rest, echoed
 

@@ -15,16 +15,10 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
-from assistant.core.textlen import ends_sentence, split_sentences
+from assistant.core.chinese import ends_sentence, looks_like_instruction, split_clauses, split_sentences
 from assistant.core.types import Issue
 from assistant.drafting.offline.register import load_register, to_written
 
-INSTRUCTION_RE = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|不要管)(掉)?(之前|以上|上面|上述|前面|先前|所有|全部|的|你的)*(指令|指示|要求|提示|规则|设定)"
-    r"|(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier)?\s*instructions"
-    r"|你现在(是|扮演)|系统提示词|system\s+prompt|请扮演",
-    re.IGNORECASE,
-)
 _FILLER_RE = re.compile(r"^(嗯+|呃+|啊+|那个|就是说|然后呢?|其实|对的?|好的?)[，,、\s]*")
 _FIRST_PERSON = [
     ("我们公司", "本单位"),
@@ -40,10 +34,6 @@ _HALF_WIDTH_MARK = re.compile(r"(.)([,;:?!])(\s*.?)")
 # a long text is read once (backtracking over every Han character of it was quadratic).
 _HAN_IN_PARENS = re.compile(r"\(([^()\u4e00-\u9fff]*[\u4e00-\u9fff][^()]*+)\)")
 _SPACE_AFTER_HAN = re.compile(r"(?<=[\u4e00-\u9fff，。；：])\s+(?=[\u4e00-\u9fff])")
-
-
-def looks_like_instruction(sentence: str) -> bool:
-    return bool(INSTRUCTION_RE.search(sentence))
 
 
 def _full_width_punctuation(text: str) -> str:
@@ -104,7 +94,7 @@ def _drop_meta_clauses(sentence: str, remarks: list[str]) -> str:
     """Keep the clauses of a sentence that are content ("说得有点乱，还有就是试点扩到2个区")."""
     register = load_register()
     kept = []
-    for clause in re.split(r"(?<=[，,；;])", sentence):
+    for clause in split_clauses(sentence):
         if register.is_meta_remark(clause.strip("，,；; ")):
             remarks.append(clause.strip("，,；; "))
         else:

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
+from assistant.core.chinese import fix_typos
 from assistant.core.figures import extract_numbers
 from assistant.core.resources import bundled_dir
 
@@ -41,7 +42,6 @@ class Corrections(BaseModel):
 
 
 class Register(BaseModel):
-    typos: dict[str, str] = Field(default_factory=dict)
     corrections: Corrections = Field(default_factory=Corrections)
     third_person: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
@@ -104,9 +104,7 @@ class Register(BaseModel):
         return self.meta_remark_re is not None and self.meta_remark_re.search(sentence) is not None
 
     def fix_typos(self, text: str) -> str:
-        for wrong, right in self.typos.items():
-            text = text.replace(wrong, right)
-        return text
+        return fix_typos(text)  # the one typo table, knowledge/chinese/text.yaml
 
     def strip_fillers(self, sentence: str) -> str:
         fillers = self.fillers_longest_first

@@ -8,50 +8,101 @@ make sense next to their neighbours ("第三块是…""除了这几个数…") o
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from assistant.core.chinese import split_clauses
+from assistant.core.resources import bundled_dir
 from assistant.forms.spec import FormSpec, SubPoint
 from assistant.review.privacy import redact
 from assistant.understanding.shipped import element_reader
 
-# A sentence that refers to what was said around it cannot be moved to another part.
-DEPENDENT_RE = re.compile(
-    r"(除了这|除此之外|上面|前面|如前所述|上述|以上这|刚才|这几个数(?![字据])|这些数(?![字据])|同上|也是这样|这几类|这几个方面|其余的|说到这"
-    r"|^(这个|这些|这样|这种|这套|这里|这|那|其|该|它|他们|她们)(?![一二三四五六七八九十\d])"
-    r"|^(首先|其次|再次|最后|第[一二三四五六七八九十]+[，、]))"
-)
-# Leads that only link to the previous sentence; dropped when a sentence is moved.
-LEAD_RE = re.compile(
-    r"^(第[一二三四五六七八九十]+(块|个|点|条|方面|部分|件事)(是|就是)?[^，。：:]{0,8}?[，：:]"
-    r"|(另外|此外|同时|还有|而且|其次|最后|再者|并且|然后)[，,、]?)"
-)
-_CLAUSE_SPLIT = re.compile(r"(?<=[，；;])")
+
+class RoleWords(BaseModel):
+    """``knowledge/register/sentence_roles.yaml``: regex fragments, combined in the order listed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    refers_back: list[str]
+    pointing_openers: list[str]
+    sequence_openers: list[str]
+    linking_leads: list[str]
+    ordinal_units: list[str]
+    contact_leads: list[str]
+    contact_targets: list[str]
+    contact_words: list[str]
+
+
+@cache
+def role_words() -> RoleWords:
+    path = bundled_dir("knowledge") / "register" / "sentence_roles.yaml"
+    return RoleWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _any(words: list[str]) -> str:
+    return "|".join(words)
+
+
+@cache
+def dependent_re() -> re.Pattern[str]:
+    """A sentence that refers to what was said around it cannot be moved to another part."""
+    w = role_words()
+    return re.compile(
+        rf"({_any(w.refers_back)}"
+        rf"|^({_any(w.pointing_openers)})(?![一二三四五六七八九十\d])"
+        rf"|^({_any(w.sequence_openers)}|第[一二三四五六七八九十]+[，、]))"
+    )
+
+
+@cache
+def lead_re() -> re.Pattern[str]:
+    """Leads that only link to the previous sentence; dropped when a sentence is moved."""
+    w = role_words()
+    return re.compile(
+        rf"^(第[一二三四五六七八九十]+({_any(w.ordinal_units)})(是|就是)?[^，。：:]{{0,8}}?[，：:]"
+        rf"|({_any(w.linking_leads)})[，,、]?)"
+    )
+
+
+# No half-width ",": a figure such as 1,200 is not cut in two.
+_CLAUSE_ENDS = "，；;"
 _PREFERENCE = ("results", "security", "data_sources", "data_flow")
 MAX_CLAUSES = 40  # each clause is read for its role: a "sentence" of thousands of clauses is not split
 
 
-CONTACT_RE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)|(联系|找)[^，。；]{0,12}(电话|手机|热线|客服)")
+_PHONE = r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)"
+
+
+@cache
+def contact_re() -> re.Pattern[str]:
+    w = role_words()
+    return re.compile(rf"{_PHONE}|({_any(w.contact_leads)})[^，。；]{{0,12}}({_any(w.contact_targets)})")
 
 
 def is_contact(sentence: str) -> bool:
     """A sentence giving someone's phone or contact line (not for publishable material)."""
-    return bool(CONTACT_RE.search(sentence))
+    return bool(contact_re().search(sentence))
 
 
-_CONTACT_WORDS = re.compile(r"联系|电话|手机|热线|客服|欢迎|来电|致电|拨打|咨询|请|可|或|找")
+@cache
+def _contact_words() -> re.Pattern[str]:
+    return re.compile(_any(role_words().contact_words))
 
 
 def without_contact(sentence: str) -> str | None:
     """The sentence with its phone numbers taken out, or None when nothing but a contact line is left."""
     rest = redact(sentence).text
-    content = _CONTACT_WORDS.sub("", rest)
+    content = _contact_words().sub("", rest)
     return rest if len(re.findall(r"[\u4e00-\u9fff]", content)) >= 6 else None
 
 
 def standalone(sentence: str) -> str | None:
     """The sentence as it reads out of context, or None if it depends on its neighbours."""
-    if DEPENDENT_RE.search(sentence):
+    if dependent_re().search(sentence):
         return None
-    stripped = LEAD_RE.sub("", sentence).strip("，,、 ")
+    stripped = lead_re().sub("", sentence).strip("，,、 ")
     return stripped if len(re.findall(r"[\u4e00-\u9fff]", stripped)) >= 6 else None
 
 
@@ -80,7 +131,7 @@ def split_by_role(form: FormSpec, subpoints: list[SubPoint], sentence: str) -> l
     piece and a results piece, each ending with 。; a sentence serving one sub-point stays whole.
     """
     whole = subpoint_of(form, subpoints, sentence)
-    clauses = [c for c in _CLAUSE_SPLIT.split(sentence.rstrip("。！？!?")) if c.strip("，；; ")]
+    clauses = [c for c in split_clauses(sentence.rstrip("。！？!?"), _CLAUSE_ENDS) if c.strip("，；; ")]
     if not 2 <= len(clauses) <= MAX_CLAUSES:  # one clause, or not a sentence anyone writes: keep it whole
         return [(whole, sentence)]
     roles = [subpoint_of(form, subpoints, c) for c in clauses]
