@@ -12,8 +12,8 @@ Measured per turn, client side: seconds from send to the first streamed text (RE
 ``delta``, or ``done`` for a turn without a draft; UI: the first update showing drafted text, or the
 end), and how long it waited for other users' turns (REST: the server's ``started.waited_ms`` after
 ``queued`` events, else 0; UI: Gradio's queue wait before ``process_starts`` plus the time the chat
-showed “请稍候，前面还有N位”). Alongside: ``GET /api/health`` every 0.25 s, errors (non-200, an error
-event, a failed UI event), the server's peak RSS (psutil).
+showed “请稍候，前面还有N位”). Alongside: ``GET /api/health`` every 0.25 s from a process of its own
+(``bench/health_probe.py``), errors (non-200, an error event, a failed UI event), the server's peak RSS (psutil).
 
 Run alone: ``.venv/bin/python bench/concurrency.py [--levels 1,10,50] [--seconds 120]``.
 """
@@ -214,20 +214,22 @@ def applicant(url: str, level: Level, n: int, deadline: float, tokens: list[str]
 
 
 def sample(level: Level, url: str, pid: int, stop_event: threading.Event) -> None:
+    """The server's peak RSS here; ``/api/health`` from a process of its own (``bench/health_probe.py``)."""
+    probe = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "health_probe.py"), url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     process = psutil.Process(pid)
-    with httpx.Client(timeout=30) as client:
-        while not stop_event.is_set():
-            started = time.monotonic()
-            try:
-                client.get(f"{url}/api/health").raise_for_status()
-                level.health.append(time.monotonic() - started)
-            except httpx.HTTPError:
-                level.health.append(float("inf"))
-            try:
-                level.peak_rss = max(level.peak_rss, process.memory_info().rss)
-            except psutil.Error:
-                pass
-            stop_event.wait(0.25)
+    while not stop_event.is_set():
+        try:
+            level.peak_rss = max(level.peak_rss, process.memory_info().rss)
+        except psutil.Error:
+            pass
+        stop_event.wait(0.25)
+    out, _ = probe.communicate(input="", timeout=60)
+    level.health = json.loads(out or "[]")
 
 
 def run_level(url: str, pid: int, protocol: str, users: int, seconds: float, tokens: list[str]) -> Level:
@@ -242,7 +244,7 @@ def run_level(url: str, pid: int, protocol: str, users: int, seconds: float, tok
     for thread in threads:
         thread.join(timeout=seconds + 120)
     done.set()
-    sampler.join(timeout=5)
+    sampler.join(timeout=70)
     return level
 
 

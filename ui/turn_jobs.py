@@ -38,7 +38,7 @@ from assistant.llm.chat import STREAM_RESTART, DeltaCallback
 
 REATTACH_SECONDS = 6.0
 """How long a job nobody follows waits for a reloaded page before it is cancelled."""
-FOLLOW_SPACING_S = 0.02  # per running turn, between two updates of a growing draft (see TurnJobs._spacing)
+FOLLOW_SPACING_S = 0.04  # per running turn, between two updates of a growing draft (see TurnJobs._spacing)
 BUSY_MESSAGE = "上一条消息还在处理中（{what}），请等它完成后再发送；您输入的文字仍在输入框中。"
 
 

@@ -221,12 +221,16 @@ def estimate_need(job: DraftJob, drafter: Drafter) -> int:
 
 
 def prompt_guards(
-    form: FormSpec, info: ApplicationInfo, answers: dict[str, list[str]], drafts: dict[str, str]
+    form: FormSpec,
+    info: ApplicationInfo,
+    answers: dict[str, list[str]],
+    drafts: dict[str, str],
+    parts: list[str] | None = None,
 ) -> dict[str, MachineText]:
-    """Per part, the product's own prompt text as it renders for the application now (for the review)."""
-    return {
-        p.id: machine_text(build_job(form, p.id, info, answers, p.default_budget, drafts)) for p in form.all_parts()
-    }
+    """Per part (every part, or only ``parts``), the product's own prompt text as it renders for the application
+    now (for the review). Rendering every part's prompts is most of a review's cost."""
+    wanted = [p for p in form.all_parts() if parts is None or p.id in parts]
+    return {p.id: machine_text(build_job(form, p.id, info, answers, p.default_budget, drafts)) for p in wanted}
 
 
 def draft_application(

@@ -50,10 +50,16 @@ def application_pdf(row: ApplicationRow, store: ApplicationStore, work: Path | N
 
 
 def review_report(
-    row: ApplicationRow, store: ApplicationStore, knowledge: object | None, *, with_alignment: bool = True
+    row: ApplicationRow,
+    store: ApplicationStore,
+    knowledge: object | None,
+    *,
+    with_alignment: bool = True,
+    prompt_parts: list[str] | None = None,
 ) -> ReviewReport:
-    """The whole review; ``with_alignment=False`` leaves out the plan alignment (only 建议, and a search of
-    the knowledge base plus segmenting the whole case), for the error note after every chat turn."""
+    """The whole review. For the error note after every chat turn: ``with_alignment=False`` leaves out the plan
+    alignment (only 建议, and a search of the knowledge base plus segmenting the whole case), and
+    ``prompt_parts`` looks for the product's own prompt text only in the parts just drafted."""
     form = load_form(row.form_id)
     info = ApplicationInfo.model_validate(row.info)
     heads = store.head_versions(row.id)
@@ -70,7 +76,7 @@ def review_report(
         sources=sources,
         budgets={pid: v.budget for pid, v in heads.items()},
         plan_passages=plan_passages(form, info.field, knowledge) if with_alignment else [],
-        prompt_text=prompt_guards(form, info, answers, texts),
+        prompt_text=prompt_guards(form, info, answers, texts, prompt_parts),
     )
 
 

@@ -340,7 +340,7 @@ class Service:
         """After a draft: put the review's 错误 for those parts in the chat (warnings stay in the panel)."""
         row = self._own_row(principal, app_id)
         form = load_form(row.form_id)
-        report = documents.review_report(row, self.store, self.knowledge, with_alignment=False)
+        report = documents.review_report(row, self.store, self.knowledge, with_alignment=False, prompt_parts=part_ids)
         errors = overview.errors_for(form, self.media.with_findings(app_id, form, report), part_ids)
         if errors:
             self.store.add_message(app_id, "assistant", overview.errors_note(form, errors), part_id=part_ids[0])
