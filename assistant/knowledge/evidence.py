@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.types import Passage
 from assistant.knowledge.chunking import heading_of
-from assistant.knowledge.index import tokenize
 from assistant.knowledge.injection import INJECTION_MARK
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
+from assistant.knowledge.tokens import tokenize
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase

@@ -19,9 +19,9 @@ from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, score_sentences
-from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.tokens import _jieba
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase

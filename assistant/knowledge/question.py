@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
-from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import FACT, TypeReading, read_types
+from assistant.knowledge.tokens import _jieba
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase

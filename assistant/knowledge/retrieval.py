@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.types import Passage
 from assistant.knowledge.evidence import has_quotable
-from assistant.knowledge.index import PHRASES
 from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.search import CANDIDATES, EXACT_TERM_WEIGHT, rrf_fuse
+from assistant.knowledge.tokens import PHRASES
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase

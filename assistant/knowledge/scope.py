@@ -25,11 +25,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_needed_fact, needed_facts, places_of
-from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate
+from assistant.knowledge.tokens import _jieba
 
 if TYPE_CHECKING:
     from assistant.forms.spec import FormSpec

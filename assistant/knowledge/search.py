@@ -22,7 +22,7 @@ from assistant.core.settings import Settings
 from assistant.core.types import Passage
 from assistant.knowledge.corpus import KINDS, DocumentMeta, field_names, load_bundled_corpus
 from assistant.knowledge.embed import build_embedder
-from assistant.knowledge.index import PHRASES, ChunkStore
+from assistant.knowledge.index import ChunkStore
 from assistant.knowledge.ingest import (
     DocumentPlan,
     IngestResult,
@@ -35,6 +35,7 @@ from assistant.knowledge.ingest import (
     store_planned,
 )
 from assistant.knowledge.parse_worker import extract_text_bounded
+from assistant.knowledge.tokens import PHRASES
 
 RRF_K = 60
 CANDIDATES = 30

@@ -18,10 +18,10 @@ from functools import cache
 
 from assistant.knowledge.evidence import Evidence
 from assistant.knowledge.general import pick_evidence
-from assistant.knowledge.index import PHRASES
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.tokens import PHRASES
 
 CLOSE = 0.8
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from assistant.knowledge.evidence import Evidence, aliases, question_weights
 from assistant.knowledge.general import pick_evidence
-from assistant.knowledge.index import _jieba
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.tokens import _jieba
 from assistant.knowledge.values import comparison
 
 CLOSE = 0.8

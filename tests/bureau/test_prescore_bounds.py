@@ -1,5 +1,5 @@
 """Pre-scoring an overlong part reads at most ``MAX_PIECES`` of its sentences with the encoder per place; the
-rest are read by the elements' keywords and the rubric's cue words (tests/test_linear_text.py times it)."""
+rest are read by the elements' keywords and the rubric's cue words (tests/core/test_linear_text.py times it)."""
 
 from __future__ import annotations
 

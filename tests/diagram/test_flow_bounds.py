@@ -1,5 +1,5 @@
 """A long answer: the flow is still found past the encoder's cap (by the elements' keywords), and no reading
-sends more than ``MAX_PIECES`` pieces to the encoder (tests/test_linear_text.py times the extraction)."""
+sends more than ``MAX_PIECES`` pieces to the encoder (tests/core/test_linear_text.py times the extraction)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Bounds of the import on long files: condensing counts the text O(log n) times, meaning embeds each
-distinct paragraph once and at most ``MAX_READ`` of them (tests/test_linear_text.py times both)."""
+distinct paragraph once and at most ``MAX_READ`` of them (tests/core/test_linear_text.py times both)."""
 
 from __future__ import annotations
 

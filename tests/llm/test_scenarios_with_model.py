@@ -6,7 +6,7 @@ length asked, pads with generic sentences (again with 「此外，」「同时�
 closes with an offer — and it drops every applicant sentence that mentions 「示例」. Whatever it writes,
 the stored draft holds no prompt text, no sentence twice, no figure the applicant did not give, every
 figure of the part's answers (the fake's omissions are brought back from the answers), and fits the
-limits (issue 22, Must show 1; the offline half is in ``tests/test_scenarios.py``).
+limits (issue 22, Must show 1; the offline half is in ``tests/drafting/test_scenarios.py``).
 """
 
 from __future__ import annotations

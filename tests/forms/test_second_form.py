@@ -34,7 +34,7 @@ from assistant.review.application import review_application
 from assistant.review.info import info_issues
 from tests.spine_helpers import record_answer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FORM_FILE = ROOT / "tests/data/forms/demo-binhai-2026.yaml"
 BUNDLED = forms_dir() / "cq-2024-batch2.yaml"
 

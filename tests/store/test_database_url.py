@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.core.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _users_list(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:

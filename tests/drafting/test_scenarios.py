@@ -28,7 +28,7 @@ from tests.scenario_checks import (
     repeated_in,
 )
 
-SCENARIOS = Path(__file__).parent / "data" / "scenarios"
+SCENARIOS = Path(__file__).parents[1] / "data" / "scenarios"
 NAMES = sorted(p.name[: -len(".expect.json")] for p in SCENARIOS.glob("*.expect.json"))
 SPOKEN = ["我们", "咱们", "这边", "拿的"]
 LIMITS = {"intro": 5000, "promo": 1500}

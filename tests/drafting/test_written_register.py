@@ -16,7 +16,7 @@ from assistant.core.figures import extract_numbers
 from assistant.drafting.offline.prose import clean_answer
 from assistant.review.spoken_markers import load_markers
 
-DATA = Path(__file__).parent / "data" / "interview"
+DATA = Path(__file__).parents[1] / "data" / "interview"
 
 
 def written(text: str) -> str:
