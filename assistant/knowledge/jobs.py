@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -27,6 +27,9 @@ from assistant.core.cancel import CancelToken, TurnCancelled, cancel_scope
 from assistant.core.errors import LimitExceededError, NotFoundError, UserFacingError
 from assistant.knowledge.chunking import CHUNK_SIZE
 from assistant.knowledge.ingest import DocumentPlan, IngestResult
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
 
 log = logging.getLogger(__name__)
 Status = Literal["queued", "running", "done", "error", "cancelled"]
@@ -64,7 +67,7 @@ class _Job:
 class IngestJobs:
     """The upload jobs of one knowledge base (one per server process)."""
 
-    def __init__(self, knowledge: Any, max_chunks: int) -> None:
+    def __init__(self, knowledge: KnowledgeBase, max_chunks: int) -> None:
         self.knowledge = knowledge
         self.max_chunks = max_chunks
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")

@@ -7,13 +7,17 @@ they are needed. ``--strict`` also fails on those, for a bureau that wants every
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from assistant.core.settings import Settings
 from assistant.ops import checks_data, checks_system
 from assistant.ops.check import STATUS_LABELS, Check
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
+    from assistant.llm.chat import ChatModel
 
 
 class DoctorReport(BaseModel):
@@ -22,8 +26,15 @@ class DoctorReport(BaseModel):
     checks: list[Check]
 
 
-def run_doctor(settings: Settings, *, store: Any = None, knowledge: Any = None, chat_model: Any = None) -> DoctorReport:
-    """All checks; ``store``/``knowledge``/``chat_model`` are the running server's, when there is one."""
+def run_doctor(
+    settings: Settings,
+    *,
+    store: object | None = None,
+    knowledge: KnowledgeBase | None = None,
+    chat_model: ChatModel | None = None,
+) -> DoctorReport:
+    """All checks; ``store``/``knowledge``/``chat_model`` are the running server's, when there is one (the store is
+    read only for its SQLAlchemy ``engine``)."""
     checks = [checks_system.python_version(), checks_system.packages(), checks_system.bundled_files(),
               checks_data.data_dir(settings)]
     database, users = checks_data.database(settings, engine=getattr(store, "engine", None))
