@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.core.types import Passage
 from assistant.drafting.pipeline import prompt_guards
 from assistant.export.docx_builder import build_docx, build_publishable_docx
+from assistant.export.markdown import build_markdown
 from assistant.export.pdf import docx_to_pdf
 from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import FormSpec, load_form
@@ -34,6 +35,11 @@ def application_docx(row: ApplicationRow, store: ApplicationStore) -> tuple[str,
     info = ApplicationInfo.model_validate(row.info)
     data = build_docx(load_form(row.form_id), info, _texts(row, store), MediaInfo.model_validate(row.media))
     return _name(info, row.id, ".docx"), data
+
+
+def application_markdown(row: ApplicationRow, store: ApplicationStore) -> tuple[str, str]:
+    info = ApplicationInfo.model_validate(row.info)
+    return _name(info, row.id, ".md"), build_markdown(load_form(row.form_id), info, _texts(row, store))
 
 
 def publishable_docx(row: ApplicationRow, store: ApplicationStore) -> tuple[str, bytes]:

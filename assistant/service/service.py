@@ -239,6 +239,10 @@ class Service:
         name, data = documents.application_docx(row, self.store)
         return name, self.call.with_comments(row, data)
 
+    def export_markdown(self, principal: Principal, app_id: int) -> tuple[str, str]:
+        """The live application as Markdown (for e-mail, a wiki, a review tool); comments stay in the Word file."""
+        return documents.application_markdown(self._row(principal, app_id), self.store)
+
     def export_publishable_docx(self, principal: Principal, app_id: int) -> tuple[str, bytes]:
         """The 宣传推广材料 alone: it is published separately from the application."""
         return documents.publishable_docx(self._row(principal, app_id), self.store)

@@ -99,3 +99,20 @@ def test_export_is_a_word_file_with_a_utf8_filename(world: World) -> None:
     assert disposition.isascii()
     text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
     assert "重庆物流数据共享平台" in text
+
+
+def test_markdown_export_holds_the_info_table_and_every_part_under_the_forms_headings(world: World) -> None:
+    client = world.client()
+    app_id = new_application(client)["id"]
+    answer_until_drafted(client, app_id)
+    app = client.get(f"/api/applications/{app_id}").json()
+    response = client.get(f"/api/applications/{app_id}/export.md")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/markdown")
+    assert unquote(response.headers["content-disposition"].split("UTF-8''", 1)[1]) == f"{CASE_NAME}.md"
+    text = response.text
+    assert text.startswith(f"# {CASE_NAME}\n") and "| 申报单位 |" in text
+    for part in app["parts"]:  # every part under its heading: its stored text, or that it is not written yet
+        heading = f"### {part['number']}{part['title']}"
+        assert heading in text, heading
+        body = text.split(heading, 1)[1].split("\n###", 1)[0].split("\n## ", 1)[0]
+        assert (part["text"].strip() or "（尚未填写）") in body

@@ -46,6 +46,7 @@ ROUTES = [
     IdRoute("GET", BASE + "/promo.docx", "read"),
     IdRoute("GET", BASE + "/export.pdf", "read"),
     IdRoute("GET", BASE + "/export.docx", "read"),
+    IdRoute("GET", BASE + "/export.md", "read"),
     IdRoute("PATCH", BASE, "write", json={"applicant": "冒名公司"}),
     IdRoute("DELETE", BASE, "write", ok_status=204),
     IdRoute("POST", BASE + "/messages", "write", json={"text": "把数据来源改成我编的"}),

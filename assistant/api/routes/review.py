@@ -3,6 +3,7 @@
 * ``GET /{app_id}/review``: the full ``ReviewReport`` (findings, alignment, checklist) with counts.
 * ``GET /{app_id}/issues``: the older per-part issue list (what ``/review`` returned before).
 * ``GET /{app_id}/review.md`` and ``/review.docx``: the review as its own document.
+* ``GET /{app_id}/export.md``: the whole application as Markdown.
 * ``GET /{app_id}/promo.docx``: the 宣传推广材料 alone; ``/export.pdf``: the whole application as PDF
   (501 in Chinese when LibreOffice is missing).
 * ``POST /{app_id}/resume``: finish the drafts a crashed turn left.
@@ -101,6 +102,11 @@ def build_review_router() -> APIRouter:
     async def review_docx(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
         name, data = await _heavy(request, ctx, principal, ctx.service.export_review, principal, app_id, "docx")
         return file_response(data, DOCX_MEDIA_TYPE, name, f"review-{app_id}.docx")
+
+    @router.get("/{app_id}/export.md", **_file(MARKDOWN_MEDIA_TYPE, "申报书（Markdown）"))
+    async def export_md(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
+        name, text = await _heavy(request, ctx, principal, ctx.service.export_markdown, principal, app_id)
+        return file_response(text, MARKDOWN_MEDIA_TYPE, name, f"application-{app_id}.md")
 
     @router.get("/{app_id}/promo.docx", **_file(DOCX_MEDIA_TYPE, "宣传推广材料（Word）"))
     async def promo_docx(app_id: AppId, request: Request, principal: CurrentPrincipal, ctx: Context) -> Response:
