@@ -220,7 +220,7 @@ class FormSpec(BaseModel):
     recommend_limit: int = Field(15, gt=0)
     """How many cases the bureau recommends upward at most (the line on the ranking board)."""
     place: str = ""
-    """The home place of the call (「重庆」): the policy Q&A declines questions about another place's call."""
+    """The home place of the call: the policy Q&A declines questions about another place's call."""
     batch: str = ""
     """Which of the home place's calls this is (「第二批」): a question about another batch is another call."""
     rubric: Rubric | None = None

@@ -69,7 +69,7 @@ def _part_hits(form: FormSpec, name: str, group: str | None) -> tuple[list[str],
 
 
 def _without_nested(form: FormSpec, hits: list[str], name: str) -> list[str]:
-    """“主要做法及成效” names promo.practice, not also 成效 (intro.results): drop hits inside a longer hit."""
+    """“主要做法及成效” names the practice part, not also 成效 (the results part): drop hits inside a longer hit."""
     spans = {pid: _longest_name(form, pid, name) for pid in hits}
     keep = [pid for pid in hits if not any(spans[pid] != spans[o] and spans[pid] in spans[o] for o in hits)]
     order = form.part_ids()

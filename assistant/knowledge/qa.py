@@ -210,7 +210,7 @@ def answer_question(
     why = outside(asked, call, kb)
     if why:
         return declined(question, why)
-    if not asks_about_anything(asked, kb):  # 「明天重庆天气咋样 会下雨吗」: nothing it asks about is in any document
+    if not asks_about_anything(asked, kb):  # 「明天天气咋样 会下雨吗」: nothing it asks about is in any document
         return declined(question)
     leader, raw = offline_answer(kb, asked, call, query_vector(kb, asked))
     if leader is None:

@@ -7,7 +7,7 @@ question (five kinds of decline, six of them wrongly on one set). Now there are 
   spec) and that no held document is about (its title or issuer), and asks about a call
   (「四川省……截止时间」); the place someone is registered in is about the asker, not the call;
 * **another call** — it names the home place (or no place) and a batch that is not the call's
-  (「重庆第三批」);
+  (「本市第三批」);
 * **a document not held** — it names a document (《……》, or a name ending like a document's:
   「……条例」) that no held document's title holds and no passage mentions;
 * **weak evidence** — the leading answer rests on evidence scoring below ``MIN_SCORE`` (set on the
@@ -68,7 +68,7 @@ def other_place(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | 
 
 
 def other_call(question: Question, call: FormSpec) -> str | None:
-    """A batch of the home place's calls that is not this call's (「重庆第三批」)."""
+    """A batch of the home place's calls that is not this call's (「本市第三批」)."""
     if not call.batch:
         return None
     named = [b.replace("首批", "第一批") for b in BATCH.findall(question.text)]

@@ -202,7 +202,7 @@ def _core(unit: str) -> tuple[str, str]:
 
 
 def name_findings(form: FormSpec, info: ApplicationInfo, texts: dict[str, str]) -> list[Finding]:
-    """A unit written differently from the 申报信息表 (重庆示例物流科技公司 for …有限公司), once per part."""
+    """A unit written differently from the 申报信息表 (示例物流科技公司 for 示例物流科技有限公司), once per part."""
     findings = []
     for unit in [info.applicant.strip(), *info.co_applicants]:
         core, suffix = _core(unit)
