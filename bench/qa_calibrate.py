@@ -33,19 +33,12 @@ from assistant.knowledge import qa, scope  # noqa: E402
 from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
 from assistant.knowledge.question import map_words  # noqa: E402
 from assistant.understanding import training as T  # noqa: E402
+from assistant.understanding.build import QUESTION_SETS  # noqa: E402
 from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
 from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
 
-SETS = (
-    "policy_qa_dev",
-    "staff_questions",
-    "lead_probe",
-    "staff_questions_2",
-    "staff_questions_3",
-    "staff_questions_4",
-    "staff_questions_5",
-)
+SETS = tuple(name.removesuffix(".jsonl") for name in QUESTION_SETS)  # every committed Q&A set, one list
 MIN_SCORES = tuple(round(0.30 + 0.02 * i, 2) for i in range(14))
 MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 PENALTY = 3.0

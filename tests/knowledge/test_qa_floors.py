@@ -20,18 +20,11 @@ import pytest
 from assistant.knowledge.qa import answer_question
 from assistant.knowledge.qa_eval import EvalReport, load_rows, run_eval, summary_lines
 from assistant.knowledge.search import KnowledgeBase
+from assistant.understanding.build import QUESTION_SETS
 from assistant.understanding.encoder import shared_encoder
 
 QA = Path(__file__).resolve().parents[1] / "data" / "qa"
-SETS = (
-    "policy_qa_dev",
-    "staff_questions",
-    "lead_probe",
-    "staff_questions_2",
-    "staff_questions_3",
-    "staff_questions_4",
-    "staff_questions_5",
-)
+SETS = tuple(name.removesuffix(".jsonl") for name in QUESTION_SETS)  # every committed Q&A set, one list
 ANSWER_HIT, EVIDENCE_HIT, WRONGLY_DECLINED, DECLINED, MAX_MS = 0.85, 0.90, 0.03, 0.80, 300.0
 ATTEMPTS = 3
 
