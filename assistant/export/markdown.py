@@ -19,13 +19,13 @@ def _cell(text: str) -> str:
 
 
 def _value(info: ApplicationInfo, item: InfoField, joined: list[str]) -> str:
-    raw = getattr(info, item.id, None) if item.id in ApplicationInfo.model_fields else info.extra.get(item.id, "")
+    raw = info.value(item.id)
     if isinstance(raw, Person):
         value = "，".join(x for x in (raw.name, raw.title, raw.phone) if x)
     elif isinstance(raw, list):
         value = "、".join(raw)
     else:
-        value = str(raw or "")
+        value = raw
     return "；".join(x for x in [value, *joined] if x)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
@@ -115,15 +115,18 @@ def aliases(question: Question) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def function_words(text: str) -> set[str]:
+@lru_cache(maxsize=256)
+def function_words(text: str) -> frozenset[str]:
     """Words that say how the question asks, not what about, by their part of speech (adverbs, pronouns,
     prepositions, particles: 直接, 怎么样) and single characters that are not nouns (会, 能;
     钱 stays): a rare word of that kind in the documents otherwise outweighed the subject, so 「会下雨吗」
-    matched 「好的案例会量化……」."""
+    matched 「好的案例会量化……」. Cached: every route's weighting of the same question asks again."""
     import jieba.posseg
 
     tagged = jieba.posseg.lcut(text[:QUESTION_CHARS])
-    return {w.word for w in tagged if w.flag.startswith(FUNCTION_TAGS) or (len(w.word) == 1 and w.flag[:1] != "n")}
+    return frozenset(
+        w.word for w in tagged if w.flag.startswith(FUNCTION_TAGS) or (len(w.word) == 1 and w.flag[:1] != "n")
+    )
 
 
 def question_weights(question: Question, kb: KnowledgeBase, text: str | None = None) -> dict[str, float]:
