@@ -69,9 +69,10 @@ lint-fast: install
 test: install system-deps lint
 	$(BIN)/python -m pytest -q
 
-## make test-fast: everything that needs no browser, LibreOffice or database server (the inner loop; make test is the gate)
+## make test-fast: the inner loop on both cores — every test that needs no browser, LibreOffice or database server and is
+## not marked slow (a served process, a shell run, an evaluation floor); make test is the gate and runs them all
 test-fast: install lint-fast
-	$(BIN)/python -m pytest -q -m "not heavy and not bundle"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not heavy and not slow and not bundle"
 
 ## the same suite with the network cut off (only loopback up); needs root and unshare
 test-offline: install system-deps

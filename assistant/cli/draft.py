@@ -11,9 +11,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from assistant.drafting.protocol import Drafter
 
 
 def _write(path: str, data: bytes) -> None:
@@ -22,21 +25,29 @@ def _write(path: str, data: bytes) -> None:
 
 
 def run_draft(args: argparse.Namespace) -> int:
-    # Deferred for start-up cost (openai, chromadb); see the module docstring.
-    from assistant.drafting.offline.drafter import OfflineDrafter
-    from assistant.drafting.pipeline import draft_application
-    from assistant.export.docx_builder import build_docx, build_publishable_docx
-    from assistant.export.pdf import docx_to_pdf
-    from assistant.export.scripted import build_report, load_answers_file, review_scripted
-    from assistant.knowledge.corpus import field_sections
-    from assistant.service.factory import build_drafter, open_knowledge
+    # Deferred for start-up cost, and in this order: a bad answers file is refused before the drafting stack
+    # loads, and an offline draft never loads the model client or the knowledge base (openai, chromadb).
+    from assistant.export.scripted import load_answers_file
 
     settings = get_settings()
     answers = load_answers_file(Path(args.answers))
     for warning in answers.warnings:
         print(f"警告：{warning}", file=sys.stderr)
-    drafter = OfflineDrafter() if args.offline else build_drafter(settings)
-    retriever = open_knowledge(settings, prepare=True) if drafter.mode == "model" else None
+
+    from assistant.drafting.offline.drafter import OfflineDrafter
+    from assistant.drafting.pipeline import draft_application
+    from assistant.export.docx_builder import build_docx, build_publishable_docx
+    from assistant.export.pdf import docx_to_pdf
+    from assistant.export.scripted import build_report, review_scripted
+    from assistant.knowledge.corpus import field_sections
+
+    drafter: Drafter = OfflineDrafter()
+    retriever = None
+    if not args.offline:
+        from assistant.service.factory import build_drafter, open_knowledge
+
+        drafter = build_drafter(settings)
+        retriever = open_knowledge(settings, prepare=True) if drafter.mode == "model" else None
     draft = draft_application(answers.form, answers.info, answers.answers, drafter, retriever)
     texts = {pid: d.text for pid, d in draft.parts.items()}
     data = build_docx(answers.form, answers.info, texts, answers.media)

@@ -17,20 +17,13 @@ class PackageContents(BaseModel):
     media_findings: list[str] = Field(default_factory=list)
 
 
-BY_HAND = [
-    "申报单位营业执照或组织机构代码证复印件",
-    "在 PDF 打印件上加盖公章后扫描，得到“用印PDF”（本包中的 PDF 尚未盖章）",
-    "申报承诺书由各申报单位盖章",
-    "纸质件一式两份（文字材料），加盖公章，连同营业执照复印件一并报送",
-]
-
 
 def checklist_text(form: FormSpec, contents: PackageContents) -> str:
     lines = [f"{contents.case_name} 申报材料清单", f"依据：{form.notice_title}（{form.notice_ref}）", ""]
     lines.append("一、本压缩包已包含：")
     lines += [f"  {i}. {name}" for i, name in enumerate(contents.files, start=1)]
     lines += ["", "二、还需要手工补充或办理："]
-    todo = list(BY_HAND)
+    todo = list(form.handing_in)
     if contents.pdf_note:
         todo.insert(0, contents.pdf_note)
     todo += [f"图片：{kind}（{form.media.image_format}格式）" for kind in contents.missing_pictures]

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant.auth.accounts import Accounts
 from assistant.core.settings import Settings
 from assistant.store.sql import Store
+
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
 
 REPO = Path(__file__).resolve().parents[2]
 

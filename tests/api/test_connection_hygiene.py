@@ -19,6 +19,8 @@ import pytest
 
 from .test_kill_restart import FULL_SERVE, running_server
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 HALF_OPEN = 600  # six times the connection cap
 
 

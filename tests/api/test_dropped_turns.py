@@ -29,6 +29,8 @@ from tests.ui.slow_servers import FakeModel, slow_fake
 
 from .test_kill_restart import FULL_SERVE, running_server
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 TURNS = 100
 WORKERS = 40  # the model-work pool for this test: fewer than TURNS, so some wait in line
 PASSWORD = "dropped-turns-password"

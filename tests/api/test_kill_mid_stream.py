@@ -13,10 +13,13 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.fakes.realistic_model import RealisticModelServer
 
 from .test_kill_restart import API_ONLY, kill_now, running_server
+
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
 
 FIRST = "我们是做铁水联运的 货主一票货平均要跑4个窗口"
 FINISH = "数据就是运单和结算数据，来自铁路、港口和船公司3类主体的系统。没有了，请直接起草"

@@ -22,6 +22,8 @@ import pytest
 
 from tests.api.conftest import RICH_ANSWER
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 REPO = Path(__file__).resolve().parents[2]
 API_ONLY = [sys.executable, "-m", "tests.api.launch_api"]
 FULL_SERVE = [sys.executable, "-m", "assistant.cli", "serve"]

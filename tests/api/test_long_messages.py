@@ -23,6 +23,8 @@ from tests.ui.conftest import add_account
 
 from .test_kill_restart import API_ONLY, running_server
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 DIGITS = ("1234567890" * 800)[:8000]
 PASSWORD = "long-messages-password"
 

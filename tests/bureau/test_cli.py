@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.bureau.variants import SCENARIOS, variant
+
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,6 +17,8 @@ from assistant.bureau.board import Board
 from assistant.forms.spec import load_form
 from tests.bureau import variants as v
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 COUNT = 40
 
 

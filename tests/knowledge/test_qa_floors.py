@@ -23,6 +23,8 @@ from assistant.knowledge.search import KnowledgeBase
 from assistant.understanding.build import QUESTION_SETS
 from assistant.understanding.encoder import shared_encoder
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 QA = Path(__file__).resolve().parents[1] / "data" / "qa"
 SETS = tuple(name.removesuffix(".jsonl") for name in QUESTION_SETS)  # every committed Q&A set, one list
 ANSWER_HIT, EVIDENCE_HIT, WRONGLY_DECLINED, DECLINED, MAX_MS = 0.85, 0.90, 0.03, 0.80, 300.0

@@ -11,6 +11,8 @@ from assistant.llm.chat import ChatMessage
 from assistant.llm.client import OpenAIChatModel, RetryPolicy
 from tests.fakes.realistic_model import RealisticModelServer
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 
 def test_a_hanging_model_is_given_up_within_the_budget_across_retries() -> None:
     with RealisticModelServer(["hang"]) as server:

@@ -27,6 +27,8 @@ from tests.api.test_kill_restart import API_ONLY, running_server
 from tests.ops.conftest import REPO, clean_env, seed
 from tests.ops.load import Load
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 APPEND_ONLY = ("messages", "part_versions", "scores", "audit_log", "submissions", "submission_files", "comments")
 
 

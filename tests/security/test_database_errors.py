@@ -13,6 +13,8 @@ from tests.api.test_cli_users import run_cli
 from tests.servers import PostgresServer, start_or_skip
 from tests.ui.conftest import free_port
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 SECRET = "s3cret-db-pass"
 
 

@@ -20,6 +20,8 @@ from tests.ui.conftest import free_port
 
 from .conftest import PASSWORD, Server
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 FRAMER = """<!doctype html><title>奖品领取</title><p>点击领取</p>
 <iframe id="victim" src="{target}" width="1200" height="800"></iframe>"""
 

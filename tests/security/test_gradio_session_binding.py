@@ -14,8 +14,11 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from .conftest import PASSWORD, Server, fn_index, gradio_config
+
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
 
 VICTIM = "bind-victim"
 SESSION_HASH = "victimsession0001"

@@ -14,6 +14,8 @@ from ui.staff import StaffDesk
 
 from .conftest import Server, fn_index, gradio_call, gradio_config
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 SECRET = "绝密：这是服务器上一个只有root能读的文件"
 
 

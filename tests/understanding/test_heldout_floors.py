@@ -18,6 +18,8 @@ from assistant.understanding.build import data_fingerprint, default_data_dir
 from assistant.understanding.evaluation import evaluate_elements, evaluate_turns
 from assistant.understanding.shipped import element_reader, models_dir, turn_reader
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "interview"
 TURN_ACCURACY = 0.90
 TURN_RECALL = 0.80  # every act and every revision operation
