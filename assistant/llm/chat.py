@@ -31,7 +31,8 @@ class ChatModel(Protocol):
     """A model that continues a conversation.
 
     ``complete`` returns the whole reply. When ``on_delta`` is given the reply is
-    streamed and each new piece of text is passed to it as it arrives; the return
+    streamed and each new piece of text is passed to it as it arrives, in whole sentences or lines
+    (closing quotes included: a piece never ends inside a sentence, so a caller can act on it); the return
     value is still the whole text, so callers re-check it after the stream ends.
     Raises ``ModelUnavailableError`` (with a Chinese message) once retries are spent.
     ``structured``: the reply is data (JSON), not prose — only reasoning blocks are removed, so the

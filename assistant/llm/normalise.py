@@ -174,13 +174,21 @@ class StreamNormaliser:
     that copies one verbatim is an echo, not content. ``admit``: the caller's own vetting of a
     cleaned sentence (the drafting guarantees): it returns the sentence to show (possibly
     changed) or None; a refused sentence is never shown, and a numbered point it removes
-    leaves no gap in the numbering.
+    leaves no gap in the numbering. ``whole_pieces``: every piece fed ends where a sentence or a
+    line ends, closing quotes included (the output of another normaliser, as ``ChatModel`` streams);
+    a sentence end at the end of a piece is then final — waiting for a closing quote that cannot
+    come would hold each sentence back until the next one arrives.
     """
 
     def __init__(
-        self, titles: Iterable[str] = (), echo: Iterable[str] = (), admit: Callable[[str], str | None] | None = None
+        self,
+        titles: Iterable[str] = (),
+        echo: Iterable[str] = (),
+        admit: Callable[[str], str | None] | None = None,
+        whole_pieces: bool = False,
     ) -> None:
         self._admit = admit
+        self._whole_pieces = whole_pieces
         self._reasoning = _ReasoningFilter()
         self._titles = _title_variants(titles)
         self._echo = [k for k in (_key(_inline(_ECHO_LEAD_RE.sub("", e.strip()))) for e in echo) if len(k) >= 12]
@@ -295,7 +303,7 @@ class StreamNormaliser:
             j = found.end()
             while j < len(self._buf) and self._buf[j] in _CLOSERS:
                 j += 1
-            if j == len(self._buf) and not final:
+            if j == len(self._buf) and not final and not self._whole_pieces:
                 self._scanned = found.start()
                 return False  # a closing quote may still follow
             end = j - 1

@@ -132,3 +132,21 @@ def test_loops_english_and_closings_go_but_facts_stay() -> None:
 def test_truncated_reply_loses_only_its_unfinished_sentence() -> None:
     assert normalise("平台上线。货主办理时间从平均2天缩", truncated=True) == "平台上线。"
     assert normalise("平台上线。问题是否已解决[1]", truncated=False) == "平台上线。问题是否已解决[1]"
+
+
+def test_whole_sentences_from_another_normaliser_are_shown_at_once_not_one_sentence_late() -> None:
+    """The drafter's normaliser reads the client's output, which comes in whole sentences: a sentence end
+    at the end of a piece is final there (it used to wait for a closing quote until the next sentence came,
+    so every streamed sentence was shown one sentence late: the first after about 4 s instead of 2)."""
+    upstream = StreamNormaliser()
+    downstream = StreamNormaliser(whole_pieces=True)
+    shown = []
+    for piece in ["本单", "位面临物流数", "据分散的问题。整", "体运行平稳，", "他说“好", "。”然后"]:
+        sentences = upstream.feed(piece)
+        shown.append(downstream.feed(sentences) if sentences else "")
+    assert shown[2] == "本单位面临物流数据分散的问题。"
+    assert shown[5] == "整体运行平稳，他说“好。”"
+    tail = downstream.feed(upstream.finish()) + downstream.finish()
+    assert tail == "然后"
+    plain = StreamNormaliser()
+    assert plain.feed("本单位面临物流数据分散的问题。") == ""  # a raw stream still waits for a closing quote

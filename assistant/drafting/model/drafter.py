@@ -235,7 +235,10 @@ class ModelDrafter:
         run.model_calls += 1
         run.gate.restart()
         cleaner = StreamNormaliser(
-            titles=part_titles(run.job.part), echo=instruction_sentences(messages), admit=run.gate.admit
+            titles=part_titles(run.job.part),
+            echo=instruction_sentences(messages),
+            admit=run.gate.admit,
+            whole_pieces=on_delta is not None,  # a streamed reply comes in whole sentences (ChatModel)
         )
         if on_delta is None:
             return cleaner.feed(self.chat_model.complete(messages)) + cleaner.finish()
