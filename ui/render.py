@@ -42,7 +42,7 @@ DOWNLOADS = [
 
 
 def short_title(title: str) -> str:
-    """“数据要素×”典型案例简介 → 案例简介: the rail is narrow, the prefix is on every group."""
+    """A group's title without the prefix all groups share (“……”典型<name> → <name>): the rail is narrow."""
     return re.sub(r"^“数据要素×”典型", "", title)
 
 

@@ -23,7 +23,7 @@ ALL_FIELDS = "全部领域"
 
 
 def part_label(form: FormSpec, part_id: str) -> str:
-    """Where a finding is: the info table, a part (“（一）问题描述”) or a whole group."""
+    """Where a finding is: the info table, a part (“（一）……”) or a whole group."""
     if part_id == "info":
         return "申报信息表"
     if part_id == "media":

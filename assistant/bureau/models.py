@@ -57,7 +57,7 @@ class Evidence(BaseModel):
     """Character offset of the quote in the part's text."""
     quote: str
     signals: list[str] = Field(default_factory=list)
-    """What the sentence shows (数据来源, 安全治理措施 …), or the finding's rule."""
+    """What the sentence shows (the criterion's signals: a data source, a security measure …), or the finding's rule."""
 
 
 class Proposal(BaseModel):

@@ -42,7 +42,7 @@ def located_sentences(text: str) -> list[tuple[int, int, str]]:
 
 
 def plain_sentence(form: FormSpec, place: str, sentence: str) -> str:
-    """The sentence as evidence is read: without a sub-point's printed label (“2.安全治理措施：”, which names
+    """The sentence as evidence is read: without a sub-point's printed label (“2.……：”, which names
     a kind of evidence without being one) and with list ordinals masked (“1.” is not a figure)."""
     return _plain(_labels(form, place), sentence)
 

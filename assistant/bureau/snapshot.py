@@ -44,7 +44,7 @@ def take_snapshot(
 
 
 def place_title(form: FormSpec, place: str) -> str:
-    """How a part or an info row is named to people: “（一）问题描述”, “申报信息表·申报理由”."""
+    """How a part or an info row is named to people: “（一）……” (number and title), “申报信息表·<label>”."""
     if place.startswith("info."):
         field = form.info.field(place.removeprefix("info."))
         return f"申报信息表·{field.label}" if field else "申报信息表"

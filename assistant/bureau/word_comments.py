@@ -1,7 +1,7 @@
 """Open staff comments as Word comments (批注) in the applicant's .docx, anchored at their part.
 
 python-docx (≥ 1.2) writes the comments part; we only find the anchor: the heading of the
-part (“（一）问题描述” under its group's heading), the label cell of an info row
+part (“（一）……” under its group's heading), the label cell of an info row
 (“联系人”), or the document's title for a general comment.
 """
 

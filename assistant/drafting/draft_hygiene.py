@@ -4,7 +4,7 @@ Both drafters' output passes here (``pipeline.finalize_part``) before the other 
 streamed preview asks the same questions sentence by sentence (``PreviewGate``), so what is shown is
 what is stored. A removed sentence is returned with the reason, for the report and the applicant.
 Lines are kept; a numbered point that loses all its sentences goes, and the points after it are
-renumbered; a run-in heading (「2.安全治理措施：」) survives the removal of the sentence it opens.
+renumbered; a run-in heading (「2.……：」) survives the removal of the sentence it opens.
 """
 
 from __future__ import annotations

@@ -50,8 +50,9 @@ def has_material(job: DraftJob) -> bool:
 def wanted_words(job: DraftJob) -> int:
     """字 to ask a drafter for (before the budget caps it).
 
-    A part built from other parts (宣传推广材料) draws on them even when the applicant answered it too
-    (主要做法及成效 takes security from 安全合规): its material is both, its length at most its default.
+    A part built from other parts (its ``fallback_sources``) draws on them even when the applicant answered it
+    too (a security sub-point takes it from the part whose questions ask for security): its material is both,
+    its length at most its default.
     """
     own = own_material(job)
     if not job.part.fallback_sources:

@@ -1,7 +1,7 @@
 """The product's own prompt text for a part, as rendered, so none of it can reach a stored draft.
 
 Why rendered and not a word list: the machinery a model may echo is whatever the prompt showed it —
-the rules, the template guidance, the other parts' titles in the 〔（一）问题描述〕 labels, the
+the rules, the template guidance, the other parts' titles in the 〔（一）……〕 labels, the
 「（申报单位尚未回答……）」 placeholder, 「案例名称：」, 「【篇幅】约 N 字」 — and that changes whenever a
 prompt file, the form or the job changes. So every prompt a drafter may send for the job (draft, revise,
 condense, number repair) is rendered here with the job's own values, each piece of data (answers,

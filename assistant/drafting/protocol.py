@@ -30,7 +30,7 @@ class DraftJob(BaseModel):
     field: str = ""
     case_name: str = ""
     applicant: str = ""
-    significance: str = ""  # the applicant's own 申报理由 (案例描述's 意义 when built from the 简介)
+    significance: str = ""  # the applicant's own 申报理由 (a summary part's 意义 when built from the 简介)
     answers: list[str] = Field(default_factory=list)
     fallback_answers: dict[str, list[str]] = Field(default_factory=dict)
     other_drafts: dict[str, str] = Field(default_factory=dict)  # stored drafts of the fallback parts (the 简介's)

@@ -1,9 +1,9 @@
 """Assemble the application as a .docx in the template's order and layout, driven by the form spec.
 
-Order: cover → 一、申报信息表 (a real table) → 二、案例简介 (一)–(六) →
-三、宣传推广材料 → 四、多媒体材料目录 → 五、申报承诺书. Before writing, each group is
+Order: cover → the info table (a real table) → each group with its parts (（一）, （二）…) →
+the media list → the pledge, numbered as the form YAML numbers them. Before writing, each group is
 checked against its limit once more, so no exported file ever exceeds one. The
-宣传推广材料 is published on its own, so it can also be exported alone.
+publishable group is published on its own, so it can also be exported alone.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Line layout rules a government form is judged by: no orphan character on a cover line.
 
-Word and LibreOffice wrap a long cover value (“案例名称：交通运输领域——……服务”) wherever the
+Word and LibreOffice wrap a long cover value (“案例名称：<领域>领域——……服务”) wherever the
 width runs out, which often leaves one or two characters alone on the last line. The cover
 is the first thing a reviewer sees, so the value is broken by hand: at the widest natural
 point (after “——”, between units joined by “、”) that leaves no short last line, else a few

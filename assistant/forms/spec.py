@@ -37,7 +37,7 @@ class InfoField(BaseModel):
     printed: bool = True
     joined: list[str] = Field(default_factory=list)
     drawn_from: list[str] = Field(default_factory=list)
-    """Parts whose answers speak to this item by what they were asked (申报理由: 创新点, 案例描述)."""
+    """Parts whose answers speak to this item by what they were asked (a reason item: innovation, summary)."""
 
 
 class InfoSection(BaseModel):
@@ -70,7 +70,7 @@ class SubPoint(BaseModel):
 
 
 class SummarySources(BaseModel):
-    """Which parts a summary part is made from when the applicant did not answer it (案例描述: 问题 and 做法)."""
+    """Which parts a summary part is made from when the applicant did not answer it (its 问题 and 做法)."""
 
     problem: str
     approach: str
@@ -92,7 +92,7 @@ class PartSpec(BaseModel):
     arrange: Literal["plain", "enumerate", "results_first"] = "plain"
     """How the offline drafter orders the answers: as given, as 「一是……二是……」, or quantified results first."""
     summary: SummarySources | None = None
-    """For a part built from others (案例描述): the parts its 问题 and 做法 paragraphs come from."""
+    """For a part built from others (a summary part): the parts its 问题 and 做法 paragraphs come from."""
 
 
 class PartGroup(BaseModel):

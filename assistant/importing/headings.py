@@ -4,7 +4,7 @@ A block is a heading when its Word style or outline level says so, when it is a 
 line, or a short line that starts with the template's kind of numbering (“二、” “（三）” “3.”)
 and does not end a sentence. What it names is read from the form YAML first — part titles and
 ``aliases`` — then from the reviewed section words (申报信息表, 承诺书 …, group names). A heading
-that names several parts (“问题描述与解决方案”) is a merged heading; one that names none is left
+that names several parts (two parts' titles joined, “……与……”) is a merged heading; one that names none is left
 for ``meaning`` to place by its paragraphs.
 """
 
@@ -69,7 +69,8 @@ def _part_hits(form: FormSpec, name: str, group: str | None) -> tuple[list[str],
 
 
 def _without_nested(form: FormSpec, hits: list[str], name: str) -> list[str]:
-    """“主要做法及成效” names the practice part, not also 成效 (the results part): drop hits inside a longer hit."""
+    """A title holding another part's alias (“……及成效” holds 成效) names its own part only: drop hits inside
+    a longer hit."""
     spans = {pid: _longest_name(form, pid, name) for pid in hits}
     keep = [pid for pid in hits if not any(spans[pid] != spans[o] and spans[pid] in spans[o] for o in hits)]
     order = form.part_ids()

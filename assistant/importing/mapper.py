@@ -57,7 +57,7 @@ class _Walk:
             self.headings.append((text, []))
             return True
         if self.zone in ("media", "pledge") and match.parts and match.method == "alias":
-            return False  # “3.数据安全技术……示意图” in the 多媒体材料目录 is a picture kind, not 安全合规
+            return False  # a picture kind in the media list (“3.……示意图”) is not the part an alias in it names
         if match.parts or match.group:
             self.zone, self.group = "parts", match.group
             candidates = match.parts or [p.id for g in self.form.groups if g.id == match.group for p in g.parts]
@@ -156,8 +156,8 @@ def _scored(form: FormSpec, sections: list[Section], meaning: PartMeaning | None
 
     Every text of the file is embedded in one pass (each distinct text once, at most ``MAX_READ`` of them:
     see ``PartMeaning.scores``). The centre is each part's mean similarity over this file's paragraphs:
-    subtracted, so a part that resembles everything (安全合规, 主要做法及成效) does not win paragraphs for that
-    reason alone."""
+    subtracted, so a part that resembles everything (a broad part, a summary part built from others) does not
+    win paragraphs for that reason alone."""
     meaning = meaning or PartMeaning(form)
     spans: dict[int, tuple[int, int]] = {}
     texts: list[str] = []

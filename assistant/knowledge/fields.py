@@ -4,7 +4,7 @@ Why: "教育也是数据要素×的领域之一吧" has a wrong premise; quoting
 none) or declining both fail the asker, who needs to hear that it is not among the call's fields (「不在N个领域
 之内」, N counted from the form) and which they are. The fields come from the form spec (``fields``), not
 from code, and the answer quotes the documents' own sentence listing them. A name close to a field
-(「智慧农业」 shares 农业 with 现代农业) is pointed at that field.
+(「智慧××」 shares ×× with a field named 「……××」) is pointed at that field.
 
 "我们大学做科研数据共享平台，该归到哪个领域" asks which field: the first retrieved passage written about
 one field alone (the action plan's section for it, a case card) names it.
@@ -59,7 +59,7 @@ def outside_field(text: str, fields: list[str]) -> str | None:
 
 
 def similar_field(name: str, fields: list[str]) -> str | None:
-    """A field sharing two consecutive characters with ``name`` (智慧农业 → 现代农业), if exactly one does."""
+    """A field sharing two consecutive characters with ``name`` (智慧×× → the field with ××), if exactly one does."""
     pairs = {name[i : i + 2] for i in range(len(name) - 1)}
     close = [f for f in fields if any(p in f for p in pairs)]
     return close[0] if len(close) == 1 else None

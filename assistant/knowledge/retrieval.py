@@ -5,7 +5,7 @@ Why structure rather than words: the rankings that are fused (reciprocal rank, a
 the question-type reader) and BM25 over the normalised question *with* the lexicon's expansions (民企 →
 民营企业). Two more rankings are added only when the question implies them:
 
-* a field of the call named in the question (「交通运输领域的重点方向」): the passages written about that
+* a field of the call named in the question (「<领域>领域的重点方向」): the passages written about that
   field alone — the action plan's section for it, its case cards — ahead of those about all twelve;
 * a question about a case (the learned type ``case``) → the case cards.
 

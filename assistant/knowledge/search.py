@@ -113,7 +113,7 @@ class KnowledgeBase:
         return self.store.passages([(cid, round(score, 6)) for cid, score in fused])
 
     def _field_specific(self, fused: list[tuple[str, float]], field: str) -> list[str]:
-        """Candidates written about ``field`` alone (e.g. the digest's 现代农业 section), in fused order.
+        """Candidates written about ``field`` alone (e.g. the digest's section on that field), in fused order.
 
         General passages concern all twelve fields and also pass the filter; this extra
         ranking puts the field's own guidance ahead of them.

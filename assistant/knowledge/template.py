@@ -1,9 +1,9 @@
 """Questions about a part of the application template, answered from the template's own guidance.
 
-Why: "解决方案里要不要交代数据来源", "多媒体材料里要不要放系统截图", "参与单位情况介绍放在第几部分"
-name a part of 《“数据要素×”典型案例申报书（模板）》. Retrieval finds the part's chunk, but the
+Why: "……里要不要交代数据来源", "多媒体材料里要不要放系统截图", "……放在第几部分" (……: a part's title)
+name a part of the call's application template (模板). Retrieval finds the part's chunk, but the
 answer often lives in two places retrieval splits apart: the part's own guidance and the
-template's 注 ("解决方案部分要明确运用了哪些数据及其来源"), or a list the chunker cut into one
+template's 注 ("……部分要明确运用了哪些数据及其来源"), or a list the chunker cut into one
 chunk per item (图片 1.…5.). So the template is read as a tree of its headings (from the
 chunk locators) and field lines ("案例名称：示例：XX领域——案例名称"); a question naming a part
 (its heading, without numbering, quotes and 模板/目录) gets every guidance line of that part,
@@ -60,7 +60,7 @@ class Part:
 
 
 def part_name(heading: str) -> str:
-    """ "二、“数据要素×”典型案例简介模板" → "典型案例简介模板" (numbering and quotes removed)."""
+    """ "二、“……”<name>模板" → "<name>模板" (numbering and quoted words removed)."""
     name = _NUMBERING.sub("", heading.split(" 至 ")[-1])
     return _QUOTED.sub("", name).strip(" ：:")
 
@@ -69,7 +69,7 @@ def aliases_of(name: str) -> tuple[str, ...]:
     """The ways staff name a part: 典型案例简介模板 → 简介模板, 案例简介, 简介 …
 
     A two-character alias only comes from dropping a suffix (简介模板 → 简介), never a prefix
-    (案例描述 ↛ 描述: too common a word to name a part).
+    (……描述 ↛ 描述: too common a word to name a part).
     """
     words = lexicon().template
     found = {name}
@@ -140,7 +140,7 @@ def _template_parts(kb: KnowledgeBase) -> list[Part]:
 def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
     """The template parts the question names, most specific first.
 
-    A part whose sub-part is also named gives way to it ("简介里的参与单位情况介绍" → 参与单位情况介绍;
+    A part whose sub-part is also named gives way to it ("<part>里的<sub-part>" → the sub-part;
     "多媒体材料里jpg图片" → 图片); among the rest the longest alias wins.
     """
     if not any_of(*lexicon().template.cues).search(question.text):
@@ -167,7 +167,7 @@ def match_part(question: Question, kb: KnowledgeBase) -> Part | None:
 
 
 def _mentions(part: Part, kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Clauses elsewhere in the template that name the part ("解决方案部分要明确运用了哪些数据及其来源")."""
+    """Clauses elsewhere in the template that name the part ("……部分要明确运用了哪些数据及其来源")."""
     names = [a for a in part.aliases if len(a) >= 4] or list(part.aliases[:1])
     own = {line for _, line in part.lines}
     out = []

@@ -2,7 +2,7 @@
 
 Real chat models wrap the answer in things that must never reach an application form:
 a reasoning block (``<think>…</think>``, possibly split across stream chunks), a chat
-preamble (「好的，以下是“（一）问题描述”部分的正文：」), a Markdown heading repeating
+preamble (「好的，以下是“（一）……”部分的正文：」, quoting the part's title), a Markdown heading repeating
 the part title, ``**bold**``, bullets, tables, ``---`` rules, a closing offer
 (「如需进一步修改……请随时告诉我。」), a paragraph in English, or the same sentence
 over and over. This module removes them and nothing else.
@@ -168,7 +168,7 @@ class ReasoningOnly:
 class StreamNormaliser:
     """Incremental normaliser; ``feed`` and ``finish`` return the cleaned text to show now.
 
-    ``titles``: the part's title forms (「（一）问题描述」「问题描述」); a line that only
+    ``titles``: the part's title forms, numbered and bare (「（一）……」「……」); a line that only
     repeats one is dropped and a line starting with one loses it. ``echo``: sentences of
     the instructions the model was given (template guidance); a digit-free sentence
     that copies one verbatim is an echo, not content. ``admit``: the caller's own vetting of a

@@ -3,7 +3,7 @@
 What counts as the product's own words is not a list kept here: it is the prompt as rendered for
 the part, with the applicant's data cut out (``assistant.drafting.prompt_guard`` renders it and hands
 the fragments over). A model that copies 「（申报单位尚未回答本部分的问题，请依据其他部分的回答撰写）」
-or the 〔（一）问题描述〕 label of the other-answers block into the 宣传推广材料 publishes the machinery;
+or the 〔（一）……〕 label of the other-answers block into the public material publishes the machinery;
 this finds such a line, a sentence made of prompt text, a long prompt phrase inside a sentence, and a
 near-verbatim copy of a prompt sentence. Whatever the applicant said themselves is never prompt text
 (an applicant may well write 「数据安全」), and this part's own sub-point headings and 【待补充】

@@ -66,7 +66,7 @@ def reason_from_answers(form: FormSpec, state: InterviewState, drawn_from: list[
     """The applicant's own sentences that speak to innovation, significance or results, verbatim.
 
     Chosen by meaning, not by words: a sentence answers for innovation or significance when it was given
-    to a part the form names for it (``drawn_from``: 创新点, 案例描述), and for results when the element reader finds an
+    to a part the form names for it (the item's ``drawn_from``), and for results when the element reader finds an
     achieved result in it ("成本下降了三成" and "新的地方" are found whatever words they use). Nothing is
     written by the assistant; sentences keep their order within each kind, innovation first, until about
     ``REASON_TARGET_CHARS`` 字 (never over ``max_chars``).

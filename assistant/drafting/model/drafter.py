@@ -81,7 +81,7 @@ _NOT_DATA_BLOCKS = ("范例片段",)  # another applicant's text: for tone only,
 
 
 def part_titles(part: PartSpec) -> list[str]:
-    """The forms a part's title takes when a model repeats it: 「（一）问题描述」「问题描述」."""
+    """The forms a part's title takes when a model repeats it: numbered and bare, 「（一）……」「……」."""
     return [f"{part.number}{part.title}", part.title]
 
 

@@ -3,7 +3,7 @@
 It never invents a fact, number, organisation or result. It cleans the answers
 into written sentences (``prose`` + the reviewed register table), orders them as the
 form spec's ``arrange`` of the part says (as given, “一是……二是……”, or quantified results
-first), fills a part's numbered sub-points (主要做法及成效) by role from its own answers and
+first), fills a part's numbered sub-points (``subpoints``) by role from its own answers and
 then those of its ``fallback_sources``, drops a sentence only when the budget forces it
 and then names it in the report, and marks anything missing with a visible
 【待补充：…】 plus a report issue.
@@ -37,7 +37,7 @@ class _Material(BaseModel):
     moved: list[list[str]] = Field(default_factory=list)  # standalone sentences of the fallback parts
     moved_from: list[tuple[str, str]] = Field(default_factory=list)  # (fallback part id, sentence)
     markers: list[str] = Field(default_factory=list)  # 【待补充：…】 left by the interview
-    significance: list[str] = Field(default_factory=list)  # the 申报理由, cleaned (案例描述's 意义)
+    significance: list[str] = Field(default_factory=list)  # the 申报理由, cleaned (a summary part's 意义)
     used_moved: bool = False
 
 
@@ -66,7 +66,7 @@ class OfflineDrafter:
     def estimate_need(self, job: DraftJob) -> int:
         """字 this drafter would like for ``job``: the answers it will use, headings and markers included.
 
-        For 主要做法及成效 that is the promotion answers plus the 简介 sentences that fill an empty
+        For a part with sub-points that is its own answers plus the 简介 sentences that fill an empty
         sub-point; the pipeline can ask for this instead of guessing from the answers' length.
         """
         text, _ = self._arrange(job, self._material(job, []), budget=10**6)
@@ -170,7 +170,7 @@ class OfflineDrafter:
         if job.part.subpoints:
             return self._arrange_subpoints(job, material, budget)
         paragraphs = material.own
-        if not paragraphs and job.group.publishable:  # 案例描述 from the 简介: 意义, 问题, 做法 — not a copy
+        if not paragraphs and job.group.publishable:  # a summary part from the 简介: 意义, 问题, 做法 — not a copy
             paragraphs = describe(material.moved_from, material.significance, job.part.summary) or material.moved
         paragraphs = paragraphs or material.moved
         if job.part.arrange == "results_first":
@@ -190,7 +190,7 @@ class OfflineDrafter:
         return _within(render, budget, reserve)
 
     def _results_first(self, job: DraftJob, paragraphs: list[list[str]]) -> list[list[str]]:
-        """应用成效 leads with the quantified results, then the qualitative ones, then the rest."""
+        """A results-first part leads with the quantified results, then the qualitative ones, then the rest."""
         form = self._form(job)
         flat = [s for p in paragraphs for s in p]
         held = dict(zip(flat, element_reader(form).present(flat), strict=True))  # one encoder batch

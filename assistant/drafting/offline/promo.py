@@ -1,13 +1,14 @@
 """宣传推广材料 from the 简介 answers, by role: what each part of the public material is for.
 
-案例描述 is to summarise three things the template names — the significance for the industry, the
-problem, what the case does — not to copy 问题描述: so it takes the applicant's own statement of
-significance (申报理由) when there is one, the problem's most telling sentences (figures first), the
-approach's opening sentence and the heads of its enumerated measures (「一是病虫害预警；二是产量预测」).
-主要做法及成效's three points take data and flow, security governance and results from whichever 简介
-part holds them — a sentence serves a point when it holds the point's element, whichever point it
-serves best — so 安全治理措施 comes from 安全合规 instead of a 【待补充】 mark. The public material speaks
-of the applicant in the third person (its name, then 该单位), as the reviewed register table says.
+A summary part (the form's ``summary``) is to summarise three things the template names — the significance
+for the industry, the problem, what the case does — not to copy the part the problem comes from: so it takes
+the applicant's own statement of significance (申报理由) when there is one, the problem's most telling sentences
+(figures first), the approach's opening sentence and the heads of its enumerated measures
+(「一是病虫害预警；二是产量预测」). A part's numbered sub-points take data and flow, security governance and
+results from whichever 简介 part holds them — a sentence serves a point when it holds the point's element,
+whichever point it serves best — so the security sub-point comes from the part whose questions ask for security
+instead of a 【待补充】 mark. The public material speaks of the applicant in the third person (its name, then
+该单位), as the reviewed register table says.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from assistant.drafting.offline.roles import is_contact, subpoint_of, without_co
 from assistant.forms.spec import FormSpec, SubPoint, SummarySources
 from assistant.understanding.shipped import element_reader
 
-PROBLEM_SENTENCES = 2  # 问题 in 案例描述: the most telling sentences of 问题描述, figures first
-APPROACH_SENTENCES = 1  # 做法: the opening sentence of 解决方案, then the heads of its measures
-MOVED_PER_SUBPOINT = 3  # 简介 sentences that fill an empty sub-point of 主要做法及成效
+PROBLEM_SENTENCES = 2  # 问题 in a summary part: the most telling sentences of its problem part, figures first
+APPROACH_SENTENCES = 1  # 做法: the opening sentence of its approach part, then the heads of its measures
+MOVED_PER_SUBPOINT = 3  # 简介 sentences that fill an empty sub-point of a part with sub-points
 _ORDINALS = "一二三四五六七八九十"
 _ITEM = re.compile(r"^([一二三四五六七八九十])是")
 _HEAD_END = re.compile(r"[，,；;：:。]")
@@ -46,7 +47,7 @@ def _heads(items: list[str]) -> str:
 def describe(
     moved_from: list[tuple[str, str]], significance: list[str], summary: SummarySources | None
 ) -> list[list[str]]:
-    """案例描述's paragraphs: 意义 and 问题, then 做法 (the sentences are the applicant's, cleaned).
+    """A summary part's paragraphs: 意义 and 问题, then 做法 (the sentences are the applicant's, cleaned).
 
     Which parts hold the 问题 and the 做法 is the form spec's ``summary``; a part without one is not summarised.
     """
@@ -77,8 +78,8 @@ def fill_points(
 ) -> bool:
     """Fill each empty sub-point with 简介 sentences holding its element; True when any was used.
 
-    A sentence from the part whose questions ask for the element comes first (安全合规 for security,
-    应用成效 for results), a sentence with figures first for a point that asks for numbers; a sentence
+    A sentence from the part whose questions ask for the element comes first (the element is among
+    its ``required_elements``), a sentence with figures first for a point that asks for numbers; a sentence
     already in another point is not used twice.
     """
     sentences = [s for _, s in moved_from]
@@ -101,12 +102,12 @@ def fill_points(
             candidates[index].append((2 - asked - best, figures, order, sentence))
     moved = False
     # the point with the fewest good sentences chooses first: a sentence holding both data and security
-    # goes to 安全治理措施 when nothing else can fill it
+    # goes to the security sub-point when nothing else can fill it
     for index in sorted(candidates, key=lambda i: (sum(c[0] < 2 for c in candidates[i]), i)):
         free = sorted(c for c in candidates[index] if c[-1] not in used)
         top = [c for c in free if free and c[0] == free[0][0]][:MOVED_PER_SUBPOINT]
         for *_, sentence in top:
-            buckets[index].append(_ITEM.sub("", sentence))  # 「一是」 of 解决方案's list means nothing in a point
+            buckets[index].append(_ITEM.sub("", sentence))  # 「一是」 of the approach's list means nothing in a point
             used.add(sentence)
             moved = True
     said_at = {_ITEM.sub("", s): i for i, s in enumerate(sentences)}

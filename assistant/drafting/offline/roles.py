@@ -1,6 +1,6 @@
 """Sentences by role: which element a sentence (or clause) serves, and whether it stands alone.
 
-Used to build 主要做法及成效 by role — 1. data used and how it flows, 2. security, 3. results —
+Used to build a part's sub-points by role — 1. data used and how it flows, 2. security, 3. results —
 from the applicant's sentences wherever they were given, and to keep sentences that only
 make sense next to their neighbours ("第三块是…""除了这几个数…") out of other parts.
 """
