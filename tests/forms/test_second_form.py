@@ -202,6 +202,28 @@ def test_no_part_id_title_field_or_home_place_is_written_in_code() -> None:
     assert hits == []
 
 
+def _documented_form_words(path: Path) -> set[str]:
+    """What documentation could name: qualified part ids, part and group titles, fields and the place."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    parts = [(g, p) for g in spec["groups"] for p in g["parts"]]
+    titles = {p["title"] for _, p in parts} | {g["title"] for g in spec["groups"]}
+    qualified = {f"{g['id']}.{p['id']}" for g, p in parts}
+    return {t for t in titles if len(t) >= 4} | qualified | set(spec["fields"]) | {spec["place"]}
+
+
+def test_no_docstring_or_comment_names_the_bundled_form() -> None:
+    """Documentation explains with generic examples: a newcomer reading it learns the code, not one call's form."""
+    words = sorted(_documented_form_words(BUNDLED), key=len, reverse=True)
+    hits = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()[:80]}"
+        for base in ("assistant", "ui")
+        for path in sorted((ROOT / base).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(word in line for word in words)
+    ]
+    assert hits == []
+
+
 def test_no_field_count_is_written_in_code() -> None:
     hits = [
         f"{path}:{n}"
