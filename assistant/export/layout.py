@@ -11,24 +11,20 @@ or digit counts half), the unit both Word and LibreOffice lay Chinese text out i
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 ORPHAN = 2  # a last line of this many characters or fewer looks like an accident
 NATURAL_BREAKS = ("——", "、", "：", "（")
 
 
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
+
+
 def width(text: str) -> float:
     """Display width in full-width characters."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
-
-
-def _greedy(text: str, limit: float) -> list[str]:
-    lines, line = [], ""
-    for ch in text:
-        if line and width(line + ch) > limit:
-            lines.append(line)
-            line = ""
-        line += ch
-    return lines + ([line] if line else [])
+    return sum(_char_width(ch) for ch in text)
 
 
 def _natural_points(text: str) -> list[int]:
@@ -42,22 +38,29 @@ def _natural_points(text: str) -> list[int]:
     return sorted(set(p for p in points if 0 < p < len(text)))
 
 
-def _cut(text: str, limit: float) -> int:
-    """Where the first line of ``text`` ends: the latest natural point past half the width, else the wrap."""
-    natural = [p for p in _natural_points(text) if width(text[:p]) <= limit and width(text[:p]) >= limit / 2]
-    if natural:
-        return natural[-1]
-    return len(_greedy(text, limit)[0])
-
-
 def balanced_lines(text: str, limit: float) -> list[str]:
-    """``text`` in lines of at most ``limit`` width, broken at natural points, never ending on an orphan."""
-    lines, rest = [], text
-    while width(rest) > limit:
-        cut = _cut(rest, limit)
-        lines.append(rest[:cut])
-        rest = rest[cut:]
-    lines.append(rest)
+    """``text`` in lines of at most ``limit`` width, broken at natural points, never ending on an orphan.
+
+    Each line ends at the latest natural point past half the width, else where the width runs out (at
+    least one character). Widths and natural points are measured once for the whole text (prefix sums,
+    a moving index), so a long value costs time in proportion to its length, not to its square.
+    """
+    prefix = list(accumulate((_char_width(ch) for ch in text), initial=0.0))
+    points = _natural_points(text)
+    lines, start, first_point = [], 0, 0
+    while prefix[-1] - prefix[start] > limit:
+        wrap = max(start + 1, bisect_right(prefix, prefix[start] + limit, lo=start + 1) - 1)
+        while first_point < len(points) and points[first_point] <= start:
+            first_point += 1
+        latest = bisect_right(points, wrap, lo=first_point) - 1
+        cut = wrap
+        if latest >= first_point:
+            used = prefix[points[latest]] - prefix[start]
+            if limit / 2 <= used <= limit:
+                cut = points[latest]
+        lines.append(text[start:cut])
+        start = cut
+    lines.append(text[start:])
     if len(lines) >= 2 and len(lines[-1]) <= ORPHAN:
         move = ORPHAN + 2 - len(lines[-1])
         lines[-2:] = [lines[-2][:-move], lines[-2][-move:] + lines[-1]]

@@ -44,11 +44,7 @@ def _named_before(tokens: list[str], index: int) -> str:
 def outside_field(text: str, fields: list[str]) -> str | None:
     """A field-like name in the question that is none of the call's fields (「教育」 in 「教育领域」,
     「教育也是……领域之一」)."""
-    tokens: list[str] = []
-    for token in _jieba().lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
-        joined = token.endswith(_FIELD_WORD) and token != _FIELD_WORD
-        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else [token]
-    names = [_named_before(tokens, i) for i, t in enumerate(tokens) if t == _FIELD_WORD]
+    names = [name for window in _field_word_windows(text) for name in _names_before_field_word(window)]
     also = re.search(r"([\u4e00-\u9fff]{2,4})也是.{0,12}领域", text)
     if also:
         names.append(also.group(1))
@@ -56,6 +52,22 @@ def outside_field(text: str, fields: list[str]) -> str | None:
         if len(name) >= 2 and not any(name in f or f in name for f in fields):
             return name
     return None
+
+
+def _field_word_windows(text: str, reach: int = 16) -> list[str]:
+    """The question itself when short; in a long text only the stretches that end in 「领域」 (a name is a few
+    characters before it), so segmenting costs in proportion to the mentions, not to the whole text."""
+    if len(text) <= 4 * reach:
+        return [text]
+    return [text[max(0, m.start() - reach) : m.end()] for m in re.finditer(_FIELD_WORD, text)]
+
+
+def _names_before_field_word(text: str) -> list[str]:
+    tokens: list[str] = []
+    for token in _jieba().lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
+        joined = token.endswith(_FIELD_WORD) and token != _FIELD_WORD
+        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else [token]
+    return [_named_before(tokens, i) for i, t in enumerate(tokens) if t == _FIELD_WORD]
 
 
 def similar_field(name: str, fields: list[str]) -> str | None:

@@ -27,8 +27,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+# Every figure holds a digit or a numeral character (几/上 start the spoken counts 几十, 上百): a sentence without
+# one has none, and a document read sentence by sentence is mostly such sentences.
+_MAY_HOLD_FIGURE = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿几上]")
+
+
 def figures(text: str) -> list[str]:
     """Figures in ``text`` (raw spellings), identifiers/dates/ordinals/structure excluded."""
+    if not _MAY_HOLD_FIGURE.search(text):
+        return []
     exclusions, chinese_counts, structure = _patterns()
     text = text.translate(_TYPO_DIGITS)
     cleaned = exclusions.sub(lambda m: " " * len(m.group(0)), text)

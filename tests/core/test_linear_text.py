@@ -8,6 +8,12 @@ function ≤ 200 ms of CPU time. CPU time of the calling thread (``time.thread_t
 measured, not wall time, so other processes on a shared machine do not make it flaky; a
 call over the bound is measured once more (a garbage collection can land in any call).
 
+The bound holds on the reference machine. A virtual machine's speed drifts (the same call measured
+147 ms and 313 ms a minute apart, with no other work running), so a call over 200 ms is measured
+again next to a reference workload run in the same process (plain Python text scanning,
+``REFERENCE_S`` on the reference machine) and the bound scales with how much slower that ran:
+never stricter than 200 ms, and a function that is quadratic stays far over any such bound.
+
 ``CASES`` names the function under test and how to call it; functions whose every required
 parameter is text are called directly. ``test_every_text_function_is_covered`` fails when a
 public function with a text parameter is neither a case nor excluded here with a reason, so
@@ -40,6 +46,7 @@ from assistant.review.privacy import PersonTerm
 
 N = 100_000
 BOUND_S = 0.2
+REFERENCE_S = 0.019  # _reference_work on 100,000 characters of Chinese prose, on the reference machine (best of 3)
 FORM = load_form("cq-2024-batch2")
 PART = "intro.solution"
 
@@ -764,11 +771,7 @@ EXCLUDED = {
     "ui.password.wire": "wires Gradio events at start-up; exchange_js is JavaScript written in code",
 }
 LEAD_XFAIL: dict[str, tuple[str, ...]] = {}  # empty since the understanding layer (issue 21) is linear
-REPORTED: dict[str, str] = {  # over the bound on every input, in a module not this branch's: told to the lead
-    "layout.balanced_lines": "export.layout.balanced_lines is quadratic: every line re-measures the width and the "
-    "natural break points of the whole rest (a cover value of 2,120 characters, the longest ApplicationInfo admits, "
-    "takes 0.1-0.4 s; 20,000 take 9 s)",
-}
+REPORTED: dict[str, str] = {}  # over the bound on every input: empty since export.layout.balanced_lines is linear
 SKIP_MODULES = (
     "assistant.cli",
     "assistant.server",
@@ -832,7 +835,31 @@ def test_every_text_function_is_covered() -> None:
     assert not stale, f"excluded functions that no longer exist: {stale}"
 
 
-def _cpu_seconds(call: Callable[[str], Any], text: str) -> tuple[float, int]:
+def _reference_work(text: str) -> int:
+    """Plain Python text scanning, the kind of work the functions under test do: a yardstick for this machine now."""
+    import re
+
+    kept = "".join(ch for ch in text if not ch.isspace())
+    pairs = re.findall(r"[\u4e00-\u9fff]{2}", kept)
+    return len(set(pairs)) + sum(1 for ch in kept if ch.isalnum())
+
+
+def _machine_slowness() -> float:
+    """How much slower than the reference machine this one runs just now (at least 1: the bound never tightens)."""
+    text = INPUTS["chinese"]
+    best = float("inf")
+    for _ in range(3):
+        gc.disable()
+        try:
+            start = time.thread_time()
+            _reference_work(text)
+            best = min(best, time.thread_time() - start)
+        finally:
+            gc.enable()
+    return max(1.0, best / REFERENCE_S)
+
+
+def _cpu_seconds(call: Callable[[str], Any], text: str, bound: float = BOUND_S) -> tuple[float, int]:
     """CPU seconds of one call, the garbage collector paused (its pauses depend on everything else the
     test process holds, not on the function).
 
@@ -840,13 +867,13 @@ def _cpu_seconds(call: Callable[[str], Any], text: str) -> tuple[float, int]:
     it on the whole (more text is never less work), and a quadratic one would take minutes here.
     """
     call(text[:200])  # first use loads dictionaries and models (jieba, the lexicon): not what is measured
-    part = _timed(call, text[: len(text) // 20])
-    if part > BOUND_S:
+    part = _timed(call, text[: len(text) // 20], bound)
+    if part > bound:
         return part, len(text) // 20
-    return _timed(call, text), len(text)
+    return _timed(call, text, bound), len(text)
 
 
-def _timed(call: Callable[[str], Any], text: str) -> float:
+def _timed(call: Callable[[str], Any], text: str, bound: float = BOUND_S) -> float:
     """Best of two when the first is over the bound but close to it (noise); once when far over."""
     best = float("inf")
     for _ in range(2):
@@ -857,7 +884,7 @@ def _timed(call: Callable[[str], Any], text: str) -> float:
             best = min(best, time.thread_time() - start)
         finally:
             gc.enable()
-        if best <= BOUND_S or best > 3 * BOUND_S:
+        if best <= bound or best > 3 * bound:
             break
     return best
 
@@ -876,4 +903,12 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize(("name", "kind"), _params())
 def test_text_function_is_linear(name: str, kind: str) -> None:
     seconds, chars = _cpu_seconds(CASES[name].call, INPUTS[kind])
-    assert seconds <= BOUND_S, f"{name}: {seconds * 1000:.0f} ms CPU on {chars} characters of {kind}"
+    bound, slowness = BOUND_S, 1.0
+    if seconds > BOUND_S:  # measured again beside the yardstick: this machine may be running slow just now
+        slowness = _machine_slowness()
+        bound = BOUND_S * slowness
+        seconds, chars = _cpu_seconds(CASES[name].call, INPUTS[kind], bound)
+    assert seconds <= bound, (
+        f"{name}: {seconds * 1000:.0f} ms CPU on {chars} characters of {kind} "
+        f"(bound {bound * 1000:.0f} ms: this machine ran {slowness:.2f}× slower than the reference)"
+    )
