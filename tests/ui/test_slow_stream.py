@@ -8,6 +8,7 @@ shown. The turn takes one to two minutes."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -59,6 +60,11 @@ def test_slow_model_streams_with_growing_progress_and_stores_what_was_shown(
         textbox(page, "msg").fill("涉及运单数据和结算数据，来自铁路、港口和船公司3类主体的系统。没有了，请直接起草")
         started = time.monotonic()
         page.locator("#send").click()
+        # Well into the stream (many updates after the one that disabled them), 发送 and 跳过 are still disabled:
+        # the updates in between repeat the buttons' labels as values, which must not enable them again.
+        expect(bot_messages(page).last).to_contain_text(re.compile(r"用时(1\d|[2-9]\d)秒"), timeout=120_000)
+        expect(page.locator("#send")).to_be_disabled()
+        expect(page.locator("#skip")).to_be_disabled()
         expect(bot_messages(page).last).to_contain_text("已起草", timeout=600_000)
         took = time.monotonic() - started
     finally:
