@@ -82,6 +82,7 @@ class ParticularWords(_Strict):
     date: list[str]
     not_particulars: list[str]
     not_a_name: list[str]
+    self_reference: list[str] = []
 
 
 class TemplateWords(_Strict):

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
 from assistant.knowledge.evidence import Evidence, aliases, content_terms, function_words
+from assistant.knowledge.lexicon import lexicon
 from assistant.knowledge.model_answer import ask_model, check_citations, is_supported
 from assistant.knowledge.question import Question, analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
@@ -88,6 +89,20 @@ def _cited_order(leader: Candidate, raw: list[Passage]) -> list[Passage]:
     return cited
 
 
+def _self_references(leader: Candidate) -> list[str]:
+    """A quoted sentence where the issuer speaks of itself (「报送至我局」) is told whom that means: the issuer
+    named at the head of its document's title (a 公文 title is 发文机关 + 关于 + 事由 + 文种). So 「交给哪个
+    单位」 is answered with the name a colleague would give, not only 「我局」."""
+    notes: list[str] = []
+    for item in leader.evidence:
+        said = next((w for w in lexicon().particulars.self_reference if w in item.sentence), None)
+        issuer = item.passage.title.split("关于", 1)[0].strip() if "关于" in item.passage.title else ""
+        note = f"（文中“{said}”指{issuer}。）"
+        if said and 2 <= len(issuer) <= 40 and note not in notes:
+            notes.append(note)
+    return notes
+
+
 def compose(question: str, leader: Candidate, raw: list[Passage], types: list[str]) -> QAAnswer:
     """The lead line, then every quoted sentence with its [n]; citations: the quoted passages and the best raw
     retrieval passages (what plain search found), see :func:`_cited_order`."""
@@ -101,6 +116,7 @@ def compose(question: str, leader: Candidate, raw: list[Passage], types: list[st
         seen.add(item.sentence)
         lines.append(f"「{item.sentence.rstrip()}」[{number[item.passage.chunk_id]}]")
     head = f"{leader.lead}\n" if leader.lead else ""
+    lines += _self_references(leader)
     return QAAnswer(
         question=question,
         answer=f"{head}根据文件原文：\n" + "\n".join(lines),
