@@ -282,12 +282,30 @@ def run(
             tokens = [login(server["url"], n) for n in range(max(levels))]
             for protocol in protocols:
                 for users in levels:
+                    slowness = machine_slowness()
                     level = run_level(server["url"], server["pid"], protocol, users, seconds, tokens)
-                    rows.append(summarise(level))
+                    rows.append(summarise(level) | {"slowness": max(slowness, machine_slowness())})
                     time.sleep(5)  # dropped turns stop at their next chunk; let the pool empty
     finally:
         stop(fake)
     return rows
+
+
+REFERENCE_S = 0.019  # the yardstick below on the reference machine (tests/core/test_linear_text.py uses the same)
+
+
+def machine_slowness() -> float:
+    """How much slower than the reference machine this one runs just now: plain Python text scanning, best of 3."""
+    import re
+
+    text = ("我们公司面临物流数据分散的问题，数据来源于运输管理系统，通过平台汇聚后共享给合作伙伴。" * 2400)[:100_000]
+    best = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        kept = "".join(ch for ch in text if not ch.isspace())
+        len(set(re.findall(r"[\u4e00-\u9fff]{2}", kept))) + sum(1 for ch in kept if ch.isalnum())
+        best = min(best, time.thread_time() - start)
+    return best / REFERENCE_S
 
 
 def summarise(level: Level) -> dict[str, Any]:
@@ -350,6 +368,12 @@ def print_table(rows: list[dict[str, Any]], seconds: float) -> None:
     samples = [s for r in rows for s in r.get("error_samples", [])]
     if samples:
         print("\n错误示例：" + "；".join(samples[:5]))
+    speeds = [f"{r['protocol']} {r['users']}：{r['slowness']:.2f}×" for r in rows if "slowness" in r]
+    if speeds:
+        print(
+            "\n本机当时的速度（同一进程中的参考负载，相对参考机；虚拟机的速度会漂移，大于1表示当时更慢，"
+            "上表的时间随之变长）：" + "；".join(speeds)
+        )
 
 
 def main() -> int:
