@@ -46,7 +46,8 @@ from assistant.core.cpu_gate import io_wait
 from assistant.core.errors import ModelUnavailableError
 from assistant.core.settings import Settings
 from assistant.llm.chat import ChatMessage, ChatModel, DeltaCallback
-from assistant.llm.normalise import ReasoningOnly, StreamNormaliser
+from assistant.llm.normalise import StreamNormaliser
+from assistant.llm.reasoning import ReasoningOnly
 
 log = logging.getLogger(__name__)
 

@@ -99,7 +99,7 @@ def test_another_place_or_another_call_is_declined_saying_why(corpus_kb, questio
     assert "四川" in answer.answer or "第三批" in answer.answer
 
 
-def test_a_quoted_我局_is_told_whom_it_means(corpus_kb) -> None:
-    """「报送至我局」 answers 「交给谁」 only with the issuer's name beside it (from the title: 发文机关 + 关于 + 事由)."""
+def test_a_quoted_self_reference_is_told_whom_it_means(corpus_kb) -> None:
+    """「报送至我局」 answers 「交给谁」 only with the issuer's name beside it (title: 发文机关 + 关于 + 事由)."""
     answer = _answered(corpus_kb, "纸质材料送到哪里")
     assert "我局" in answer and "“我局”指重庆市大数据应用发展管理局" in answer, answer
