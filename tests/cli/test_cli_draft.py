@@ -25,6 +25,8 @@ from tests.spine_helpers import (
     section_bodies,
 )
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 
 def run_cli(tmp_path: Path, *args: str, script: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the CLI offline: no CASE_ASSISTANT_* model settings, data dir in tmp, cwd in tmp (no .env)."""

@@ -28,6 +28,8 @@ from tests.scenario_checks import (
     repeated_in,
 )
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 SCENARIOS = Path(__file__).parents[1] / "data" / "scenarios"
 NAMES = sorted(p.name[: -len(".expect.json")] for p in SCENARIOS.glob("*.expect.json"))
 SPOKEN = ["我们", "咱们", "这边", "拿的"]

@@ -9,6 +9,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -21,6 +21,8 @@ from tests.fakes import reply_with, smart_writer
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.realistic_model import RealisticModelServer
 
+pytestmark = pytest.mark.slow  # a served process, a shell run or an evaluation floor: make test, not make test-fast
+
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "case-assistant"
 EXAMPLE = ROOT / "examples" / "cq-logistics-example.json"
