@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import REPO, VENV_BIN, bench_env, p50, p95, serve, stop, table  # noqa: E402
 from tests.ui.queue_client import QueueClient  # noqa: E402
+from tests.yardstick import machine_slowness  # noqa: E402
 
 LEVELS = (1, 10, 50)
 PASSWORD = "bench-concurrency-password"
@@ -289,23 +290,6 @@ def run(
     finally:
         stop(fake)
     return rows
-
-
-REFERENCE_S = 0.019  # the yardstick below on the reference machine (tests/core/test_linear_text.py uses the same)
-
-
-def machine_slowness() -> float:
-    """How much slower than the reference machine this one runs just now: plain Python text scanning, best of 3."""
-    import re
-
-    text = ("我们公司面临物流数据分散的问题，数据来源于运输管理系统，通过平台汇聚后共享给合作伙伴。" * 2400)[:100_000]
-    best = float("inf")
-    for _ in range(3):
-        start = time.thread_time()
-        kept = "".join(ch for ch in text if not ch.isspace())
-        len(set(re.findall(r"[\u4e00-\u9fff]{2}", kept))) + sum(1 for ch in kept if ch.isalnum())
-        best = min(best, time.thread_time() - start)
-    return best / REFERENCE_S
 
 
 def summarise(level: Level) -> dict[str, Any]:

@@ -11,7 +11,7 @@ call over the bound is measured once more (a garbage collection can land in any 
 The bound holds on the reference machine. A virtual machine's speed drifts (the same call measured
 147 ms and 313 ms a minute apart, with no other work running), so a call over 200 ms is measured
 again next to a reference workload run in the same process (plain Python text scanning,
-``REFERENCE_S`` on the reference machine) and the bound scales with how much slower that ran:
+``tests.yardstick``, shared with the bench) and the bound scales with how much slower that ran:
 never stricter than 200 ms, and a function that is quadratic stays far over any such bound.
 
 ``CASES`` names the function under test and how to call it; functions whose every required
@@ -24,11 +24,9 @@ the moment they are fixed, so the mark is removed with the fix.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import inspect
 import pkgutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -43,10 +41,10 @@ from assistant.core.types import Passage
 from assistant.forms.application import ApplicationInfo, MediaInfo
 from assistant.forms.spec import load_form
 from assistant.review.privacy import PersonTerm
+from tests.yardstick import cpu_seconds_once, machine_slowness
 
 N = 100_000
 BOUND_S = 0.2
-REFERENCE_S = 0.019  # _reference_work on 100,000 characters of Chinese prose, on the reference machine (best of 3)
 FORM = load_form("cq-2024-batch2")
 PART = "intro.solution"
 
@@ -835,30 +833,6 @@ def test_every_text_function_is_covered() -> None:
     assert not stale, f"excluded functions that no longer exist: {stale}"
 
 
-def _reference_work(text: str) -> int:
-    """Plain Python text scanning, the kind of work the functions under test do: a yardstick for this machine now."""
-    import re
-
-    kept = "".join(ch for ch in text if not ch.isspace())
-    pairs = re.findall(r"[\u4e00-\u9fff]{2}", kept)
-    return len(set(pairs)) + sum(1 for ch in kept if ch.isalnum())
-
-
-def _machine_slowness() -> float:
-    """How much slower than the reference machine this one runs just now (at least 1: the bound never tightens)."""
-    text = INPUTS["chinese"]
-    best = float("inf")
-    for _ in range(3):
-        gc.disable()
-        try:
-            start = time.thread_time()
-            _reference_work(text)
-            best = min(best, time.thread_time() - start)
-        finally:
-            gc.enable()
-    return max(1.0, best / REFERENCE_S)
-
-
 def _cpu_seconds(call: Callable[[str], Any], text: str, bound: float = BOUND_S) -> tuple[float, int]:
     """CPU seconds of one call, the garbage collector paused (its pauses depend on everything else the
     test process holds, not on the function).
@@ -877,13 +851,7 @@ def _timed(call: Callable[[str], Any], text: str, bound: float = BOUND_S) -> flo
     """Best of two when the first is over the bound but close to it (noise); once when far over."""
     best = float("inf")
     for _ in range(2):
-        gc.disable()
-        try:
-            start = time.thread_time()
-            call(text)
-            best = min(best, time.thread_time() - start)
-        finally:
-            gc.enable()
+        best = min(best, cpu_seconds_once(call, text))
         if best <= bound or best > 3 * bound:
             break
     return best
@@ -905,7 +873,7 @@ def test_text_function_is_linear(name: str, kind: str) -> None:
     seconds, chars = _cpu_seconds(CASES[name].call, INPUTS[kind])
     bound, slowness = BOUND_S, 1.0
     if seconds > BOUND_S:  # measured again beside the yardstick: this machine may be running slow just now
-        slowness = _machine_slowness()
+        slowness = max(1.0, machine_slowness())  # never stricter than the bound
         bound = BOUND_S * slowness
         seconds, chars = _cpu_seconds(CASES[name].call, INPUTS[kind], bound)
     assert seconds <= bound, (
