@@ -23,7 +23,9 @@ class ApiContext:
     pools: Pools
 
 
-def get_context(request: Request) -> ApiContext:
+async def get_context(request: Request) -> ApiContext:
+    """Async on purpose: FastAPI runs a plain ``def`` dependency in the shared worker-thread pool, so every
+    route (``/api/health`` too) waited for a free thread — behind the UI's own thread work — just to read this."""
     api: ApiContext = request.app.state.api
     return api
 

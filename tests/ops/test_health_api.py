@@ -3,7 +3,12 @@ report for staff — and for the single user of local mode — and nobody else."
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+import anyio
+import httpx
+from anyio import to_thread
 
 from assistant.core.settings import Settings
 from assistant.knowledge.search import KnowledgeBase
@@ -46,3 +51,27 @@ def test_with_accounts_only_staff_read_the_report(tmp_path: Path) -> None:
         assert {"database", "vectors", "libreoffice", "model"} <= {c["key"] for c in report["checks"]}
         data_dir = next(c for c in report["checks"] if c["key"] == "data_dir")
         assert str(tmp_path) in data_dir["detail"]  # where the data lives: for staff's eyes only
+
+
+def test_health_answers_while_every_worker_thread_is_taken(tmp_path: Path) -> None:
+    """The attack: fill the shared worker-thread pool (the UI's thread work and plain ``def`` routes use it),
+    then ask for health. It must answer from the event loop alone; it used to wait for a free thread."""
+    world = make_world(tmp_path)
+
+    async def scenario() -> int:
+        limiter = to_thread.current_default_thread_limiter()
+        blocker = threading.Event()
+        async with anyio.create_task_group() as tasks:
+            try:
+                for _ in range(int(limiter.total_tokens)):
+                    tasks.start_soon(to_thread.run_sync, blocker.wait)
+                while limiter.borrowed_tokens < limiter.total_tokens:
+                    await anyio.sleep(0.01)
+                transport = httpx.ASGITransport(app=world.app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                    with anyio.fail_after(5):
+                        return (await client.get("/api/health")).status_code
+            finally:
+                blocker.set()
+
+    assert anyio.run(scenario) == 200
