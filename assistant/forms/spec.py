@@ -223,6 +223,9 @@ class FormSpec(BaseModel):
     """The home place of the call: the policy Q&A declines questions about another place's call."""
     batch: str = ""
     """Which of the home place's calls this is (「第二批」): a question about another batch is another call."""
+    applicants_heading: str = ""
+    """The heading of the notice's section on who may apply: the policy Q&A quotes that section whole when
+    asked whether someone may apply (an empty heading: no such answer route)."""
     handing_in: list[str] = Field(default_factory=list)
     """What the applicant must still do by hand before handing in (seals, copies of licences, paper copies):
     the package's 材料清单 lists them, in this order, after what the package holds."""

@@ -177,12 +177,14 @@ class _Asked:
 
     unit: str | None
     formats: bool
+    limit: bool = False  # asks whether there is a bound (限制, 上限): the yes/no words for limits
 
     @classmethod
     def of(cls, question: Question) -> _Asked:
         unit = _asked_unit().search(question.text)
         asks_format = any_of(*lexicon().format_cues, *lexicon().formats).search(question.text)
-        return cls(unit.group(1) or unit.group(2) if unit else None, bool(asks_format))
+        limit = bool(any_of(*lexicon().yes_no.limits).search(question.text))
+        return cls(unit.group(1) or unit.group(2) if unit else None, bool(asks_format), limit)
 
 
 def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
@@ -190,16 +192,18 @@ def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) 
     bonus = 0.0
     if "date" in question.types and _DATE.search(sentence):
         bonus += 0.15
-    if "number" in question.types:
+    if "number" in question.types or asked.unit:  # 「有页数限制吗」 asks for a count of 页 whatever its type
         amounts = [m.group(0) for m in _number().finditer(_YEAR_OR_DATE.sub("", sentence))]
-        if amounts:
+        if amounts and "number" in question.types:
             bonus += 0.1
-            if asked.unit and any(a.endswith(asked.unit) for a in amounts):
-                bonus += 0.1
+        if asked.unit and any(a.endswith(asked.unit) for a in amounts):
+            bonus += 0.1
     if asked.formats and _FORMAT.search(sentence):
         bonus += 0.1
     if "eligibility" in question.types and any_of(*lexicon().eligibility).search(sentence):
         bonus += 0.1
+    if asked.limit and any_of(*lexicon().amounts.limits).search(sentence):
+        bonus += 0.1  # 「有页数限制吗」: a sentence stating a bound (不超过20页) is the kind of fact asked for
     return bonus
 
 
@@ -211,11 +215,15 @@ def _mentions(text: str, passage: Passage) -> str:
     return f"{passage.title} {passage.locator} {passage.text}" + (" 第一批" if "首批" in passage.text else "")
 
 
-def conflicts(question: Question, passage: Passage) -> bool:
+def conflicts(question: Question, passage: Passage, batches: bool = True) -> bool:
     """The question names a place, year or batch this passage never mentions."""
     where = _mentions(question.text, passage)
-    named = _YEAR.findall(question.text) + [b for b in BATCH.findall(question.text) if b != question.batch]
+    named = _YEAR.findall(question.text) + (_other_batches(question) if batches else [])
     return any(name not in where for name in named)
+
+
+def _other_batches(question: Question) -> list[str]:
+    return [b for b in BATCH.findall(question.text) if b != question.batch]
 
 
 @cache
@@ -268,15 +276,15 @@ def has_quotable(passage: Passage) -> bool:
     return bool(_sentences(passage))
 
 
-def specifiers(question: Question, passage: Passage) -> list[str]:
+def specifiers(question: Question, passage: Passage, batches: bool = True) -> list[str]:
     """Places, years and batches the question is about (a registration place is about the asker)."""
     named = [
         p
         for p in places_of(question.text)
         if p != question.home and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
     ]
-    batches = [b for b in BATCH.findall(question.text) if b != question.batch]  # the call's own batch: every passage
-    return list(dict.fromkeys(named + _YEAR.findall(question.text) + batches))
+    other = _other_batches(question) if batches else []  # the call's own batch: every passage
+    return list(dict.fromkeys(named + _YEAR.findall(question.text) + other))
 
 
 def subject_ok(
@@ -306,7 +314,20 @@ def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]
 def score_sentences(
     question: Question, passages: list[Passage], kb: KnowledgeBase, text: str | None = None
 ) -> list[Evidence]:
-    """Every sentence of the passages that do not conflict with the question, best first."""
+    """Every sentence of the passages that do not conflict with the question, best first.
+
+    A batch named in a premise or a yes/no to check (「云冈石窟那个项目已经入选首批典型案例了吧」) is what is being
+    checked, not where to look: when no sentence mentions it, the sentences about the rest of the question answer it."""
+    found = _scored(question, passages, kb, text, batches=True)
+    checks = question.has("premise") or question.has("yes_no")
+    if not found and checks and _other_batches(question):
+        found = _scored(question, passages, kb, text, batches=False)
+    return found
+
+
+def _scored(
+    question: Question, passages: list[Passage], kb: KnowledgeBase, text: str | None, batches: bool
+) -> list[Evidence]:
     weights = question_weights(question, kb, text)
     if not weights:
         return []
@@ -314,11 +335,11 @@ def score_sentences(
     alias = aliases(question)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
-        if conflicts(question, passage):
+        if conflicts(question, passage, batches):
             continue
         context = f"{passage.title} {passage.locator}"
         prior = 0.1 * (len(passages) - rank) / len(passages)
-        named = specifiers(question, passage)
+        named = specifiers(question, passage, batches)
         in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
         rest = other_terms(named, weights)
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
+from assistant.knowledge.doc_facts import particular_evidence
 from assistant.knowledge.evidence import Evidence, aliases, content_terms, function_words
 from assistant.knowledge.lexicon import lexicon
 from assistant.knowledge.model_answer import ask_model, check_citations, is_supported
@@ -226,8 +227,9 @@ def answer_question(
     why = outside(asked, call, kb)
     if why:
         return declined(question, why)
-    if not asks_about_anything(asked, kb):  # 「明天天气咋样 会下雨吗」: nothing it asks about is in any document
-        return declined(question)
+    if not asks_about_anything(asked, kb) and not particular_evidence(asked, kb)[0]:
+        return declined(question)  # 「明天天气咋样 会下雨吗」: nothing it asks about is in any document, and it names
+        # no held document by its number or title (「53号文是哪个单位发的」 does, in words no document uses)
     leader, raw = offline_answer(kb, asked, call, query_vector(kb, asked))
     if leader is None:
         return declined(question)

@@ -25,7 +25,7 @@ from assistant.understanding.shipped import models_dir
 
 TYPE_MODEL = "question-types.npz"
 FACT = "fact"
-ORDER = ("premise", "yes_no", "date", "number", "list", "how_to", "eligibility", "case")
+ORDER = ("premise", "yes_no", "date", "number", "list", "how_to", "eligibility", "case", "applicant")
 OUT_OF_SCOPE = "out_of_scope"
 
 

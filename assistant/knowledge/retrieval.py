@@ -7,7 +7,9 @@ the question-type reader) and BM25 over the normalised question *with* the lexic
 
 * a field of the call named in the question (「<领域>领域的重点方向」): the passages written about that
   field alone — the action plan's section for it, its case cards — ahead of those about all twelve;
-* a question about a case (the learned type ``case``) → the case cards.
+* a question about a case (the learned type ``case``) → the case cards;
+* a document named by a run of its title that no other title holds (「模板里供应链协同管理的示例」) → that
+  document's passages.
 
 Chunks keep an enumeration whole and carry their heading path (:mod:`assistant.knowledge.chunking`), so a
 list question retrieves the list. ``eval-qa`` prints recall@3/@8 of this stage: the share of in-scope
@@ -21,6 +23,7 @@ preference for the template's parts when the learned type is how-to cost 2 (reca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
 SEARCH_K = 12
 SENTENCE_INDEX = True
 SENTENCE_WEIGHT = 1.0
+NAMING_CHARS = 4
+_CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass
@@ -54,9 +59,30 @@ def query_vector(kb: KnowledgeBase, question: Question) -> Any:
     return kb.embedder.embed([question.text[:QUESTION_CHARS]], "query")[0]
 
 
-def _implied(question: Question, fields: list[str]) -> list[Callable[[Passage], bool]]:
+def document_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """doc_id → the document's own name: its title after a label of its kind (「案例卡片：」「申报书模板示例：」), which
+    names what kind of document it is, not which one (「申报书模板」 is the template's word too)."""
+    return {doc_id: str(info.get("title", "")).split("：", 1)[-1] for doc_id, info in kb.store.documents().items()}
+
+
+def named_document(text: str, titles: dict[str, str]) -> str | None:
+    """The one document whose title the question quotes a run of ``NAMING_CHARS`` Chinese characters from that
+    no other title holds (「模板里供应链协同管理的示例」 → the template example); None when none or several."""
+    runs = {text[i : i + NAMING_CHARS] for i in range(len(text) - NAMING_CHARS + 1)}
+    named: set[str] = set()
+    for run in (r for r in runs if _CHINESE_RUN.fullmatch(r)):
+        holders = [doc_id for doc_id, title in titles.items() if run in title]
+        if len(holders) == 1:
+            named.add(holders[0])
+    return named.pop() if len(named) == 1 else None
+
+
+def _implied(question: Question, fields: list[str], titles: dict[str, str]) -> list[Callable[[Passage], bool]]:
     """Which passages the question points at, beyond its words."""
     wanted: list[Callable[[Passage], bool]] = []
+    document = named_document(question.text, titles)
+    if document is not None:
+        wanted.append(lambda p: p.doc_id == document)
     named = [f for f in fields if f in question.text]
     if len(named) == 1:
         only: str = named[0]
@@ -88,7 +114,7 @@ def retrieve(
         weights.append(SENTENCE_WEIGHT)
     pool = kb.store.passages(rrf_fuse(rankings, weights=weights)[:CANDIDATES])
     base = len(rankings)
-    for wanted in _implied(question, fields):
+    for wanted in _implied(question, fields, document_titles(kb)):
         rankings.append([p.chunk_id for p in pool if wanted(p)])
         weights.append(1.0)
     if len(rankings) > base:

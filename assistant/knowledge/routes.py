@@ -10,7 +10,7 @@ may still be cited). Adding a route is one entry here and one module with its te
 
 The order, most specific first: a document's own particulars (文号, 落款日期), the template's
 parts, an outline of a section's headings, what a term stands for, the call's fields, the case cards,
-dates and numbers (and premises about them), yes/no, and the general evidence answer that always has
+dates and numbers (and premises about them), who may apply, yes/no, and the general evidence answer that always has
 something to say when the evidence is strong enough.
 """
 
@@ -75,6 +75,7 @@ def routes() -> tuple[Answerer, ...]:
     from assistant.knowledge.cases import CaseCards
     from assistant.knowledge.definition import Definition
     from assistant.knowledge.doc_facts import Particulars
+    from assistant.knowledge.eligibility import ApplicantConditions
     from assistant.knowledge.fields import CallFields
     from assistant.knowledge.general import GeneralEvidence, Outline
     from assistant.knowledge.template import TemplateParts
@@ -89,6 +90,7 @@ def routes() -> tuple[Answerer, ...]:
         CallFields(),
         CaseCards(),
         DatesAndNumbers(),
+        ApplicantConditions(),
         YesOrNo(),
         GeneralEvidence(),
     )

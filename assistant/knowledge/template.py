@@ -25,6 +25,7 @@ from assistant.core.settings import get_settings
 from assistant.knowledge.evidence import Evidence, question_weights
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
+from assistant.knowledge.retrieval import document_titles, named_document
 from assistant.knowledge.routes import Candidate, Context
 
 if TYPE_CHECKING:
@@ -307,6 +308,8 @@ class TemplateParts:
             if evidence:
                 return Candidate(self.name, evidence, lead, confidence=0.95, structural=True)
         part = parts[0]
+        if named_document(question.text, document_titles(kb)) not in (None, part.doc_id):
+            return None  # 「模板给的供应链协同管理那个例子」 names the template example, another document
         evidence, lead = template_evidence(question, part, kb)
         if not evidence:
             return None

@@ -47,8 +47,20 @@ QUESTION_SETS = (
     "staff_questions_3.jsonl",
     "staff_questions_4.jsonl",
     "staff_questions_5.jsonl",
+    "staff_questions_6.jsonl",
 )
-QUESTION_TYPES = ("date", "number", "list", "yes_no", "how_to", "eligibility", "premise", "case", "out_of_scope")
+QUESTION_TYPES = (
+    "date",
+    "number",
+    "list",
+    "yes_no",
+    "how_to",
+    "eligibility",
+    "premise",
+    "case",
+    "applicant",
+    "out_of_scope",
+)
 QUESTION_TYPE_MODEL = "question-types.npz"
 
 

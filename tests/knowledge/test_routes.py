@@ -31,6 +31,7 @@ def test_the_registry_order_is_the_specification() -> None:
         "fields",
         "cases",
         "values",
+        "eligibility",
         "yes_no",
         "general",
     ]
