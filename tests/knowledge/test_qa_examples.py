@@ -139,3 +139,10 @@ def test_who_may_apply_is_answered_with_the_calls_conditions_on_applicants(corpu
     """The asker is named in words the call never uses; the answer is the call's conditions, quoted whole."""
     text = _answered(corpus_kb, question)
     assert "企事业单位" in text and "独立法人资格" in text, text
+
+
+def test_when_a_list_is_published_is_not_answered_with_another_date(corpus_kb) -> None:
+    """The notice's 「2024年07月03日」 (when the first call went out) is not when the national list is published:
+    a question about 公布/名单 needs a sentence that speaks of publishing (the lexicon's ``needs``)."""
+    answer = answer_question(corpus_kb, "国家数据局第二批数据要素x典型案例名单预计哪天公布")
+    assert not answer.grounded and answer.answer.startswith(NOT_FOUND), answer.answer
