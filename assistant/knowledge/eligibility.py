@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, _sentences, aliases, question_weights
+from assistant.knowledge.evidence import Evidence, aliases, question_weights, quotable_sentences
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.yes_no import WORDS, asked_kind, polarity
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CONFIDENCE = 0.8
 APPLICANT = "applicant"  # the learned type: whether the applying organisation itself may apply
-NEUTRAL_LEAD = "答：申报单位须符合以下条件（原文见下），请对照判断。"
+NEUTRAL_LEAD = "答：{heading}须符合以下条件（原文见下），请对照判断。"  # the heading from the form spec
 
 
 def applicant_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list[Passage]:
@@ -56,12 +56,13 @@ def _lead(context: Context, evidence: list[Evidence]) -> str:
     question's: 事业单位 in 企事业单位, 两家 → 联合申报); else the neutral lead."""
     question = context.question
     decided = polarity(question, evidence, question_weights(question, context.kb))
+    neutral = NEUTRAL_LEAD.format(heading=context.call.applicants_heading)
     if decided is None:
-        return NEUTRAL_LEAD
+        return neutral
     yes, sentence, by_condition = decided
     words = _askers_words(question)
     if not (by_condition or any(w in sentence.sentence for w in words)):
-        return NEUTRAL_LEAD
+        return neutral
     yes_word, no_word = WORDS[asked_kind(question)]
     return f"{yes_word if yes else no_word}。"
 
@@ -76,7 +77,9 @@ class ApplicantConditions:
         if not question.has(APPLICANT) or question.reading.score(OUT_OF_SCOPE) >= 0.5:
             return None  # about the project (效益, 公开, 领域), or another matter: the evidence decides
         passages = applicant_passages(context.kb, call.notice_title, call.applicants_heading)
-        evidence = [Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages[:1] for s in _sentences(p)]
+        evidence = [
+            Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages[:1] for s in quotable_sentences(p)
+        ]
         if not evidence:
             return None
         words = _askers_words(question)

@@ -247,7 +247,7 @@ def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
     return any(not any(holds.search(e.sentence) for e in top) for holds in needed_facts(question))
 
 
-def _sentences(passage: Passage) -> list[str]:
+def quotable_sentences(passage: Passage) -> list[str]:
     """Sentences to quote; a fragment (a table cell such as 「联系方式」) is joined to what follows it.
 
     Text set aside at ingestion as instruction-like (``INJECTION_MARK``) is never quoted.
@@ -273,7 +273,7 @@ def _sentences(passage: Passage) -> list[str]:
 
 def has_quotable(passage: Passage) -> bool:
     """False for a passage that is only a heading (「（一）图片 1.数据要素流向图」): nothing in it to quote."""
-    return bool(_sentences(passage))
+    return bool(quotable_sentences(passage))
 
 
 def specifiers(question: Question, passage: Passage, batches: bool = True) -> list[str]:
@@ -343,7 +343,7 @@ def _scored(
         in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
         rest = other_terms(named, weights)
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
-        for sentence in _sentences(passage):
+        for sentence in quotable_sentences(passage):
             if not subject_ok(named, weights, sentence, context, rest):
                 continue
             coverage = _coverage(weights, sentence, context, in_passage, alias)
