@@ -315,6 +315,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         qa,
         question,
         readers,
+        retrieval,
         values,
     )
     from assistant.knowledge import template as kb_template
@@ -469,6 +470,9 @@ def _cases(kb: Any) -> dict[str, Case]:
             doc_facts.particular_evidence, lambda t: doc_facts.particular_evidence(_question(t), kb)
         ),
         "cases.case_evidence": Case(cases.case_evidence, lambda t: cases.case_evidence(_question(t), kb)),
+        "retrieval.named_document": Case(
+            retrieval.named_document, lambda t: retrieval.named_document(t, retrieval.document_titles(kb))
+        ),
         "corpus.split_front_matter": Case(corpus.split_front_matter, corpus.split_front_matter),
         "injection.mark_instructions": Case(injection.mark_instructions, injection.mark_instructions),
         "search.search": Case(KnowledgeBase.search, lambda t: kb.search(t, k=5)),
@@ -703,6 +707,7 @@ EXCLUDED = {
     "assistant.knowledge.model_answer.ask_model": "calls the chat model (tests/llm)",
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.definition.defining": "a term of at most 12 characters (asked_term) over retrieved sentences",
+    "assistant.knowledge.eligibility.applicant_passages": "a title and a heading from the form spec, not user text",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
     "assistant.knowledge.ingest.plan_document": "chunk_document (a case) plus a lookup of stored documents",
     "ui.knowledge_jobs.upload_with_progress": "file paths from Gradio's upload route, read by the service",
