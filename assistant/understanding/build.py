@@ -48,6 +48,7 @@ QUESTION_SETS = (
     "staff_questions_4.jsonl",
     "staff_questions_5.jsonl",
     "staff_questions_6.jsonl",
+    "staff_questions_7.jsonl",
 )
 QUESTION_TYPES = (
     "date",
