@@ -33,7 +33,7 @@ from assistant.knowledge import qa, scope  # noqa: E402
 from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
 from assistant.knowledge.question import map_words  # noqa: E402
 from assistant.understanding import training as T  # noqa: E402
-from assistant.understanding.build import QUESTION_SETS  # noqa: E402
+from assistant.understanding.build import QUESTION_SETS, QUESTION_TYPE_ONLY_SETS, dev_rows  # noqa: E402
 from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
 from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
@@ -58,10 +58,14 @@ def out_of_fold_oos(rows) -> list[float]:
 
     report = json.loads((models_dir() / "training-report.json").read_text(encoding="utf-8"))["question_types"]
     point, threshold = tuple(report["out_of_scope"]["grid_point"]), report["out_of_scope"]["threshold"]
-    block = sentence_features(SentenceEncoder(), [map_words(r.question) for r in rows])
-    labels = np.asarray(["1" if "out_of_scope" in r.types else "0" for r in rows])
+    extra = dev_rows(REPO / "tests" / "data" / "qa_types", QUESTION_TYPE_ONLY_SETS)  # training-only rows, folded too
+    questions = [r.question for r in rows] + [r["question"] for r in extra]
+    block = sentence_features(SentenceEncoder(), [map_words(q) for q in questions])
+    labels = np.asarray(
+        ["1" if "out_of_scope" in types else "0" for types in [r.types for r in rows] + [r["types"] for r in extra]]
+    )
     classes, probs = T.cross_validated_probabilities(block, labels, *point)
-    raw = np.clip(probs[:, classes.index("1")], 1e-6, 1 - 1e-6)
+    raw = np.clip(probs[: len(rows), classes.index("1")], 1e-6, 1 - 1e-6)
     shifted = np.log(raw / (1 - raw)) - np.log(threshold / (1 - threshold))  # the shipped decision point at 0.5
     return (1.0 / (1.0 + np.exp(-shifted))).tolist()
 
@@ -91,9 +95,12 @@ def record(kb, rows) -> list[tuple[bool, bool, list[Lead]]]:
 
 
 def declined(early: bool, leads: list[Lead], oos: float, min_score: float, margin: float) -> bool:
+    """As the Q&A decides: every part weak, or the first part weak and no later part found by structure."""
     if early or not leads:
         return True
-    return all(lead.missing or (not lead.structural and lead.score < min_score + margin * oos) for lead in leads)
+    weak = [lead.missing or (not lead.structural and lead.score < min_score + margin * oos) for lead in leads]
+    stands = any(lead.structural and not w for lead, w in zip(leads, weak, strict=True))
+    return all(weak) or (weak[0] and not stands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.knowledge.evidence import Evidence
+from assistant.knowledge.evidence import Evidence, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -154,7 +154,7 @@ def _about_the_subject(evidence: list[Evidence]) -> list[Evidence]:
 
 def lead_line(question: Question, evidence: list[Evidence]) -> str:
     """A one-line direct answer read off the evidence, or "" when none can be read."""
-    if question.has("yes_no") or question.has("eligibility") or question.has("premise"):
+    if _checks(question):
         found = comparison(question, evidence)
         if found:
             agrees, why = found
@@ -189,4 +189,25 @@ class DatesAndNumbers:
         lead = lead_line(question, picked)
         if not lead:
             return None
-        return Candidate(self.name, picked, lead, confidence=min(1.0, 0.3 + picked[0].score))
+        checked = _checks(question) and comparison(question, picked) is not None and names_nothing_else(context, picked)
+        return Candidate(self.name, picked, lead, confidence=min(1.0, 0.3 + picked[0].score), structural=checked)
+
+
+def _checks(question: Question) -> bool:
+    return question.has("yes_no") or question.has("eligibility") or question.has("premise")
+
+
+def names_nothing_else(context: Context, picked: list[Evidence]) -> bool:
+    """The question states a value to check (「9月初再交来得及不」「写了8000字行不行」) and every word of it the
+    documents use is in the passage that holds the compared value: then the comparison decides, however weakly
+    the rest of its words match (a question the learned layer read as partly out of scope was declined although
+    the deadline answered it). 「可信数据空间试点9月底报还来得及吗」 names a pilot the deadline's passage does not
+    speak of: the evidence threshold still applies, and it is declined."""
+    df, _ = context.kb.store.document_frequency()
+    question = context.question
+    how = function_words(question.text)
+    deciding = next((e.passage for e in picked if comparison(question, [e]) is not None), None)
+    if deciding is None:
+        return False
+    held = f"{deciding.title} {deciding.locator} {deciding.text}"
+    return all(term in held for term in content_terms(question.text) if term not in how and df.get(term))

@@ -22,7 +22,7 @@ from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.tokens import _jieba
-from assistant.knowledge.values import comparison
+from assistant.knowledge.values import comparison, names_nothing_else
 
 CLOSE = 0.8
 OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
@@ -126,7 +126,9 @@ class YesOrNo:
         yes_word, no_word = WORDS[asked_kind(question)]
         if compared is not None:
             agrees, why = compared
-            return Candidate(self.name, picked, f"{yes_word if agrees else no_word}。{why}。", confidence=0.85)
+            lead = f"{yes_word if agrees else no_word}。{why}。"
+            checked = names_nothing_else(context, picked)  # a checked value decides
+            return Candidate(self.name, picked, lead, confidence=0.85, structural=checked)
         decided = polarity(question, context.evidence, question_weights(question, context.kb))
         if decided is None:
             return None

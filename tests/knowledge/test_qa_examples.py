@@ -160,3 +160,32 @@ def test_the_passage_one_ranking_puts_first_is_not_outvoted(corpus_kb, question:
     top = retrieve(corpus_kb, asked, list(default_call().fields), vector=query_vector(corpus_kb, asked)).passages[:5]
     assert any("不超过15个" in p.text for p in top), [p.locator for p in top]
     assert "不超过15个" in answer_question(corpus_kb, question).answer.splitlines()[0]
+
+
+def test_a_follow_up_about_an_unheld_subject_is_declined_with_it(corpus_kb) -> None:
+    """「截止到哪天」 after a first part about something no document holds asks about that same thing: the call's
+    own deadline (which its words match well) is not the answer. It answered 「（2）截止到哪天：2024年8月20日」."""
+    answer = answer_question(corpus_kb, "数据交易所挂牌要怎么申请，截止到哪天")
+    assert not answer.grounded and NOT_FOUND in answer.answer, answer.answer
+
+
+def test_a_checked_date_about_another_programme_is_not_the_calls_deadline(corpus_kb) -> None:
+    """A date compared with the deadline decides only when the deadline's passage speaks of everything else the
+    question names; a pilot it does not mention is not this call (no 「已超过截止时间」 for the pilot)."""
+    answer = answer_question(corpus_kb, "可信数据空间试点9月底报还来得及吗")
+    assert not answer.grounded and "截止时间为2024年8月20日" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "reads", "not_reads"),
+    [
+        ("我们区的民办医院能不能报这次的案例", "能否报", "可以吗报"),
+        ("9月初再交来得及不", "再交", "重新提交"),
+        ("按39号文交过了还要再交吗", "重新提交", "再交"),
+    ],
+)
+def test_colloquial_wording_keeps_its_sense(corpus_kb, question: str, reads: str, not_reads: str) -> None:
+    """「能不能」 before a verb reads 能否 (「可以吗报」 was no sentence for the type reader); 「再交」 is a second
+    submission only where it ends the question (「还要再交吗」), not in 「9月初再交来得及不」 (submitting then)."""
+    text = analyse(question, corpus_kb).text
+    assert reads in text and not_reads not in text, text

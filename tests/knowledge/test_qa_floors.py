@@ -40,10 +40,7 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 # needed) and declines one (none may be). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": (
-        "held-out evidence hit@3 36/42 < 90%, out of scope declined 5/8 < 80%, 2/42 wrongly declined > 3% (issue 23)"
-    ),
-    "staff_questions_7": "held-out out of scope declined 5/8 < 80% (issue 23)",
+    "staff_questions_6": "held-out evidence hit@3 37/42 < 90%, out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
