@@ -62,11 +62,21 @@ def _field_word_windows(text: str, reach: int = 16) -> list[str]:
     return [text[max(0, m.start() - reach) : m.end()] for m in re.finditer(_FIELD_WORD, text)]
 
 
+_NOT_A_NAME = ("v", "a", "d", "r", "p", "c", "u", "y")  # parts of speech that name no field (jieba's tags)
+
+
 def _names_before_field_word(text: str) -> list[str]:
+    """Names right before 「领域」. A verb, adjective or pointer there names nothing (「要带上领域吗」「写清楚领域」
+    were told 「带上」「清楚」 is not among the fields); a verbal noun does (体育, 教育)."""
+    import jieba.posseg
+
+    _jieba()
     tokens: list[str] = []
-    for token in _jieba().lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
+    for tagged in jieba.posseg.lcut(text):  # 「教育领域」 may be one token: its name and 「领域」
+        token = tagged.word
         joined = token.endswith(_FIELD_WORD) and token != _FIELD_WORD
-        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else [token]
+        plain = tagged.flag[:1] in _NOT_A_NAME and tagged.flag != "vn" and not joined
+        tokens += [token[: -len(_FIELD_WORD)], _FIELD_WORD] if joined else ["" if plain else token]
     return [_named_before(tokens, i) for i, t in enumerate(tokens) if t == _FIELD_WORD]
 
 

@@ -63,12 +63,35 @@ def _number(text: str) -> float:
     return float(_CHINESE[text]) if text in _CHINESE else float(text)
 
 
-def _first(pattern: re.Pattern[str], evidence: list[Evidence]) -> str | None:
-    for item in evidence:
-        match = pattern.search(item.sentence)
-        if match and match.group(0).strip():
-            return match.group(0).strip()
-    return None
+def _first(pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "") -> str | None:
+    """The first match in the evidence; with ``noun``, the first match counting that noun when one does."""
+    found = [m for item in evidence for m in _matches(pattern, item.sentence, noun) if m.group(0).strip()]
+    counting = [m for m in found if noun and noun in m.string[m.end() : m.end() + NOUN_WINDOW]]
+    best = (counting or found)[:1]
+    return best[0].group(0).strip() if best else None
+
+
+_COUNTED = re.compile(
+    r"(?:几|多少|(?<!\d)\d++|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++)\s*+[个项类条家份部批种]([\u4e00-\u9fff]{2})"
+)  # possessive and anchored: a run of digits is tried once, not from each of its positions
+NOUN_WINDOW = 8  # 「12个领域」 counts 领域 in 「覆盖全部12个行业领域」 too
+
+
+def counted_noun(text: str) -> str:
+    """What the question counts (「几个领域」「12个领域」 → 领域), or ""."""
+    found = _COUNTED.search(text)
+    return found.group(1) if found else ""
+
+
+def _matches(pattern: re.Pattern[str], sentence: str, noun: str) -> list[re.Match[str]]:
+    """The pattern's matches in the sentence; when the question counts a noun and some match is followed by it,
+    only those: 「覆盖了几个领域」 is not answered by the 20个 案例 of the same sentence."""
+    matches = list(pattern.finditer(sentence))
+    if noun:
+        counting = [m for m in matches if noun in sentence[m.end() : m.end() + NOUN_WINDOW]]
+        if counting:
+            return counting
+    return matches
 
 
 def _stated(match: re.Match[str], sentence: str) -> str:
@@ -93,8 +116,9 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
     value, unit = _number(asked.group(1)), asked.group(2)
     around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
     claims_limit = bool(_words("claims_limit").search(around))
+    noun = counted_noun(question.text)
     for item in evidence:
-        for match in _value().finditer(item.sentence):
+        for match in _matches(_value(), item.sentence, noun):
             if match.group(2) != unit:
                 continue
             quote = _stated(match, item.sentence)
@@ -165,7 +189,7 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
             return f"答：{date}。"
-        if kind == "number" and (number := _first(_amount(), top)):
+        if kind == "number" and (number := _first(_amount(), top, counted_noun(question.text))):
             return f"答：{number}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.settings import Settings
+from assistant.knowledge.fields import outside_field
 from assistant.knowledge.qa import NOT_FOUND, answer_question
 from assistant.knowledge.question import analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
@@ -189,3 +190,18 @@ def test_colloquial_wording_keeps_its_sense(corpus_kb, question: str, reads: str
     submission only where it ends the question (「还要再交吗」), not in 「9月初再交来得及不」 (submitting then)."""
     text = analyse(question, corpus_kb).text
     assert reads in text and not_reads not in text, text
+
+
+def test_a_count_is_read_from_the_amount_of_what_is_counted(corpus_kb) -> None:
+    """「覆盖了几个领域」 in a sentence with 「首批20个……典型案例，覆盖全部12个领域」 is 12, not the first amount (it
+    answered 「20个」 for both parts)."""
+    lines = answer_question(corpus_kb, "首批典型案例一共几个 覆盖了几个领域").answer.splitlines()
+    assert "20个" in lines[0] and "12个" in lines[1], lines[:2]
+
+
+def test_a_verb_before_the_word_field_names_no_field(corpus_kb) -> None:
+    """「封面案例名称要带上领域吗」 was told 「「带上」不在12个领域之内」: a verb is no field's name."""
+    fields = list(default_call().fields)
+    assert outside_field("名称里要带上领域吗", fields) is None
+    assert outside_field("案例属于哪块要写清楚领域", fields) is None
+    assert "「体育」不在12个领域之内" in answer_question(corpus_kb, "体育领域的案例算不算").answer
