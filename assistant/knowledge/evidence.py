@@ -227,13 +227,18 @@ def _other_batches(question: Question) -> list[str]:
 
 
 @cache
-def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
-    return tuple((any_of(*n.asks), re.compile(n.holds, re.IGNORECASE)) for n in lexicon().needs)
+def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
+    return tuple((any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for) for n in lexicon().needs)
 
 
 def needed_facts(question: Question) -> list[re.Pattern[str]]:
-    """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon)."""
-    return [holds for asks, holds in _needs() if asks.search(question.text)]
+    """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
+    a need named for one question type applies only to questions of that type."""
+    return [
+        holds
+        for asks, holds, only_for in _needs()
+        if asks.search(question.text) and (not only_for or question.has(only_for))
+    ]
 
 
 def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> list[Evidence]:

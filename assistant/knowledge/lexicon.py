@@ -71,6 +71,7 @@ class NumberWords(_Strict):
 class Need(_Strict):
     asks: list[str]
     holds: str
+    only_for: str = ""  # a question type the need applies to ("date": 「哪天公布」, not 「官方公布的案例吗」)
 
 
 class ParticularWords(_Strict):

@@ -205,3 +205,10 @@ def test_a_verb_before_the_word_field_names_no_field(corpus_kb) -> None:
     assert outside_field("名称里要带上领域吗", fields) is None
     assert outside_field("案例属于哪块要写清楚领域", fields) is None
     assert "「体育」不在12个领域之内" in answer_question(corpus_kb, "体育领域的案例算不算").answer
+
+
+def test_officially_published_is_not_a_question_about_when(corpus_kb) -> None:
+    """「官方公布的典型案例吗」 asks whether, not when: the need for a sentence about publishing applies to date
+    questions only (it declined although the card says it is not an official case)."""
+    answer = answer_question(corpus_kb, "中山那个可信计算平台算国家正式公布的典型案例吗")
+    assert answer.grounded and "非「数据要素×」官方典型案例" in answer.answer, answer.answer
