@@ -16,10 +16,11 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence
+from assistant.knowledge.evidence import Evidence, function_words
 from assistant.knowledge.lexicon import any_of, lexicon
-from assistant.knowledge.question import Question
+from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.tokens import _jieba
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -83,10 +84,9 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
     None when a naming word is in no title ("大赛通知的文号": the 大赛 notice is not loaded as a
     document) or two titles fit equally: then ordinary retrieval answers, or declines.
     """
-    plain = any_of(*lexicon().particulars.not_a_name)
-    names = _NAME_PART.findall(plain.sub(" ", question.text))
+    names = _naming_words(question.text)
     if not names and question.context:  # 「成文日期是哪天」 after 「三年行动计划文号是多少」: the document named there
-        names = _NAME_PART.findall(plain.sub(" ", " ".join(question.context)))
+        names = _naming_words(" ".join(question.context))
     documents = [(d, i) for d, i in kb.store.documents().items() if i.get("kind") in DOCUMENT_KINDS]
     if not names:
         documents = [(d, i) for d, i in documents if i.get("kind") == "notice"]
@@ -94,6 +94,15 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
         (d, i) for d, i in documents if all(n in f"{i.get('title', '')} {i.get('doc_number', '')}" for n in names)
     ]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _naming_words(text: str) -> list[str]:
+    """The runs of the text that may name a document: not the lexicon's pointers (那个, 这次) and not words that
+    say how it asks (「就重庆那个补充通知」: 就 is an adverb, and 「就重庆」 is in no title)."""
+    plain = any_of(*lexicon().particulars.not_a_name).sub(" ", text[:QUESTION_CHARS])
+    how = function_words(plain)
+    words = "".join(" " if w in how else w for w in _jieba().lcut(plain))
+    return _NAME_PART.findall(words)
 
 
 def _quote(text: str, value: str) -> str:

@@ -212,3 +212,10 @@ def test_officially_published_is_not_a_question_about_when(corpus_kb) -> None:
     questions only (it declined although the card says it is not an official case)."""
     answer = answer_question(corpus_kb, "中山那个可信计算平台算国家正式公布的典型案例吗")
     assert answer.grounded and "非「数据要素×」官方典型案例" in answer.answer, answer.answer
+
+
+def test_a_document_named_after_the_question_is_still_the_one_asked_about(corpus_kb) -> None:
+    """「……分别是啥？就重庆那个补充通知」: 就 is how it points, not part of a name; 「就重庆」 fitted no title, so the
+    action plan's date answered instead of the notice's particulars."""
+    lead = answer_question(corpus_kb, "发文单位和文号分别是啥？就重庆那个补充通知").answer.splitlines()[0]
+    assert "渝大数据发〔2024〕53号" in lead and "重庆市大数据应用发展管理局" in lead, lead
