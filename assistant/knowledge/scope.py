@@ -9,7 +9,8 @@ question (five kinds of decline, six of them wrongly on one set). Now there are 
 * **another call** — it names the home place (or no place) and a batch that is not the call's
   (「本市第三批」);
 * **a document not held** — it names a document (《……》, or a name ending like a document's:
-  「……条例」) that no held document's title holds and no passage mentions;
+  「……条例」) that no held document's title holds and no passage mentions, or one the documents only list by
+  title, issuer and date (:mod:`assistant.knowledge.references`) when it asks for more than those;
 * **weak evidence** — the leading answer rests on evidence scoring below ``MIN_SCORE`` (set on the
   development rows of every committed set by ``bench/qa_calibrate.py``, whose output the README
   quotes), where a sentence lacking the kind of fact asked for (a date for a date question, a phone
@@ -24,10 +25,12 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.knowledge.doc_facts import asked_particulars
 from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_needed_fact, needed_facts, places_of
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
+from assistant.knowledge.references import named_bare_reference
 from assistant.knowledge.routes import Candidate
 from assistant.knowledge.tokens import _jieba
 
@@ -114,6 +117,8 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
         return f"问题问的是{call.place}{batch}的征集，知识库中是{call.batch}的征集文件"
     if document := missing_document(question, kb):
         return f"知识库中没有《{document}》"
+    if (named := named_bare_reference(question.text, kb)) and not asked_particulars(question):
+        return f"知识库中只有《{named}》的名称和发文信息，没有收录它的内容"
     return None
 
 

@@ -315,6 +315,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         qa,
         question,
         readers,
+        references,
         retrieval,
         values,
     )
@@ -472,6 +473,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         "cases.case_evidence": Case(cases.case_evidence, lambda t: cases.case_evidence(_question(t), kb)),
         "retrieval.named_document": Case(
             retrieval.named_document, lambda t: retrieval.named_document(t, retrieval.document_titles(kb))
+        ),
+        "references.named_bare_reference": Case(
+            references.named_bare_reference, lambda t: references.named_bare_reference(t, kb)
         ),
         "corpus.split_front_matter": Case(corpus.split_front_matter, corpus.split_front_matter),
         "injection.mark_instructions": Case(injection.mark_instructions, injection.mark_instructions),

@@ -219,3 +219,12 @@ def test_a_document_named_after_the_question_is_still_the_one_asked_about(corpus
     action plan's date answered instead of the notice's particulars."""
     lead = answer_question(corpus_kb, "发文单位和文号分别是啥？就重庆那个补充通知").answer.splitlines()[0]
     assert "渝大数据发〔2024〕53号" in lead and "重庆市大数据应用发展管理局" in lead, lead
+
+
+def test_a_document_only_listed_by_title_is_not_answered_from_its_listing(corpus_kb) -> None:
+    """The digest lists 《全国智慧农业行动计划（2024—2028年）》 with its issuer and month, nothing more: asked what it
+    sets out, the Q&A quoted that line; asked who issued it, the line answers."""
+    answer = answer_question(corpus_kb, "智慧农业行动计划里头对数据采集提了哪些目标")
+    assert not answer.grounded and "只有《全国智慧农业行动计划（2024—2028年）》的名称和发文信息" in answer.answer
+    assert "农业农村部" in answer_question(corpus_kb, "全国智慧农业行动计划是哪个部门印发的").answer
+    assert "100个以上" in answer_question(corpus_kb, "可信数据空间发展行动计划提出到2028年建成多少个").answer

@@ -1,0 +1,79 @@
+"""Documents the knowledge base only names: a reference line that gives a title, its issuer and a date, and nothing
+of what the document says.
+
+Why: the action plan's digest lists related documents (「《全国智慧农业行动计划（2024—2028年）》：农业农村部，2024年10
+月。」). Asked what such a document sets out (「全国智慧农业行动计划到2028年具体要达到哪些指标」), the Q&A quoted that
+line, as if it answered: its words match the question well. The documents hold the name, not the content, so the
+honest answer is 「文件中没有找到相关规定」 and why. Asked who issued it or when, the line does answer, and it is not
+declined. A reference line that says more (「……，是公共数据授权运营的重要依据」「……，提出到2028年建成100个以上」)
+holds content and is not a bare reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.core.chinese import split_sentences
+from assistant.core.lru import BoundedCache
+from assistant.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
+
+_REFERENCE = re.compile(r"^《([^》]{4,60})》(?:（[^）]{0,40}）)?[：:](.+)$")
+_YEARS = re.compile(r"（[^）]*）")
+_DATE_ONLY = re.compile(r"^\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:印发|公布|发布|施行)?$")
+NAMING_CHARS = 6  # as retrieval names a held document: a run this long of the title, in no other title
+
+_BARE: BoundedCache[dict[str, str]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
+
+
+def bare_references(kb: KnowledgeBase) -> dict[str, str]:
+    """Title (without its years) → the full title, for every reference line that gives only an issuer and dates,
+    whose document is not itself held (cached by the index's content)."""
+    return _BARE.get(kb.store.content_key(), lambda: _bare_references(kb))
+
+
+def _bare_references(kb: KnowledgeBase) -> dict[str, str]:
+    held = " ".join(str(info.get("title", "")) for info in kb.store.documents().values())
+    sentences = [
+        sentence.strip()
+        for doc_id in kb.store.documents()
+        for _chunk, _locator, text in kb.store.section_chunks(doc_id)
+        for sentence in split_sentences(text, "。；;！？\n")
+    ]
+    found: dict[str, str] = {}
+    other: list[str] = []  # sentences that are not bare references: a title mentioned there has content
+    for sentence in sentences:
+        match = _REFERENCE.match(sentence)
+        if not match or not _only_issuer_and_dates(match.group(2)):
+            other.append(sentence)
+            continue
+        core = _YEARS.sub("", match.group(1))
+        if core not in held:
+            found[core] = match.group(1)
+    return {core: title for core, title in found.items() if not any(core in s for s in other)}
+
+
+def _only_issuer_and_dates(rest: str) -> bool:
+    """「农业农村部，2024年10月。」: one clause besides dates, and a short one (an issuer's name)."""
+    clauses = [c.strip() for c in re.split(r"[，,]", rest.rstrip("。. ")) if c.strip()]
+    words = [c for c in clauses if not _DATE_ONLY.match(c)]
+    return len(words) <= 1 and all(len(c) <= 20 for c in words)
+
+
+def named_bare_reference(text: str, kb: KnowledgeBase) -> str | None:
+    """The full title of the one bare reference the question names by a run of its title that no other
+    title holds (「智慧农业行动计划」), or None."""
+    references = bare_references(kb)
+    if not references:
+        return None
+    titles = [*references, *(str(i.get("title", "")) for i in kb.store.documents().values())]
+    runs = {text[i : i + NAMING_CHARS] for i in range(min(len(text), 2000) - NAMING_CHARS + 1)}
+    named = set()
+    for core, title in references.items():
+        hits = [r for r in runs if r in core and sum(r in t for t in titles) == 1]
+        if hits:
+            named.add(title)
+    return named.pop() if len(named) == 1 else None
