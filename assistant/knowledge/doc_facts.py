@@ -98,7 +98,7 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
 
 def _naming_words(text: str) -> list[str]:
     """The runs of the text that may name a document: not the lexicon's pointers (那个, 这次) and not words that
-    say how it asks (「就重庆那个补充通知」: 就 is an adverb, and 「就重庆」 is in no title)."""
+    say how it asks (「就市里那个补充通知」: 就 is an adverb, and 「就市里」 is in no title)."""
     plain = any_of(*lexicon().particulars.not_a_name).sub(" ", text[:QUESTION_CHARS])
     how = function_words(plain)
     words = "".join(" " if w in how else w for w in _jieba().lcut(plain))

@@ -74,11 +74,11 @@ def _first(pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "") -
 _COUNTED = re.compile(
     r"(?:几|多少|(?<!\d)\d++|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++)\s*+[个项类条家份部批种]([\u4e00-\u9fff]{2})"
 )  # possessive and anchored: a run of digits is tried once, not from each of its positions
-NOUN_WINDOW = 8  # 「12个领域」 counts 领域 in 「覆盖全部12个行业领域」 too
+NOUN_WINDOW = 8  # 「几个领域」 counts 领域 in 「覆盖全部N个行业领域」 too
 
 
 def counted_noun(text: str) -> str:
-    """What the question counts (「几个领域」「12个领域」 → 领域), or ""."""
+    """What the question counts (「几个领域」「十个领域」 → 领域), or ""."""
     found = _COUNTED.search(text)
     return found.group(1) if found else ""
 
