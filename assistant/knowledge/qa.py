@@ -164,7 +164,12 @@ def _merge(parts: list[tuple[str, Candidate | None]]) -> Candidate | None:
 
 def asks_about_anything(question: Question, kb: KnowledgeBase) -> bool:
     """Does the clause name anything the documents use a word for (beyond how it asks)? 「会下雨吗」 does not:
-    会 is how it asks, 下雨 is in no document; 「私企可以吗」 does, through the documents' word 民营企业."""
+    会 is how it asks, 下雨 is in no document; 「私企可以吗」 does, through the documents' word 民营企业. A file
+    format (the lexicon's ``formats``) is something the documents rule on even when they never name it:
+    「要交PPT吗」 is answered with the formats they ask for."""
+    original = question.original.lower()
+    if any(name.lower() in original for name in lexicon().formats):
+        return True
     df, _ = kb.store.document_frequency()
     how = function_words(question.text)
     alias = aliases(question)

@@ -228,3 +228,11 @@ def test_a_document_only_listed_by_title_is_not_answered_from_its_listing(corpus
     assert not answer.grounded and "只有《全国智慧农业行动计划（2024—2028年）》的名称和发文信息" in answer.answer
     assert "农业农村部" in answer_question(corpus_kb, "全国智慧农业行动计划是哪个部门印发的").answer
     assert "100个以上" in answer_question(corpus_kb, "可信数据空间发展行动计划提出到2028年建成多少个").answer
+
+
+@pytest.mark.parametrize("question", ["要交PPT吗", "申报材料里能不能放个ppt"])
+def test_a_format_the_documents_never_name_is_answered_with_the_ones_they_ask_for(corpus_kb, question: str) -> None:
+    """PPT is in no document, so 「要交PPT吗」 named nothing the documents use a word for and was declined before any
+    route ran; a file format is something they rule on: the answer says which formats they ask for."""
+    answer = answer_question(corpus_kb, question)
+    assert answer.grounded and "没有提到PPT格式" in answer.answer and "MP4" in answer.answer, answer.answer
