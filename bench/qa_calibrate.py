@@ -33,7 +33,7 @@ from assistant.knowledge import qa, scope  # noqa: E402
 from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
 from assistant.knowledge.question import map_words  # noqa: E402
 from assistant.understanding import training as T  # noqa: E402
-from assistant.understanding.build import QUESTION_SETS, QUESTION_TYPE_ONLY_SETS, dev_rows  # noqa: E402
+from assistant.understanding.build import QUESTION_SETS, qa_data_dir, question_type_only_rows  # noqa: E402
 from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
 from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
@@ -58,7 +58,7 @@ def out_of_fold_oos(rows) -> list[float]:
 
     report = json.loads((models_dir() / "training-report.json").read_text(encoding="utf-8"))["question_types"]
     point, threshold = tuple(report["out_of_scope"]["grid_point"]), report["out_of_scope"]["threshold"]
-    extra = dev_rows(REPO / "tests" / "data" / "qa_types", QUESTION_TYPE_ONLY_SETS)  # training-only rows, folded too
+    extra = question_type_only_rows(qa_data_dir())  # the shipped model's training-only rows, folded too
     questions = [r.question for r in rows] + [r["question"] for r in extra]
     block = sentence_features(SentenceEncoder(), [map_words(q) for q in questions])
     labels = np.asarray(

@@ -65,7 +65,7 @@ def _number(text: str) -> float:
 
 def _first(pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "") -> str | None:
     """The first match in the evidence; with ``noun``, the first match counting that noun when one does."""
-    found = [m for item in evidence for m in _matches(pattern, item.sentence, noun) if m.group(0).strip()]
+    found = [m for item in evidence for m in pattern.finditer(item.sentence) if m.group(0).strip()]
     counting = [m for m in found if noun and noun in m.string[m.end() : m.end() + NOUN_WINDOW]]
     best = (counting or found)[:1]
     return best[0].group(0).strip() if best else None

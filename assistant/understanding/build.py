@@ -122,7 +122,12 @@ def question_type_rows(data_dir: Path) -> list[dict[str, Any]]:
     """The development rows that carry ``types`` (held-out rows are never read), then the training-only rows
     kept beside the Q&A sets."""
     rows = [r for r in dev_rows(data_dir, QUESTION_SETS) if "types" in r]
-    return rows + dev_rows(data_dir.parent / "qa_types", QUESTION_TYPE_ONLY_SETS)
+    return rows + question_type_only_rows(data_dir)
+
+
+def question_type_only_rows(data_dir: Path) -> list[dict[str, Any]]:
+    """The training-only rows kept beside the Q&A sets (``qa_types``): questions and their types, no answers."""
+    return dev_rows(data_dir.parent / "qa_types", QUESTION_TYPE_ONLY_SETS)
 
 
 def train_question_types(
