@@ -39,6 +39,7 @@ from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.errors import DiskFullError, is_disk_full
 from assistant.core.settings import Settings
 from assistant.core.types import Passage
+from assistant.knowledge.chroma_client import make_client
 from assistant.knowledge.embed import CachedEmbedder, KnowledgeEmbeddingFunction
 from assistant.knowledge.tokens import tokenize
 
@@ -76,24 +77,6 @@ class Chunk(BaseModel):
             meta["fields"] = list(self.fields)
         meta["tokens"] = " ".join(tokens)
         return meta
-
-
-def make_client(settings: Settings) -> Any:
-    """A Chroma client: embedded by default, a Chroma server when ``chroma_mode == "http"``."""
-    import chromadb
-
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.chroma_mode == "http":
-        token = settings.chroma_auth_token  # sent as "Authorization: Bearer <token>"
-        if token:
-            chroma_settings = chromadb.Settings(
-                anonymized_telemetry=False,
-                chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
-                chroma_client_auth_credentials=token,
-            )
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
 class ChunkStore:

@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 from assistant.auth.exposure import is_loopback
 from assistant.core.errors import UserFacingError
 from assistant.core.settings import Settings
+from assistant.knowledge.chroma_client import make_client
 from assistant.knowledge.embed import build_base_embedder
-from assistant.knowledge.index import make_client
 from assistant.llm.chat import ChatMessage, ChatModel
 from assistant.llm.client import build_chat_model
 from assistant.ops.check import Check, timed

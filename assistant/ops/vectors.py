@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from assistant.core.settings import Settings
+from assistant.knowledge.chroma_client import make_client
 from assistant.knowledge.embed import KnowledgeEmbeddingFunction
-from assistant.knowledge.index import ChunkStore, make_client
+from assistant.knowledge.index import ChunkStore
 from assistant.ops.manifest import CollectionPart, VectorPart
 
 PAGE = 1000
