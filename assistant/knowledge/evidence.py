@@ -129,14 +129,27 @@ def function_words(text: str) -> frozenset[str]:
     )
 
 
+def _checked_amounts(question: Question) -> set[str]:
+    """The amounts a premise or yes/no question states (「推20个」「三份就行吧」), as its terms: they are compared
+    with the documents' amount once the sentence about the same thing is found, so they must not choose it
+    (the 20个 of 「首批20个典型案例」 is not the number that may be recommended)."""
+    if not (question.has("premise") or question.has("yes_no")):
+        return set()
+    units = "".join(u for u in lexicon().amounts.compared_units if len(u) == 1)
+    return set(re.findall(rf"(?<!\d)\d++[{units}]", question.text))  # anchored: linear in a run of digits
+
+
 def question_weights(question: Question, kb: KnowledgeBase, text: str | None = None) -> dict[str, float]:
     """Content words with idf weights; unknown words get a modest weight, words of context clauses less."""
     df, total = kb.store.document_frequency()
     asked = set(_terms(" ".join(question.parts))) if text is None else set(_terms(text))
     function = function_words(text if text is not None else question.text)
     weights = {}
+    checked = _checked_amounts(question)
     for term in _terms(text if text is not None else question.text):
         if question.home and term in question.home:  # the call's home place: every document is about it
+            continue
+        if term in checked:  # 「听说能推20个」: the amount is what is checked, not what to look for
             continue
         if df.get(term):
             weight = math.log(1 + (total + 1) / (1 + df[term]))
@@ -211,8 +224,13 @@ def places_of(text: str) -> list[str]:
     return [p for p in lexicon().places if p in text]
 
 
+def _batch_aliases(text: str) -> str:
+    """``text`` with 「第一批」 added when it says 首批: the documents' word for the batch a user calls 第一批."""
+    return text + (" 第一批" if "首批" in text else "")
+
+
 def _mentions(text: str, passage: Passage) -> str:
-    return f"{passage.title} {passage.locator} {passage.text}" + (" 第一批" if "首批" in passage.text else "")
+    return _batch_aliases(f"{passage.title} {passage.locator} {passage.text}")
 
 
 def conflicts(question: Question, passage: Passage, batches: bool = True) -> bool:
@@ -302,6 +320,7 @@ def subject_ok(
     """
     if not named:
         return True
+    sentence, context = _batch_aliases(sentence), _batch_aliases(context)
     if any(n not in sentence and n not in context for n in named):
         return False
     if any(n in lexicon().places for n in named) and len(places_of(sentence)) >= 3:  # one place of a list

@@ -147,6 +147,7 @@ class Lexicon(_Strict):
     needs: list[Need]
     document_suffixes: list[str]
     not_document_words: list[str] = []
+    not_in_titles: list[str] = []
     particulars: ParticularWords
     template: TemplateWords
     cases: CaseWords

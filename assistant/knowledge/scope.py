@@ -86,7 +86,8 @@ def missing_document(question: Question, kb: KnowledgeBase) -> str | None:
     """A document the question names that nothing held mentions (《……》 or 「……条例」)."""
     suffixes = any_of(*lexicon().document_suffixes).pattern
     tail = rf"[\u4e00-\u9fff]{{2,12}}?(?:{suffixes})(?=[是的吗呢，,。？?\s]|$)"
-    named = _DOCUMENT.findall(question.text) + re.findall(tail, question.text)
+    typed = [n for n in re.findall(tail, question.text) if not any(w in n for w in lexicon().not_in_titles)]
+    named = _DOCUMENT.findall(question.text) + typed  # a "name" holding 有没有/什么 is the question itself
     if not named:
         return None
     df, _ = kb.store.document_frequency()

@@ -66,7 +66,7 @@ def _number(text: str) -> float:
 def _first(pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "") -> str | None:
     """The first match in the evidence; with ``noun``, the first match counting that noun when one does."""
     found = [m for item in evidence for m in pattern.finditer(item.sentence) if m.group(0).strip()]
-    counting = [m for m in found if noun and noun in m.string[m.end() : m.end() + NOUN_WINDOW]]
+    counting = [m for m in found if noun and _counts(noun, m)]
     best = (counting or found)[:1]
     return best[0].group(0).strip() if best else None
 
@@ -83,12 +83,21 @@ def counted_noun(text: str) -> str:
     return found.group(1) if found else ""
 
 
+def _counts(noun: str, match: re.Match[str]) -> bool:
+    """Does the amount count ``noun``: followed by it (「12个行业领域」), or stated as the noun's number
+    (「推荐案例数量不超过15个」)?"""
+    sentence = match.string
+    after = sentence[match.end() : match.end() + NOUN_WINDOW]
+    before = sentence[max(0, match.start() - NOUN_WINDOW) : match.start()]
+    return noun in after or f"{noun}数量" in before or f"{noun}总数" in before
+
+
 def _matches(pattern: re.Pattern[str], sentence: str, noun: str) -> list[re.Match[str]]:
-    """The pattern's matches in the sentence; when the question counts a noun and some match is followed by it,
+    """The pattern's matches in the sentence; when the question counts a noun and some match counts it,
     only those: 「覆盖了几个领域」 is not answered by the 20个 案例 of the same sentence."""
     matches = list(pattern.finditer(sentence))
     if noun:
-        counting = [m for m in matches if noun in sentence[m.end() : m.end() + NOUN_WINDOW]]
+        counting = [m for m in matches if _counts(noun, m)]
         if counting:
             return counting
     return matches
@@ -117,8 +126,11 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
     around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
     claims_limit = bool(_words("claims_limit").search(around))
     noun = counted_noun(question.text)
+    strict = bool(noun) and any(noun in e.sentence for e in evidence)  # a noun the documents write: only its count
     for item in evidence:
         for match in _matches(_value(), item.sentence, noun):
+            if strict and not _counts(noun, match):
+                continue  # 「报20个案例」 is not compared with the 12个 of 「12个省（区、市）」
             if match.group(2) != unit:
                 continue
             quote = _stated(match, item.sentence)
@@ -158,7 +170,8 @@ def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, 
     missing = [f for f in asked if f not in named]
     if missing:
         return False, f"文件没有提到{'、'.join(missing)}格式，要求的是{'、'.join(named)}格式"
-    if _words("only").search(question.original) and set(named) - set(asked):
+    only = _words("only").search(question.original) or _words("only").search(question.text)  # ok → 可以
+    if only and set(named) - set(asked):
         return False, f"文件要求的格式包括{'、'.join(named)}"
     return True, f"文件要求的格式包括{'、'.join(named)}"
 

@@ -236,3 +236,37 @@ def test_a_format_the_documents_never_name_is_answered_with_the_ones_they_ask_fo
     route ran; a file format is something they rule on: the answer says which formats they ask for."""
     answer = answer_question(corpus_kb, question)
     assert answer.grounded and "没有提到PPT格式" in answer.answer and "MP4" in answer.answer, answer.answer
+
+
+def test_the_first_batch_is_what_the_documents_call_shoupi(corpus_kb) -> None:
+    """「第一批」 is the documents' 首批: the passages about 首批 conflicted with a batch they never wrote, and the
+    question was declined with the date two case cards state."""
+    lead = _answered(corpus_kb, "第一批数据要素x典型案例是什么时候公布的").splitlines()[0]
+    assert "2024年5月24日" in lead, lead
+
+
+def test_a_premise_ending_in_ba_is_checked(corpus_kb) -> None:
+    """「……就行了吧」 asks, and asks whether that alone is enough: the clause was dropped as context, and the format
+    check answered 可以 for PDF although the documents ask for Word too."""
+    answer = _answered(corpus_kb, "电子件给个盖章的PDF就行了吧")
+    assert answer.startswith("不") and "Word" in answer.splitlines()[0], answer
+
+
+def test_a_question_is_not_a_document_name_because_it_ends_in_fa(corpus_kb) -> None:
+    """「有没有什么固定提法」 ends in 法 like 数据安全法, but a name holding 有没有/什么 is the question itself, not a
+    document the knowledge base lacks."""
+    answer = answer_question(corpus_kb, "描述数据流通过程，文件里有没有什么固定提法")
+    assert answer.grounded and "可控可计量" in answer.answer, answer.answer
+
+
+def test_a_stated_amount_is_checked_not_searched_for(corpus_kb) -> None:
+    """「能报20个案例上国家去吧」: the 20 of 「首批20个典型案例」 chose the evidence, and the 12个 of 「12个省」 was
+    compared with it; the amount is what is checked, against the count of the same noun (how many are recommended)."""
+    lead = _answered(corpus_kb, "咱们市这次能报20个案例上国家去吧").splitlines()[0]
+    assert lead.startswith("不") and "不超过15个" in lead, lead
+
+
+def test_a_count_is_read_from_the_nouns_number_before_it(corpus_kb) -> None:
+    """「推荐案例数量不超过15个」 counts 案例 though the noun comes first; 「首批20个……典型案例」 does not."""
+    lead = _answered(corpus_kb, "咱们市推几个案例到国家数据局").splitlines()[0]
+    assert "不超过15个" in lead, lead

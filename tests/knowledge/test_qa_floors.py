@@ -41,6 +41,7 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out evidence hit@3 37/42 < 90%, out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -48,7 +49,9 @@ SHORT_OF_FLOOR = {
 # 2026-12-06), before anything was tuned on it: answer 115/125, evidence 115/125, declined 21/25, wrongly declined
 # 5/125; its held-out part 37/42, 37/42, 5/8, 1/42. Set 7 (same brief, 2026-12-06, second session), before
 # anything was tuned on it: answer 104/125, evidence 112/125, declined 20/25, wrongly declined 5/125; its held-out
-# part 34/42, 36/42, 5/8, 2/42.
+# part 34/42, 36/42, 5/8, 2/42. Set 8 (same brief with more comparisons, half-remembered phrases and the bureau's side,
+# 2026-12-06, fourth session), before anything was tuned on it: answer 108/125, evidence 112/125, declined 20/25,
+# wrongly declined 3/125; its held-out part 37/42, 39/42, 6/8, 0/42.
 
 
 @pytest.mark.parametrize(
