@@ -226,6 +226,9 @@ class FormSpec(BaseModel):
     applicants_heading: str = ""
     """The heading of the notice's section on who may apply: the policy Q&A quotes that section whole when
     asked whether someone may apply (an empty heading: no such answer route)."""
+    case_requirement_headings: list[str] = Field(default_factory=list)
+    """The headings of the notice's sections on what a case must be (its focus, its requirements): the policy Q&A
+    answers whether a project qualifies (「还没出效益能报吗」) from them (empty: no such answer route)."""
     handing_in: list[str] = Field(default_factory=list)
     """What the applicant must still do by hand before handing in (seals, copies of licences, paper copies):
     the package's 材料清单 lists them, in this order, after what the package holds."""

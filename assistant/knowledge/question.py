@@ -43,6 +43,7 @@ COMMON_WORD_FREQ = 50  # a jieba dictionary word this frequent is a word the ask
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
 _CLAUSE = re.compile(r"[？?！!；;。\n、，,]|\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_NOT_ANY = re.compile(r"没有?.?什么")  # "not any" (没什么, 没出什么): 什么 after 没 is no question word
 _ENDS_ASKING = re.compile(r"(?:[不没](?:行|对|是)?|吧)$")  # "能报不", "符合要求不", "交PDF就可以了吧"
 # "国数政策2024年53号", "渝大数据发 2024 53号": a 文号 typed without its brackets
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[\[［(（〔]?\s*(20\d\d)\s*[\]］)）〕年]?\s*(\d{1,4})\s*号")
@@ -266,7 +267,8 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     context: list[str] = []
     previous_asks = True
     for clause in clauses:
-        if not (asks.search(clause) or _ENDS_ASKING.search(clause)):
+        said = _NOT_ANY.sub("", clause)  # 「还没什么效益」 tells, 什么 asks nothing there
+        if not (asks.search(said) or _ENDS_ASKING.search(clause)):
             context.append(clause)
             previous_asks = False
             continue

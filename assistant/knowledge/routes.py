@@ -10,8 +10,8 @@ may still be cited). Adding a route is one entry here and one module with its te
 
 The order, most specific first: a document's own particulars (文号, 落款日期), the template's
 parts, an outline of a section's headings, what a term stands for, the call's fields, the case cards,
-dates and numbers (and premises about them), who may apply, yes/no, and the general evidence answer that always has
-something to say when the evidence is strong enough.
+dates and numbers (and premises about them), who may apply, whether a project qualifies, yes/no, and the general
+evidence answer that always has something to say when the evidence is strong enough.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class Answerer(Protocol):
 
 def routes() -> tuple[Answerer, ...]:
     """The registry, in the order the routes are asked (imported here so each route module stays independent)."""
+    from assistant.knowledge.case_requirements import CaseRequirements
     from assistant.knowledge.cases import CaseCards
     from assistant.knowledge.definition import Definition
     from assistant.knowledge.doc_facts import Particulars
@@ -91,6 +92,7 @@ def routes() -> tuple[Answerer, ...]:
         CaseCards(),
         DatesAndNumbers(),
         ApplicantConditions(),
+        CaseRequirements(),
         YesOrNo(),
         GeneralEvidence(),
     )

@@ -84,7 +84,7 @@ def counted_noun(text: str) -> str:
 
 
 def _counts(noun: str, match: re.Match[str]) -> bool:
-    """Does the amount count ``noun``: followed by it (「12个行业领域」), or stated as the noun's number
+    """Does the amount count ``noun``: followed by it (「N个行业领域」), or stated as the noun's number
     (「推荐案例数量不超过15个」)?"""
     sentence = match.string
     after = sentence[match.end() : match.end() + NOUN_WINDOW]

@@ -270,3 +270,22 @@ def test_a_count_is_read_from_the_nouns_number_before_it(corpus_kb) -> None:
     """「推荐案例数量不超过15个」 counts 案例 though the noun comes first; 「首批20个……典型案例」 does not."""
     lead = _answered(corpus_kb, "咱们市推几个案例到国家数据局").splitlines()[0]
     assert "不超过15个" in lead, lead
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们平台上线才一个月，还没出什么效益，现在申报合适吗",
+        "案例还没有量化的成效，能不能先报上去",
+    ],
+)
+def test_whether_a_project_qualifies_is_answered_from_the_calls_requirements(corpus_kb, question: str) -> None:
+    """A project without results yet: the template's worked example (上线, 效益) outranked the call's own requirement
+    of 「显著的经济效益或社会效益」; the requirement sections are structure the form spec names."""
+    answer = _answered(corpus_kb, question)
+    assert "申报重点" in answer.splitlines()[0] and "取得显著的经济效益或社会效益" in answer, answer
+
+
+def test_a_part_that_only_shares_the_calls_words_does_not_answer_for_an_unheld_first_part(corpus_kb) -> None:
+    """「跟这次案例申报有关吗」 after a matter the documents do not hold is not a question about the requirements."""
+    assert not answer_question(corpus_kb, "数据出境安全评估怎么做，跟这次案例申报有关吗").grounded

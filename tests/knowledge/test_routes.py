@@ -32,6 +32,7 @@ def test_the_registry_order_is_the_specification() -> None:
         "cases",
         "values",
         "eligibility",
+        "requirements",
         "yes_no",
         "general",
     ]
