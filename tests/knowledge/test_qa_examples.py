@@ -289,3 +289,10 @@ def test_whether_a_project_qualifies_is_answered_from_the_calls_requirements(cor
 def test_a_part_that_only_shares_the_calls_words_does_not_answer_for_an_unheld_first_part(corpus_kb) -> None:
     """「跟这次案例申报有关吗」 after a matter the documents do not hold is not a question about the requirements."""
     assert not answer_question(corpus_kb, "数据出境安全评估怎么做，跟这次案例申报有关吗").grounded
+
+
+def test_tui_with_an_amount_is_recommending(corpus_kb) -> None:
+    """「推25个上去」: 推 before an amount is 推荐; with no document word in 「市里」「上去」, it was declined before
+    any route ran."""
+    lead = _answered(corpus_kb, "今年市里要推25个上去吧").splitlines()[0]
+    assert lead.startswith("不") and "不超过15个" in lead, lead
