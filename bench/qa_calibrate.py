@@ -11,7 +11,8 @@ without answering again:
 
     objective = out-of-scope rows declined − PENALTY × in-scope rows wrongly declined
 
-(a wrong decline of an in-scope question costs more than a missed decline; of the best points, the middle one).
+(a wrong decline of an in-scope question costs more than a missed decline; of the best points, the middle one,
+the lower of two).
 The table and the chosen point are printed; ``assistant/knowledge/scope.py`` holds the chosen values and
 the README quotes this output.
 """
@@ -74,12 +75,13 @@ def record(kb, rows) -> list[tuple[bool, bool, list[Lead]]]:
     """(in scope?, declined before the routes?, the leaders' readings) per row, declining by strength off."""
     seen: list[Lead] = []
 
-    def never_weak(question, leader):
+    def never_weak(question, leader, imported=False):  # the sets ask about the bundled documents only
+        missing = scope.missing_needed_fact(question, leader.evidence) and leader.route != "particulars"
         seen.append(
             Lead(
                 score=scope.answer_score(question, leader.evidence),
                 structural=leader.structural or leader.route == "particulars",
-                missing=scope.missing_needed_fact(question, leader.evidence) and leader.route != "particulars",
+                missing=missing or bool(leader.unstated),  # declined whatever the threshold
             )
         )
         return False
@@ -130,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             points.append((objective, min_score, margin, hits, wrong))
     top = max(p[0] for p in points)
     plateau = sorted(p for p in points if p[0] == top)
-    _, min_score, margin, hits, wrong = plateau[len(plateau) // 2]  # the middle of the best points, not an edge
+    # The middle of the best points, not an edge; of two middles, the lower (it declines less: a wrong decline costs
+    # more than a missed one, as in the objective). 0.30/0.5 and 0.32/0.4 tied on 2026-12-06; at 0.32 the uploaded
+    # defence notice's 「答辩的PPT有页数限制吗」 (tests/knowledge/test_qa_examples.py) was declined.
+    _, min_score, margin, hits, wrong = plateau[(len(plateau) - 1) // 2]
     print(
         f"best objective {top} at {len(plateau)} points; chosen (their middle): MIN_SCORE = {min_score}, "
         f"OOS_MARGIN = {margin} (dev: {hits}/{outside} out of scope declined, "

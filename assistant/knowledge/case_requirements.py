@@ -29,7 +29,7 @@ ELIGIBILITY = "eligibility"
 NEUTRAL_LEAD = "答：案例须符合通知中{headings}的规定（原文见下），请对照判断。"
 
 
-def _shares_a_specific_term(context: Context, sentence: str) -> bool:
+def shares_a_specific_term(context: Context, sentence: str) -> bool:
     """Does the sentence hold a term of the question (or the documents' word for it) that is not in most passages
     (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)?"""
     alias = aliases(context.question)
@@ -51,7 +51,7 @@ class CaseRequirements:
         passages = [p for h in headings for p in applicant_passages(context.kb, call.notice_title, h)]
         evidence = score_sentences(question, passages, context.kb)
         sure = question.reading.score(ELIGIBILITY) >= SURE
-        if not evidence or not (sure or _shares_a_specific_term(context, evidence[0].sentence)):
+        if not evidence or not (sure or shares_a_specific_term(context, evidence[0].sentence)):
             return None  # 「跟这个案例申报有关吗」 (read as eligibility at 0.76) shares only the call's everyday words
         lead = NEUTRAL_LEAD.format(headings="".join(f"「{h}」" for h in headings))
         return Candidate(self.name, pick_evidence(question, evidence), lead, confidence=CONFIDENCE, structural=True)

@@ -124,7 +124,24 @@ class CaseCards:
         evidence, lead = case_evidence(question, context.kb, lookup)
         if not evidence:
             return None
-        value = lead_line(question, evidence)
+        unstated = "" if lookup else _says_not_stated(context, evidence)
+        value = "" if unstated else lead_line(question, evidence)
         if value and not lookup:
             lead = f"{lead.rstrip('。')}，{value.removeprefix('答：')}"
-        return Candidate(self.name, evidence, lead, confidence=0.8, structural=True)
+        return Candidate(self.name, evidence, lead, confidence=0.8, structural=True, unstated=unstated)
+
+
+def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
+    """The card's line saying the figure asked for is not given (「……未载明经济效益数字」), when the question
+    asks how much and the line shares a specific word of it (效益): a number read off another line would answer a
+    different question."""
+    from assistant.knowledge.case_requirements import shares_a_specific_term
+
+    words = lexicon().cases
+    if not (context.question.has("number") or any(w in context.question.text for w in words.asks_amount)):
+        return ""
+    markers = words.not_stated
+    for item in evidence[:SENTENCES_ABOUT_ONE]:
+        if any(m in item.sentence for m in markers) and shares_a_specific_term(context, item.sentence):
+            return item.sentence
+    return ""

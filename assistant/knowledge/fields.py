@@ -48,10 +48,34 @@ def outside_field(text: str, fields: list[str]) -> str | None:
     also = re.search(r"([\u4e00-\u9fff]{2,4})也是.{0,12}领域", text)
     if also:
         names.append(also.group(1))
+    names += _names_around_field_word(text)
     for name in names:
         if len(name) >= 2 and not any(name in f or f in name for f in fields):
             return name
     return None
+
+
+_IN_FIELDS = re.compile(r"领域.{0,4}?(?:有没有|有|包括|包含|含)([\u4e00-\u9fff]{2,6})")  # 「领域里有没有教育」
+# 「教育不在领域清单里吧」
+_OUT_OF_FIELDS = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:不在|在不在|算不算|属不属于).{0,10}领域")
+
+
+def _names_around_field_word(text: str) -> list[str]:
+    """Names the question asks about as in or out of the fields, where the name is not right before 「领域」: the
+    leading nouns of what follows 「领域里有没有」, or of what comes before 「不在/属于……领域」."""
+    import jieba.posseg
+
+    _jieba()
+    plain = set(lexicon().fields.not_a_field) | set(lexicon().stopwords) | set(lexicon().generic_words)
+    names = []
+    for found in [*_IN_FIELDS.finditer(text[:200]), *_OUT_OF_FIELDS.finditer(text[:200])]:
+        nouns = []
+        for tagged in jieba.posseg.lcut(found.group(1)):
+            if tagged.flag[:1] != "n" and tagged.flag != "vn" or tagged.word in plain:
+                break
+            nouns.append(tagged.word)
+        names.append("".join(nouns))
+    return names
 
 
 def _field_word_windows(text: str, reach: int = 16) -> list[str]:

@@ -100,6 +100,8 @@ class CaseWords(_Strict):
     asks: list[str]
     nouns: list[str]
     plain_words: list[str]
+    not_stated: list[str] = []
+    asks_amount: list[str] = []
 
 
 class OutlineWords(_Strict):

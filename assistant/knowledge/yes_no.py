@@ -16,7 +16,7 @@ When none of these holds, no yes/no is claimed: the route stays silent and the q
 
 from __future__ import annotations
 
-from assistant.knowledge.evidence import Evidence, aliases, question_weights
+from assistant.knowledge.evidence import Evidence, aliases, places_of, question_weights
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -25,6 +25,7 @@ from assistant.knowledge.tokens import _jieba
 from assistant.knowledge.values import comparison, names_nothing_else
 
 CLOSE = 0.8
+LISTED_PLACES = 3  # a sentence naming this many places is a list of them
 OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
 WORDS = {
     "permission": ("可以", "不可以"),
@@ -87,6 +88,8 @@ def polarity(
     for item in evidence[:OPPOSITE_WINDOW]:
         if _opposed(question, item.sentence) or _says_different(item.sentence, main):
             return False, item, True
+    if (listed := _places_listed_without(question, evidence[:OPPOSITE_WINDOW], main)) is not None:
+        return False, listed, True
     kind = asked_kind(question)
     subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
     about = _main_terms(question, weights or {})
@@ -100,6 +103,19 @@ def polarity(
             return True, item, False
         if kind == "existence" and _exists(question, sentence, weights or {}):
             return True, item, False
+    return None
+
+
+def _places_listed_without(question: Question, evidence: list[Evidence], main: list[str]) -> Evidence | None:
+    """「首批案例里有<本市>的吗」 and the deciding sentence lists the places (「分布在北京、上海……等N个省」) without it:
+    the list answers 没有 (the home place weighs nothing in retrieval, so no word of the question checks it)."""
+    asked = places_of(question.text)
+    if not asked:
+        return None
+    for item in evidence:  # a list of places about what the question is about (one of its main terms)
+        listed = places_of(item.sentence)
+        if len(listed) >= LISTED_PLACES and any(t in item.sentence for t in main):
+            return None if set(asked) & set(listed) else item
     return None
 
 

@@ -703,6 +703,8 @@ def _refused(fn: Callable[[str], Any]) -> Callable[[str], Any]:
 
 # Text functions not called here, and why (each must be one of these or a case).
 EXCLUDED = {
+    "assistant.knowledge.case_requirements.shares_a_specific_term": "needs a retrieval Context; substring tests of the"
+    " question's terms (at most MAX_TERMS) against one sentence",
     "assistant.auth.accounts.hash_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.auth.accounts.verify_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.export.pdf.docx_to_pdf": "LibreOffice in a subprocess with its own time limit",

@@ -296,3 +296,27 @@ def test_tui_with_an_amount_is_recommending(corpus_kb) -> None:
     any route ran."""
     lead = _answered(corpus_kb, "今年市里要推25个上去吧").splitlines()[0]
     assert lead.startswith("不") and "不超过15个" in lead, lead
+
+
+@pytest.mark.parametrize("question", ["国家首批典型案例里有重庆的吗", "首批那20个里头有咱们重庆的吗"])
+def test_the_home_place_among_a_national_batch_is_checked_against_its_list(corpus_kb, question: str) -> None:
+    """「国家首批……有没有重庆的」 is about the national batch, not a first batch of the home place's call (it was
+    declined as 「重庆第一批的征集」); the home place weighs nothing in retrieval, so the list of places decides:
+    没有. 「那20个」 points at the cases and claims nothing (it was confirmed: 「对。文件写的是「20个」」)."""
+    answer = _answered(corpus_kb, question)
+    assert answer.startswith("没有") and "新疆" in answer, answer
+
+
+@pytest.mark.parametrize("question", ["征集的领域里有没有体育", "养老服务不在申报的领域清单里吧"])
+def test_a_name_after_or_before_the_fields_is_checked_against_them(corpus_kb, question: str) -> None:
+    """The name is not right before 「领域」 (「领域里有没有体育」「养老服务不在……领域清单里吧」): it was declined,
+    or quoted sentences about something else."""
+    lead = _answered(corpus_kb, question).splitlines()[0]
+    assert "不在12个领域之内" in lead and ("体育" in lead or "养老" in lead), lead
+
+
+def test_a_figure_a_case_card_says_it_does_not_give_is_declined_with_that_line(corpus_kb) -> None:
+    """「云冈石窟……取得了多少经济效益」: the card says 「具体效益数字公开资料摘录中未载明」; another figure of the card
+    answered a different question."""
+    answer = answer_question(corpus_kb, "云冈石窟那个案例取得了多少经济效益")
+    assert not answer.grounded and "未载明" in answer.answer, answer.answer

@@ -40,8 +40,9 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 # needed) and declines one (none may be). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": "held-out evidence hit@3 37/42 < 90%, out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_9": "held-out evidence hit@3 37/42 < 90%, declined 4/8, wrongly declined 4/42 (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -51,7 +52,9 @@ SHORT_OF_FLOOR = {
 # anything was tuned on it: answer 104/125, evidence 112/125, declined 20/25, wrongly declined 5/125; its held-out
 # part 34/42, 36/42, 5/8, 2/42. Set 8 (same brief with more comparisons, half-remembered phrases and the bureau's side,
 # 2026-12-06, fourth session), before anything was tuned on it: answer 108/125, evidence 112/125, declined 20/25,
-# wrongly declined 3/125; its held-out part 37/42, 39/42, 6/8, 0/42.
+# wrongly declined 3/125; its held-out part 37/42, 39/42, 6/8, 0/42. Set 9 (formal and fragment wording, negatives,
+# who/where, Chinese numerals, two documents at once; same session), before anything was tuned on it: answer 110/125,
+# evidence 114/125, declined 18/25, wrongly declined 8/125; its held-out part 36/42, 37/42, 4/8, 4/42.
 
 
 @pytest.mark.parametrize(
