@@ -56,6 +56,33 @@ def _bare_references(kb: KnowledgeBase) -> dict[str, str]:
     return {core: title for core, title in found.items() if not any(core in s for s in other)}
 
 
+_MENTIONED: BoundedCache[dict[str, str]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
+_TITLE = re.compile(r"《([^》]{4,60})》")
+LISTED_TITLES = 2  # a sentence naming this many titles lists them (「常引用《……》《……》《……》」)
+
+
+def mentioned_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Title (without its years) → the full title, for every document not held that the knowledge base only names
+    in lists of titles (「常引用《……法》《……条例》，施行日期等细节请查阅原文」): not even an issuer or a date is
+    given, so nothing about it is answered (cached by the index's content)."""
+    return _MENTIONED.get(kb.store.content_key(), lambda: _mentioned_titles(kb))
+
+
+def _mentioned_titles(kb: KnowledgeBase) -> dict[str, str]:
+    held = " ".join(str(info.get("title", "")) for info in kb.store.documents().values())
+    listed: dict[str, str] = {}
+    alone: list[str] = []  # sentences naming a single title: there it may be said what the document holds
+    for doc_id in kb.store.documents():
+        for _chunk, _locator, text in kb.store.section_chunks(doc_id):
+            for sentence in split_sentences(text, "。；;！？\n"):
+                titles = _TITLE.findall(sentence)
+                if len(titles) >= LISTED_TITLES:
+                    listed.update({_YEARS.sub("", t): t for t in titles})
+                elif titles:
+                    alone.append(sentence)
+    return {core: t for core, t in listed.items() if core not in held and not any(core in s for s in alone)}
+
+
 def _only_issuer_and_dates(rest: str) -> bool:
     """「农业农村部，2024年10月。」: one clause besides dates, and a short one (an issuer's name)."""
     clauses = [c.strip() for c in re.split(r"[，,]", rest.rstrip("。. ")) if c.strip()]
@@ -63,10 +90,10 @@ def _only_issuer_and_dates(rest: str) -> bool:
     return len(words) <= 1 and all(len(c) <= 20 for c in words)
 
 
-def named_bare_reference(text: str, kb: KnowledgeBase) -> str | None:
-    """The full title of the one bare reference the question names by a run of its title that no other
-    title holds (「智慧农业行动计划」), or None."""
-    references = bare_references(kb)
+def named_bare_reference(text: str, kb: KnowledgeBase, references: dict[str, str] | None = None) -> str | None:
+    """The full title of the one bare reference (or of ``references``) the question names by a run of its title
+    that no other title holds (「智慧农业行动计划」), or None."""
+    references = bare_references(kb) if references is None else references
     if not references:
         return None
     titles = [*references, *(str(i.get("title", "")) for i in kb.store.documents().values())]

@@ -30,7 +30,7 @@ from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_neede
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
-from assistant.knowledge.references import named_bare_reference
+from assistant.knowledge.references import mentioned_titles, named_bare_reference
 from assistant.knowledge.routes import Candidate
 from assistant.knowledge.tokens import _jieba
 
@@ -126,6 +126,8 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
         return f"知识库中没有《{document}》"
     if (named := named_bare_reference(question.text, kb)) and not asked_particulars(question):
         return f"知识库中只有《{named}》的名称和发文信息，没有收录它的内容"
+    if named := named_bare_reference(question.text, kb, mentioned_titles(kb)):
+        return f"知识库中只提到《{named}》的名称，没有收录它的内容"
     return None
 
 

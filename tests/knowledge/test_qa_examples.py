@@ -320,3 +320,10 @@ def test_a_figure_a_case_card_says_it_does_not_give_is_declined_with_that_line(c
     answered a different question."""
     answer = answer_question(corpus_kb, "云冈石窟那个案例取得了多少经济效益")
     assert not answer.grounded and "未载明" in answer.answer, answer.answer
+
+
+def test_a_document_only_named_among_other_titles_is_declined_even_for_its_date(corpus_kb) -> None:
+    """The digest names four laws in one breath (「常引用《……》《……》……，施行日期等细节请查阅原文」): not even a date
+    is given, so 「哪天施行」 was answered with that sentence."""
+    answer = answer_question(corpus_kb, "个人信息保护法是什么时候施行的")
+    assert not answer.grounded and "只提到《中华人民共和国个人信息保护法》的名称" in answer.answer, answer.answer
