@@ -76,6 +76,8 @@ class ApplicantConditions:
         question, call = context.question, context.call
         if not question.has(APPLICANT) or question.reading.score(OUT_OF_SCOPE) >= 0.5:
             return None  # about the project (效益, 公开, 领域), or another matter: the evidence decides
+        if not (question.has("yes_no") or question.has("eligibility")):
+            return None  # 「哪些部门负责组织企业申报」 asks who, not whether (64 of 66 applicant rows are whethers)
         passages = applicant_passages(context.kb, call.notice_title, call.applicants_heading)
         evidence = [
             Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages[:1] for s in quotable_sentences(p)

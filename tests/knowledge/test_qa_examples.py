@@ -327,3 +327,10 @@ def test_a_document_only_named_among_other_titles_is_declined_even_for_its_date(
     is given, so 「哪天施行」 was answered with that sentence."""
     answer = answer_question(corpus_kb, "个人信息保护法是什么时候施行的")
     assert not answer.grounded and "只提到《中华人民共和国个人信息保护法》的名称" in answer.answer, answer.answer
+
+
+def test_who_organises_the_applicants_is_not_answered_with_who_may_apply(corpus_kb) -> None:
+    """「哪些部门负责组织企业申报」 was read as about the applicant and answered with the conditions on applicants;
+    the applicant route needs a whether-question (yes/no or eligibility), as 64 of the 66 labelled rows are."""
+    answer = _answered(corpus_kb, "哪些部门负责组织企业申报")
+    assert "行业主管部门" in answer and "独立法人资格" not in answer, answer
