@@ -40,7 +40,7 @@ def _asks() -> dict[str, re.Pattern[str]]:
         "issuer": re.compile(rf"{any_of(*words.issuer).pattern}|(?:{who}).{{0,3}}(?:{issued})"),
         "doc_number": any_of(*words.doc_number),
         "date": re.compile(
-            rf"落款.{{0,6}}(?:{when})|(?:{issued})(?:的|于)?(?:{when})|(?:{when}).{{0,4}}(?:{issued})"
+            rf"落款.{{0,6}}(?:{when}|\d{{1,2}}月)|(?:{issued})(?:的|于)?(?:{when})|(?:{when}).{{0,4}}(?:{issued})"
             rf"|{any_of(*words.date).pattern}"
         ),
     }

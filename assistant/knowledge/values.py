@@ -202,7 +202,7 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     kinds = sorted((k for k in ("date", "number") if question.has(k)), key=question.reading.score, reverse=True)
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
-            return f"答：{date}。"
+            return _date_lead(question, date)
         if kind == "number" and (number := _first(_amount(), top, counted_noun(question.text))):
             return f"答：{number}。"
     if "文号" in question.text:
@@ -210,6 +210,20 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
         if number:  # "……的通知文号为国数政策〔2024〕53号": the 文号 is what follows the last 为/是/的
             return f"答：{_DOC_NUMBER_LEAD.sub('', number)}。"
     return ""
+
+
+_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _date_lead(question: Question, date: str) -> str:
+    """「答：<date>」, or, when the question claims a day (「首批案例是1月4号发布的吧」), whether that is the day the
+    documents give: 「不对。文件写的是……」."""
+    stated = _DAY.search(question.original) or _DAY.search(question.text)
+    found = _DAY.search(date)
+    if not (question.has("premise") and stated and found):
+        return f"答：{date}。"
+    same = tuple(map(int, stated.groups())) == tuple(map(int, found.groups()))
+    return f"{'对' if same else '不对'}。文件写的是{date}。"
 
 
 class DatesAndNumbers:

@@ -334,3 +334,11 @@ def test_who_organises_the_applicants_is_not_answered_with_who_may_apply(corpus_
     the applicant route needs a whether-question (yes/no or eligibility), as 64 of the 66 labelled rows are."""
     answer = _answered(corpus_kb, "哪些部门负责组织企业申报")
     assert "行业主管部门" in answer and "独立法人资格" not in answer, answer
+
+
+def test_a_claimed_day_is_confirmed_or_corrected(corpus_kb) -> None:
+    """「首批案例是1月4号发布的吧」 got 「答：2024年5月24日」 with no word on the claim; 「落款是8月3号吧」 took the
+    action plan's date: a claimed day after 落款 asks for the notice's own date."""
+    assert _answered(corpus_kb, "首批典型案例是1月4号公布的吧").startswith("不对。文件写的是2024年5月24日")
+    assert _answered(corpus_kb, "行动计划是2023年12月31日成文的对吧").startswith("对。")
+    assert "2024年8月5日" in _answered(corpus_kb, "补充通知落款是8月3号吧").splitlines()[0]
