@@ -39,6 +39,7 @@ MAX_TERMS = 80  # most weighted terms a question is scored by (a real question h
 SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
 FUNCTION_TAGS = ("d", "r", "p", "c", "u", "y", "e", "o", "f")  # jieba part-of-speech classes of such words
+_ASPECT = "了过着"  # particles jieba leaves on a verb (「发了」)
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 # A number question wants an amount, not the year it is dated; "多少个" prefers "300个".
@@ -147,6 +148,8 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
     weights = {}
     checked = _checked_amounts(question)
     for term in _terms(text if text is not None else question.text):
+        if not df.get(term) and len(term) >= 2 and term[-1] in _ASPECT:
+            term = term[:-1]  # 「发了」「交过」: a verb with its aspect particle, not a word of its own
         if question.home and term in question.home:  # the call's home place: every document is about it
             continue
         if term in checked:  # 「听说能推20个」: the amount is what is checked, not what to look for

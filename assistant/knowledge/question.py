@@ -43,7 +43,7 @@ COMMON_WORD_FREQ = 50  # a jieba dictionary word this frequent is a word the ask
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
 _CLAUSE = re.compile(r"[？?！!；;。\n、，,]|\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_NOT_ANY = re.compile(r"没有?.?什么")  # "not any" (没什么, 没出什么): 什么 after 没 is no question word
+_NOT_ANY = re.compile(r"没有?.{0,2}什么")  # "not any" (没什么, 没跑出什么): 什么 after 没 is no question word
 _ENDS_ASKING = re.compile(r"(?:[不没](?:行|对|是)?|吧)$")  # "能报不", "符合要求不", "交PDF就可以了吧"
 # "国数政策2024年53号", "渝大数据发 2024 53号": a 文号 typed without its brackets
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[\[［(（〔]?\s*(20\d\d)\s*[\]］)）〕年]?\s*(\d{1,4})\s*号")

@@ -76,6 +76,9 @@ _COUNTED = re.compile(
     r"(?:几|多少|(?<!\d)\d++|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]++)\s*+[个项类条家份部批种]([\u4e00-\u9fff]{2})"
 )  # possessive and anchored: a run of digits is tried once, not from each of its positions
 NOUN_WINDOW = 8  # 「几个领域」 counts 领域 in 「覆盖全部N个行业领域」 too
+# The noun, then at most five characters of one clause, then the amount: 「案例数量不超过15个」「数据约59.8亿条」
+_QUOTED = re.compile(r"「[^」]{0,30}」")  # a name in quotes between an amount and its noun
+_NOUN_TO_AMOUNT = r"[^，,。；;、（）()「」《》\d]{0,5}$"
 
 
 def counted_noun(text: str) -> str:
@@ -85,12 +88,13 @@ def counted_noun(text: str) -> str:
 
 
 def _counts(noun: str, match: re.Match[str]) -> bool:
-    """Does the amount count ``noun``: followed by it (「N个行业领域」), or stated as the noun's number
-    (「推荐案例数量不超过15个」)?"""
+    """Does the amount count ``noun``: followed by it (「N个行业领域」), or right after it in the same clause
+    (「推荐案例数量不超过15个」「数据约59.8亿条」)?"""
     sentence = match.string
-    after = sentence[match.end() : match.end() + NOUN_WINDOW]
-    before = sentence[max(0, match.start() - NOUN_WINDOW) : match.start()]
-    return noun in after or f"{noun}数量" in before or f"{noun}总数" in before
+    following = sentence[match.end() : match.end() + 4 * NOUN_WINDOW]
+    after = _QUOTED.sub("", following)[:NOUN_WINDOW]  # 「首批20个「数据要素×」典型案例」 counts 案例
+    before = sentence[max(0, match.start() - NOUN_WINDOW - len(noun)) : match.start()]
+    return noun in after or bool(re.search(re.escape(noun) + _NOUN_TO_AMOUNT, before))
 
 
 def _matches(pattern: re.Pattern[str], sentence: str, noun: str) -> list[re.Match[str]]:

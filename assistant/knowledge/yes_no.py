@@ -16,13 +16,18 @@ When none of these holds, no yes/no is claimed: the route stays silent and the q
 
 from __future__ import annotations
 
-from assistant.knowledge.evidence import Evidence, aliases, places_of, question_weights
+from typing import TYPE_CHECKING
+
+from assistant.knowledge.evidence import Evidence, aliases, function_words, places_of, question_weights
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.tokens import _jieba
 from assistant.knowledge.values import comparison, names_nothing_else
+
+if TYPE_CHECKING:
+    from assistant.knowledge.search import KnowledgeBase
 
 CLOSE = 0.8
 LISTED_PLACES = 3  # a sentence naming this many places is a list of them
@@ -78,7 +83,7 @@ def _negated(sentence: str, term: str) -> bool:
 
 
 def polarity(
-    question: Question, evidence: list[Evidence], weights: dict[str, float] | None = None
+    question: Question, evidence: list[Evidence], weights: dict[str, float] | None = None, unheld: tuple[str, ...] = ()
 ) -> tuple[bool, Evidence, bool] | None:
     """(yes?, the deciding sentence, decided by a condition rather than by wording) read off the best
     evidence, or None when it does not decide."""
@@ -97,6 +102,8 @@ def polarity(
         sentence = item.sentence
         if about and not any(t in sentence for t in about):
             continue  # 「评审要不要去现场答辩」 is not decided by a sentence with 须 about something else
+        if unheld and not any(t in sentence for t in unheld):
+            continue  # 「纸质件要不要胶装」: 胶装 is in no document, so 「加盖公章」 does not decide it
         if kind == "requirement" and any_of(*words.requires).search(sentence):
             return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
         if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):
@@ -117,6 +124,15 @@ def _places_listed_without(question: Question, evidence: list[Evidence], main: l
         if len(listed) >= LISTED_PLACES and any(t in item.sentence for t in main):
             return None if set(asked) & set(listed) else item
     return None
+
+
+def unheld_terms(question: Question, weights: dict[str, float], kb: KnowledgeBase) -> tuple[str, ...]:
+    """The question's words that no document uses and no lexicon entry translates (胶装, 骑缝章): what is asked about
+    when the rest is how it asks. Words of how it asks (function words) are not among them."""
+    df, _ = kb.store.document_frequency()
+    alias = aliases(question)
+    how = function_words(question.text)
+    return tuple(t for t in weights if not df.get(t) and t not in alias and t not in how and len(t) >= 2)
 
 
 def _exists(question: Question, sentence: str, weights: dict[str, float]) -> bool:
@@ -145,7 +161,8 @@ class YesOrNo:
             lead = f"{yes_word if agrees else no_word}。{why}。"
             checked = names_nothing_else(context, picked)  # a checked value decides
             return Candidate(self.name, picked, lead, confidence=0.85, structural=checked)
-        decided = polarity(question, context.evidence, question_weights(question, context.kb))
+        weights = question_weights(question, context.kb)
+        decided = polarity(question, context.evidence, weights, unheld_terms(question, weights, context.kb))
         if decided is None:
             return None
         yes, sentence, by_condition = decided

@@ -51,6 +51,7 @@ QUESTION_SETS = (
     "staff_questions_7.jsonl",
     "staff_questions_8.jsonl",
     "staff_questions_9.jsonl",
+    "staff_questions_10.jsonl",
 )
 # Training-only rows (``{"id", "question", "types"}``, no answers: not an evaluation set), in tests/data/qa_types:
 # questions written from the corpus alone by a helper, 140 of 320 out of scope (100 near misses).

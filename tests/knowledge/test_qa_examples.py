@@ -342,3 +342,16 @@ def test_a_claimed_day_is_confirmed_or_corrected(corpus_kb) -> None:
     assert _answered(corpus_kb, "首批典型案例是1月4号公布的吧").startswith("不对。文件写的是2024年5月24日")
     assert _answered(corpus_kb, "行动计划是2023年12月31日成文的对吧").startswith("对。")
     assert "2024年8月5日" in _answered(corpus_kb, "补充通知落款是8月3号吧").splitlines()[0]
+
+
+def test_a_verb_with_its_aspect_particle_and_a_quoted_name_between_amount_and_noun(corpus_kb) -> None:
+    """「发了」 weighed as a word no document uses, so no sentence about 首批 passed; and 「首批20个「数据要素×」典型
+    案例」 counts 案例 though a quoted name stands between (the 12个省 of another sentence answered)."""
+    lead = _answered(corpus_kb, "首批一共发了多少个案例").splitlines()[0]
+    assert "20个" in lead, lead
+
+
+def test_a_yes_no_about_something_no_document_names_is_not_decided_by_another_rule(corpus_kb) -> None:
+    """「纸质件要不要胶装」 was answered 「需要」 from 「申报书纸质件加盖公章」: 胶装 is in no document."""
+    answer = answer_question(corpus_kb, "纸质材料要不要胶装")
+    assert not answer.answer.startswith(("需要", "不需要")), answer.answer

@@ -40,9 +40,10 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 # needed) and declines one (none may be). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_6": "held-out evidence hit@3 37/42, declined 6/8, wrongly declined 2/42 (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out evidence hit@3 37/42 < 90%, declined 4/8, wrongly declined 4/42 (issue 23)",
+    "staff_questions_9": "held-out evidence hit@3 37/42 < 90%, declined 4/8, wrongly declined 3/42 (issue 23)",
+    "staff_questions_10": "held-out answer hit 34/42, evidence hit@3 36/42, wrongly declined 2/42 (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -54,7 +55,9 @@ SHORT_OF_FLOOR = {
 # 2026-12-06, fourth session), before anything was tuned on it: answer 108/125, evidence 112/125, declined 20/25,
 # wrongly declined 3/125; its held-out part 37/42, 39/42, 6/8, 0/42. Set 9 (formal and fragment wording, negatives,
 # who/where, Chinese numerals, two documents at once; same session), before anything was tuned on it: answer 110/125,
-# evidence 114/125, declined 18/25, wrongly declined 8/125; its held-out part 36/42, 37/42, 4/8, 4/42.
+# evidence 114/125, declined 18/25, wrongly declined 8/125; its held-out part 36/42, 37/42, 4/8, 4/42. Set 10
+# (applicants typing on a phone; same session), before anything was tuned on it: answer 102/125, evidence 112/125,
+# declined 21/25, wrongly declined 6/125; its held-out part 33/42, 35/42, 8/8, 3/42.
 
 
 @pytest.mark.parametrize(
