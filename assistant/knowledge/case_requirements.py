@@ -16,26 +16,16 @@ term with the question (a part 「跟这个案例申报有关吗」 after an unh
 
 from __future__ import annotations
 
-from assistant.knowledge.eligibility import APPLICANT, applicant_passages
-from assistant.knowledge.evidence import aliases, question_weights, score_sentences
+from assistant.knowledge.eligibility import APPLICANT, section_passages
+from assistant.knowledge.evidence import score_sentences, shares_specific_term
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.routes import Candidate, Context
 
 CONFIDENCE = 0.8
 SURE = 0.9  # a reading this sure needs no shared term: 「符合申报要求吗」 is about the requirements whatever it names
-SPECIFIC_WEIGHT = 1.6  # idf of a term in at most about a fifth of the passages (申报 1.45, 效益 1.79 on the corpus)
 ELIGIBILITY = "eligibility"
 NEUTRAL_LEAD = "答：案例须符合通知中{headings}的规定（原文见下），请对照判断。"
-
-
-def shares_a_specific_term(context: Context, sentence: str) -> bool:
-    """Does the sentence hold a term of the question (or the documents' word for it) that is not in most passages
-    (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)?"""
-    alias = aliases(context.question)
-    weights = question_weights(context.question, context.kb)
-    held = [t for t in weights if t in sentence or any(a in sentence for a in alias.get(t, ()))]
-    return any(weights[t] >= SPECIFIC_WEIGHT for t in held)
 
 
 class CaseRequirements:
@@ -48,10 +38,10 @@ class CaseRequirements:
         if not question.has(ELIGIBILITY) or question.has(APPLICANT) or question.reading.score(OUT_OF_SCOPE) >= 0.5:
             return None
         headings = call.case_requirement_headings
-        passages = [p for h in headings for p in applicant_passages(context.kb, call.notice_title, h)]
+        passages = [p for h in headings for p in section_passages(context.kb, call.notice_title, h)]
         evidence = score_sentences(question, passages, context.kb)
         sure = question.reading.score(ELIGIBILITY) >= SURE
-        if not evidence or not (sure or shares_a_specific_term(context, evidence[0].sentence)):
+        if not evidence or not (sure or shares_specific_term(question, context.kb, evidence[0].sentence)):
             return None  # 「跟这个案例申报有关吗」 (read as eligibility at 0.76) shares only the call's everyday words
         lead = NEUTRAL_LEAD.format(headings="".join(f"「{h}」" for h in headings))
         return Candidate(self.name, pick_evidence(question, evidence), lead, confidence=CONFIDENCE, structural=True)

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, needed_facts, question_weights, score_sentences
+from assistant.knowledge.evidence import Evidence, needed_facts, question_weights, score_sentences, shares_specific_term
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
@@ -135,13 +135,11 @@ def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
     """The card's line saying the figure asked for is not given (「……未载明经济效益数字」), when the question
     asks how much and the line shares a specific word of it (效益): a number read off another line would answer a
     different question."""
-    from assistant.knowledge.case_requirements import shares_a_specific_term
-
     words = lexicon().cases
     if not (context.question.has("number") or any(w in context.question.text for w in words.asks_amount)):
         return ""
-    markers = words.not_stated
     for item in evidence[:SENTENCES_ABOUT_ONE]:
-        if any(m in item.sentence for m in markers) and shares_a_specific_term(context, item.sentence):
+        said = any(m in item.sentence for m in words.not_stated)
+        if said and shares_specific_term(context.question, context.kb, item.sentence):
             return item.sentence
     return ""

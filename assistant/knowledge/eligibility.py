@@ -32,7 +32,7 @@ APPLICANT = "applicant"  # the learned type: whether the applying organisation i
 NEUTRAL_LEAD = "答：{heading}须符合以下条件（原文见下），请对照判断。"  # the heading from the form spec
 
 
-def applicant_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list[Passage]:
+def section_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list[Passage]:
     """The passages of the call's notice whose own section heading names ``heading``."""
     if not heading:
         return []
@@ -78,7 +78,7 @@ class ApplicantConditions:
             return None  # about the project (效益, 公开, 领域), or another matter: the evidence decides
         if not (question.has("yes_no") or question.has("eligibility")):
             return None  # 「哪些部门负责组织企业申报」 asks who, not whether (64 of 66 applicant rows are whethers)
-        passages = applicant_passages(context.kb, call.notice_title, call.applicants_heading)
+        passages = section_passages(context.kb, call.notice_title, call.applicants_heading)
         evidence = [
             Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages[:1] for s in quotable_sentences(p)
         ]

@@ -703,8 +703,8 @@ def _refused(fn: Callable[[str], Any]) -> Callable[[str], Any]:
 
 # Text functions not called here, and why (each must be one of these or a case).
 EXCLUDED = {
-    "assistant.knowledge.case_requirements.shares_a_specific_term": "needs a retrieval Context; substring tests of the"
-    " question's terms (at most MAX_TERMS) against one sentence",
+    "assistant.knowledge.evidence.shares_specific_term": "needs a knowledge base; substring tests of the question's"
+    " terms (at most MAX_TERMS) against one sentence",
     "assistant.auth.accounts.hash_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.auth.accounts.verify_password": "scrypt is slow on purpose; passwords are ≤256 characters at the API",
     "assistant.export.pdf.docx_to_pdf": "LibreOffice in a subprocess with its own time limit",
@@ -713,7 +713,7 @@ EXCLUDED = {
     "assistant.knowledge.model_answer.ask_model": "calls the chat model (tests/llm)",
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.definition.defining": "a term of at most 12 characters (asked_term) over retrieved sentences",
-    "assistant.knowledge.eligibility.applicant_passages": "a title and a heading from the form spec, not user text",
+    "assistant.knowledge.eligibility.section_passages": "a title and a heading from the form spec, not user text",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
     "assistant.knowledge.ingest.plan_document": "chunk_document (a case) plus a lookup of stored documents",
     "ui.knowledge_jobs.upload_with_progress": "file paths from Gradio's upload route, read by the service",
