@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _DIGIT_RE = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(%|‰)?")
+# The same figure, its whole spelling as the first group: ``findall`` yields plain tuples, no match objects.
+_DIGIT_SPELLING_RE = re.compile(r"(?<![A-Za-z0-9.])((\d+(?:,\d{3})*(?:\.\d+)?)\s*(万|亿)?\s*(?:%|‰)?)")
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -91,8 +93,27 @@ def extract_numbers(text: str) -> list[NumberMention]:
     return _digit_mentions(normalised) + _chinese_mentions(normalised)
 
 
+def _distinct_figures(text: str) -> dict[str, set[float]]:
+    """Each distinct raw figure of ``text`` with its values, in order of first appearance.
+
+    Why not ``extract_numbers``: checking traceability needs each spelling once, and a long text repeats
+    its figures; parsing every occurrence was most of the review's time on a figure-dense text.
+    """
+    normalised = text.translate(_FULL_WIDTH_DIGITS)
+    figures: dict[str, set[float]] = {}
+    for whole, number, magnitude in dict.fromkeys(_DIGIT_SPELLING_RE.findall(normalised)):
+        value = float(number.replace(",", "") if "," in number else number)
+        values = figures.setdefault(whole.rstrip(), set())
+        values.add(round(value, 6))
+        if magnitude:
+            values.add(round(value * _CN_BIG_UNITS[magnitude], 6))
+    for mention in _chinese_mentions(normalised):
+        figures.setdefault(mention.raw, set()).add(round(mention.value, 6))
+    return figures
+
+
 def _values(texts: Iterable[str]) -> set[float]:
-    return {round(m.value, 6) for t in texts for m in extract_numbers(t)}
+    return {value for t in texts for values in _distinct_figures(t).values() for value in values}
 
 
 def known_values(sources: Iterable[str]) -> frozenset[float]:
@@ -108,8 +129,4 @@ def untraceable_numbers(text: str, sources: Iterable[str], *, known: frozenset[f
     ``known_values(sources)`` already computed (checking sentence by sentence re-read every source).
     """
     values: frozenset[float] | set[float] = known if known is not None else _values(sources)
-    by_raw: dict[str, bool] = {}
-    for mention in extract_numbers(text):
-        ok = round(mention.value, 6) in values
-        by_raw[mention.raw] = by_raw.get(mention.raw, False) or ok
-    return [raw for raw, ok in by_raw.items() if not ok]
+    return [raw for raw, own in _distinct_figures(text).items() if own.isdisjoint(values)]

@@ -13,6 +13,8 @@ The bound holds on the reference machine. A virtual machine's speed drifts (the 
 again next to a reference workload run in the same process (plain Python text scanning,
 ``tests.yardstick``, shared with the bench) and the bound scales with how much slower that ran:
 never stricter than 200 ms, and a function that is quadratic stays far over any such bound.
+A call over that bound by no more than machines differ (``MACHINE_SPREAD``) passes when its time grows
+linearly with its input (measured again on a quarter of it): speed as such is the bench's to judge.
 
 ``CASES`` names the function under test and how to call it; functions whose every required
 parameter is text are called directly. ``test_every_text_function_is_covered`` fails when a
@@ -45,6 +47,11 @@ from tests.yardstick import cpu_seconds_once, machine_slowness
 
 N = 100_000
 BOUND_S = 0.2
+# The yardstick tracks a machine's speed only roughly: CI's machine ran review_application 1.45× slower relative
+# to it than the development machine did (249 ms against a 226 ms bound). Between the bound and this many times
+# it, a call passes when its time grows linearly with the input (a quadratic one grows 16× from a quarter).
+MACHINE_SPREAD = 1.6
+LINEAR_GROWTH = 6.0
 FORM = load_form("cq-2024-batch2")
 PART = "intro.solution"
 
@@ -887,6 +894,13 @@ def test_text_function_is_linear(name: str, kind: str) -> None:
         slowness = max(1.0, machine_slowness())  # never stricter than the bound
         bound = BOUND_S * slowness
         seconds, chars = _cpu_seconds(CASES[name].call, INPUTS[kind], bound)
+    if bound < seconds <= MACHINE_SPREAD * bound and chars == len(INPUTS[kind]):
+        growth = seconds / _timed(CASES[name].call, INPUTS[kind][: len(INPUTS[kind]) // 4], bound)
+        assert growth <= LINEAR_GROWTH, (
+            f"{name}: {seconds * 1000:.0f} ms CPU on {chars} characters of {kind}, {growth:.1f}× its time on a "
+            f"quarter of them (linear is 4×; bound {bound * 1000:.0f} ms at {slowness:.2f}× the reference's slowness)"
+        )
+        return  # linear, and over the bound by no more than machines differ: the bench, not a test, judges speed
     assert seconds <= bound, (
         f"{name}: {seconds * 1000:.0f} ms CPU on {chars} characters of {kind} "
         f"(bound {bound * 1000:.0f} ms: this machine ran {slowness:.2f}× slower than the reference)"
