@@ -249,17 +249,22 @@ def _other_batches(question: Question) -> list[str]:
 
 
 @cache
-def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
-    return tuple((any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for) for n in lexicon().needs)
+def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...]:
+    return tuple(
+        (any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for, n.not_for) for n in lexicon().needs
+    )
 
 
 def needed_facts(question: Question) -> list[re.Pattern[str]]:
     """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
-    a need named for one question type applies only to questions of that type."""
+    a need named for one question type applies only to questions of that type, one named against a type not to
+    questions of that type."""
     return [
         holds
-        for asks, holds, only_for in _needs()
-        if asks.search(question.text) and (not only_for or question.has(only_for))
+        for asks, holds, only_for, not_for in _needs()
+        if asks.search(question.text)
+        and (not only_for or question.has(only_for))
+        and not (not_for and question.has(not_for))
     ]
 
 

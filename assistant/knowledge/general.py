@@ -13,10 +13,12 @@ This route answers whenever there is evidence; whether the evidence is strong en
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from assistant.core.chinese import split_sentences
+from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.types import Passage
+from assistant.knowledge.chunking import heading_of
 from assistant.knowledge.evidence import Evidence, question_weights
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 MAX_QUOTES = 4
 MAX_LIST_QUOTES = 8
+MAX_LIST_CHARS = 400  # a list quoted as one sentence stops here (a passage of ；-items would otherwise be one quote)
 MIN_PASSAGES = 3
 SHORT_PASSAGE = 200
 COVERAGE = 0.5
@@ -60,6 +63,36 @@ def _continuation(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
         if not item.sentence.rstrip().endswith(("；", ";")):
             break
     return out[:MAX_LIST_QUOTES]
+
+
+def whole_list(item: Evidence) -> Evidence:
+    """A sentence cut at 「；」 or ending in 「：」, quoted with the rest of its list as one quote.
+
+    Why one quote: 「行动计划提出四项基本原则：需求牵引、注重实效；试点先行、重点突破；……」 is one sentence to a reader;
+    quoted item by item, the items the question's words do not score were left out (only the first and last of
+    the four principles were quoted). The span is the passage's own text, so its citation still verifies.
+    """
+    if not item.sentence.rstrip().endswith(("；", ";", "：", ":")):
+        return item
+    text = item.passage.text
+    span = _span(text, item.sentence)
+    if span is None:
+        return item
+    start, end = span
+    first_end = end
+    for piece in split_sentences(text[end : start + MAX_LIST_CHARS], MIXED_SENTENCE_ENDS):
+        sentence = piece.strip()
+        if not sentence:
+            continue
+        at = text.find(sentence, end)
+        if at < 0 or text[end:at].strip() or heading_of(sentence) is not None:
+            break
+        end = at + len(sentence)
+        if not sentence.endswith(("；", ";")):
+            break
+    if end == first_end:
+        return item
+    return replace(item, sentence=text[start:end])
 
 
 def _whole_rule(best: Evidence, evidence: list[Evidence]) -> list[Evidence]:
@@ -96,7 +129,46 @@ def pick_evidence(question: Question, evidence: list[Evidence]) -> list[Evidence
             passages.add(item.passage.chunk_id)
     for item in list(picked[1:]):  # a quoted sentence ending in 「；」 goes on to the end of its list
         picked += [e for e in _continuation(item, evidence) if all(e.sentence != p.sentence for p in picked)]
-    return picked
+    return _lists_whole(picked)
+
+
+def _lists_whole(picked: list[Evidence]) -> list[Evidence]:
+    """Each quoted list item becomes its whole list (``whole_list``), quoted once: quotes of one passage that
+    overlap it are joined into one span of the passage's text."""
+    out: list[Evidence] = []
+    for item in picked:
+        item = whole_list(item)
+        for index, other in enumerate(out):
+            if (joined := _joined(other, item)) is not None:
+                out[index] = joined
+                break
+        else:
+            out.append(item)
+    return out
+
+
+def _joined(first: Evidence, second: Evidence) -> Evidence | None:
+    """One quote of the two when they overlap in the same passage, else None."""
+    if first.passage.chunk_id != second.passage.chunk_id:
+        return None
+    text = first.passage.text
+    one, two = _span(text, first.sentence), _span(text, second.sentence)
+    if one is None or two is None or one[1] <= two[0] or two[1] <= one[0]:
+        return None
+    return replace(first, sentence=text[min(one[0], two[0]) : max(one[1], two[1])])
+
+
+def _span(text: str, sentence: str) -> tuple[int, int] | None:
+    """Where a quoted sentence stands in its passage; a quote joined from a fragment and what follows it has a space
+    where the passage has a line break (``evidence.quotable_sentences``)."""
+    at = text.find(sentence)
+    if at >= 0:
+        return at, at + len(sentence)
+    pieces = sentence.split()
+    if len(pieces) < 2:
+        return None
+    found = re.search(r"\s*".join(re.escape(p) for p in pieces), text)
+    return (found.start(), found.end()) if found else None
 
 
 # --- outlines ("案例简介包括哪几部分？") -------------------------------------------------------------

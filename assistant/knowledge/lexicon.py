@@ -72,6 +72,7 @@ class Need(_Strict):
     asks: list[str]
     holds: str
     only_for: str = ""  # a question type the need applies to ("date": 「哪天公布」, not 「官方公布的案例吗」)
+    not_for: str = ""  # a question type it does not apply to ("yes_no": 「是不是进了名单」 asks for no list)
 
 
 class ParticularWords(_Strict):

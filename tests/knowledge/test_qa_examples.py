@@ -355,3 +355,21 @@ def test_a_yes_no_about_something_no_document_names_is_not_decided_by_another_ru
     """「纸质件要不要胶装」 was answered 「需要」 from 「申报书纸质件加盖公章」: 胶装 is in no document."""
     answer = answer_question(corpus_kb, "纸质材料要不要胶装")
     assert not answer.answer.startswith(("需要", "不需要")), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("行动计划那几项基本原则具体是啥", ["需求牵引、注重实效；试点先行、重点突破；有效市场、有为政府；开放融合"]),
+        ("文化旅游这个领域行动计划定的重点方向都有哪些", ["；"]),
+    ],
+)
+def test_a_list_cut_at_semicolons_is_quoted_whole(corpus_kb, question: str, items: list[str]) -> None:
+    text = _answered(corpus_kb, question)
+    quotes = [q for q in text.split("「") if "重点方向" in q or "基本原则" in q]
+    assert quotes and all(item in quotes[0] for item in items), text
+
+
+def test_whether_something_is_on_the_list_needs_no_sentence_naming_the_list(corpus_kb) -> None:
+    text = _answered(corpus_kb, "云冈那个项目得过大赛一等奖 是不是就算进了典型案例名单")
+    assert "不等于入选" in text, text
