@@ -282,10 +282,14 @@ def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> li
     return [e for e in evidence[:count] if e.score >= close * evidence[0].score] if evidence else []
 
 
-def missing_needed_fact(question: Question, evidence: list[Evidence]) -> bool:
-    """The question asks for a phone number, address, amount or name that no leading sentence holds."""
-    top = leading(evidence, count=5)  # the names of a case card lead its lines; its figures follow close behind
-    return any(not any(holds.search(e.sentence) for e in top) for holds in needed_facts(question))
+def missing_needed_fact(question: Question, evidence: list[Evidence], lead: str = "", every: bool = False) -> bool:
+    """The question asks for a phone number, address, amount or name that no leading sentence holds, nor the
+    candidate's lead. ``every``: all the evidence counts, not the leading lines (a structural route's lines are in
+    the document's order: the form's 负责人 is its sixth line)."""
+    top = evidence if every else leading(evidence, count=5)  # a case card's names lead; its figures follow close
+    return any(
+        not (any(holds.search(e.sentence) for e in top) or holds.search(lead)) for holds in needed_facts(question)
+    )
 
 
 def quotable_sentences(passage: Passage) -> list[str]:

@@ -92,6 +92,7 @@ class TemplateWords(_Strict):
     write: list[str]
     amount: list[str]
     where: list[str]
+    field_form: list[str]  # asks how a one-line field is written (「案例名称有格式要求吗」「怎么起」)
     plain_words: list[str]
     alias_suffixes: list[str]
     alias_prefixes: list[str]
@@ -142,6 +143,8 @@ class Lexicon(_Strict):
     counted: list[str]
     eligibility: list[str]
     question_words: list[str]
+    topic_question_words: list[str]
+    statement_marks: list[str]
     premise_cues: list[str]
     yes_no: YesNoWords
     type_labels: dict[str, str]

@@ -276,14 +276,17 @@ def held_formats(kb: KnowledgeBase) -> frozenset[str]:
 
 def split_clauses(text: str) -> tuple[list[str], list[str]]:
     """Clauses with a question word (the parts) and those without (context about the asker)."""
-    asks = any_of(*lexicon().question_words)
+    words = lexicon()
+    asks = any_of(*words.question_words)
+    topic, statement = any_of(*words.topic_question_words), any_of(*words.statement_marks)
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
     parts: list[str] = []
     context: list[str] = []
     previous_asks = True
     for clause in clauses:
         said = _NOT_ANY.sub("", clause)  # 「还没什么效益」 tells, 什么 asks nothing there
-        if not (asks.search(said) or _ENDS_ASKING.search(clause)):
+        names_a_topic = bool(topic.search(said)) and not statement.search(said)  # 「视频格式」, not 「视频是mov格式」
+        if not (asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause)):
             context.append(clause)
             previous_asks = False
             continue

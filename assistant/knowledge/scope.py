@@ -154,7 +154,7 @@ def too_weak(question: Question, leader: Candidate, imported: bool = False) -> b
     notice answers it), so such evidence needs only ``MIN_SCORE``."""
     if leader.route == "particulars":
         return False
-    if missing_needed_fact(question, leader.evidence):
+    if missing_needed_fact(question, leader.evidence, leader.lead, every=leader.structural):
         return True
     if leader.structural:
         return False

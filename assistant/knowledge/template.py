@@ -217,7 +217,11 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
     position = bool(any_of(*words.where).search(question.text) and _position(part))
     unit = _UNIT.search(question.text)
     sized = bool(unit and any(re.search(r"\d\s*" + unit.group(1), ln) for _, ln in lines))
-    if not (position or sized or any_of(*words.write).search(question.text) or any(overlap(ln) for _, ln in lines)):
+    one_field = len(part.own) == 1 and bool(_FIELD_LINE.match(part.own[0][1]))
+    writing = any_of(*words.write).search(question.text) or (
+        one_field and any_of(*words.field_form).search(question.text)  # 「案例名称有格式要求吗」: its example
+    )
+    if not (position or sized or writing or any(overlap(ln) for _, ln in lines)):
         return [], ""  # the part is named but its guidance says nothing about what is asked
     lead = _lead(question, part, lines, items, overlap)
     evidence = [

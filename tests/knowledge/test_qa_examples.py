@@ -373,3 +373,30 @@ def test_a_list_cut_at_semicolons_is_quoted_whole(corpus_kb, question: str, item
 def test_whether_something_is_on_the_list_needs_no_sentence_naming_the_list(corpus_kb) -> None:
     text = _answered(corpus_kb, "云冈那个项目得过大赛一等奖 是不是就算进了典型案例名单")
     assert "不等于入选" in text, text
+
+
+def test_a_phone_that_took_the_video_asks_for_no_phone_number(corpus_kb) -> None:
+    text = _answered(corpus_kb, "视频是用手机录的mov格式 能直接交吗")
+    assert text.startswith("不可以") and "MP4" in text, text
+
+
+def test_a_clause_that_states_a_format_is_what_the_next_clause_asks_about() -> None:
+    from assistant.knowledge.question import split_clauses
+
+    parts, context = split_clauses("图片是截屏的png格式 这样交可以吗")
+    assert parts == ["这样交可以吗"] and context == ["图片是截屏的png格式"]
+    assert split_clauses("视频格式 纸质件几份")[0] == ["视频格式", "纸质件几份"]
+
+
+@pytest.mark.parametrize("question", ["案例名字的格式有规定吗", "封面那个案例名称有啥规定"])
+def test_how_a_one_line_field_is_written_is_its_example(corpus_kb, question: str) -> None:
+    assert "XX领域——案例名称" in _answered(corpus_kb, question).splitlines()[0]
+
+
+def test_which_people_a_form_asks_for_are_its_people_fields(corpus_kb) -> None:
+    text = _answered(corpus_kb, "申报信息表里要填哪些人的信息")
+    assert "负责人" in text and "联系人" in text, text
+
+
+def test_a_stamped_pdf_is_asked_about_in_words_the_notice_does_not_use(corpus_kb) -> None:
+    assert "用印PDF" in _answered(corpus_kb, "电子版的PDF要不要敲好章再扫描")
