@@ -31,6 +31,7 @@ CLOSE = 0.75
 MAX_CARDS = 3
 SENTENCES_PER_CARD = 2
 SENTENCES_ABOUT_ONE = 4
+ALL_LINES = 100  # more than any card holds
 FIGURE_BONUS = 0.2
 
 
@@ -128,7 +129,19 @@ class CaseCards:
         value = "" if unstated else lead_line(question, evidence)
         if value and not lookup:
             lead = f"{lead.rstrip('。')}，{value.removeprefix('答：')}"
-        return Candidate(self.name, evidence, lead, confidence=0.8, structural=True, unstated=unstated)
+        sure = lookup or not question.has("number") or _figure_about_what_is_asked(context, evidence)
+        return Candidate(self.name, evidence, lead, confidence=0.8, structural=sure, unstated=unstated)
+
+
+def _figure_about_what_is_asked(context: Context, evidence: list[Evidence]) -> bool:
+    """For 「多少」 about a case: does a line with a figure share a specific word of the question other than the case's
+    name? When only the name is shared (「数字敦煌素材库一共有多少张图」 against the card's lines), the card does not
+    give the figure, and the answer is left to the evidence threshold like any other, not taken as sure."""
+    title = evidence[0].passage.title
+    return any(
+        _FIGURE.search(item.sentence) and shares_specific_term(context.question, context.kb, item.sentence, title)
+        for item in evidence[:SENTENCES_ABOUT_ONE]
+    )
 
 
 def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
@@ -138,7 +151,8 @@ def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
     words = lexicon().cases
     if not (context.question.has("number") or any(w in context.question.text for w in words.asks_amount)):
         return ""
-    for item in evidence[:SENTENCES_ABOUT_ONE]:
+    card = evidence[0].passage.doc_id  # any line of the card: figure lines rank above it for a 「多少」 question
+    for item in _card_lines(context.question, context.kb, card, ALL_LINES):
         said = any(m in item.sentence for m in words.not_stated)
         if said and shares_specific_term(context.question, context.kb, item.sentence):
             return item.sentence

@@ -204,6 +204,11 @@ class _Asked:
         return cls(unit.group(1) or unit.group(2) if unit else None, bool(asks_format), limit)
 
 
+def asked_unit(question: Question) -> str | None:
+    """The counter a question asks an amount of (「多少张」 → 张, 「页数」 → 页), or None."""
+    return _Asked.of(question).unit
+
+
 def _type_bonus(question: Question, sentence: str, asked: _Asked | None = None) -> float:
     asked = asked or _Asked.of(question)
     bonus = 0.0
@@ -268,13 +273,14 @@ def needed_facts(question: Question) -> list[re.Pattern[str]]:
     ]
 
 
-def shares_specific_term(question: Question, kb: KnowledgeBase, sentence: str) -> bool:
+def shares_specific_term(question: Question, kb: KnowledgeBase, sentence: str, besides: str = "") -> bool:
     """Does the sentence hold a term of the question (or the documents' word for it) that is not in most passages
-    (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)?"""
+    (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)? ``besides``: terms in this
+    text do not count (a case card's title: its name is in every line about it)."""
     alias = aliases(question)
     weights = question_weights(question, kb)
     held = [t for t in weights if t in sentence or any(a in sentence for a in alias.get(t, ()))]
-    return any(weights[t] >= SPECIFIC_WEIGHT for t in held)
+    return any(weights[t] >= SPECIFIC_WEIGHT and not (besides and t in besides) for t in held)
 
 
 def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> list[Evidence]:

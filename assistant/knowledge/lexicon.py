@@ -152,6 +152,8 @@ class Lexicon(_Strict):
     places: list[str]
     needs: list[Need]
     document_suffixes: list[str]
+    document_kinds: list[str]
+    asks_title: list[str]
     not_document_words: list[str] = []
     not_in_titles: list[str] = []
     particulars: ParticularWords

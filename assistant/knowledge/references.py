@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
+from assistant.knowledge.lexicon import lexicon
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -81,6 +82,48 @@ def _mentioned_titles(kb: KnowledgeBase) -> dict[str, str]:
                 elif titles:
                     alone.append(sentence)
     return {core: t for core, t in listed.items() if core not in held and not any(core in s for s in alone)}
+
+
+MIN_ISSUER = 4  # 「国家数据局」 names an issuer; 「数据局」 alone could be any
+_CITED: BoundedCache[list[tuple[str, str]]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
+_ISSUER_TITLE = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:局|部|委|院|办|厅|署))(?:等部门|等\d{1,3}部门)?《([^》]{4,60})》"
+)
+
+
+def cited_documents(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(issuer, full title) of every document a held text cites with its issuer (「根据国家数据局《关于征集……的补充
+    通知》要求」) that is not itself held: the knowledge base has its name and issuer, not what it says (cached)."""
+    return _CITED.get(kb.store.content_key(), lambda: _cited_documents(kb))
+
+
+def _cited_documents(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    held = " ".join(str(info.get("title", "")) for info in kb.store.documents().values())
+    cited: dict[str, str] = {}
+    for doc_id in kb.store.documents():
+        for _chunk, _locator, text in kb.store.section_chunks(doc_id):
+            for issuer, title in _ISSUER_TITLE.findall(text):
+                if _YEARS.sub("", title) not in held:
+                    cited.setdefault(title, issuer)
+    return [(issuer, title) for title, issuer in cited.items()]
+
+
+def named_cited_document(text: str, kb: KnowledgeBase) -> str | None:
+    """The full title of the cited, unheld document the question names by its issuer and the kind of document its
+    title ends in (「国家数据局的那个补充通知」), when no held document of that kind has that issuer; or None.
+
+    Why: 「补充通知」 alone is the held notice, but 「国家数据局补充通知要求各省什么时候报」 asks what the national
+    notice the held one cites sets out, and the held one's sentences answered it as their own."""
+    held = [(str(i.get("issuer", "")), str(i.get("title", ""))) for i in kb.store.documents().values()]
+    for issuer, title in cited_documents(kb):
+        kind = next((k for k in lexicon().document_kinds if title.endswith(k)), None)
+        # the run before 《 may start with other words (「根据国家数据局」): the issuer is the tail the question names
+        named = next((issuer[i:] for i in range(len(issuer) - MIN_ISSUER + 1) if issuer[i:] in text), None)
+        if kind is None or named is None or kind not in text:
+            continue
+        if not any(named in held_issuer and held_title.endswith(kind) for held_issuer, held_title in held):
+            return title
+    return None
 
 
 def _only_issuer_and_dates(rest: str) -> bool:

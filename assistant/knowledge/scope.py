@@ -26,11 +26,19 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.knowledge.doc_facts import asked_particulars
-from assistant.knowledge.evidence import BATCH, Evidence, leading, missing_needed_fact, needed_facts, places_of
+from assistant.knowledge.evidence import (
+    BATCH,
+    Evidence,
+    asked_unit,
+    leading,
+    missing_needed_fact,
+    needed_facts,
+    places_of,
+)
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
-from assistant.knowledge.references import mentioned_titles, named_bare_reference
+from assistant.knowledge.references import mentioned_titles, named_bare_reference, named_cited_document
 from assistant.knowledge.routes import Candidate
 from assistant.knowledge.tokens import _jieba
 
@@ -40,6 +48,7 @@ if TYPE_CHECKING:
 
 # Calibrated on the development rows of every committed set by bench/qa_calibrate.py (grid search).
 MIN_SCORE = 0.32
+STRUCTURAL_UNTIL = 0.8
 OOS_MARGIN = 0.5  # the evidence must be this much stronger for a question the learned layer reads as out of scope
 KIND_PENALTY = 0.5
 PLACE_BEFORE_BATCH = 8  # 「<本市>第三批」「<本市>这边的第一批」: the home place names the batch it comes just before
@@ -128,19 +137,22 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
         return f"知识库中只有《{named}》的名称和发文信息，没有收录它的内容"
     if named := named_bare_reference(question.text, kb, mentioned_titles(kb)):
         return f"知识库中只提到《{named}》的名称，没有收录它的内容"
+    if (cited := named_cited_document(question.text, kb)) and not any_of(*lexicon().asks_title).search(question.text):
+        return f"知识库中只提到《{cited}》的名称，没有收录它的内容"
     return None
 
 
 def answer_score(question: Question, evidence: list[Evidence]) -> float:
     """The best evidence score, a sentence lacking the kind of fact asked for counting half."""
     needs = needed_facts(question)
+    asks_amount = question.qtype == "number" or asked_unit(question) is not None  # 「多少张」 whatever the reading
     best = 0.0
     for item in leading(evidence, close=0.0, count=5):
         score = item.score
         lacks = any(not holds.search(item.sentence) for holds in needs)
         if question.qtype == "date" and not _DATE.search(item.sentence):
             lacks = True
-        if question.qtype == "number" and not _AMOUNT.search(item.sentence):
+        if asks_amount and not _AMOUNT.search(item.sentence):
             lacks = True
         best = max(best, score * KIND_PENALTY if lacks else score)
     return best
@@ -156,7 +168,7 @@ def too_weak(question: Question, leader: Candidate, imported: bool = False) -> b
         return False
     if missing_needed_fact(question, leader.evidence, leader.lead, every=leader.structural):
         return True
-    if leader.structural:
+    if leader.structural and question.reading.score(OUT_OF_SCOPE) < STRUCTURAL_UNTIL:
         return False
     return answer_score(question, leader.evidence) < threshold(question, margin=0.0 if imported else None)
 

@@ -447,6 +447,9 @@ def _cases(kb: Any) -> dict[str, Case]:
             evidence.question_weights, lambda t: evidence.question_weights(_question(t), kb, t)
         ),
         "evidence.specifiers": Case(evidence.specifiers, lambda t: evidence.specifiers(_question(t), passage(t))),
+        "evidence.missing_needed_fact": Case(
+            evidence.missing_needed_fact, lambda t: evidence.missing_needed_fact(_question(t), _evidence(t), t, True)
+        ),
         "evidence.score_sentences": Case(
             evidence.score_sentences, lambda t: evidence.score_sentences(_question(t), [passage(t)], kb, t)
         ),
@@ -483,6 +486,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         ),
         "references.named_bare_reference": Case(
             references.named_bare_reference, lambda t: references.named_bare_reference(t, kb)
+        ),
+        "references.named_cited_document": Case(
+            references.named_cited_document, lambda t: references.named_cited_document(t, kb)
         ),
         "corpus.split_front_matter": Case(corpus.split_front_matter, corpus.split_front_matter),
         "injection.mark_instructions": Case(injection.mark_instructions, injection.mark_instructions),

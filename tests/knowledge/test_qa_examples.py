@@ -400,3 +400,15 @@ def test_which_people_a_form_asks_for_are_its_people_fields(corpus_kb) -> None:
 
 def test_a_stamped_pdf_is_asked_about_in_words_the_notice_does_not_use(corpus_kb) -> None:
     assert "用印PDF" in _answered(corpus_kb, "电子版的PDF要不要敲好章再扫描")
+
+
+def test_what_a_cited_national_notice_sets_out_is_declined_but_its_name_is_given(corpus_kb) -> None:
+    """The held notice cites 国家数据局《关于征集……的补充通知》 by name only: what it requires is not held."""
+    answer = answer_question(corpus_kb, "国家数据局发的那个补充通知给每个省分了几个名额")
+    assert not answer.grounded and "补充通知" in answer.answer, answer.answer
+    assert "关于征集" in _answered(corpus_kb, "市里的补充通知是按国家数据局哪个文件发的")
+
+
+def test_an_amount_of_a_counter_no_line_holds_is_declined_whatever_the_reading(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "敦煌那个素材库放出来多少张照片")
+    assert not answer.grounded, answer.answer
