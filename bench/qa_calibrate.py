@@ -31,10 +31,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.knowledge import qa, scope  # noqa: E402
+from assistant.knowledge import question as question_module  # noqa: E402
 from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
+from assistant.knowledge.qtypes import reading_of  # noqa: E402
 from assistant.knowledge.question import map_words  # noqa: E402
 from assistant.understanding import training as T  # noqa: E402
-from assistant.understanding.build import QUESTION_SETS, qa_data_dir, question_type_only_rows  # noqa: E402
+from assistant.understanding.build import (  # noqa: E402
+    QUESTION_SETS,
+    QUESTION_TYPES,
+    qa_data_dir,
+    question_type_only_rows,
+)
 from assistant.understanding.encoder import SentenceEncoder  # noqa: E402
 from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
@@ -54,48 +61,64 @@ class Lead:
     particulars: bool = False  # a document's own particulars: never weak, whatever the reading
 
 
-def out_of_fold_oos(rows) -> list[float]:
-    """Each row's out-of-scope probability from a model that did not see it (5 folds, the shipped grid point
-    and threshold): the shipped model was trained on these very rows, so its own readings would flatter it."""
+def out_of_fold_readings(rows) -> list[dict[str, float]]:
+    """Each row's type probabilities from models that did not see it (5 folds, each type's shipped grid point and
+    threshold): the shipped model was trained on these very rows, so its own readings would flatter it, both in
+    how out of scope a question reads and in which route answers it (a misread number question loses half its
+    evidence score). Estimated this way, unseen questions' wrong declines were undercounted (2026-12-07)."""
     import json
 
     report = json.loads((models_dir() / "training-report.json").read_text(encoding="utf-8"))["question_types"]
-    point, threshold = tuple(report["out_of_scope"]["grid_point"]), report["out_of_scope"]["threshold"]
     extra = question_type_only_rows(qa_data_dir())  # the shipped model's training-only rows, folded too
     questions = [r.question for r in rows] + [r["question"] for r in extra]
     block = sentence_features(SentenceEncoder(), [map_words(q) for q in questions])
-    labels = np.asarray(
-        ["1" if "out_of_scope" in types else "0" for types in [r.types for r in rows] + [r["types"] for r in extra]]
-    )
-    classes, probs = T.cross_validated_probabilities(block, labels, *point)
-    raw = np.clip(probs[: len(rows), classes.index("1")], 1e-6, 1 - 1e-6)
-    shifted = np.log(raw / (1 - raw)) - np.log(threshold / (1 - threshold))  # the shipped decision point at 0.5
-    return (1.0 / (1.0 + np.exp(-shifted))).tolist()
+    all_types = [r.types for r in rows] + [r["types"] for r in extra]
+    readings: list[dict[str, float]] = [{} for _ in rows]
+    for kind in QUESTION_TYPES:
+        point, threshold = tuple(report[kind]["grid_point"]), report[kind]["threshold"]
+        labels = np.asarray(["1" if kind in types else "0" for types in all_types])
+        classes, probs = T.cross_validated_probabilities(block, labels, *point)
+        raw = np.clip(probs[: len(rows), classes.index("1")], 1e-6, 1 - 1e-6)
+        shifted = np.log(raw / (1 - raw)) - np.log(threshold / (1 - threshold))  # the shipped decision point at 0.5
+        for reading, p in zip(readings, (1.0 / (1.0 + np.exp(-shifted))).tolist(), strict=True):
+            reading[kind] = p
+    return readings
 
 
-def record(kb, rows) -> list[tuple[bool, bool, list[Lead]]]:
-    """(in scope?, declined before the routes?, the leaders' readings) per row, declining by strength off."""
+def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
+    """(in scope?, declined before the routes?, the leaders' readings) per row, declining by strength off, each
+    question read by the out-of-fold models (its parts, which are no row of their own, by the shipped one)."""
     seen: list[Lead] = []
+    current: dict[str, float] = {}
+    shipped_read = question_module.read_types
+
+    def out_of_fold_read(texts):
+        found, vectors = shipped_read(texts)
+        return [reading_of(current), *found[1:]], vectors
 
     def never_weak(question, leader, imported=False):  # the sets ask about the bundled documents only
-        missing = scope.missing_needed_fact(question, leader.evidence) and leader.route != "particulars"
+        missing = scope.missing_needed_fact(question, leader.evidence, leader.lead, leader.structural)
         seen.append(
             Lead(
                 score=scope.answer_score(question, leader.evidence),
                 structural=leader.structural,
-                missing=missing or bool(leader.unstated),  # declined whatever the threshold
+                missing=(missing and leader.route != "particulars") or bool(leader.unstated),  # declined whatever
                 particulars=leader.route == "particulars",
             )
         )
         return False
 
     qa.too_weak = never_weak
+    question_module.read_types = out_of_fold_read
     out = []
-    for row in rows:
+    for row, reading in zip(rows, readings, strict=True):
         seen.clear()
+        current.clear()
+        current.update(reading)
         answer = qa.answer_question(kb, row.question)
         early = not answer.grounded and not seen
         out.append((row.kind != OUT_OF_SCOPE, early, list(seen)))
+    question_module.read_types = shipped_read
     return out
 
 
@@ -121,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kb = open_eval_kb(args.data_dir)
     rows = [row for name in SETS for row in load_rows(REPO / "tests" / "data" / "qa" / f"{name}.jsonl", "dev")]
-    recorded = record(kb, rows)
-    oos = out_of_fold_oos(rows)
+    readings = out_of_fold_readings(rows)
+    recorded = record(kb, rows, readings)
+    oos = [reading[OUT_OF_SCOPE] for reading in readings]
     inside = sum(1 for r in recorded if r[0])
     outside = len(recorded) - inside
     print(f"development rows: {len(recorded)} ({inside} in scope, {outside} out of scope) of {', '.join(SETS)}")
