@@ -59,7 +59,9 @@ SHORT_OF_FLOOR = {
 # (applicants typing on a phone; same session), before anything was tuned on it: answer 102/125, evidence 112/125,
 # declined 21/25, wrongly declined 6/125; its held-out part 33/42, 35/42, 8/8, 3/42. Set 11 (staff and companies who
 # paraphrase, 2026-12-07), before anything was tuned on it: answer 105/125, evidence 110/125, declined 20/25, wrongly
-# declined 7/125; its held-out part 37/42, 37/42, 7/8, 1/42.
+# declined 7/125; its held-out part 37/42, 37/42, 7/8, 1/42. Set 12 (people of different fields in a work chat,
+# 2026-12-07), before anything was tuned on it: answer 116/125, evidence 119/125, declined 22/25, wrongly declined
+# 3/125; its held-out part 34/42, 36/42, 8/8, 3/42.
 
 
 @pytest.mark.parametrize(
