@@ -14,8 +14,9 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, needed_facts, question_weights, score_sentences, shares_specific_term
+from assistant.knowledge.evidence import Evidence, question_weights, score_sentences, shares_specific_term
 from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.needs import needed_facts
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
 

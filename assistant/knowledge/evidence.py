@@ -253,26 +253,6 @@ def _other_batches(question: Question) -> list[str]:
     return [b for b in BATCH.findall(question.text) if b != question.batch]
 
 
-@cache
-def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...]:
-    return tuple(
-        (any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for, n.not_for) for n in lexicon().needs
-    )
-
-
-def needed_facts(question: Question) -> list[re.Pattern[str]]:
-    """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
-    a need named for one question type applies only to questions of that type, one named against a type not to
-    questions of that type."""
-    return [
-        holds
-        for asks, holds, only_for, not_for in _needs()
-        if asks.search(question.text)
-        and (not only_for or question.has(only_for))
-        and not (not_for and question.has(not_for))
-    ]
-
-
 def shares_specific_term(question: Question, kb: KnowledgeBase, sentence: str, besides: str = "") -> bool:
     """Does the sentence hold a term of the question (or the documents' word for it) that is not in most passages
     (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)? ``besides``: terms in this
@@ -286,16 +266,6 @@ def shares_specific_term(question: Question, kb: KnowledgeBase, sentence: str, b
 def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> list[Evidence]:
     """The sentences an answer rests on: the best and those (of the first ``count``) scoring close to it."""
     return [e for e in evidence[:count] if e.score >= close * evidence[0].score] if evidence else []
-
-
-def missing_needed_fact(question: Question, evidence: list[Evidence], lead: str = "", every: bool = False) -> bool:
-    """The question asks for a phone number, address, amount or name that no leading sentence holds, nor the
-    candidate's lead. ``every``: all the evidence counts, not the leading lines (a structural route's lines are in
-    the document's order: the form's 负责人 is its sixth line)."""
-    top = evidence if every else leading(evidence, count=5)  # a case card's names lead; its figures follow close
-    return any(
-        not (any(holds.search(e.sentence) for e in top) or holds.search(lead)) for holds in needed_facts(question)
-    )
 
 
 def quotable_sentences(passage: Passage) -> list[str]:

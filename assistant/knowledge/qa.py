@@ -29,7 +29,7 @@ from assistant.knowledge.model_answer import ask_model, check_citations, is_supp
 from assistant.knowledge.question import Question, analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
 from assistant.knowledge.routes import Candidate, Context, run_routes
-from assistant.knowledge.scope import default_call, outside, too_weak
+from assistant.knowledge.scope import default_call, outside, too_weak, unlisted_count
 
 if TYPE_CHECKING:
     from assistant.forms.spec import FormSpec
@@ -254,6 +254,8 @@ def answer_question(
         return declined(question)
     if leader.unstated:  # the documents say they do not give it
         return declined(question, f"资料中写明：「{leader.unstated.rstrip('。')}」")
+    if counted := unlisted_count(asked, leader.evidence):  # 「具体是哪7项」 and the card only says 「配套7项安全措施」
+        return declined(question, f"资料中只写了「{counted.rstrip('。')}」，没有列出具体是哪些")
     answer = compose(question, leader, raw, asked.types)
     if chat_model is None:
         return answer

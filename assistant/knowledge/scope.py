@@ -31,11 +31,10 @@ from assistant.knowledge.evidence import (
     Evidence,
     asked_unit,
     leading,
-    missing_needed_fact,
-    needed_facts,
     places_of,
 )
 from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.needs import missing_needed_fact, needed_facts
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
 from assistant.knowledge.references import mentioned_titles, named_bare_reference, named_cited_document
@@ -140,6 +139,35 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
     if (cited := named_cited_document(question.text, kb)) and not any_of(*lexicon().asks_title).search(question.text):
         return f"知识库中只提到《{cited}》的名称，没有收录它的内容"
     return None
+
+
+_ASKED_COUNT = re.compile(r"哪\s*((?<!\d)\d{1,2}+(?!\d)|[一二两三四五六七八九十]{1,3}+)\s*([项个类种条])")
+_LIST_BEFORE = re.compile(r"、[^，,。；;、]{1,24}(?:等|共|这)?$")  # 「铁路、港口、船舶三类」
+_HAN_COUNTS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+
+
+def _items_after(text: str) -> int:
+    """How many items follow, up to the sentence's end (「：需求牵引、注重实效；试点先行……」 or 「概括为A、B、C」)."""
+    return len(re.findall(r"[、；;]", text.split("。")[0])) + 1
+
+
+def unlisted_count(question: Question, evidence: list[Evidence]) -> str:
+    """The leading sentence that counts what the question asks to have listed, and lists nothing (「……，配套7项安全
+    措施。」 for 「具体是哪7项」), or ''. Quoting it as the answer would pass off the count as the list."""
+    asked = _ASKED_COUNT.search(question.text)
+    if not asked:
+        return ""
+    number, unit = asked.group(1), asked.group(2)
+    wanted = int(number) if number.isdigit() else _HAN_COUNTS.get(number, 2)
+    for item in leading(evidence):
+        at = item.sentence.find(number + unit)
+        if at < 0:
+            continue
+        listed_after = _items_after(item.sentence[at + len(number + unit) :]) >= min(wanted, 3)
+        if listed_after or _LIST_BEFORE.search(item.sentence[:at]):
+            return ""
+        return item.sentence
+    return ""
 
 
 def answer_score(question: Question, evidence: list[Evidence]) -> float:

@@ -319,6 +319,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         ingest,
         injection,
         model_answer,
+        needs,
         qa,
         question,
         readers,
@@ -447,8 +448,8 @@ def _cases(kb: Any) -> dict[str, Case]:
             evidence.question_weights, lambda t: evidence.question_weights(_question(t), kb, t)
         ),
         "evidence.specifiers": Case(evidence.specifiers, lambda t: evidence.specifiers(_question(t), passage(t))),
-        "evidence.missing_needed_fact": Case(
-            evidence.missing_needed_fact, lambda t: evidence.missing_needed_fact(_question(t), _evidence(t), t, True)
+        "needs.missing_needed_fact": Case(
+            needs.missing_needed_fact, lambda t: needs.missing_needed_fact(_question(t), _evidence(t), t, True)
         ),
         "evidence.score_sentences": Case(
             evidence.score_sentences, lambda t: evidence.score_sentences(_question(t), [passage(t)], kb, t)

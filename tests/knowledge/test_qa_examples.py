@@ -412,3 +412,11 @@ def test_what_a_cited_national_notice_sets_out_is_declined_but_its_name_is_given
 def test_an_amount_of_a_counter_no_line_holds_is_declined_whatever_the_reading(corpus_kb) -> None:
     answer = answer_question(corpus_kb, "敦煌那个素材库放出来多少张照片")
     assert not answer.grounded, answer.answer
+
+
+def test_a_count_the_documents_do_not_list_is_not_passed_off_as_the_list(corpus_kb) -> None:
+    """The 中山 card says 「配套7项安全措施」 and lists none: 「是哪7项」 is declined with that line; a count whose items
+    follow (「四项基本原则：……」) is answered."""
+    answer = answer_question(corpus_kb, "中山那个可信计算平台的7项安全措施分别是什么，哪7项")
+    assert not answer.grounded and "7项安全措施" in answer.answer, answer.answer
+    assert "开放融合" in _answered(corpus_kb, "四项基本原则是哪四项")

@@ -1,0 +1,46 @@
+"""What kind of fact an answer must hold when the question asks for one: a phone number for 电话, an amount of money
+for 奖金, a date for 哪天公布 (the lexicon's ``needs``).
+
+Why apart from the scoring: these decide whether an answer stands at all (:func:`assistant.knowledge.scope.too_weak`),
+and a case card's lines are ordered by them, not scored by them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from assistant.knowledge.evidence import Evidence, leading
+from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.question import Question
+
+
+@cache
+def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...]:
+    return tuple(
+        (any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for, n.not_for) for n in lexicon().needs
+    )
+
+
+def needed_facts(question: Question) -> list[re.Pattern[str]]:
+    """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
+    a need named for one question type applies only to questions of that type, one named against a type not to
+    questions of that type."""
+    return [
+        holds
+        for asks, holds, only_for, not_for in _needs()
+        if asks.search(question.text)
+        and (not only_for or question.has(only_for))
+        and not (not_for and question.has(not_for))
+    ]
+
+
+
+def missing_needed_fact(question: Question, evidence: list[Evidence], lead: str = "", every: bool = False) -> bool:
+    """The question asks for a phone number, address, amount or name that no leading sentence holds, nor the
+    candidate's lead. ``every``: all the evidence counts, not the leading lines (a structural route's lines are in
+    the document's order: the form's 负责人 is its sixth line)."""
+    top = evidence if every else leading(evidence, count=5)  # a case card's names lead; its figures follow close
+    return any(
+        not (any(holds.search(e.sentence) for e in top) or holds.search(lead)) for holds in needed_facts(question)
+    )
