@@ -253,7 +253,7 @@ def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: l
     words = lexicon().template
     if any_of(*words.where).search(question.text) and _position(part):
         return f"{_position(part)}。"
-    if ("list" in question.types or re.search(r"几[种类个部块]|哪几", question.text)) and not any_of(
+    if ("list" in question.types or re.search(r"几[种类个部块节]|哪几|顺序|先后", question.text)) and not any_of(
         *words.amount
     ).search(question.text):
         if len(part.children) >= 2:

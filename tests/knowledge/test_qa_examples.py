@@ -415,8 +415,20 @@ def test_an_amount_of_a_counter_no_line_holds_is_declined_whatever_the_reading(c
 
 
 def test_a_count_the_documents_do_not_list_is_not_passed_off_as_the_list(corpus_kb) -> None:
-    """The 中山 card says 「配套7项安全措施」 and lists none: 「是哪7项」 is declined with that line; a count whose items
-    follow (「四项基本原则：……」) is answered."""
+    """The 中山 card says 「配套7项安全措施」 and lists none: 「是哪7项」 is declined with that line; a count whose
+    items follow (「四项基本原则：……」) is answered."""
     answer = answer_question(corpus_kb, "中山那个可信计算平台的7项安全措施分别是什么，哪7项")
     assert not answer.grounded and "7项安全措施" in answer.answer, answer.answer
     assert "开放融合" in _answered(corpus_kb, "四项基本原则是哪四项")
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("案例简介分几节写", ["问题描述", "参与单位情况介绍"]),
+        ("申报书几块内容的先后顺序是怎样的", ["申报信息表", "申报承诺书"]),
+    ],
+)
+def test_how_many_sections_and_their_order_are_the_templates_outline(corpus_kb, question: str, parts: list) -> None:
+    first = _answered(corpus_kb, question).splitlines()[0]
+    assert all(part in first for part in parts), first
