@@ -102,7 +102,8 @@ def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
             Lead(
                 score=scope.answer_score(question, leader.evidence),
                 structural=leader.structural,
-                missing=(missing and leader.route != "particulars") or bool(leader.unstated),  # declined whatever
+                missing=(missing and leader.route != "particulars")
+                or bool(leader.unstated or scope.unlisted_count(question, leader.evidence)),  # declined whatever
                 particulars=leader.route == "particulars",
             )
         )

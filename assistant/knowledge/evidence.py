@@ -233,6 +233,11 @@ def places_of(text: str) -> list[str]:
     return [p for p in lexicon().places if p in text]
 
 
+def registration_place(place: str, text: str) -> bool:
+    """Is the place where the asker is registered (「四川注册的企业」「注册地在四川」), not the call asked about?"""
+    return bool(re.search(f"{place}.{{0,3}}注册|注册.{{0,3}}{place}", text))
+
+
 def _batch_aliases(text: str) -> str:
     """``text`` with 「第一批」 added when it says 首批: the documents' word for the batch a user calls 第一批."""
     return text + (" 第一批" if "首批" in text else "")
@@ -302,7 +307,7 @@ def specifiers(question: Question, passage: Passage, batches: bool = True) -> li
     named = [
         p
         for p in places_of(question.text)
-        if p != question.home and not re.search(p + r".{0,3}注册", question.text) and p not in passage.title
+        if p != question.home and not registration_place(p, question.text) and p not in passage.title
     ]
     other = _other_batches(question) if batches else []  # the call's own batch: every passage
     return list(dict.fromkeys(named + _YEAR.findall(question.text) + other))
@@ -341,7 +346,7 @@ def score_sentences(
     A batch named in a premise or a yes/no to check (「云冈石窟那个项目已经入选首批典型案例了吧」) is what is being
     checked, not where to look: when no sentence mentions it, the sentences about the rest of the question answer it."""
     found = _scored(question, passages, kb, text, batches=True)
-    checks = question.has("premise") or question.has("yes_no")
+    checks = question.has("premise") or question.has("yes_no") or question.has("case")  # 「X是首批第几号」 too
     if not found and checks and _other_batches(question):
         found = _scored(question, passages, kb, text, batches=False)
     return found

@@ -32,6 +32,7 @@ from assistant.knowledge.evidence import (
     asked_unit,
     leading,
     places_of,
+    registration_place,
 )
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import missing_needed_fact, needed_facts
@@ -73,8 +74,7 @@ def other_place(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | 
         return None
     about = _about(kb)
     for place in places_of(question.text):
-        registered = re.search(place + r".{0,3}注册", question.text)
-        if place != call.place and not registered and place not in about:
+        if place != call.place and not registration_place(place, question.text) and place not in about:
             return place
     return None
 

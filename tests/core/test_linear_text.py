@@ -443,6 +443,9 @@ def _cases(kb: Any) -> dict[str, Case]:
             readers.extract_text, _refused(lambda t: readers.extract_text("文件.txt", t.encode(), 20 * 2**20))
         ),
         "evidence.places_of": Case(evidence.places_of, evidence.places_of),
+        "evidence.registration_place": Case(
+            evidence.registration_place, lambda t: evidence.registration_place("四川", t)
+        ),
         "evidence.subject_ok": Case(evidence.subject_ok, lambda t: evidence.subject_ok(["重庆"], {"数据": 1.0}, t, t)),
         "evidence.question_weights": Case(
             evidence.question_weights, lambda t: evidence.question_weights(_question(t), kb, t)

@@ -432,3 +432,13 @@ def test_a_count_the_documents_do_not_list_is_not_passed_off_as_the_list(corpus_
 def test_how_many_sections_and_their_order_are_the_templates_outline(corpus_kb, question: str, parts: list) -> None:
     first = _answered(corpus_kb, question).splitlines()[0]
     assert all(part in first for part in parts), first
+
+
+def test_where_the_asker_is_registered_is_not_the_call_asked_about(corpus_kb) -> None:
+    """「注册地在四川」 says where the company is registered; the evidence is not restricted to passages naming 四川."""
+    from assistant.knowledge.evidence import registration_place
+
+    assert registration_place("四川", "注册地在四川、项目落在本地的企业")
+    assert registration_place("四川", "四川注册的公司")
+    assert not registration_place("四川", "四川的征集什么时候截止")
+    assert "境内注册登记" in _answered(corpus_kb, "我们注册地在四川，项目在这边落地，能不能报")
