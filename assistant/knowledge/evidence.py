@@ -27,7 +27,7 @@ from assistant.knowledge.chunking import heading_of
 from assistant.knowledge.injection import INJECTION_MARK
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
-from assistant.knowledge.tokens import tokenize
+from assistant.knowledge.tokens import _jieba, tokenize
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -73,6 +73,9 @@ def _asked_unit() -> re.Pattern[str]:
 @cache
 def _count() -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.])\d{{1,4}}(?:{any_of(*lexicon().counted).pattern})")
+
+
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{3,}+$")
 
 
 @dataclass
@@ -141,6 +144,21 @@ def _checked_amounts(question: Question) -> set[str]:
     return set(re.findall(rf"(?<!\d)\d++[{units}]", question.text))  # anchored: linear in a run of digits
 
 
+def _known_pieces(terms: list[str], df: dict[str, int]) -> list[str]:
+    """Each term, or, for one of three or more characters that neither the documents nor the dictionary know (jieba's
+    guess at a new word: 「光交个」 of 「电子版光交个pdf」), the dictionary words it is made of; single characters of it
+    drop out. Why: as an unknown word it weighed as much as 「PDF」 and no sentence could hold it. Two-character
+    unknowns stay (「胶装」: what a question the documents do not answer is about)."""
+    freq = _jieba().dt.FREQ
+    out: list[str] = []
+    for term in terms:
+        if df.get(term) or freq.get(term) or not _HAN_ONLY.match(term):
+            out.append(term)
+            continue
+        out += [piece for piece in _jieba().lcut(term, HMM=False) if len(piece) >= 2]
+    return list(dict.fromkeys(out))
+
+
 def question_weights(question: Question, kb: KnowledgeBase, text: str | None = None) -> dict[str, float]:
     """Content words with idf weights; unknown words get a modest weight, words of context clauses less."""
     df, total = kb.store.document_frequency()
@@ -148,7 +166,7 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
     function = function_words(text if text is not None else question.text)
     weights = {}
     checked = _checked_amounts(question)
-    for term in _terms(text if text is not None else question.text):
+    for term in _known_pieces(_terms(text if text is not None else question.text), df):
         if not df.get(term) and len(term) >= 2 and term[-1] in _ASPECT:
             term = term[:-1]  # 「发了」「交过」: a verb with its aspect particle, not a word of its own
         if question.home and term in question.home:  # the call's home place: every document is about it

@@ -442,3 +442,12 @@ def test_where_the_asker_is_registered_is_not_the_call_asked_about(corpus_kb) ->
     assert registration_place("四川", "四川注册的公司")
     assert not registration_place("四川", "四川的征集什么时候截止")
     assert "境内注册登记" in _answered(corpus_kb, "我们注册地在四川，项目在这边落地，能不能报")
+
+
+def test_a_word_jieba_guesses_is_weighed_by_the_words_it_is_made_of(corpus_kb) -> None:
+    """「光交个」 is jieba's guess at a new word; as an unknown word it weighed as much as 「PDF」. A dictionary word
+    the documents never use (骑缝章) keeps its weight: it is what the question is about."""
+    from assistant.knowledge.evidence import _known_pieces
+
+    assert _known_pieces(["光交个", "PDF", "骑缝章"], {"PDF": 3}) == ["PDF", "骑缝章"]
+    assert "Word" in _answered(corpus_kb, "电子版光传个pdf行不行")
