@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, aliases, question_weights, quotable_sentences
+from assistant.knowledge.evidence import Evidence, aliases, question_weights
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.sentences import quotable_sentences
 from assistant.knowledge.yes_no import WORDS, asked_kind, polarity
 
 if TYPE_CHECKING:

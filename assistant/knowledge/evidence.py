@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.core.chinese import MIXED_SENTENCE_ENDS, split_sentences
 from assistant.core.types import Passage
-from assistant.knowledge.chunking import heading_of
-from assistant.knowledge.injection import INJECTION_MARK
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
+from assistant.knowledge.sentences import quotable_sentences
 from assistant.knowledge.tokens import _jieba, tokenize
 
 if TYPE_CHECKING:
@@ -34,7 +32,7 @@ if TYPE_CHECKING:
 
 UNKNOWN_WEIGHT = 2.5  # a word no document uses is specific to what is asked (set on the development rows: 1.5 → 2.5)
 CONTEXT_FACTOR = 0.7
-SHORT = 12
+SINGLE_CHARACTER_FACTOR = 1.0
 MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
@@ -177,6 +175,8 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
             weight = math.log(1 + (total + 1) / (1 + df[term]))
         elif len(term) >= 2:
             weight = UNKNOWN_WEIGHT
+        elif term not in function and (inside := kb.store.character_frequency(term)):  # 「拿过啥奖」: 二等奖
+            weight = SINGLE_CHARACTER_FACTOR * math.log(1 + (total + 1) / (1 + inside))
         else:
             continue
         weight = FUNCTION_FACTOR * weight if term in function else weight
@@ -291,35 +291,6 @@ def leading(evidence: list[Evidence], close: float = 0.75, count: int = 3) -> li
     return [e for e in evidence[:count] if e.score >= close * evidence[0].score] if evidence else []
 
 
-def quotable_sentences(passage: Passage) -> list[str]:
-    """Sentences to quote; a fragment (a table cell such as 「联系方式」) is joined to what follows it.
-
-    Text set aside at ingestion as instruction-like (``INJECTION_MARK``) is never quoted.
-    """
-    out: list[str] = []
-    pending = ""
-    for sentence in (s.strip() for s in split_sentences(passage.text, MIXED_SENTENCE_ENDS)):
-        if not sentence or INJECTION_MARK in sentence:
-            continue
-        heading = heading_of(sentence)
-        if heading is not None and not pending and (len(sentence) <= 24 or heading[1] == sentence):
-            continue  # a heading line: its words count through the locator, it is not a sentence to quote
-        sentence = f"{pending} {sentence}".strip() if pending else sentence
-        if len(sentence) < SHORT:
-            pending = sentence
-            continue
-        pending = ""
-        out.append(sentence)
-    if pending and len(pending) >= 4:
-        out.append(pending)
-    return out
-
-
-def has_quotable(passage: Passage) -> bool:
-    """False for a passage that is only a heading (「（一）图片 1.数据要素流向图」): nothing in it to quote."""
-    return bool(quotable_sentences(passage))
-
-
 def specifiers(question: Question, passage: Passage, batches: bool = True) -> list[str]:
     """Places, years and batches the question is about (a registration place is about the asker)."""
     named = [
@@ -356,6 +327,14 @@ def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]
     return {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
 
 
+def _own_first(question: Question, rest: dict[str, float]) -> dict[str, float]:
+    """The terms a sentence must be about, besides a named place or batch: the question's own when it has any.
+    A part's context clauses rank its sentences but do not decide what it asks about: 「首批案例哪天发布的」 in 「……
+    一共几个 覆盖了几个领域」 is answered by the dated sentence, which does not say 覆盖 or 领域."""
+    own = {t: w for t, w in rest.items() if t in question.text}
+    return own or rest
+
+
 def score_sentences(
     question: Question, passages: list[Passage], kb: KnowledgeBase, text: str | None = None
 ) -> list[Evidence]:
@@ -386,7 +365,7 @@ def _scored(
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage, batches)
         in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
-        rest = other_terms(named, weights)
+        rest = _own_first(question, other_terms(named, weights))
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in quotable_sentences(passage):
             if not subject_ok(named, weights, sentence, context, rest):

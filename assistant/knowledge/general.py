@@ -160,7 +160,7 @@ def _joined(first: Evidence, second: Evidence) -> Evidence | None:
 
 def _span(text: str, sentence: str) -> tuple[int, int] | None:
     """Where a quoted sentence stands in its passage; a quote joined from a fragment and what follows it has a space
-    where the passage has a line break (``evidence.quotable_sentences``)."""
+    where the passage has a line break (``sentences.quotable_sentences``)."""
     at = text.find(sentence)
     if at >= 0:
         return at, at + len(sentence)

@@ -161,6 +161,7 @@ class ChunkStore:
         self._bm25 = None
         self._sentences: Any = None
         self._df: dict[str, int] | None = None
+        self._characters: dict[str, int] = {}
         self._content_key: str | None = None
 
     def refresh(self) -> None:
@@ -192,6 +193,14 @@ class ChunkStore:
                     df[token] = df.get(token, 0) + 1
             self._df = df
         return df, len(self._metas)
+
+    def character_frequency(self, character: str) -> int:
+        """How many chunks hold ``character`` anywhere, inside longer words too (奖 in 二等奖): a question's
+        one-character noun is weighed by it when no chunk has it as a token of its own."""
+        self._load()
+        if character not in self._characters:
+            self._characters[character] = sum(character in text for text in self._texts)
+        return self._characters[character]
 
     def content_key(self) -> str:
         """A digest of the chunks held (ids, texts, metadata): caches of what is built from them key on it,

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.types import Passage
-from assistant.knowledge.evidence import has_quotable
 from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.search import CANDIDATES, EXACT_TERM_WEIGHT, rrf_fuse
+from assistant.knowledge.sentences import has_quotable
 from assistant.knowledge.tokens import PHRASES
 
 if TYPE_CHECKING:
