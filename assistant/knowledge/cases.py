@@ -138,9 +138,9 @@ def _figure_about_what_is_asked(context: Context, evidence: list[Evidence]) -> b
     """For 「多少」 about a case: does a line with a figure share a specific word of the question other than the case's
     name? When only the name is shared (「数字敦煌素材库一共有多少张图」 against the card's lines), the card does not
     give the figure, and the answer is left to the evidence threshold like any other, not taken as sure."""
-    title = evidence[0].passage.title
+    besides = " ".join([evidence[0].passage.title, *lexicon().cases.plain_words])  # 「那个项目」 names no figure
     return any(
-        _FIGURE.search(item.sentence) and shares_specific_term(context.question, context.kb, item.sentence, title)
+        _FIGURE.search(item.sentence) and shares_specific_term(context.question, context.kb, item.sentence, besides)
         for item in evidence[:SENTENCES_ABOUT_ONE]
     )
 
@@ -155,6 +155,6 @@ def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
     card = evidence[0].passage.doc_id  # any line of the card: figure lines rank above it for a 「多少」 question
     for item in _card_lines(context.question, context.kb, card, ALL_LINES):
         said = any(m in item.sentence for m in words.not_stated)
-        if said and shares_specific_term(context.question, context.kb, item.sentence):
+        if said and shares_specific_term(context.question, context.kb, item.sentence, own=True):
             return item.sentence
     return ""

@@ -139,6 +139,8 @@ def _imported(context: Context, leader: Candidate) -> bool:
 def _lead_for(context: Context) -> tuple[Candidate | None, list[Passage]]:
     """The leading candidate of one question (or one part), or None when nothing answers it."""
     candidates = run_routes(context)
+    if candidates and candidates[0].unstated:  # declined whatever its strength, with the card's own line saying why
+        return candidates[0], context.retrieved.passages
     if not candidates or too_weak(context.question, candidates[0], _imported(context, candidates[0])):
         return None, context.retrieved.passages
     return candidates[0], context.retrieved.passages
@@ -152,14 +154,16 @@ def _merge(parts: list[tuple[str, Candidate | None]]) -> Candidate | None:
     pilot's), so nothing is answered; a later part found by the structure it names (the call's conditions on
     applicants, a template part) stands on its own. Development rows of all sets: out of scope declined 124 →
     127 of 130, nothing else changed."""
-    answered = [(p, c) for p, c in parts if c is not None]
-    if not answered or (parts[0][1] is None and not any(c.structural for _, c in answered)):
+    answered = [(p, c) for p, c in parts if c is not None and not c.unstated]
+    first = parts[0][1]
+    if not answered or ((first is None or first.unstated) and not any(c.structural for _, c in answered)):
         return None
     leads = []
     evidence: list[Evidence] = []
     for number, (part, candidate) in enumerate(parts, start=1):
-        if candidate is None:
-            leads.append(f"（{number}）{part}：{NOT_FOUND}")
+        if candidate is None or candidate.unstated:  # 「经济效益多少」 and the card says 「……未载明经济效益数字」
+            said = f"（资料中写明：「{candidate.unstated.rstrip('。')}」）" if candidate else ""
+            leads.append(f"（{number}）{part}：{NOT_FOUND}{said}")
             continue
         lead = candidate.lead.removeprefix("答：") if candidate.lead else "见下文引用。"
         leads.append(f"（{number}）{part}：{lead}")

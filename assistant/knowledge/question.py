@@ -199,6 +199,22 @@ def _cuts_a_word(start: int, end: int, words: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end and not (start <= a and b <= end) for a, b in words)
 
 
+JOINING_TAGS = ("c", "p", "u")  # jieba's conjunctions, prepositions and particles: 和, 在, 的
+
+
+def _joining_characters(text: str) -> set[int]:
+    """Positions of one-character words that join others (和, 与, 在, 的): a word of their own, never a typo."""
+    import jieba.posseg
+
+    positions: set[int] = set()
+    at = 0
+    for word in jieba.posseg.lcut(text):
+        if len(word.word) == 1 and word.flag.startswith(JOINING_TAGS):
+            positions.add(at)
+        at += len(word.word)
+    return positions
+
+
 def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, str]]]:
     """Replace spans that occur nowhere in the corpus by their nearest corpus word (longest first).
 
@@ -215,6 +231,7 @@ def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, st
             fixes.append((token, cand))
     chars = list(text)
     words = _common_word_spans(text)
+    joining = _joining_characters(text)
     i = 0
     while i < len(chars):
         for size in (4, 3, 2):
@@ -224,6 +241,8 @@ def correct_typos(text: str, vocab: Vocabulary) -> tuple[str, list[tuple[str, st
             if _cuts_a_word(i, i + size, words):  # 「有没有现成的说法」: 「有现」 is no typo for 「有限」
                 continue
             cand = _confusable_fix(window, vocab)
+            if cand and any(i + k in joining for k in range(size) if cand[k] != window[k]):
+                continue  # 「单位和案例名称」: 和 joins two words; 「符合案例」 in the corpus does not make it 合
             if cand:
                 chars[i : i + size] = list(cand)
                 fixes.append((window, cand))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.knowledge.evidence import Evidence, content_terms, function_words
+from assistant.knowledge.evidence import Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -66,13 +66,15 @@ def _number(text: str) -> float:
 
 
 def _first(
-    pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "", asked: tuple[str, ...] = ()
+    pattern: re.Pattern[str], evidence: list[Evidence], noun: str = "", asked: tuple[str, ...] = (), unit: str = ""
 ) -> str | None:
     """The first match in the evidence; with ``noun``, the first match counting that noun when one does; else,
     with ``asked`` (the question's words), the first of those whose clause names most of them: 「事故死亡人数降了
     多少」 is answered by the 11% of 「……处置安全事件550余起，事故死亡人数下降11%」, not by its first figure."""
     found = [m for item in evidence for m in pattern.finditer(item.sentence) if m.group(0).strip()]
     counting = [m for m in found if noun and _counts(noun, m)]
+    if unit and not counting:  # 「数据有多少条」: an amount of 条, not the 20个 of the same card
+        found = [m for m in found if unit in m.group(0)] or found
     if not counting and asked and found:
         named = [_named_in_clause(m, asked) for m in found]
         if max(named) > 0:
@@ -231,7 +233,8 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
             return _date_lead(question, date)
-        if kind == "number" and (number := _first(_amount(), top, counted_noun(question.text), asked_words(question))):
+        noun, words, unit = counted_noun(question.text), asked_words(question), asked_unit(question) or ""
+        if kind == "number" and (number := _first(_amount(), top, noun, words, unit)):
             return f"答：{number}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)

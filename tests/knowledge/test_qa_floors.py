@@ -36,17 +36,17 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, commit after
-# 71020d7's calibration). Strict: the mark must go when the floor holds.
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, sixth session,
+# after set 13's calibration chose OOS_MARGIN 0.4). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out evidence hit@3 37/42 < 90%, wrongly declined 2/42 (issue 23)",
-    "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_8": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_9": "held-out evidence hit@3 36/42, declined 5/8, wrongly declined 4/42 (issue 23)",
-    "staff_questions_10": "held-out evidence hit@3 36/42 < 90%, wrongly declined 2/42 (issue 23)",
     "staff_questions_11": "held-out evidence hit@3 37/42 < 90% (issue 23)",
-    "staff_questions_12": "held-out answer hit 34/42, evidence hit@3 36/42, wrongly declined 3/42 (issue 23)",
+    "staff_questions_12": "held-out answer hit 35/42, evidence hit@3 37/42, wrongly declined 3/42 (issue 23)",
+    "staff_questions_13": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -64,7 +64,9 @@ SHORT_OF_FLOOR = {
 # paraphrase, 2026-12-07), before anything was tuned on it: answer 105/125, evidence 110/125, declined 20/25, wrongly
 # declined 7/125; its held-out part 37/42, 37/42, 7/8, 1/42. Set 12 (people of different fields in a work chat,
 # 2026-12-07), before anything was tuned on it: answer 116/125, evidence 119/125, declined 22/25, wrongly declined
-# 3/125; its held-out part 34/42, 36/42, 8/8, 3/42.
+# 3/125; its held-out part 34/42, 36/42, 8/8, 3/42. Set 13 (terse and voice-typed questions, the action plan's own
+# content; 2026-12-07, sixth session), before anything was tuned on it: answer 112/125, evidence 118/125, declined
+# 20/25, wrongly declined 3/125; its held-out part 36/42, 40/42, 7/8, 0/42 (every floor met on first contact).
 
 
 @pytest.mark.parametrize(

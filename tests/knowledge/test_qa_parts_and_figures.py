@@ -40,3 +40,35 @@ def test_a_part_of_a_question_is_about_its_own_words(corpus_kb) -> None:
 def test_a_one_character_word_is_found_inside_the_documents_words(corpus_kb) -> None:
     """奖 is no token of the documents (they write 二等奖, 获奖); it still says what is asked."""
     assert "二等奖" in _answered(corpus_kb, "海南三医那个案例数据量多大，得过什么奖")
+
+
+def test_a_joining_character_is_never_corrected_as_a_typo(corpus_kb) -> None:
+    """The corpus's 「符合案例」 holds 「合案例」, which made 「封面和案例名称」 into 「封面合案例名称」: 和 joins two
+    words."""
+    from assistant.knowledge.question import analyse
+
+    assert "封面和案例名称" in analyse("封面和案例名称怎么写", corpus_kb).text
+    assert analyse("案列简介写几部分", corpus_kb).text.startswith("案例简介")  # a real typo is still corrected
+
+
+def test_a_part_the_card_says_it_does_not_give_is_not_answered_by_the_cards_name(corpus_kb) -> None:
+    """The 国能 card says 「公开资料摘录中未载明经济效益数字」: asked for its data and its benefit, the answer gives the
+    data (an amount of 条, as asked, not the 20个 of the same card) and says the benefit is not stated, instead of
+    naming the case as if that answered it."""
+    answer = _answered(corpus_kb, "国家能源集团那个运输装备案例数据有多少条，经济效益有多少")
+    lead = _lead(answer)
+    assert "30亿条" in lead and "20个" not in lead and "未载明经济效益数字" in lead, lead
+
+
+def test_that_project_names_no_figure(corpus_kb) -> None:
+    """「云冈石窟那个项目游客人数增加了多少」: the card's figures share only 「项目」 with the question, a word every
+    case question holds; no line gives visitor numbers, so it is declined."""
+    from assistant.knowledge.qa import NOT_FOUND
+
+    assert NOT_FOUND in answer_question(corpus_kb, "云冈石窟那个项目游客人数增加了多少").answer
+
+
+def test_how_money_supports_asks_for_measures_not_an_amount(corpus_kb) -> None:
+    """A question on 资金 that asks how (「资金上有什么支持措施」) needs no amount in yuan: the plan's 加强资金支持
+    answers."""
+    assert "中央预算内投资" in _answered(corpus_kb, "国家在资金方面准备怎么支持数据要素×行动")
