@@ -103,7 +103,11 @@ def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
                 score=scope.answer_score(question, leader.evidence),
                 structural=leader.structural,
                 missing=(missing and leader.route != "particulars")
-                or bool(leader.unstated or scope.unlisted_count(question, leader.evidence)),  # declined whatever
+                or bool(
+                    leader.unstated
+                    or scope.unlisted_count(question, leader.evidence)
+                    or scope.unquoted_cited_number(question, leader.evidence, kb)
+                ),  # declined whatever
                 particulars=leader.route == "particulars",
             )
         )

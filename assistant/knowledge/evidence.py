@@ -326,6 +326,17 @@ def subject_ok(
     return not total or sum(w for t, w in rest.items() if t in sentence or t in context) / total >= SUBJECT_COVERAGE
 
 
+_TARGET_YEAR = re.compile(r"到\s*(20\d\d)\s*年|(20\d\d)\s*年底")
+
+
+def _other_target_year(question: str, sentence: str) -> bool:
+    """The question asks about a target year (「到2026年底要建成多少个」) and the sentence sets another (「到2028年建成
+    100个以上」): a different goal, though the plan's title holds 2026年."""
+    asked = {a or b for a, b in _TARGET_YEAR.findall(question)}
+    set_in = {a or b for a, b in _TARGET_YEAR.findall(sentence)}
+    return bool(asked and set_in and not asked & set_in)
+
+
 def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]:
     """The weighted terms that are not part of a named place/year (what else the sentence must be about)."""
     return {t: w for t, w in weights.items() if all(t not in n and n not in t for n in named)}
@@ -372,7 +383,7 @@ def _scored(
         rest = _own_first(question, other_terms(named, weights))
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in quotable_sentences(passage):
-            if not subject_ok(named, weights, sentence, context, rest):
+            if not subject_ok(named, weights, sentence, context, rest) or _other_target_year(question.text, sentence):
                 continue
             coverage = _coverage(weights, sentence, context, in_passage, alias)
             score = coverage + _type_bonus(question, sentence, asked) + prior + field_bonus

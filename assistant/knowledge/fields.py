@@ -55,7 +55,8 @@ def outside_field(text: str, fields: list[str]) -> str | None:
     return None
 
 
-_IN_FIELDS = re.compile(r"领域.{0,4}?(?:有没有|有|包括|包含|含)([\u4e00-\u9fff]{2,6})")  # 「领域里有没有教育」
+# 「领域里有没有教育」; not 「每个领域有没有保底名额」, which asks what each field has, not which fields there are
+_IN_FIELDS = re.compile(r"(?<!每个)(?<!各个)(?<![每各])领域.{0,4}?(?:有没有|有|包括|包含|含)([\u4e00-\u9fff]{2,6})")
 # 「教育不在领域清单里吧」
 _OUT_OF_FIELDS = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:不在|在不在|算不算|属不属于).{0,10}领域")
 

@@ -29,7 +29,7 @@ from assistant.knowledge.model_answer import ask_model, check_citations, is_supp
 from assistant.knowledge.question import Question, analyse
 from assistant.knowledge.retrieval import query_vector, retrieve
 from assistant.knowledge.routes import Candidate, Context, run_routes
-from assistant.knowledge.scope import default_call, outside, too_weak, unlisted_count
+from assistant.knowledge.scope import default_call, outside, too_weak, unlisted_count, unquoted_cited_number
 
 if TYPE_CHECKING:
     from assistant.forms.spec import FormSpec
@@ -260,6 +260,8 @@ def answer_question(
         return declined(question, f"资料中写明：「{leader.unstated.rstrip('。')}」")
     if counted := unlisted_count(asked, leader.evidence):  # 「具体是哪7项」 and the card only says 「配套7项安全措施」
         return declined(question, f"资料中只写了「{counted.rstrip('。')}」，没有列出具体是哪些")
+    if number := unquoted_cited_number(asked, leader.evidence, kb):
+        return declined(question, f"知识库中只提到{number}文件的文号，没有收录它的内容")
     answer = compose(question, leader, raw, asked.types)
     if chat_model is None:
         return answer

@@ -147,3 +147,34 @@ def named_bare_reference(text: str, kb: KnowledgeBase, references: dict[str, str
         if hits:
             named.add(title)
     return named.pop() if len(named) == 1 else None
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕(\d{1,4}+)号")
+_ASKED_NUMBER = re.compile(r"(?:〕|(?<![\d月日第.]))(\d{1,4}+)号(?=文|通知|文件|那|这|的通知)")
+_CITED_NUMBERS: BoundedCache[dict[str, str]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
+
+
+def cited_numbers(kb: KnowledgeBase) -> dict[str, str]:
+    """Serial number → the full 文号 of every document a held text cites by its 文号 (「（渝大数据发〔2024〕39号）」)
+    whose serial no held document has (cached). The held notice's own 53号 is not one; a national 53号 is, but shares
+    the serial with a held one and so is left out: 「53号文」 is then the held notice."""
+    return _CITED_NUMBERS.get(kb.store.content_key(), lambda: _cited_numbers(kb))
+
+
+def _cited_numbers(kb: KnowledgeBase) -> dict[str, str]:
+    numbers = " ".join(str(info.get("doc_number", "")) for info in kb.store.documents().values())
+    held = {found.group(1) for found in _DOC_NUMBER.finditer(numbers)}
+    cited: dict[str, str] = {}
+    for doc_id in kb.store.documents():
+        for _chunk, _locator, text in kb.store.section_chunks(doc_id):
+            for found in _DOC_NUMBER.finditer(text):
+                if found.group(1) not in held:
+                    cited.setdefault(found.group(1), found.group(0))
+    return cited
+
+
+def named_cited_number(text: str, kb: KnowledgeBase) -> str:
+    """The full 文号 of a cited, unheld document the question names by its serial (「39号文原来定的截止日期」), or
+    ''."""
+    cited = cited_numbers(kb)
+    return next((cited[n] for n in _ASKED_NUMBER.findall(text) if n in cited), "")

@@ -38,7 +38,12 @@ from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import missing_needed_fact, needed_facts
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
 from assistant.knowledge.question import Question
-from assistant.knowledge.references import mentioned_titles, named_bare_reference, named_cited_document
+from assistant.knowledge.references import (
+    mentioned_titles,
+    named_bare_reference,
+    named_cited_document,
+    named_cited_number,
+)
 from assistant.knowledge.routes import Candidate
 from assistant.knowledge.tokens import _jieba
 
@@ -168,6 +173,17 @@ def unlisted_count(question: Question, evidence: list[Evidence]) -> str:
             return ""
         return item.sentence
     return ""
+
+
+def unquoted_cited_number(question: Question, evidence: list[Evidence], kb: KnowledgeBase) -> str:
+    """The 文号 of a document the held ones only cite, when the question names it (「39号文原来定的截止日期」) and no
+    leading sentence mentions it, or ''. The held notice's own deadline would answer as if it were the cited one's;
+    「按39号文交过了还要再交吗」 is answered by the sentence that names 39号."""
+    number = named_cited_number(question.text, kb)
+    serial = number[number.find("〕") + 1 :] if number else ""
+    if not serial or any(serial in item.sentence for item in leading(evidence)):
+        return ""
+    return number
 
 
 def answer_score(question: Question, evidence: list[Evidence]) -> float:

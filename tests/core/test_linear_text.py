@@ -494,6 +494,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         "references.named_cited_document": Case(
             references.named_cited_document, lambda t: references.named_cited_document(t, kb)
         ),
+        "references.named_cited_number": Case(
+            references.named_cited_number, lambda t: references.named_cited_number(t, kb)
+        ),
         "corpus.split_front_matter": Case(corpus.split_front_matter, corpus.split_front_matter),
         "injection.mark_instructions": Case(injection.mark_instructions, injection.mark_instructions),
         "search.search": Case(KnowledgeBase.search, lambda t: kb.search(t, k=5)),
