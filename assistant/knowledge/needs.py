@@ -29,10 +29,19 @@ def needed_facts(question: Question) -> list[re.Pattern[str]]:
     return [
         holds
         for asks, holds, only_for, not_for in _needs()
-        if asks.search(question.text)
+        if _asks(asks, question.text)
         and (not only_for or question.has(only_for))
         and not (not_for and question.has(not_for))
     ]
+
+
+def _asks(asks: re.Pattern[str], text: str) -> bool:
+    """Does the text ask it? 「这几天在整理材料」 points at these days, it asks no number of days: an asking word right
+    after 这/那 points."""
+    return any(found.start() == 0 or text[found.start() - 1] not in POINTERS for found in asks.finditer(text))
+
+
+POINTERS = "这那"
 
 
 

@@ -106,3 +106,22 @@ def test_what_each_field_has_is_not_a_field_name(corpus_kb) -> None:
     from assistant.knowledge.qa import NOT_FOUND
 
     assert NOT_FOUND in answer_question(corpus_kb, "每个领域有没有单独的保底名额").answer
+
+
+def test_a_date_is_no_duration_and_these_days_ask_no_number_of_days(corpus_kb) -> None:
+    """「9月28日」 held the 9月 of a duration (「几天」 was then answered from a dated sentence: 「二十条」); 「这几天」
+    points at these days and asks for no number of days."""
+    from assistant.knowledge.needs import needed_facts
+    from assistant.knowledge.qa import NOT_FOUND
+    from assistant.knowledge.question import analyse
+
+    assert NOT_FOUND in answer_question(corpus_kb, "事业单位职工每年年休假有几天").answer
+    assert needed_facts(analyse("评审公示几天", corpus_kb))
+    assert not needed_facts(analyse("这几天在改申报书", corpus_kb))
+
+
+def test_a_no_about_a_company_no_document_names_is_not_read_off_another_rule(corpus_kb) -> None:
+    """「大赛获奖不等于入选国家典型案例」 answered 「不可以」 to whether a company no document names was selected. (The
+    general route may still quote sentences about selection; no yes or no is read off them.)"""
+    answer = answer_question(corpus_kb, "比亚迪那个案例进国家典型案例名单了吗").answer
+    assert not answer.startswith(("不可以", "不是", "没有", "可以", "是")), answer
