@@ -91,7 +91,7 @@ def polarity(
     best = [e for e in evidence[:4] if e.score >= CLOSE * evidence[0].score]
     main = [t for t, w in sorted((weights or {}).items(), key=lambda tw: -tw[1])[:3]]
     for item in evidence[:OPPOSITE_WINDOW]:
-        names_unheld = not unheld or any(t in item.sentence for t in unheld)  # 「长安汽车的案例入选了没」: no card of it
+        names_unheld = not unheld or any(t in item.sentence for t in unheld)  # 「长安汽车的案例入选了没」: no card
         if _opposed(question, item.sentence) or (names_unheld and _says_different(item.sentence, main)):
             return False, item, True
     if (listed := _places_listed_without(question, evidence[:OPPOSITE_WINDOW], main)) is not None:
