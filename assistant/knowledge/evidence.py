@@ -169,6 +169,8 @@ def question_weights(question: Question, kb: KnowledgeBase, text: str | None = N
             term = term[:-1]  # 「发了」「交过」: a verb with its aspect particle, not a word of its own
         if question.home and term in question.home:  # the call's home place: every document is about it
             continue
+        if question.batch and len(term) >= 2 and term in question.batch:  # 「第二批」, the call's own batch: the same
+            continue
         if term in checked:  # 「听说能推20个」: the amount is what is checked, not what to look for
             continue
         if df.get(term):

@@ -125,3 +125,10 @@ def test_a_no_about_a_company_no_document_names_is_not_read_off_another_rule(cor
     general route may still quote sentences about selection; no yes or no is read off them.)"""
     answer = answer_question(corpus_kb, "比亚迪那个案例进国家典型案例名单了吗").answer
     assert not answer.startswith(("不可以", "不是", "没有", "可以", "是")), answer
+
+
+def test_the_calls_own_batch_is_no_word_to_look_for(corpus_kb) -> None:
+    """「第二批」 is this call's batch, as the home place is its place: every passage is about it. Weighed as words
+    (第二, 二批), it outweighed what a premise about the first batch asks, and no sentence was left to answer."""
+    answer = _answered(corpus_kb, "首批是2024年1月4号发的，那第二批是不是也年初发")
+    assert answer.startswith("不对") and "2024年5月24日" in answer, answer  # it was 「对。1月4号在截止时间之前」
