@@ -129,7 +129,20 @@ def function_words(text: str) -> frozenset[str]:
     tagged = jieba.posseg.lcut(text[:QUESTION_CHARS])
     return frozenset(
         w.word for w in tagged if w.flag.startswith(FUNCTION_TAGS) or (len(w.word) == 1 and w.flag[:1] != "n")
-    )
+    ) | _asking_pairs(text[:QUESTION_CHARS])
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])(不|没)\1")
+
+
+def _asking_pairs(text: str) -> frozenset[str]:
+    """The pieces of an A-not-A question (是不是, 会不会, 有没有: 不是, 不会, 没有): how it asks, though 不是 alone is
+    a rare word of the documents (「不是国家数据局发布的……原文」 answered 「是不是都会报到国家数据局」)."""
+    pieces: set[str] = set()
+    for found in _A_NOT_A.finditer(text):
+        verb, no = found.group(1), found.group(2)
+        pieces |= {found.group(0), no + verb, verb}
+    return frozenset(pieces)
 
 
 def _checked_amounts(question: Question) -> set[str]:
@@ -331,12 +344,16 @@ def subject_ok(
 _TARGET_YEAR = re.compile(r"到\s*(20\d\d)\s*年|(20\d\d)\s*年底")
 
 
-def _other_target_year(question: str, sentence: str) -> bool:
+def target_years(text: str) -> set[str]:
+    """The target years a text names (「到2026年底」「2028年底」)."""
+    return {a or b for a, b in _TARGET_YEAR.findall(text[:QUESTION_CHARS])}
+
+
+def _other_target_year(asked: set[str], sentence: str) -> bool:
     """The question asks about a target year (「到2026年底要建成多少个」) and the sentence sets another (「到2028年建成
     100个以上」): a different goal, though the plan's title holds 2026年."""
-    asked = {a or b for a, b in _TARGET_YEAR.findall(question)}
-    set_in = {a or b for a, b in _TARGET_YEAR.findall(sentence)}
-    return bool(asked and set_in and not asked & set_in)
+    set_in = target_years(sentence) if asked else set()
+    return bool(set_in and not asked & set_in)
 
 
 def other_terms(named: list[str], weights: dict[str, float]) -> dict[str, float]:
@@ -348,7 +365,7 @@ def _own_first(question: Question, rest: dict[str, float]) -> dict[str, float]:
     """The terms a sentence must be about, besides a named place or batch: the question's own when it has any.
     A part's context clauses rank its sentences but do not decide what it asks about: 「首批案例哪天发布的」 in 「……
     一共几个 覆盖了几个领域」 is answered by the dated sentence, which does not say 覆盖 or 领域."""
-    own = {t: w for t, w in rest.items() if t in question.text}
+    own = {t: w for t, w in rest.items() if t in question.text[:QUESTION_CHARS]}
     return own or rest
 
 
@@ -374,6 +391,7 @@ def _scored(
         return []
     asked = _Asked.of(question)
     alias = aliases(question)
+    targets = target_years(question.text)
     found: list[Evidence] = []
     for rank, passage in enumerate(passages):
         if conflicts(question, passage, batches):
@@ -385,7 +403,7 @@ def _scored(
         rest = _own_first(question, other_terms(named, weights))
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in quotable_sentences(passage):
-            if not subject_ok(named, weights, sentence, context, rest) or _other_target_year(question.text, sentence):
+            if not subject_ok(named, weights, sentence, context, rest) or _other_target_year(targets, sentence):
                 continue
             coverage = _coverage(weights, sentence, context, in_passage, alias)
             score = coverage + _type_bonus(question, sentence, asked) + prior + field_bonus

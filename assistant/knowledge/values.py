@@ -84,11 +84,12 @@ def _first(
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:！？!?]")
+CLAUSE_WINDOW = 60  # how far back a clause is read: a sentence of many figures is read in linear time
 
 
 def _named_in_clause(match: re.Match[str], asked: tuple[str, ...]) -> int:
     """How many characters of the question's words the match's clause holds before it."""
-    clause = _CLAUSE_END.split(match.string[: match.start()])[-1]
+    clause = _CLAUSE_END.split(match.string[max(0, match.start() - CLAUSE_WINDOW) : match.start()])[-1]
     return sum(len(word) for word in asked if word in clause)
 
 

@@ -132,3 +132,12 @@ def test_the_calls_own_batch_is_no_word_to_look_for(corpus_kb) -> None:
     (第二, 二批), it outweighed what a premise about the first batch asks, and no sentence was left to answer."""
     answer = _answered(corpus_kb, "首批是2024年1月4号发的，那第二批是不是也年初发")
     assert answer.startswith("不对") and "2024年5月24日" in answer, answer  # it was 「对。1月4号在截止时间之前」
+
+
+def test_the_pieces_of_an_a_not_a_question_are_how_it_asks() -> None:
+    """是不是 is searched as 不是, a rare word of the documents (a case card's 「不是国家数据局发布的……原文」), which
+    then outweighed what was asked."""
+    from assistant.knowledge.evidence import function_words
+
+    assert {"是不是", "不是", "是"} <= function_words("交上去的案例是不是都会报到国家数据局")
+    assert {"没有", "有"} <= function_words("市里有没有配套奖励")
