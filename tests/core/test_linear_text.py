@@ -159,13 +159,22 @@ class _Replies:
         return self.reply
 
 
-@cache
-def _settings():
+def _scratch_directory(prefix: str) -> Path:
+    """A directory for the run, removed when the test process ends (they were left in /tmp, one per run)."""
+    import atexit
+    import shutil
     import tempfile
 
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, directory, True)
+    return directory
+
+
+@cache
+def _settings():
     from assistant.core.settings import Settings
 
-    return Settings(data_dir=Path(tempfile.mkdtemp(prefix="linear-settings-")))
+    return Settings(data_dir=_scratch_directory("linear-settings-"))
 
 
 def _principal(role: str = "staff"):
@@ -270,12 +279,10 @@ class _LazyKnowledgeBase:
 
     def __getattr__(self, name: str) -> Any:
         if _LazyKnowledgeBase._kb is None:
-            import tempfile
-
             from assistant.core.settings import Settings
             from assistant.knowledge.search import KnowledgeBase
 
-            directory = Path(tempfile.mkdtemp(prefix="kb-linear-"))
+            directory = _scratch_directory("kb-linear-")
             kb = KnowledgeBase.open(Settings(data_dir=directory, embedder="hash", chroma_mode="persistent"))
             kb.ensure_bundled_corpus()
             _LazyKnowledgeBase._kb = kb
