@@ -149,3 +149,10 @@ def test_handing_on_to_the_nation_is_the_bureaus_reporting_up(corpus_kb) -> None
     answer = answer_question(corpus_kb, "区里收上来的案例市里是不是全都报给国家")
     cited = answer.answer + " ".join(c.text for c in answer.citations[:3])
     assert "不超过15个" in cited, answer.answer
+
+
+def test_whether_fields_will_be_added_is_answered_by_the_plans_word_for_it(corpus_kb) -> None:
+    """「以后」 is the documents' 今后 and 「再加」 their 继续拓展 (「这是首批领域，今后可继续拓展」).
+    (「这十二个领域会不会以后再加」 is still not answered so.)"""
+    assert "今后可继续拓展" in _answered(corpus_kb, "12个领域以后还会再加新的吗")
+    assert "今后可继续拓展" in _answered(corpus_kb, "申报领域是固定的吗 以后会不会扩展")
