@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.core.types import Passage
+from assistant.knowledge.asking import function_words
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.sentences import quotable_sentences
@@ -36,7 +37,6 @@ SINGLE_CHARACTER_FACTOR = 1.0
 MAX_TERMS = 80  # most weighted terms a question is scored by (a real question has far fewer)
 SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
-FUNCTION_TAGS = ("d", "r", "p", "c", "u", "y", "e", "o", "f")  # jieba part-of-speech classes of such words
 SPECIFIC_WEIGHT = 1.6  # idf of a term in at most about a fifth of the passages (申报 1.45, 效益 1.79 on the corpus)
 _ASPECT = "了过着"  # particles jieba leaves on a verb (「发了」)
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
@@ -116,33 +116,6 @@ def aliases(question: Question) -> dict[str, tuple[str, ...]]:
             for term in _terms(spoken) or [spoken]:
                 found[term] = (*found.get(term, ()), *written.split())
     return found
-
-
-@lru_cache(maxsize=256)
-def function_words(text: str) -> frozenset[str]:
-    """Words that say how the question asks, not what about, by their part of speech (adverbs, pronouns,
-    prepositions, particles: 直接, 怎么样) and single characters that are not nouns (会, 能;
-    钱 stays): a rare word of that kind in the documents otherwise outweighed the subject, so 「会下雨吗」
-    matched 「好的案例会量化……」. Cached: every route's weighting of the same question asks again."""
-    import jieba.posseg
-
-    tagged = jieba.posseg.lcut(text[:QUESTION_CHARS])
-    return frozenset(
-        w.word for w in tagged if w.flag.startswith(FUNCTION_TAGS) or (len(w.word) == 1 and w.flag[:1] != "n")
-    ) | _asking_pairs(text[:QUESTION_CHARS])
-
-
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])(不|没)\1")
-
-
-def _asking_pairs(text: str) -> frozenset[str]:
-    """The pieces of an A-not-A question (是不是, 会不会, 有没有: 不是, 不会, 没有): how it asks, though 不是 alone is
-    a rare word of the documents (「不是国家数据局发布的……原文」 answered 「是不是都会报到国家数据局」)."""
-    pieces: set[str] = set()
-    for found in _A_NOT_A.finditer(text):
-        verb, no = found.group(1), found.group(2)
-        pieces |= {found.group(0), no + verb, verb}
-    return frozenset(pieces)
 
 
 def _checked_amounts(question: Question) -> set[str]:
