@@ -39,6 +39,7 @@ SUBJECT_COVERAGE = 0.4
 FUNCTION_FACTOR = 0.3  # how a question asks (会, 直接, 作为, 怎么样, 明天) weighs this much of what it asks about
 SPECIFIC_WEIGHT = 1.6  # idf of a term in at most about a fifth of the passages (申报 1.45, 效益 1.79 on the corpus)
 _ASPECT = "了过着"  # particles jieba leaves on a verb (「发了」)
+KIND_PENALTY = 0.5  # evidence of another kind than asked (a dateless sentence for 「哪天」) weighs half
 FIELD_BONUS = 0.1  # a question naming one field: the passages written about that field alone come first
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日")
 # A number question wants an amount, not the year it is dated; "多少个" prefers "300个".

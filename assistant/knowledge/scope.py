@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from assistant.knowledge.doc_facts import asked_particulars
 from assistant.knowledge.evidence import (
     BATCH,
+    KIND_PENALTY,
     Evidence,
     asked_unit,
     leading,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
 MIN_SCORE = 0.3
 STRUCTURAL_UNTIL = 1.01  # a route's structure stands below this out-of-scope reading: calibrated (1.01 = always)
 OOS_MARGIN = 0.4  # the evidence must be this much stronger for a question the learned layer reads as out of scope
-KIND_PENALTY = 0.5
 PLACE_BEFORE_BATCH = 8  # 「<本市>第三批」「<本市>这边的第一批」: the home place names the batch it comes just before
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月")
 _AMOUNT = re.compile(r"\d|[一二两三四五六七八九十百]+[个份类条项种部家]")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.knowledge.evidence import Evidence, asked_unit, content_terms, function_words
+from assistant.knowledge.evidence import KIND_PENALTY, Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -24,7 +24,6 @@ from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.tokens import PHRASES
 
 CLOSE = 0.8
-KIND_PENALTY = 0.5  # as scope.KIND_PENALTY (scope imports this module's routes' candidates, not the reverse)
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _POINTERS = ("那", "这")  # a pointer before an amount: the amount names what is asked about
@@ -234,14 +233,18 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
             return _date_lead(question, date)
-        noun, words, unit = counted_noun(question.text), asked_words(question), asked_unit(question) or ""
-        if kind == "number" and (number := _first(_amount(), top, noun, words, unit)):
+        if kind == "number" and (number := _first(_amount(), top, *_what_is_counted(question))):
             return f"答：{number}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)
         if number:  # "……的通知文号为国数政策〔2024〕53号": the 文号 is what follows the last 为/是/的
             return f"答：{_DOC_NUMBER_LEAD.sub('', number)}。"
     return ""
+
+
+def _what_is_counted(question: Question) -> tuple[str, tuple[str, ...], str]:
+    """The counted noun, the asked words and the asked unit: what an amount is read next to."""
+    return counted_noun(question.text), asked_words(question), asked_unit(question) or ""
 
 
 _DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
@@ -279,7 +282,7 @@ class DatesAndNumbers:
 
 def dated_first(question: Question, evidence: list[Evidence]) -> list[Evidence]:
     """For a date question, the evidence ranked as the decline threshold weighs it: a sentence without a date counts
-    half (``scope.KIND_PENALTY``). 「首批案例哪天发布的 一共几个」: the sentence counting the cases matches the
+    half (``evidence.KIND_PENALTY``). 「首批案例哪天发布的 一共几个」: the sentence counting the cases matches the
     whole question best, the one dated 2024年5月24日 answers this part."""
     if not question.has("date"):
         return evidence
