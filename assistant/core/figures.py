@@ -45,17 +45,23 @@ class NumberMention:
     value: float
 
 
-def _parse_chinese(numeral: str) -> float | None:
-    total, section, digit = 0, 0, 0
+def chinese_numeral_value(numeral: str) -> float | None:
+    """The value of a Chinese numeral (一千五百 → 1500, 三十 → 30), or None when it has none (零).
+
+    A last digit right after 百/千/万 counts one place lower, as people say it: 一千五 is 1500, 两万五 25000."""
+    total, section, digit, last_unit = 0, 0, 0, 0
     for ch in numeral:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS[ch]
+            last_unit = 0 if digit == 0 else last_unit
         elif ch in _CN_SMALL_UNITS:
             section += (digit or 1) * _CN_SMALL_UNITS[ch]
-            digit = 0
+            digit, last_unit = 0, _CN_SMALL_UNITS[ch]
         elif ch in _CN_BIG_UNITS:
             total = (total + section + digit) * _CN_BIG_UNITS[ch]
-            section, digit = 0, 0
+            section, digit, last_unit = 0, 0, _CN_BIG_UNITS[ch]
+    if digit and last_unit >= 100 and numeral[-1] in _CN_DIGITS:
+        digit *= last_unit // 10
     value = total + section + digit
     return float(value) if value else None
 
@@ -81,7 +87,7 @@ def _chinese_mentions(text: str) -> list[NumberMention]:
         has_magnitude = any(ch in numeral for ch in "十百千万亿") and len(numeral) >= 2
         if not has_magnitude and not after.startswith(_CN_AMOUNT_UNITS):
             continue
-        value = _parse_chinese(numeral)
+        value = chinese_numeral_value(numeral)
         if value is not None:
             mentions.append(NumberMention(raw=numeral + (after[:1] if after else ""), value=value))
     return mentions

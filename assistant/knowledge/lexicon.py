@@ -66,6 +66,9 @@ class NumberWords(_Strict):
     after_han_digits: list[str]
     asked_units: list[str]
     asked_count_of: list[str]
+    numeral_counters: list[str]
+    numeral_names: list[str]
+    numeral_measures: list[str]
 
 
 class Need(_Strict):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.numerals import arabic_numerals
 from assistant.knowledge.qtypes import FACT, TypeReading, read_types
 from assistant.knowledge.tokens import _jieba
 
@@ -261,7 +262,9 @@ def _deadline_cue() -> re.Pattern[str]:
 
 
 def map_words(text: str) -> str:
-    """Loanwords and colloquial phrasing → the documents' wording (the lexicon's substitutions)."""
+    """Chinese numerals before a counter as digits, loanwords and colloquial phrasing → the documents' wording
+    (the lexicon's substitutions)."""
+    text = arabic_numerals(text)
     words = lexicon()
     for loan in words.loanwords:
         pattern = _LATIN_EDGE[0] + loan.pattern + _LATIN_EDGE[1]

@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from assistant.core.figures import chinese_numeral_value
 from assistant.core.resources import bundled_dir
 from assistant.forms.spec import FormSpec
 from assistant.understanding.acts import SupplementPlace
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 REPLACE_WINDOW = 1000  # a replacement is asked for in a message's opening (see ``replacement``)
 
@@ -58,10 +58,10 @@ def chinese_number(token: str) -> int | None:
     """'3' → 3, '三' → 3, '十二' → 12, '二十' → 20."""
     if token.isdigit():
         return int(token)
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(token) if len(token) == 1 else None
+    if len(token) > 1 and "十" not in token:  # 「三四」 is no number
+        return None
+    value = chinese_numeral_value(token)
+    return int(value) if value else None
 
 
 def ordinals(text: str) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.core.figures import extract_numbers, untraceable_numbers
+from assistant.core.figures import chinese_numeral_value, extract_numbers, untraceable_numbers
 from assistant.forms.spec import load_form
 from assistant.understanding.shipped import element_reader
 from tests.spine_helpers import FORM_ID
@@ -112,3 +112,12 @@ def test_digits_inside_identifiers_are_not_figures() -> None:
 def test_identifier_does_not_satisfy_the_numbers_element() -> None:
     form = load_form(FORM_ID)
     assert element_reader(form).missing(["numbers"], "采用SHA256算法") == ["numbers"]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("十", 10), ("十五", 15), ("二十", 20), ("一千五百", 1500), ("三百零五", 305), ("一万五千", 15000)]
+    + [("一千五", 1500), ("两万五", 25000), ("三百五", 350)],  # the last digit one place lower, as people say it
+)
+def test_chinese_numerals_read_as_people_say_them(numeral: str, value: float) -> None:
+    assert chinese_numeral_value(numeral) == value

@@ -156,3 +156,23 @@ def test_whether_fields_will_be_added_is_answered_by_the_plans_word_for_it(corpu
     (「这十二个领域会不会以后再加」 is still not answered so.)"""
     assert "今后可继续拓展" in _answered(corpus_kb, "12个领域以后还会再加新的吗")
     assert "今后可继续拓展" in _answered(corpus_kb, "申报领域是固定的吗 以后会不会扩展")
+
+
+def test_chinese_numerals_before_a_counter_are_read_as_digits() -> None:
+    """The documents write 不超过15个, 5000字, 12月19日; a question dictated in Chinese numerals is read in digits, a
+    name holding a numeral (数据二十条) and an article (一个单位) are not."""
+    from assistant.knowledge.numerals import arabic_numerals
+
+    assert arabic_numerals("每个区县最多能推十五个，简介七千多字要砍吗") == "每个区县最多能推15个，简介7000多字要砍吗"
+    assert arabic_numerals("十二月十九号公布的，视频五分钟") == "12月19号公布的，视频5分钟"
+    assert arabic_numerals("宣传材料一千五字") == "宣传材料1500字"
+    assert arabic_numerals("三百万条数据") == "300万条数据"
+    for kept in ("数据二十条是哪天印发的", "一个单位最多报几个", "十四五规划", "一式两份", "三个领域"):
+        assert arabic_numerals(kept) == kept
+
+
+def test_a_premise_dictated_in_chinese_numerals_is_checked(corpus_kb) -> None:
+    """「宣传材料一千五百字以内对吧」 agrees with 「总篇幅不超过1500字」; 「简介不超过三千字对吧」 does not (5000字)."""
+    assert _lead(_answered(corpus_kb, "宣传材料一千五百字以内对吧")).startswith("对")
+    lead = _lead(_answered(corpus_kb, "案例简介不超过三千字对吧"))
+    assert lead.startswith("不对") and "5000字" in lead, lead
