@@ -47,6 +47,7 @@ SHORT_OF_FLOOR = {
     "staff_questions_11": "held-out evidence hit@3 37/42 < 90% (issue 23)",
     "staff_questions_12": "held-out evidence hit@3 37/42 < 90%, wrongly declined 3/42 (issue 23)",
     "staff_questions_13": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -66,7 +67,10 @@ SHORT_OF_FLOOR = {
 # 2026-12-07), before anything was tuned on it: answer 116/125, evidence 119/125, declined 22/25, wrongly declined
 # 3/125; its held-out part 34/42, 36/42, 8/8, 3/42. Set 13 (terse and voice-typed questions, the action plan's own
 # content; 2026-12-07, sixth session), before anything was tuned on it: answer 112/125, evidence 118/125, declined
-# 20/25, wrongly declined 3/125; its held-out part 36/42, 40/42, 7/8, 0/42 (every floor met on first contact).
+# 20/25, wrongly declined 3/125; its held-out part 36/42, 40/42, 7/8, 0/42 (every floor met on first contact). Set 14
+# (a work chat or a hotline: a preamble first, polite forms, half-quoted sentences, comparisons, beliefs to confirm;
+# 2026-12-07, seventh session), before anything was tuned on it: answer 107/125, evidence 111/125, declined 17/25,
+# wrongly declined 5/125; its held-out part 39/42, 40/42, 6/8, 0/42.
 
 
 @pytest.mark.parametrize(
