@@ -84,16 +84,51 @@ def _named_document(question: Question, kb: KnowledgeBase) -> tuple[str, dict] |
     None when a naming word is in no title ("大赛通知的文号": the 大赛 notice is not loaded as a
     document) or two titles fit equally: then ordinary retrieval answers, or declines.
     """
-    names = _naming_words(question.text)
+    names = _naming_words(" ".join(question.parts) or question.text)  # not the context: 「写材料要引用」 names nothing
     if not names and question.context:  # 「成文日期是哪天」 after 「三年行动计划文号是多少」: the document named there
         names = _naming_words(" ".join(question.context))
     documents = [(d, i) for d, i in kb.store.documents().items() if i.get("kind") in DOCUMENT_KINDS]
     if not names:
         documents = [(d, i) for d, i in documents if i.get("kind") == "notice"]
-    fitting = [
-        (d, i) for d, i in documents if all(n in f"{i.get('title', '')} {i.get('doc_number', '')}" for n in names)
-    ]
+    fitting = _fitting(documents, names)
+    if not fitting and (phrase := _document_phrase(question.text)):  # 「群里转的那个补充通知是截图，落款看不清」
+        by_phrase = _fitting(documents, _naming_words(phrase))
+        fitting = [(d, i) for d, i in by_phrase if not _names_other_number(question, i)]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _fitting(documents: list[tuple[str, dict]], names: list[str]) -> list[tuple[str, dict]]:
+    """The documents whose title or 文号 holds every naming word."""
+    return [(d, i) for d, i in documents if all(n in f"{i.get('title', '')} {i.get('doc_number', '')}" for n in names)]
+
+
+_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{2})?〔\d{4}〕\d{1,4}+号")  # with the issuer's last two characters
+
+
+def _names_other_number(question: Question, info: dict) -> bool:
+    """Does the question name a 文号 that is not this document's (「国数政策2024 53号就是重庆这份补充通知吧」: the same
+    serial as 渝大数据发〔2024〕53号, another issuer)?"""
+    own = str(info.get("doc_number", ""))
+    return any(number.group(0) not in own for number in _NUMBER.finditer(question.text[:QUESTION_CHARS]))
+
+
+_POINTED = re.compile(r"(?:[这那哪]个|[这那]份|[，。？！?!；;、\s])")
+PHRASE_BEFORE_KIND = 10  # characters before a kind of document (通知) that may still be its name
+
+
+def _document_phrase(text: str) -> str:
+    """The phrase naming a document where the question says its kind after a pointer (「群里转的那个补充通知是截图」 →
+    「补充通知」): its other words (群里, 截图, 看不清) tell about the asker, not the document. A name without a pointer
+    keeps all its words (「大赛的通知」 is not the held notice)."""
+    kinds = any_of(*lexicon().document_kinds)
+    for match in kinds.finditer(text[:QUESTION_CHARS]):
+        before = text[max(0, match.start() - PHRASE_BEFORE_KIND) : match.start()]
+        pointers = list(_POINTED.finditer(before))
+        if pointers:
+            return before[pointers[-1].end() :] + match.group(0)
+        if match.start() <= PHRASE_BEFORE_KIND:  # the name opens the question
+            return before + match.group(0)
+    return ""
 
 
 def _naming_words(text: str) -> list[str]:
@@ -129,6 +164,23 @@ def _particular(kb: KnowledgeBase, doc_id: str, info: dict, name: str) -> tuple[
     return None
 
 
+_FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def _published_apart(question: Question, kb: KnowledgeBase, doc_id: str, info: dict) -> bool:
+    """Does the question ask when the document was made public (「对外公布」) while its own text says that was another
+    day than it is dated (「该文件于2024年1月4日向社会公开发布」, dated 2023年12月31日)? Then its sentences answer."""
+    published = any_of(*lexicon().particulars.published)
+    if not published.search(question.original):
+        return False
+    dated = set(_value_forms("date", str(info.get("date") or "")))
+    return any(
+        published.search(sentence) and "《" not in sentence and set(_FULL_DATE.findall(sentence)) - dated
+        for _chunk, _locator, text in kb.store.section_chunks(doc_id)
+        for sentence in re.split(r"[。；;\n]", text)
+    )
+
+
 def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
     """The quoted lines and a lead ("答：渝大数据发〔2024〕53号（《……》的文号）。"); empty when not answerable here.
     Several particulars asked at once are each answered, in the order asked."""
@@ -137,6 +189,8 @@ def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evi
     if named is None:
         return [], ""
     doc_id, info = named
+    if "date" in names and _published_apart(question, kb, doc_id, info):
+        return [], ""
     found = [(name, hit) for name in names if (hit := _particular(kb, doc_id, info, name)) is not None]
     if len(found) < len(names):
         return [], ""

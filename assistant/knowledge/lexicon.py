@@ -85,6 +85,7 @@ class ParticularWords(_Strict):
     issuer_who: list[str]
     doc_number: list[str]
     date: list[str]
+    published: list[str]
     not_particulars: list[str]
     not_a_name: list[str]
     self_reference: list[str] = []

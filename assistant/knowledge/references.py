@@ -18,6 +18,7 @@ from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.lexicon import lexicon
+from assistant.knowledge.question import QUESTION_CHARS
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -119,11 +120,22 @@ def named_cited_document(text: str, kb: KnowledgeBase) -> str | None:
         kind = next((k for k in lexicon().document_kinds if title.endswith(k)), None)
         # the run before 《 may start with other words (「根据国家数据局」): the issuer is the tail the question names
         named = next((issuer[i:] for i in range(len(issuer) - MIN_ISSUER + 1) if issuer[i:] in text), None)
-        if kind is None or named is None or kind not in text:
+        if kind is None or named is None or not _issuer_names_kind(text, named, kind):
             continue
         if not any(named in held_issuer and held_title.endswith(kind) for held_issuer, held_title in held):
             return title
     return None
+
+
+ISSUER_GAP = 6  # 「国家数据局的那个补充通知」: at most this many characters between the issuer and the kind
+
+
+def _issuer_names_kind(text: str, issuer: str, kind: str) -> bool:
+    """Does the issuer come before the kind of document in one clause (「国家数据局补充通知」), rather than apart
+    (「这个补充通知的文号是啥？跟国家数据局办大赛那个53号文是一回事吗」: the 补充通知 is the held one)?"""
+    kind = re.escape(kind)  # said alone or closing a title in 《》 (「国家数据局那个《关于……的补充通知》」)
+    gap = re.compile(rf"{re.escape(issuer)}[^，。？！?!；;,\s]{{0,{ISSUER_GAP}}}?(?:{kind}|《[^》]{{0,60}}?{kind}》)")
+    return bool(gap.search(text[:QUESTION_CHARS]))
 
 
 def _only_issuer_and_dates(rest: str) -> bool:
