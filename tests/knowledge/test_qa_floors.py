@@ -36,16 +36,14 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, sixth session,
-# after set 13's calibration chose OOS_MARGIN 0.4). Strict: the mark must go when the floor holds.
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, seventh session,
+# after set 14's calibration chose MIN_SCORE 0.32). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_7": "held-out evidence hit@3 37/42 < 90%, wrongly declined 2/42 (issue 23)",
+    "staff_questions_6": "held-out out of scope declined 6/8 < 80%, wrongly declined 2/42 (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out evidence hit@3 36/42, declined 6/8, wrongly declined 4/42 (issue 23)",
-    "staff_questions_11": "held-out evidence hit@3 37/42 < 90% (issue 23)",
-    "staff_questions_12": "held-out evidence hit@3 37/42 < 90%, wrongly declined 3/42 (issue 23)",
+    "staff_questions_9": "held-out evidence hit@3 37/42, declined 6/8, wrongly declined 3/42 (issue 23)",
+    "staff_questions_12": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 (issue 23)",
     "staff_questions_13": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
