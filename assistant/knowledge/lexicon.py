@@ -147,6 +147,8 @@ class Lexicon(_Strict):
     counted: list[str]
     eligibility: list[str]
     question_words: list[str]
+    not_asking: list[str]
+    continuing: list[str]
     topic_question_words: list[str]
     statement_marks: list[str]
     premise_cues: list[str]

@@ -301,18 +301,21 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     words = lexicon()
     asks = any_of(*words.question_words)
     topic, statement = any_of(*words.topic_question_words), any_of(*words.statement_marks)
+    not_asking, continuing = any_of(*words.not_asking), any_of(*words.continuing)
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
     parts: list[str] = []
     context: list[str] = []
     previous_asks = True
     for clause in clauses:
-        said = _NOT_ANY.sub("", clause)  # 「还没什么效益」 tells, 什么 asks nothing there
+        said = not_asking.sub("", _NOT_ANY.sub("", clause))  # 「还没什么效益」「推了好几家」 tell, they ask nothing
         names_a_topic = bool(topic.search(said)) and not statement.search(said)  # 「视频格式」, not 「视频是mov格式」
         if not (asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause)):
             context.append(clause)
             previous_asks = False
             continue
-        if len(clause) <= 3 and not previous_asks:  # 「电子版只交PDF 可以吗」: the asking word needs what it asks about
+        if not previous_asks and (len(clause) <= 3 or continuing.match(clause)):
+            # 「电子版只交PDF 可以吗」: the asking word needs what it asks about; 「……有好几条经验，要怎么组织」: the
+            # clause goes on from the one before, whose subject it leaves unsaid
             clause = f"{context.pop()} {clause}"
         parts.append(clause)
         previous_asks = True

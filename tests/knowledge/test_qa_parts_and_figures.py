@@ -176,3 +176,20 @@ def test_a_premise_dictated_in_chinese_numerals_is_checked(corpus_kb) -> None:
     assert _lead(_answered(corpus_kb, "宣传材料一千五百字以内对吧")).startswith("对")
     lead = _lead(_answered(corpus_kb, "案例简介不超过三千字对吧"))
     assert lead.startswith("不对") and "5000字" in lead, lead
+
+
+def test_a_clause_that_tells_is_context_and_one_going_on_from_it_keeps_its_subject() -> None:
+    """「好几」 counts, it does not ask (「推了好几家单位」 tells); a clause opening with 要/怎么 and no subject goes on
+    from the clause before it (「解决方案有好几条经验，要怎么排」)."""
+    from assistant.knowledge.question import split_clauses
+
+    parts, context = split_clauses("我们局推了好几家企业，想问下市里一共往上推几个")
+    assert parts == ["想问下市里一共往上推几个"] and context == ["我们局推了好几家企业"], (parts, context)
+    parts, context = split_clauses("安全合规部分有好几点做法，要怎么排比较好")
+    assert parts == ["安全合规部分有好几点做法 要怎么排比较好"] and not context, (parts, context)
+
+
+def test_the_electronic_copy_is_the_documents_electronic_file(corpus_kb) -> None:
+    """电子版 is the notice's 电子件 (「电子件一份（用印PDF+可编辑Word文字材料和多媒体材料）」)."""
+    answer = _answered(corpus_kb, "电子版要包含哪些东西，Word和PDF都要放吗")
+    assert "用印PDF+可编辑Word" in answer, answer
