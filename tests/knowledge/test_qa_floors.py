@@ -37,14 +37,15 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 
 
 # Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, seventh session,
-# after set 14's calibration chose MIN_SCORE 0.32). Strict: the mark must go when the floor holds.
+# with the second training-only file and the calibration's MIN_SCORE 0.30). Strict: the mark must go when the floor
+# holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": "held-out out of scope declined 6/8 < 80%, wrongly declined 2/42 (issue 23)",
+    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_7": "held-out evidence hit@3 37/42 < 90%, wrongly declined 2/42 (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_9": "held-out evidence hit@3 37/42, declined 6/8, wrongly declined 3/42 (issue 23)",
-    "staff_questions_12": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 (issue 23)",
-    "staff_questions_13": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_12": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
