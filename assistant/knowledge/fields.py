@@ -159,5 +159,19 @@ class CallFields:
             if len(passage.fields) == 1 and passage.fields[0] in fields:
                 best = score_sentences(question, [passage], context.kb)[:1]
                 lead = f"可归入「{passage.fields[0]}」领域（{count}之一）。"
-                return Candidate(self.name, [*best, listed], lead, confidence=0.75, structural=True)
+                directions = _directions_line(context, passage.fields[0])
+                evidence = [*best, *[d for d in directions if all(d.sentence != b.sentence for b in best)], listed]
+                return Candidate(self.name, evidence, lead, confidence=0.75, structural=True)
         return None
+
+
+def _directions_line(context: Context, field: str) -> list[Evidence]:
+    """The sentence of the field's own section listing its key directions (「重点方向：……；提升能源利用效率；……」):
+    asked which field an activity belongs to, the asker also needs which of its directions the activity serves."""
+    cue = any_of(*lexicon().fields.directions)
+    for passage in context.retrieved.pool:
+        if passage.fields == [field]:
+            for sentence in split_sentences(passage.text, "。！？\n"):
+                if cue.match(sentence.strip()):
+                    return [Evidence(passage=passage, sentence=sentence.strip(), score=1.0, rank=0)]
+    return []

@@ -127,6 +127,7 @@ class DefinitionWords(_Strict):
 class FieldWords(_Strict):
     asks_which: list[str]
     not_a_field: list[str]
+    directions: list[str]
 
 
 class Lexicon(_Strict):

@@ -42,7 +42,7 @@ MAX_PARTS = 4
 COMMON_WORD_FREQ = 50  # a jieba dictionary word this frequent is a word the asker meant, not a typo to cut through
 # Python's \b sees Chinese characters as word characters, so "deadline是" has no boundary.
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
-_CLAUSE = re.compile(r"[？?！!；;。\n、，,]|\s+")
+_CLAUSE = re.compile(r"[？?！!；;。\n、，,：:]|\s+")  # 「协会会员问：视频多长」: what was said comes after the colon
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_ANY = re.compile(r"没有?.{0,2}什么")  # "not any" (没什么, 没跑出什么): 什么 after 没 is no question word
 _ENDS_ASKING = re.compile(r"(?:[不没](?:行|对|是)?|吧)$")  # "能报不", "符合要求不", "交PDF就可以了吧"
@@ -93,10 +93,12 @@ class Question:
 
     def part(self, index: int) -> Question:
         """Part ``index`` as a question of its own: its own types, the other clauses as context (the part
-        "对接了多少系统" keeps the 福建 of "福建应急那个案例汇聚了多少数据")."""
+        "对接了多少系统" keeps the 福建 of "福建应急那个案例汇聚了多少数据", and is about that case too; a part before
+        the one naming a case is not: 「行动计划应急管理有哪几个重点方向？福建那个案例……」)."""
         text = self.parts[index]
         reading = self.part_readings[index] if index < len(self.part_readings) else self.reading
-        inherited = [t for t in ("case",) if self.has(t) and t not in reading.types]  # the case the question names
+        named_before = any("case" in r.types for r in self.part_readings[:index])  # a part before names the case
+        inherited = [t for t in ("case",) if self.has(t) and named_before and t not in reading.types]
         if inherited:
             reading = TypeReading(types=[t for t in reading.types if t != FACT] + inherited, scores=reading.scores)
         others = [p for i, p in enumerate(self.parts) if i != index]
