@@ -193,3 +193,11 @@ def test_the_electronic_copy_is_the_documents_electronic_file(corpus_kb) -> None
     """电子版 is the notice's 电子件 (「电子件一份（用印PDF+可编辑Word文字材料和多媒体材料）」)."""
     answer = _answered(corpus_kb, "电子版要包含哪些东西，Word和PDF都要放吗")
     assert "用印PDF+可编辑Word" in answer, answer
+
+
+def test_a_limit_the_question_claims_with_xian_must_be_the_documents_limit(corpus_kb) -> None:
+    """「简介不是限1500字吗」 claims the limit is 1500字; 1500 is within 不超过5000字, but it is not the limit. It was
+    answered 「对」."""
+    lead = _lead(_answered(corpus_kb, "案例简介不是限一千五百字吗"))
+    assert lead.startswith("不对") and "5000字" in lead, lead
+    assert _lead(_answered(corpus_kb, "案例简介写了四千字 没超吧")).startswith("对")  # an amount within the limit
