@@ -62,7 +62,11 @@ def _scored_cards(question: Question, kb: KnowledgeBase) -> list[tuple[float, st
     """(coverage, doc_id, title, text) of every card, best first: the question's weighted words found in a
     card's title count fully, in its body 0.7."""
     plain = lexicon().cases.plain_words
-    weights = {t: w for t, w in question_weights(question, kb).items() if t not in plain}
+    weights = question_weights(question, kb)
+    if question.case_part:  # 「首批第1号案例是谁报的？是什么性质的企业」: the second part is about the first's case
+        for term, weight in question_weights(question, kb, question.case_part).items():
+            weights[term] = max(weight, weights.get(term, 0.0))
+    weights = {t: w for t, w in weights.items() if t not in plain}
     total = sum(weights.values())
     if not total:
         return []

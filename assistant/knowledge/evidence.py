@@ -71,7 +71,8 @@ def _asked_unit() -> re.Pattern[str]:
 
 @cache
 def _count() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.])\d{{1,4}}(?:{any_of(*lexicon().counted).pattern})")
+    """「17个」 and an ordinal 「第1号」: a term as written (its digits alone are none; 第1号 is not 第15号)."""
+    return re.compile(rf"(?<![\d.])\d{{1,4}}(?:{any_of(*lexicon().counted).pattern})|第\d{{1,4}}+号")
 
 
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{3,}+$")

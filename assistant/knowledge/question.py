@@ -70,6 +70,7 @@ class Question:
     home: str = ""  # the call's home place (from the form spec): naming it does not restrict the evidence
     batch: str = ""  # the call's batch (「第二批」): naming it does not restrict the evidence either
     call_field: str = ""  # the one field of the call the question names, if any (its own passages come first)
+    case_part: str = ""  # for a part about a case an earlier part names: that part's text (which case it is)
     vector: Any = None  # the e5 query vector of ``text``, when the knowledge base embeds with the same model
     part_vectors: list[Any] = field(default_factory=list)  # the same for each part (same encoder batch)
 
@@ -97,8 +98,8 @@ class Question:
         the one naming a case is not: 「行动计划应急管理有哪几个重点方向？福建那个案例……」)."""
         text = self.parts[index]
         reading = self.part_readings[index] if index < len(self.part_readings) else self.reading
-        named_before = any("case" in r.types for r in self.part_readings[:index])  # a part before names the case
-        inherited = [t for t in ("case",) if self.has(t) and named_before and t not in reading.types]
+        naming = [p for p, r in zip(self.parts[:index], self.part_readings[:index], strict=False) if "case" in r.types]
+        inherited = [t for t in ("case",) if self.has(t) and naming and t not in reading.types]
         if inherited:
             reading = TypeReading(types=[t for t in reading.types if t != FACT] + inherited, scores=reading.scores)
         others = [p for i, p in enumerate(self.parts) if i != index]
@@ -114,6 +115,7 @@ class Question:
             home=self.home,
             batch=self.batch,
             call_field=self.call_field,
+            case_part=naming[0] if naming else "",
             vector=self.part_vectors[index] if index < len(self.part_vectors) else None,
         )
 

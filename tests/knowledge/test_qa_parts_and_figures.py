@@ -201,3 +201,13 @@ def test_a_limit_the_question_claims_with_xian_must_be_the_documents_limit(corpu
     lead = _lead(_answered(corpus_kb, "案例简介不是限一千五百字吗"))
     assert lead.startswith("不对") and "5000字" in lead, lead
     assert _lead(_answered(corpus_kb, "案例简介写了四千字 没超吧")).startswith("对")  # an amount within the limit
+
+
+def test_an_ordinal_names_its_case_and_later_parts_keep_it(corpus_kb) -> None:
+    """「第1号」 is a word of its own (its digit alone is none, and 第1号 is not 第15号); a later part that names no
+    case (「属于什么性质的企业」) is about the case an earlier part names. (「申报单位是什么性质的」 as the second part
+    is still read as a question about the applicant, not the case: left.)"""
+    answer = _answered(corpus_kb, "国家首批里第1号案例是哪个单位报的？属于什么性质的企业？")
+    lead = _lead(answer)
+    assert "运输装备协同制造" in lead and "构建数字应急体系" not in lead, lead
+    assert "中央企业" in answer, answer
