@@ -106,7 +106,7 @@ _NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{2})?〔\d{4}〕\d{1,4}+号")  # with t
 
 
 def _names_other_number(question: Question, info: dict) -> bool:
-    """Does the question name a 文号 that is not this document's (「国数政策2024 53号就是重庆这份补充通知吧」: the same
+    """Does the question name a 文号 that is not this document's (「国数政策2024 53号就是本市这份补充通知吧」: the same
     serial as 渝大数据发〔2024〕53号, another issuer)?"""
     own = str(info.get("doc_number", ""))
     return any(number.group(0) not in own for number in _NUMBER.finditer(question.text[:QUESTION_CHARS]))

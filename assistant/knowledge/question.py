@@ -95,7 +95,7 @@ class Question:
     def part(self, index: int) -> Question:
         """Part ``index`` as a question of its own: its own types, the other clauses as context (the part
         "对接了多少系统" keeps the 福建 of "福建应急那个案例汇聚了多少数据", and is about that case too; a part before
-        the one naming a case is not: 「行动计划应急管理有哪几个重点方向？福建那个案例……」)."""
+        the one naming a case is not: 「行动计划某领域有哪几个重点方向？福建那个案例……」)."""
         text = self.parts[index]
         reading = self.part_readings[index] if index < len(self.part_readings) else self.reading
         naming = [p for p, r in zip(self.parts[:index], self.part_readings[:index], strict=False) if "case" in r.types]

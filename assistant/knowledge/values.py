@@ -191,7 +191,10 @@ def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, st
 
 
 def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
-    """ "视频用mov可以吗" against the formats the documents name: (allowed, which formats)."""
+    """ "视频用mov可以吗" against the formats the documents name: (allowed, which formats). A question about a limit
+    (「答辩的PPT有页数限制吗」) names the format as its subject: it does not ask whether that format is allowed."""
+    if any_of(*lexicon().yes_no.limits).search(question.text):
+        return None
     formats = lexicon().formats
     asked = [f for f in formats if f.lower() in question.original.lower() or f in question.text]
     text = " ".join(e.sentence for e in evidence)
@@ -274,10 +277,17 @@ class DatesAndNumbers:
             return None
         picked = pick_evidence(question, dated_first(question, context.evidence))
         lead = lead_line(question, picked)
-        if not lead:
+        if not lead or _yes_no_first(question, lead):
             return None
         checked = _checks(question) and comparison(question, picked) is not None and names_nothing_else(context, picked)
         return Candidate(self.name, picked, lead, confidence=min(1.0, 0.3 + picked[0].score), structural=checked)
+
+
+def _yes_no_first(question: Question, lead: str) -> bool:
+    """A question read more as yes/no than as how much (「答辩的PPT有页数限制吗」) is answered 有/没有 first by the
+    yes/no route, its quotes holding the value; a plain value read off (「答：不超过20页」) leaves that unsaid."""
+    more_yes_no = question.reading.score("yes_no") > question.reading.score("number")
+    return lead.startswith("答：") and question.has("yes_no") and more_yes_no
 
 
 def dated_first(question: Question, evidence: list[Evidence]) -> list[Evidence]:

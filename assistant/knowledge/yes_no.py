@@ -100,10 +100,10 @@ def polarity(
     subject = [a for alts in aliases(question).values() for a in alts]  # 事业单位 → 企事业单位
     about = _main_terms(question, weights or {})
     for item in best:
-        sentence = item.sentence
-        if about and not any(t in sentence for t in about):
+        sentence, lowered = item.sentence, item.sentence.lower()  # terms are lower case (「ppt」), sentences as written
+        if about and not any(t in lowered for t in about):
             continue  # 「评审要不要去现场答辩」 is not decided by a sentence with 须 about something else
-        if unheld and not any(t in sentence for t in unheld):
+        if unheld and not any(t in lowered for t in unheld):
             continue  # 「纸质件要不要胶装」: 胶装 is in no document, so 「加盖公章」 does not decide it
         if kind == "requirement" and any_of(*words.requires).search(sentence):
             return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
@@ -129,11 +129,18 @@ def _places_listed_without(question: Question, evidence: list[Evidence], main: l
 
 def unheld_terms(question: Question, weights: dict[str, float], kb: KnowledgeBase) -> tuple[str, ...]:
     """The question's words that no document uses and no lexicon entry translates (胶装, 骑缝章): what is asked about
-    when the rest is how it asks. Words of how it asks (function words) are not among them."""
+    when the rest is how it asks. Words of how it asks (function words, 限制, 页数) are not among them."""
     df, _ = kb.store.document_frequency()
     alias = aliases(question)
     how = function_words(question.text)
-    return tuple(t for t in weights if not df.get(t) and t not in alias and t not in how and len(t) >= 2)
+    limits, counts = any_of(*lexicon().yes_no.limits), lexicon().numbers.asked_count_of
+    return tuple(
+        t
+        for t in weights
+        if not df.get(t) and t not in alias and t not in how and len(t) >= 2
+        and not limits.search(t)  # 「限制」 asks whether there is a limit; 「页数」 asks a count of 页 (「不超过20页」)
+        and not (t.endswith("数") and t[:-1] in counts)
+    )
 
 
 def _exists(question: Question, sentence: str, weights: dict[str, float]) -> bool:
