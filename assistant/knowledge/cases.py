@@ -11,10 +11,11 @@ field, then quoted with its best sentences.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, question_weights, score_sentences, shares_specific_term
+from assistant.knowledge.evidence import Evidence, asked_unit, question_weights, score_sentences, shares_specific_term
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import needed_facts
 from assistant.knowledge.question import Question
@@ -80,19 +81,29 @@ def _scored_cards(question: Question, kb: KnowledgeBase) -> list[tuple[float, st
 def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) -> list[Evidence]:
     """The card's best sentences for the question, with its figures: at least one sentence holding a number."""
     passages = kb.store.passages([(cid, 1.0) for cid, _l, _t in kb.store.section_chunks(doc_id)])
-    ranked = score_sentences(question, passages, kb)
+    ranked = score_sentences(_own_words(question), passages, kb)
     if count > SENTENCES_PER_CARD and question.has("number"):  # how much, about one case: its figures first
         needs = needed_facts(question)  # 「授信了多少钱」: the lines with an amount of money before other figures
+        unit = asked_unit(question)  # 「数据量多大」: the lines with an amount of 条 before 「首批20个」
 
         def figures_first(e: Evidence) -> float:
             holds = FIGURE_BONUS if _FIGURE.search(e.sentence) else 0.0
-            return e.score + holds + (FIGURE_BONUS if any(h.search(e.sentence) for h in needs) else 0.0)
+            counts = FIGURE_BONUS if unit and re.search(rf"\d[万亿]?{re.escape(unit)}", e.sentence) else 0.0
+            return e.score + holds + counts + (FIGURE_BONUS if any(h.search(e.sentence) for h in needs) else 0.0)
 
         ranked.sort(key=figures_first, reverse=True)
     best = ranked[:count]
     if not any(_FIGURE.search(e.sentence) for e in best):
         best += [e for e in ranked[count:] if _FIGURE.search(e.sentence)][:1]
     return best
+
+
+def _own_words(question: Question) -> Question:
+    """The question as its asking clauses alone: within the card chosen, every line is about the case the context
+    names (「国家能源集团那个多式联运装备案例，数据量有多大」), so its lines are ranked by what is asked (数据量)."""
+    if not question.context:
+        return question
+    return replace(question, text=" ".join(question.parts), context=[])
 
 
 def case_evidence(question: Question, kb: KnowledgeBase, lookup: bool = True) -> tuple[list[Evidence], str]:

@@ -209,7 +209,13 @@ class _Asked:
         unit = _asked_unit().search(question.text)
         asks_format = any_of(*lexicon().format_cues, *lexicon().formats).search(question.text)
         limit = bool(any_of(*lexicon().yes_no.limits).search(question.text))
-        return cls(unit.group(1) or unit.group(2) if unit else None, bool(asks_format), limit)
+        counted = unit.group(1) or unit.group(2) if unit else _quantity_unit(question.text)
+        return cls(counted, bool(asks_format), limit)
+
+
+def _quantity_unit(text: str) -> str | None:
+    """「数据量有多大」 asks an amount of 条 (the lexicon's ``numbers.quantities``)."""
+    return next((unit for word, unit in lexicon().numbers.quantities.items() if word in text), None)
 
 
 def asked_unit(question: Question) -> str | None:

@@ -69,6 +69,7 @@ class NumberWords(_Strict):
     numeral_counters: list[str]
     numeral_names: list[str]
     numeral_measures: list[str]
+    quantities: dict[str, str]
 
 
 class Need(_Strict):

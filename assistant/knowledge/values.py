@@ -93,9 +93,13 @@ def _named_in_clause(match: re.Match[str], asked: tuple[str, ...]) -> int:
 
 
 def asked_words(question: Question) -> tuple[str, ...]:
-    """The words of the question that say what it is about, two characters or more."""
+    """The words of the question that say what it is about, two characters or more: those of its asking clauses, and
+    the documents' wording for them (「国家能源集团那个案例，数据量有多大」 asks 数据量, the card writes 数据规模; the
+    case's name is in every line of its card)."""
+    asking = " ".join(question.parts) if question.context else question.text
     how = function_words(question.text)
-    return tuple(t for t in content_terms(question.text) if len(t) >= 2 and t not in how)
+    words = [*content_terms(asking), *content_terms(question.expansion)]
+    return tuple(t for t in dict.fromkeys(words) if len(t) >= 2 and t not in how)
 
 
 _COUNTED = re.compile(
@@ -236,7 +240,7 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
     for kind in kinds:
         if kind == "date" and (date := _first(_DATE, top)):
             return _date_lead(question, date)
-        if kind == "number" and (number := _first(_amount(), top, *_what_is_counted(question))):
+        if kind == "number" and (number := _counted_amount(question, top, evidence)):
             return f"答：{number}。"
     if "文号" in question.text:
         number = _first(PHRASES, top)
@@ -248,6 +252,20 @@ def lead_line(question: Question, evidence: list[Evidence]) -> str:
 def _what_is_counted(question: Question) -> tuple[str, tuple[str, ...], str]:
     """The counted noun, the asked words and the asked unit: what an amount is read next to."""
     return counted_noun(question.text), asked_words(question), asked_unit(question) or ""
+
+
+UNIT_REACH = 5  # sentences an amount of the asked unit is looked for in, when the closest ones hold none
+
+
+def _counted_amount(question: Question, top: list[Evidence], evidence: list[Evidence]) -> str | None:
+    """The amount read off the closest sentences; when the question asks a unit (「数据量多大」: 条) and they hold no
+    amount of it, the first of the next sentences that does (a card's 「首批20个」 line outscores its data line)."""
+    noun, words, unit = _what_is_counted(question)
+    number = _first(_amount(), top, noun, words, unit)
+    if unit and (number is None or unit not in number):
+        further = _first(_amount(), evidence[:UNIT_REACH], noun, words, unit)
+        number = further if further and unit in further else number
+    return number
 
 
 _DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")

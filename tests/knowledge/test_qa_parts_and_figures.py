@@ -211,3 +211,12 @@ def test_an_ordinal_names_its_case_and_later_parts_keep_it(corpus_kb) -> None:
     lead = _lead(answer)
     assert "运输装备协同制造" in lead and "构建数字应急体系" not in lead, lead
     assert "中央企业" in answer, answer
+
+
+def test_a_cases_data_volume_is_read_from_its_data_line(corpus_kb) -> None:
+    """Within the card the question names, its lines are ranked by what is asked (the case's name is in every line),
+    and 「数据量」 asks an amount of 条 (the card writes 数据规模, not 数据量): 「首批20个」 is no answer."""
+    lead = _lead(_answered(corpus_kb, "国能集团运输装备那个案例的数据量大概多少"))
+    assert "30亿条" in lead and "20个" not in lead, lead
+    lead = _lead(_answered(corpus_kb, "福建数字应急那个案例数据量多大"))
+    assert "59.8亿条" in lead and "20个" not in lead, lead
