@@ -229,6 +229,9 @@ class FormSpec(BaseModel):
     case_requirement_headings: list[str] = Field(default_factory=list)
     """The headings of the notice's sections on what a case must be (its focus, its requirements): the policy Q&A
     answers whether a project qualifies (「还没出效益能报吗」) from them (empty: no such answer route)."""
+    process_heading: str = ""
+    """The heading of the notice's section on how to apply (who organises, handing in, the deadline): the policy Q&A
+    quotes its steps in order when asked for the whole process (empty: no such answer route)."""
     handing_in: list[str] = Field(default_factory=list)
     """What the applicant must still do by hand before handing in (seals, copies of licences, paper copies):
     the package's 材料清单 lists them, in this order, after what the package holds."""

@@ -125,6 +125,10 @@ class DefinitionWords(_Strict):
     not_the_term: list[str]
 
 
+class ProcessWords(_Strict):
+    asks: list[str]
+
+
 class FieldWords(_Strict):
     asks_which: list[str]
     not_a_field: list[str]
@@ -170,6 +174,7 @@ class Lexicon(_Strict):
     outline: OutlineWords
     each: list[str]
     fields: FieldWords
+    process: ProcessWords
     definition: DefinitionWords
     title_words: list[str]
 

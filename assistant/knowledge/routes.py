@@ -80,12 +80,14 @@ def routes() -> tuple[Answerer, ...]:
     from assistant.knowledge.eligibility import ApplicantConditions
     from assistant.knowledge.fields import CallFields
     from assistant.knowledge.general import GeneralEvidence, Outline
+    from assistant.knowledge.process import Process
     from assistant.knowledge.template import TemplateParts
     from assistant.knowledge.values import DatesAndNumbers
     from assistant.knowledge.yes_no import YesOrNo
 
     return (
         Particulars(),
+        Process(),
         TemplateParts(),
         Outline(),
         Definition(),

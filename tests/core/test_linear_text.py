@@ -741,6 +741,7 @@ EXCLUDED = {
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.definition.defining": "a term of at most 12 characters (asked_term) over retrieved sentences",
     "assistant.knowledge.eligibility.section_passages": "a title and a heading from the form spec, not user text",
+    "assistant.knowledge.process.process_passages": "a title and a heading from the form spec, not user text",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
     "assistant.knowledge.ingest.plan_document": "chunk_document (a case) plus a lookup of stored documents",
     "ui.knowledge_jobs.upload_with_progress": "file paths from Gradio's upload route, read by the service",

@@ -25,6 +25,7 @@ def _context(kb, question: str) -> Context:
 def test_the_registry_order_is_the_specification() -> None:
     assert [r.name for r in routes()] == [
         "particulars",
+        "process",  # asked for the whole process (流程, 哪几步), before the template parts the question may name
         "template",
         "outline",
         "definition",
