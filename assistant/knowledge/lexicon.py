@@ -56,6 +56,7 @@ class AmountWords(_Strict):
     upper_limits: list[str]
     claims_limit: list[str]
     counters: list[str]
+    per_entities: list[str]
     only: list[str]
 
 

@@ -19,6 +19,7 @@ from functools import cache
 from assistant.knowledge.evidence import KIND_PENALTY, Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
+from assistant.knowledge.per_entity import asked_per_entity, states_per_entity
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.tokens import PHRASES
@@ -169,6 +170,8 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
             if match.group(2) != unit:
                 continue
             quote = _stated(match, item.sentence)
+            if (entity := asked_per_entity(question)) and not states_per_entity(item.sentence, entity):
+                return False, f"文件没有按每个{entity}规定数量，写的是「{quote}」"  # 「每个区县都能推15个」: a total
             if _agrees(value, _number(match.group(1)), quote, claims_limit):
                 return True, f"文件写的是「{quote}」"
             over = "不超过" in quote and value > _number(match.group(1))
@@ -297,8 +300,23 @@ class DatesAndNumbers:
         lead = lead_line(question, picked)
         if not lead or _yes_no_first(question, lead):
             return None
+        if total := _a_total_for_an_entity(question, lead, picked):  # 「一家单位最多报几个」: a total given
+            return Candidate(self.name, picked, lead, confidence=1.0, structural=True, unstated=total)
         checked = _checks(question) and comparison(question, picked) is not None and names_nothing_else(context, picked)
         return Candidate(self.name, picked, lead, confidence=min(1.0, 0.3 + picked[0].score), structural=checked)
+
+
+def _a_total_for_an_entity(question: Question, lead: str, evidence: list[Evidence]) -> str:
+    """The sentence the amount was read off, when the question asks it per entity (「一家单位最多能报几个案例」) and
+    the sentence gives no amount per that entity (「总推荐案例数量不超过15个」); else ""."""
+    entity = asked_per_entity(question)
+    value = lead.removeprefix("答：").rstrip("。")
+    if not entity or not lead.startswith("答："):
+        return ""
+    noun = counted_noun(question.text)  # the amount of what is asked (案例), else the sentence the value came from
+    counting = [e.sentence for e in evidence if noun and any(_counts(noun, m) for m in _amount().finditer(e.sentence))]
+    holding = next(iter(counting), "") or next((e.sentence for e in evidence if value in e.sentence), "")
+    return holding if holding and not states_per_entity(holding, entity) else ""
 
 
 def _yes_no_first(question: Question, lead: str) -> bool:

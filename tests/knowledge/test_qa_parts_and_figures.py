@@ -220,3 +220,16 @@ def test_a_cases_data_volume_is_read_from_its_data_line(corpus_kb) -> None:
     assert "30亿条" in lead and "20个" not in lead, lead
     lead = _lead(_answered(corpus_kb, "福建数字应急那个案例数据量多大"))
     assert "59.8亿条" in lead and "20个" not in lead, lead
+
+
+def test_an_amount_per_entity_is_not_answered_by_a_total(corpus_kb) -> None:
+    """The documents set how many cases are recommended in all (「总推荐案例数量不超过15个」), not per applicant,
+    district or field: asked per applicant, the question is declined saying what the documents state; claimed per
+    district, the claim is wrong; asked in total, the total is the answer."""
+    from assistant.knowledge.qa import answer_question
+
+    asked = answer_question(corpus_kb, "我们公司作为一个单位，最多能申报几个案例")
+    assert not asked.grounded and "总推荐案例数量不超过15个" in asked.answer, asked.answer
+    claimed = _lead(_answered(corpus_kb, "听区里说每个区县都可以推荐15个案例，是这样吗"))
+    assert claimed.startswith("不对") and "每个区县" in claimed, claimed
+    assert "不超过15个" in _lead(_answered(corpus_kb, "市里总共往上推荐几个案例"))
