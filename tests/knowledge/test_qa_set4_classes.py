@@ -53,3 +53,10 @@ def test_a_question_about_nothing_in_the_documents_is_declined(corpus_kb) -> Non
 def test_how_much_money_a_case_raised_quotes_its_amount(corpus_kb) -> None:
     answer = answer_question(corpus_kb, "新泰那个整县授信一共放了多少钱的贷款")
     assert answer.grounded and "12亿元" in answer.answer, answer.answer
+
+
+def test_a_phrase_ending_in_jiaofa_is_no_missing_document(corpus_kb) -> None:
+    """「两种叫法」 ends in 法 like a law's name (数据安全法), but 叫法 is a word of its own: the question was declined
+    as about a document 《是不是同一个文件的两种叫法》."""
+    answer = answer_question(corpus_kb, "三年行动计划和数据二十条只是同一份文件的不同叫法吗")
+    assert "知识库中没有《" not in answer.answer and answer.grounded, answer.answer
