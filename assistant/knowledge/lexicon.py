@@ -161,6 +161,7 @@ class Lexicon(_Strict):
     premise_cues: list[str]
     yes_no: YesNoWords
     type_labels: dict[str, str]
+    national_words: list[str]
     call_words: list[str]
     places: list[str]
     needs: list[Need]

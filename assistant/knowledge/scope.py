@@ -38,7 +38,7 @@ from assistant.knowledge.evidence import (
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import missing_needed_fact, needed_facts
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
-from assistant.knowledge.question import Question
+from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.references import (
     mentioned_titles,
     named_bare_reference,
@@ -98,6 +98,30 @@ def other_call(question: Question, call: FormSpec) -> str | None:
     return None
 
 
+def national_batch(question: Question, kb: KnowledgeBase) -> str | None:
+    """A national batch the question asks about (「国家第二批典型案例什么时候公布」) that no held text speaks of: the
+    held documents speak of the national first batch only, and the home call's own batch is not the nation's."""
+    national = any_of(*lexicon().national_words)
+    for found in BATCH.finditer(question.text[:QUESTION_CHARS]):
+        before = question.text[max(0, found.start() - PLACE_BEFORE_BATCH) : found.start()]
+        if not national.search(before):
+            continue
+        batch = found.group(0)
+        if not any(_national_before(text, batch, national) for _, text in _texts(kb)):
+            return batch
+    return None
+
+
+def _national_before(text: str, batch: str, national: re.Pattern[str]) -> bool:
+    """Does the text name this batch with a national word just before it (「国家数据局首批」「全国首批」)?"""
+    same = ("首批", "第一批") if batch in ("首批", "第一批") else (batch,)
+    for name in same:
+        for at in (m.start() for m in re.finditer(re.escape(name), text)):
+            if national.search(text[max(0, at - PLACE_BEFORE_BATCH) : at]):
+                return True
+    return False
+
+
 _DOCUMENT = re.compile(r"《([^》]{2,40})》")
 
 
@@ -135,6 +159,8 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
         return f"问题问的是{place}的征集，知识库中只有{call.place or '本地'}的征集文件"
     if batch := other_call(question, call):
         return f"问题问的是{call.place}{batch}的征集，知识库中是{call.batch}的征集文件"
+    if batch := national_batch(question, kb):
+        return f"问题问的是国家{batch}典型案例，知识库中没有关于它的资料"
     if document := missing_document(question, kb):
         return f"知识库中没有《{document}》"
     if (named := named_bare_reference(question.text, kb)) and not asked_particulars(question):

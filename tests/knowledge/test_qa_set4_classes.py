@@ -60,3 +60,12 @@ def test_a_phrase_ending_in_jiaofa_is_no_missing_document(corpus_kb) -> None:
     as about a document 《是不是同一个文件的两种叫法》."""
     answer = answer_question(corpus_kb, "三年行动计划和数据二十条只是同一份文件的不同叫法吗")
     assert "知识库中没有《" not in answer.answer and answer.grounded, answer.answer
+
+
+def test_a_national_batch_no_document_speaks_of_is_declined(corpus_kb) -> None:
+    """The held documents speak of the national first batch; the home call's own batch (第二批) is not the nation's:
+    asked when the national second batch comes out, the answer must not be the home call's dates."""
+    answer = answer_question(corpus_kb, "国家数据局第二批典型案例名单啥时候出")
+    assert not answer.grounded and "国家第二批" in answer.answer, answer.answer
+    first = answer_question(corpus_kb, "国家首批典型案例是哪天发布的")
+    assert first.grounded and "2024年5月24日" in first.answer, first.answer
