@@ -170,9 +170,9 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
             if match.group(2) != unit:
                 continue
             quote = _stated(match, item.sentence)
-            if (entity := asked_per_entity(question)) and not states_per_entity(item.sentence, entity):
-                return False, f"文件没有按每个{entity}规定数量，写的是「{quote}」"  # 「每个区县都能推15个」: a total
             if _agrees(value, _number(match.group(1)), quote, claims_limit):
+                if (entity := asked_per_entity(question)) and not states_per_entity(item.sentence, entity):
+                    return False, f"文件没有按每个{entity}规定数量，写的是「{quote}」"  # 「每个区县推15个」: a total
                 return True, f"文件写的是「{quote}」"
             over = "不超过" in quote and value > _number(match.group(1))
             return False, f"{asked.group(0)}{'超出了文件的要求' if over else '与文件不符'}：文件写的是「{quote}」"
