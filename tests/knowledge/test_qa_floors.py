@@ -36,15 +36,14 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07, seventh session,
-# with the second training-only file and the calibration's MIN_SCORE 0.30). Strict: the mark must go when the floor
-# holds.
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 at the end of the
+# seventh session). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out evidence hit@3 37/42 < 90%, wrongly declined 2/42 (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out evidence hit@3 37/42, declined 6/8, wrongly declined 3/42 (issue 23)",
+    "staff_questions_9": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_12": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_15": "held-out answer hit 35/42 < 85%, wrongly declined 2/42 (issue 23)",
