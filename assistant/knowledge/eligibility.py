@@ -33,8 +33,9 @@ APPLICANT = "applicant"  # the learned type: whether the applying organisation i
 NEUTRAL_LEAD = "答：{heading}须符合以下条件（原文见下），请对照判断。"  # the heading from the form spec
 
 
-def section_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list[Passage]:
-    """The passages of the call's notice whose own section heading names ``heading``."""
+def section_passages(kb: KnowledgeBase, notice_title: str, heading: str, nested: bool = False) -> list[Passage]:
+    """The passages of the call's notice whose own section heading names ``heading``; ``nested``: also those of its
+    sub-sections (the steps under 「申报工作安排」), in the notice's order."""
     if not heading:
         return []
     ids = [
@@ -42,7 +43,7 @@ def section_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list
         for doc_id, info in kb.store.documents().items()
         if info.get("title") == notice_title
         for cid, locator, _text in kb.store.section_chunks(doc_id)
-        if heading in locator.split(" > ")[-1]
+        if any(heading in level for level in (locator.split(" > ") if nested else locator.split(" > ")[-1:]))
     ]
     return kb.store.passages([(cid, 1.0) for cid in ids])
 

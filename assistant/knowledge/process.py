@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.knowledge.eligibility import section_passages
 from assistant.knowledge.evidence import Evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.qtypes import OUT_OF_SCOPE
@@ -20,24 +21,9 @@ from assistant.knowledge.sentences import quotable_sentences
 
 if TYPE_CHECKING:
     from assistant.core.types import Passage
-    from assistant.knowledge.search import KnowledgeBase
 
 CONFIDENCE = 0.8
 _STEP_NAME = re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*([^。．.]{2,20})")  # 「（二）提交申报书。」 → 提交申报书
-
-
-def process_passages(kb: KnowledgeBase, notice_title: str, heading: str) -> list[Passage]:
-    """The passages of the call's notice under ``heading`` (at any depth), in the notice's order."""
-    if not heading:
-        return []
-    ids = [
-        cid
-        for doc_id, info in kb.store.documents().items()
-        if info.get("title") == notice_title
-        for cid, locator, _text in kb.store.section_chunks(doc_id)
-        if any(heading in level for level in locator.split(" > "))
-    ]
-    return kb.store.passages([(cid, 1.0) for cid in ids])
 
 
 class Process:
@@ -51,7 +37,7 @@ class Process:
             return None  # 「流程是怎样的？纸质件交几份」: the parts are answered one by one
         if not any_of(*lexicon().process.asks).search(question.original):
             return None
-        passages = process_passages(context.kb, call.notice_title, call.process_heading)
+        passages = section_passages(context.kb, call.notice_title, call.process_heading, nested=True)
         evidence = [Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages for s in quotable_sentences(p)]
         steps = [m.group(1) for p in passages if (m := _STEP_NAME.match(_own_text(p)))]
         if not evidence or not steps:

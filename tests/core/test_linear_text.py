@@ -327,6 +327,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         injection,
         model_answer,
         needs,
+        per_entity,
         qa,
         question,
         readers,
@@ -503,6 +504,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         ),
         "references.named_cited_number": Case(
             references.named_cited_number, lambda t: references.named_cited_number(t, kb)
+        ),
+        "per_entity.states_per_entity": Case(
+            per_entity.states_per_entity, lambda t: per_entity.states_per_entity(t, "区县")  # entities: the lexicon's
         ),
         "corpus.split_front_matter": Case(corpus.split_front_matter, corpus.split_front_matter),
         "injection.mark_instructions": Case(injection.mark_instructions, injection.mark_instructions),
@@ -741,7 +745,6 @@ EXCLUDED = {
     "assistant.knowledge.qa_eval.run_eval": "the evaluation over a data set, not a request",
     "assistant.knowledge.definition.defining": "a term of at most 12 characters (asked_term) over retrieved sentences",
     "assistant.knowledge.eligibility.section_passages": "a title and a heading from the form spec, not user text",
-    "assistant.knowledge.process.process_passages": "a title and a heading from the form spec, not user text",
     "assistant.knowledge.ingest.store_document": "embeds chunks: bounded by ingest_max_chunks (tests/knowledge)",
     "assistant.knowledge.ingest.plan_document": "chunk_document (a case) plus a lookup of stored documents",
     "ui.knowledge_jobs.upload_with_progress": "file paths from Gradio's upload route, read by the service",
