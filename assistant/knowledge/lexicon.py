@@ -40,6 +40,7 @@ class YesNoWords(_Strict):
     asks_requirement: list[str]
     asks_identity: list[str]
     asks_existence: list[str]
+    asks_possibility: list[str]
     limits: list[str]
     permits: list[str]
     requires: list[str]

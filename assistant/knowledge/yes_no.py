@@ -37,6 +37,7 @@ WORDS = {
     "requirement": ("需要", "不需要"),
     "identity": ("是", "不是"),
     "existence": ("有", "没有"),
+    "possibility": ("会", "不会"),
 }
 
 
@@ -51,6 +52,7 @@ def asked_kind(question: Question) -> str:
         ("requirement", words.asks_requirement),
         ("identity", words.asks_identity),
         ("existence", words.asks_existence),
+        ("possibility", words.asks_possibility),
     ):
         hits = [i for i in range(len(tokens)) for n in (1, 2, 3) if "".join(tokens[i : i + n]) in listed]
         last[kind] = max(hits, default=-1)
@@ -107,7 +109,8 @@ def polarity(
             continue  # 「纸质件要不要胶装」: 胶装 is in no document, so 「加盖公章」 does not decide it
         if kind == "requirement" and any_of(*words.requires).search(sentence):
             return (not any(_negated(sentence, w) for w in words.requires if w in sentence)), item, False
-        if kind == "permission" and (any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)):
+        permits = any_of(*words.permits).search(sentence) or any(s in sentence for s in subject)
+        if kind in ("permission", "possibility") and permits:  # 「可继续拓展」: 可以, and 会
             return True, item, False
         if kind == "existence" and _exists(question, sentence, weights or {}):
             return True, item, False

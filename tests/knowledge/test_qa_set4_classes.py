@@ -69,3 +69,9 @@ def test_a_national_batch_no_document_speaks_of_is_declined(corpus_kb) -> None:
     assert not answer.grounded and "国家第二批" in answer.answer, answer.answer
     first = answer_question(corpus_kb, "国家首批典型案例是哪天发布的")
     assert first.grounded and "2024年5月24日" in first.answer, first.answer
+
+
+def test_will_it_is_answered_hui_first(corpus_kb) -> None:
+    """「会不会」 asks whether something will happen: 会/不会 first, not 可以 (「这是首批领域，今后可继续拓展」)."""
+    answer = answer_question(corpus_kb, "这十二个领域以后会不会再加")
+    assert answer.answer.startswith("会。") and "今后可继续拓展" in answer.answer, answer.answer
