@@ -41,6 +41,7 @@ def _asks() -> dict[str, re.Pattern[str]]:
         "doc_number": any_of(*words.doc_number),
         "date": re.compile(
             rf"落款.{{0,6}}(?:{when}|\d{{1,2}}月)|(?:{issued})(?:的|于)?(?:{when})|(?:{when}).{{0,4}}(?:{issued})"
+            rf"|\d{{1,2}}月\d{{1,2}}[日号]\s?(?:{issued})"  # 「补充通知是7月3号发的吧」: a day claimed for it
             rf"|{any_of(*words.date).pattern}"
         ),
     }
@@ -198,9 +199,22 @@ def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evi
     named_title = title if title.startswith("《") else f"《{title}》"
     if len(found) == 1:
         name, (evidence, form) = found[0]
-        return [evidence], f"答：{form}（{named_title}的{_LABELS[name]}）。"
+        verdict = _claimed_day_verdict(question, form) if name == "date" else ""
+        return [evidence], f"{verdict or '答：'}{form}（{named_title}的{_LABELS[name]}）。"
     values = "；".join(f"{_LABELS[name]}：{form}" for name, (_, form) in found)
     return [evidence for _, (evidence, _) in found], f"答：{named_title}的{values}。"
+
+
+_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _claimed_day_verdict(question: Question, date: str) -> str:
+    """「对。」 or 「不对。」 when the question claims the document's day (「补充通知是7月3号发的吧」), else ""."""
+    claimed, written = _DAY.search(question.original), _DAY.search(date)
+    if not (claimed and written):
+        return ""
+    same = tuple(map(int, claimed.groups())) == tuple(map(int, written.groups()))
+    return "对。" if same else "不对。"
 
 
 class Particulars:

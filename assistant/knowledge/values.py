@@ -182,7 +182,7 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
 def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "8月底交还行吗" against the deadline in the evidence: (in time, why)."""
     asked = _q_date().search(question.original) or _q_date().search(question.text)
-    if not asked:
+    if not asked or "截止" not in question.text:  # 「补充通知是7月3号发的吧」 asks when it was issued, not if in time
         return None
     month = int(asked.group(1))
     day = int(asked.group(3)) if asked.group(3) else lexicon().month_parts.get(asked.group(2), 31)

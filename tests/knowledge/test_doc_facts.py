@@ -79,3 +79,16 @@ def test_the_day_a_document_was_made_public_is_not_the_day_it_is_dated(bundled_k
     answer is not its 所署日期."""
     answer = answer_question(bundled_kb, "三年行动计划什么时候对外公开的")
     assert "所署日期" not in answer.answer and "1月4日" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"), [("补充通知是7月3号印发的吧", "不对。"), ("那个补充通知是8月5号发的对吧", "对。")]
+)
+def test_a_day_claimed_for_a_document_is_checked_against_its_own_date(
+    bundled_kb: KnowledgeBase, question: str, verdict: str
+) -> None:
+    """A day claimed for when a document was issued is its 所署日期's to confirm, not a hand-in date to compare with the
+    deadline (「7月3号在截止时间之前」 was answered 「对」)."""
+    answer = answer_question(bundled_kb, question)
+    assert answer.answer.startswith(verdict) and "2024年8月5日" in answer.answer.splitlines()[0], answer.answer
+    assert "截止时间" not in answer.answer.splitlines()[0], answer.answer
