@@ -21,6 +21,7 @@ from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import QUESTION_CHARS, Question
 from assistant.knowledge.routes import Candidate, Context
 from assistant.knowledge.tokens import _jieba
+from assistant.knowledge.values import claimed_day_is
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -205,16 +206,10 @@ def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evi
     return [evidence for _, (evidence, _) in found], f"答：{named_title}的{values}。"
 
 
-_DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
-
-
 def _claimed_day_verdict(question: Question, date: str) -> str:
     """「对。」 or 「不对。」 when the question claims the document's day (「补充通知是7月3号发的吧」), else ""."""
-    claimed, written = _DAY.search(question.original), _DAY.search(date)
-    if not (claimed and written):
-        return ""
-    same = tuple(map(int, claimed.groups())) == tuple(map(int, written.groups()))
-    return "对。" if same else "不对。"
+    same = claimed_day_is(question.original, date)
+    return "" if same is None else ("对。" if same else "不对。")
 
 
 class Particulars:

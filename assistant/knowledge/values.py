@@ -274,14 +274,21 @@ def _counted_amount(question: Question, top: list[Evidence], evidence: list[Evid
 _DAY = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
 
 
+def claimed_day_is(text: str, date: str) -> bool | None:
+    """Is the day the text claims (「1月4号」) the day of ``date`` (「2024年1月4日」)? None when either names none."""
+    stated, found = _DAY.search(text), _DAY.search(date)
+    if not (stated and found):
+        return None
+    return tuple(map(int, stated.groups())) == tuple(map(int, found.groups()))
+
+
 def _date_lead(question: Question, date: str) -> str:
     """「答：<date>」, or, when the question claims a day (「首批案例是1月4号发布的吧」), whether that is the day the
     documents give: 「不对。文件写的是……」."""
-    stated = _DAY.search(question.original) or _DAY.search(question.text)
-    found = _DAY.search(date)
-    if not (question.has("premise") and stated and found):
+    same = claimed_day_is(question.original, date)
+    same = claimed_day_is(question.text, date) if same is None else same
+    if not question.has("premise") or same is None:
         return f"答：{date}。"
-    same = tuple(map(int, stated.groups())) == tuple(map(int, found.groups()))
     return f"{'对' if same else '不对'}。文件写的是{date}。"
 
 

@@ -505,6 +505,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         "references.named_cited_number": Case(
             references.named_cited_number, lambda t: references.named_cited_number(t, kb)
         ),
+        "values.claimed_day_is": Case(values.claimed_day_is, lambda t: values.claimed_day_is(t, "2024年8月5日")),
         "per_entity.states_per_entity": Case(
             per_entity.states_per_entity, lambda t: per_entity.states_per_entity(t, "区县")  # entities: the lexicon's
         ),
