@@ -130,7 +130,8 @@ def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
 def declined(
     early: bool, leads: list[Lead], oos: float, min_score: float, margin: float, structural_until: float
 ) -> bool:
-    """As the Q&A decides: every part weak, or the first part weak and no later part found by structure. A route's
+    """As the Q&A decides: every part weak, or the first part weak, no later part found by structure and the whole
+    question read out of scope (``qa._merge``). A route's
     structure stands only for a question read less than ``structural_until`` out of scope (``scope.too_weak``)."""
     if early or not leads:
         return True
@@ -140,7 +141,7 @@ def declined(
         for lead, s in zip(leads, sure, strict=True)
     ]
     stands = any(s and not w for s, w in zip(sure, weak, strict=True))
-    return all(weak) or (weak[0] and not stands)
+    return all(weak) or (weak[0] and not stands and oos >= qa.WHOLE_IN_SCOPE)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -152,8 +152,13 @@ class CaseCards:
 def _figure_about_what_is_asked(context: Context, evidence: list[Evidence]) -> bool:
     """For 「多少」 about a case: does a line with a figure share a specific word of the question other than the case's
     name? When only the name is shared (「数字敦煌素材库一共有多少张图」 against the card's lines), the card does not
-    give the figure, and the answer is left to the evidence threshold like any other, not taken as sure."""
-    besides = " ".join([evidence[0].passage.title, *lexicon().cases.plain_words])  # 「那个项目」 names no figure
+    give the figure, and the answer is left to the evidence threshold like any other, not taken as sure. The case's
+    field names it too: a question about a sum of money the card does not give shares only the field's word with
+    the line about the prize the case won."""
+    card = _cards(context.kb).get(evidence[0].passage.doc_id, ("", ""))[1]
+    field = _FIELD.search(card)
+    named = [evidence[0].passage.title, field.group(1) if field else "", *lexicon().cases.plain_words]
+    besides = " ".join(named)  # 「那个项目」 names no figure
     return any(
         _FIGURE.search(item.sentence) and shares_specific_term(context.question, context.kb, item.sentence, besides)
         for item in evidence[:SENTENCES_ABOUT_ONE]

@@ -41,6 +41,7 @@ class YesNoWords(_Strict):
     asks_identity: list[str]
     asks_existence: list[str]
     asks_possibility: list[str]
+    belief_marks: list[str]
     limits: list[str]
     permits: list[str]
     requires: list[str]

@@ -95,10 +95,13 @@ class Question:
     def part(self, index: int) -> Question:
         """Part ``index`` as a question of its own: its own types, the other clauses as context (the part
         "对接了多少系统" keeps the 福建 of "福建应急那个案例汇聚了多少数据", and is about that case too; a part before
-        the one naming a case is not: 「行动计划某领域有哪几个重点方向？福建那个案例……」)."""
+        the one naming a case is not: 「行动计划某领域有哪几个重点方向？福建那个案例……」). When no part reads as about a
+        case and the whole does, the context clauses before the part name it."""
         text = self.parts[index]
         reading = self.part_readings[index] if index < len(self.part_readings) else self.reading
         naming = [p for p, r in zip(self.parts[:index], self.part_readings[:index], strict=False) if "case" in r.types]
+        if self.has("case") and not any("case" in r.types for r in self.part_readings):  # 「国能那个案例 指标多少项」
+            naming = [c for c in self.context if -1 < self.text.find(c) < self.text.find(text)]
         inherited = [t for t in ("case",) if self.has(t) and naming and t not in reading.types]
         if inherited:
             reading = TypeReading(types=[t for t in reading.types if t != FACT] + inherited, scores=reading.scores)

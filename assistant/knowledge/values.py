@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from assistant.knowledge.asked_kind import asks_permission_outright
 from assistant.knowledge.evidence import KIND_PENALTY, Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -230,13 +231,19 @@ def _about_the_subject(evidence: list[Evidence]) -> list[Evidence]:
     return [e for e in evidence[:3] if e.score >= CLOSE * evidence[0].score] if evidence else []
 
 
+def _states_a_belief(question: Question) -> bool:
+    """A premise put as a belief to confirm (「纸质件要一式五份吧」) is answered 对/不对; one put as a request
+    (「电子版光交pdf可以吗」, read as a premise too) is answered 可以/不可以, as it asks."""
+    return question.has("premise") and not asks_permission_outright(question)
+
+
 def lead_line(question: Question, evidence: list[Evidence]) -> str:
     """A one-line direct answer read off the evidence, or "" when none can be read."""
     if _checks(question):
         found = comparison(question, evidence)
         if found:
             agrees, why = found
-            word = ("可以" if agrees else "不可以") if not question.has("premise") else ("对" if agrees else "不对")
+            word = ("对" if agrees else "不对") if _states_a_belief(question) else ("可以" if agrees else "不可以")
             return f"{word}。{why}。"
     top = _about_the_subject(evidence)
     kinds = sorted((k for k in ("date", "number") if question.has(k)), key=question.reading.score, reverse=True)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.knowledge.asked_kind import WORDS, asked_kind
 from assistant.knowledge.evidence import Evidence, aliases, function_words, places_of, question_weights
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
-from assistant.knowledge.tokens import _jieba
 from assistant.knowledge.values import comparison, names_nothing_else
 
 if TYPE_CHECKING:
@@ -32,32 +32,6 @@ if TYPE_CHECKING:
 CLOSE = 0.8
 LISTED_PLACES = 3  # a sentence naming this many places is a list of them
 OPPOSITE_WINDOW = 10  # a condition the asker does not meet may sit in a lower-ranked sentence: it is specific
-WORDS = {
-    "permission": ("可以", "不可以"),
-    "requirement": ("需要", "不需要"),
-    "identity": ("是", "不是"),
-    "existence": ("有", "没有"),
-    "possibility": ("会", "不会"),
-}
-
-
-def asked_kind(question: Question) -> str:
-    """permission, requirement or identity: the kind whose word comes last in the question. Words are
-    jieba tokens (or runs of them), so 「要求」 is not 「要」."""
-    words = lexicon().yes_no
-    tokens = _jieba().lcut(question.text)
-    last: dict[str, int] = {}
-    for kind, listed in (
-        ("permission", words.asks_permission),
-        ("requirement", words.asks_requirement),
-        ("identity", words.asks_identity),
-        ("existence", words.asks_existence),
-        ("possibility", words.asks_possibility),
-    ):
-        hits = [i for i in range(len(tokens)) for n in (1, 2, 3) if "".join(tokens[i : i + n]) in listed]
-        last[kind] = max(hits, default=-1)
-    kind = max(last, key=lambda k: last[k])
-    return kind if last[kind] >= 0 else "permission"
 
 
 def _opposed(question: Question, sentence: str) -> bool:

@@ -36,17 +36,15 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 at the end of the
-# seventh session). Strict: the mark must go when the floor holds.
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the eighth
+# session). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_7": "held-out evidence hit@3 37/42 < 90%, wrongly declined 2/42 (issue 23)",
-    "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_9": "held-out wrongly declined 3/42 > 3% (issue 23)",
-    "staff_questions_12": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_15": "held-out answer hit 35/42 < 85%, wrongly declined 2/42 (issue 23)",
+    "staff_questions_15": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -72,7 +70,9 @@ SHORT_OF_FLOOR = {
 # wrongly declined 5/125; its held-out part 39/42, 40/42, 6/8, 0/42. Set 15 (people of named trades asking how the
 # call applies to them, a formal register, forwarded questions; same session, at 35f9b51), before anything was tuned
 # on it: answer 101/125, evidence 110/125, declined 22/25, wrongly declined 4/125; its held-out part 35/42, 38/42,
-# 7/8, 2/42.
+# 7/8, 2/42. Set 16 (district staff who organise the call locally, and people typing fast on a phone with voice-input
+# homophones; 2026-12-07, eighth session), before anything was tuned on it: answer 112/125, evidence 114/125, declined
+# 22/25, wrongly declined 6/125; its held-out part 37/42, 38/42, 7/8, 3/42.
 
 
 @pytest.mark.parametrize(
