@@ -32,6 +32,7 @@ _CN_DIGITS = {
 }
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+LARGEST_NUMERAL = 10**18  # beyond any figure a document or a question states; a larger numeral is read as none
 _CN_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 # A lone Chinese digit is a figure only in front of one of these measure words.
 _CN_AMOUNT_UNITS = ("元", "倍", "吨", "亩", "公里", "千米", "个百分点", "成")
@@ -63,7 +64,7 @@ def chinese_numeral_value(numeral: str) -> float | None:
     if digit and last_unit >= 100 and numeral[-1] in _CN_DIGITS:
         digit *= last_unit // 10
     value = total + section + digit
-    return float(value) if value else None
+    return float(value) if 0 < value <= LARGEST_NUMERAL else None  # 「一万万万……个」 overflows a float
 
 
 def _digit_mentions(text: str) -> list[NumberMention]:

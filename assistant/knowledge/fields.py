@@ -49,8 +49,9 @@ def outside_field(text: str, fields: list[str]) -> str | None:
     if also:
         names.append(also.group(1))
     names += _names_around_field_word(text)
+    documents = set(lexicon().title_words) | set(lexicon().document_kinds)  # 「申报书领域填……」: where, not which
     for name in names:
-        if len(name) >= 2 and not any(name in f or f in name for f in fields):
+        if len(name) >= 2 and name not in documents and not any(name in f or f in name for f in fields):
             return name
     return None
 

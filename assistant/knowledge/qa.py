@@ -246,8 +246,8 @@ def answer_question(
     kb: KnowledgeBase, question: str, chat_model: ChatModel | None = None, call: FormSpec | None = None
 ) -> QAAnswer:
     """Answer a staff question from the knowledge base, citing the passages used."""
-    question = question.strip()
-    if not question:
+    question = question.encode("utf-8", "replace").decode("utf-8").strip()  # 「\udcff」 (an undecodable byte) is no
+    if not question:  # character: every later step (the embedding model, storage) would fail on it
         raise InvalidInputError("问题为空：请输入要查询的政策问题。")
     call = call or default_call()
     asked = analyse(question, kb)

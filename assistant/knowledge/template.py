@@ -43,6 +43,7 @@ _ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+\
 _EXAMPLE = re.compile(r"^(?:如|例如|示例)[：:]")
 # "写了6000字会不会超", "限多少字": a value with a unit the part's lines also state.
 _UNIT = re.compile(r"(?:(?:多少|几|(?<!\d)\d++)\s*|(?=字数))(字|分钟|份|页)")  # "限多少字", "字数上限"
+_GUIDE = re.compile(r"申报书「([^」]{2,12})」")  # 「申报书「<部分>」部分……可对照……撰写」
 MAX_LINES = 24
 MAX_CHARS = 400  # a table's short rows (信息表) all fit; long guidance lines stop sooner
 
@@ -100,6 +101,9 @@ def _in_region(parts: list[str]) -> int | None:
 
 
 _CACHE: BoundedCache[list[Part]] = BoundedCache(lambda: get_settings().knowledge_cache_entries)
+_QUOTES: BoundedCache[dict[str, list[tuple[str, str, str]]]] = BoundedCache(
+    lambda: get_settings().knowledge_cache_entries
+)
 
 
 def template_parts(kb: KnowledgeBase) -> list[Part]:
@@ -189,12 +193,31 @@ def _mentions(part: Part, kb: KnowledgeBase) -> list[tuple[str, str]]:
     return out
 
 
+def _guides(part: Part, kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Clauses of other documents that quote the part's name with the template's (「申报书「<部分>」部分……可对照……
+    撰写」): advice on writing the part, found by the name the documents quote, not by words the question shares."""
+    names = [a for a in part.aliases if len(a) >= 2]
+    quoted = _QUOTES.get(kb.store.content_key(), lambda: _quoted_clauses(kb))
+    return [(cid, clause) for name in names for doc_id, cid, clause in quoted.get(name, []) if doc_id != part.doc_id]
+
+
+def _quoted_clauses(kb: KnowledgeBase) -> dict[str, list[tuple[str, str, str]]]:
+    """name → (doc_id, chunk id, clause) of every clause quoting a name in 「」 after 申报书 (the template's word)."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for doc_id in kb.store.documents():
+        for cid, _locator, text in kb.store.section_chunks(doc_id):
+            for clause in split_sentences(text, "。；;"):
+                for match in _GUIDE.finditer(clause):
+                    found.setdefault(match.group(1), []).append((doc_id, cid, clause.strip()))
+    return found
+
+
 def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
     """The lines to quote for a question about ``part`` and a lead line read off them."""
     guidance = [(cid, line) for cid, line in part.lines if line != part.heading and not _EXAMPLE.match(line)]
     guidance = [(c, ln) for c, ln in guidance if part_name(ln) != part_name(part.heading)]
     mentions = _mentions(part, kb)
-    lines = mentions + guidance
+    lines = mentions + guidance + _guides(part, kb)
     if "示例" in question.text or "例子" in question.text or not lines:
         lines += [(c, ln) for c, ln in part.lines if _EXAMPLE.match(ln)]
     if not lines:

@@ -47,7 +47,8 @@ class SentenceEncoder:
                     found[text] = self._cache[text]
         todo = list(dict.fromkeys(t for t in texts if t not in found))
         if todo:
-            vectors = np.atleast_2d(np.asarray(self._get_model().query(todo), dtype=np.float32))
+            readable = [text.encode("utf-8", "replace").decode("utf-8") for text in todo]  # a lone surrogate
+            vectors = np.atleast_2d(np.asarray(self._get_model().query(readable), dtype=np.float32))  # cannot pass
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             vectors = (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
             with self._cache_lock:

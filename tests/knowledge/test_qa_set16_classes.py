@@ -8,7 +8,9 @@ any set).
   of scope: the other part is answered (part readings come from a model trained on whole questions);
 * a case named in a clause before the asking parts is what every part is about;
 * a premise put as a request (「……还行吗」) is answered 可以/不可以, a belief to confirm (「……吧」) 对/不对;
-* a question whose every part is a request asking nothing is declined (it raised an IndexError).
+* a question whose every part is a request asking nothing is declined (it raised an IndexError);
+* a document named before 「领域」 is no field; a topic named by money (资金支持) asks no amount; advice in another
+  document on writing a template part (it quotes the part after 申报书) is quoted with the part.
 """
 
 from __future__ import annotations
@@ -53,3 +55,22 @@ def test_a_question_of_requests_only_is_declined_not_a_crash(corpus_kb) -> None:
     assert _merge([]) is None
     answer = answer_question(corpus_kb, "能帮我捋一下吗？能再说一遍吗？")
     assert not answer.grounded and answer.answer.startswith(NOT_FOUND), answer.answer
+
+
+def test_a_document_named_before_the_field_word_is_no_field(corpus_kb) -> None:
+    """「申报书领域填……」 names where the field is written, not a field outside the call's twelve."""
+    answer = answer_question(corpus_kb, "征求意见稿里是智能制造，申报书领域那栏能写智能制造吗").answer
+    assert "「申报书」不在" not in answer, answer
+
+
+def test_a_topic_named_by_money_is_not_a_question_about_an_amount(corpus_kb) -> None:
+    """「资金支持那部分讲了什么」 asks what the plan says about funding, not how much: no amount of 元 is needed."""
+    answer = answer_question(corpus_kb, "行动计划资金支持那部分讲了什么")
+    assert answer.grounded and "中央预算内投资" in answer.answer, answer.answer
+
+
+def test_advice_elsewhere_on_writing_a_template_part_is_quoted_with_it(corpus_kb) -> None:
+    """The plan digest says which of its measures to follow when writing the template's 安全合规 part (it quotes the
+    part's name after 申报书): a how-to question about that part gets the template's guidance and that advice."""
+    answer = answer_question(corpus_kb, "安全合规这一节都该写点啥").answer
+    assert "具体来源" in answer and "加强数据安全保障" in answer, answer
