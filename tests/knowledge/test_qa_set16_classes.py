@@ -10,7 +10,8 @@ any set).
 * a premise put as a request (「……还行吗」) is answered 可以/不可以, a belief to confirm (「……吧」) 对/不对;
 * a question whose every part is a request asking nothing is declined (it raised an IndexError);
 * a document named before 「领域」 is no field; a topic named by money (资金支持) asks no amount; advice in another
-  document on writing a template part (it quotes the part after 申报书) is quoted with the part.
+  document on writing a template part (it quotes the part after 申报书) is quoted with the part;
+* a length asked of a part whose lines state no number of 字 is not answered by them.
 """
 
 from __future__ import annotations
@@ -74,3 +75,12 @@ def test_advice_elsewhere_on_writing_a_template_part_is_quoted_with_it(corpus_kb
     part's name after 申报书): a how-to question about that part gets the template's guidance and that advice."""
     answer = answer_question(corpus_kb, "安全合规这一节都该写点啥").answer
     assert "具体来源" in answer and "加强数据安全保障" in answer, answer
+
+
+def test_a_length_asked_of_a_part_that_states_none_is_not_answered_by_its_guidance(corpus_kb) -> None:
+    """「……那一栏最多能写多少字」: the template's line for the field states no number of 字, so quoting it answers
+    nothing; the 5000 字 of the case introduction still answers a question about the introduction."""
+    field = answer_question(corpus_kb, "通讯地址那一栏最多能写多少字")
+    assert not field.grounded, field.answer
+    intro = answer_question(corpus_kb, "案例简介总共能写多少字")
+    assert intro.grounded and "5000字" in intro.answer, intro.answer
