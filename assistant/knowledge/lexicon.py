@@ -130,6 +130,7 @@ class DefinitionWords(_Strict):
 
 class ProcessWords(_Strict):
     asks: list[str]
+    asks_who: list[str]
 
 
 class FieldWords(_Strict):

@@ -25,11 +25,12 @@ def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...]:
 def needed_facts(question: Question) -> list[re.Pattern[str]]:
     """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
     a need named for one question type applies only to questions of that type, one named against a type not to
-    questions of that type."""
+    questions of that type. Only the asking clauses count: 「我们是……的业务处室，……需要怎么配合」 asks no address."""
+    asking = " ".join(question.parts) or question.text
     return [
         holds
         for asks, holds, only_for, not_for in _needs()
-        if _asks(asks, question.text)
+        if _asks(asks, asking)
         and (not only_for or question.has(only_for))
         and not (not_for and question.has(not_for))
     ]

@@ -84,3 +84,12 @@ def test_a_length_asked_of_a_part_that_states_none_is_not_answered_by_its_guidan
     assert not field.grounded, field.answer
     intro = answer_question(corpus_kb, "案例简介总共能写多少字")
     assert intro.grounded and "5000字" in intro.answer, intro.answer
+
+
+def test_who_organises_and_where_materials_go_are_read_from_the_steps_of_applying(corpus_kb) -> None:
+    """The organising step shares no word with 交; asked whether to hand in at the district or the city bureau, or how a
+    department that received the notice takes part, the answer quotes the steps: who organises, where it is sent."""
+    answer = answer_question(corpus_kb, "我们的材料是先交给区县数据局，还是直接交到市局？").answer
+    assert "报送至我局" in answer and "区（县）数据主管部门" in answer, answer
+    department = answer_question(corpus_kb, "我们是市交通运输委，收到这个通知后要怎么配合？").answer
+    assert "组织申报单位" in department, department
