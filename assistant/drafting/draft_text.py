@@ -20,8 +20,22 @@ _CN = "一二三四五六七八九十"
 
 
 def paragraphs(text: str) -> list[list[str]]:
-    """Non-empty paragraphs (one per line), each a list of sentences with their end marks."""
-    return [[s for s in split_sentences(line) if s.strip()] for line in text.split("\n") if line.strip()]
+    """Non-empty paragraphs (one per line), each a list of sentences with their end marks; a 【…】 mark (a part
+    still to fill, 「【待补充：……？……？】」) is one sentence whatever it holds, so no edit cuts it in half."""
+    return [_marks_whole([s for s in split_sentences(line) if s.strip()]) for line in text.split("\n") if line.strip()]
+
+
+def _marks_whole(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    open_mark = False
+    for piece in pieces:
+        if open_mark and out:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        depth = out[-1].count("【") - out[-1].count("】")
+        open_mark = depth > 0
+    return out
 
 
 def join(paras: list[list[str]]) -> str:

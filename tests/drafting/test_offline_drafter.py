@@ -303,3 +303,21 @@ def test_revise_offline_is_what_the_drafter_calls(form: FormSpec) -> None:
     job = make_job(form, "intro.solution", ["原回答。"], previous=PREVIOUS, instruction="删除第一段")
     job = job.model_copy(update={"revision": read_revision(form, "删除第一段")})
     assert revise_offline(job) == OfflineDrafter(form).draft(job)
+
+
+def test_a_deletion_naming_no_place_there_is_deletes_nothing(form: FormSpec) -> None:
+    """「删掉第0句」: no sentence is the 0th; with one paragraph the whole part used to be deleted (「已删除全文」, a
+    0-character version stored), found by a helper's fuzzing of applicant messages."""
+    one = "本平台已接入12家港口的单证数据。"
+    for instruction in ("删掉第0句", "删掉第0段"):
+        out = revise(form, instruction, previous=one)
+        assert out.text == one, (instruction, out.text)
+
+
+def test_a_mark_still_to_fill_is_never_cut_in_half() -> None:
+    """A skipped part is one 【待补充：……？……？】 mark holding two questions; split at its 「？」 it was two
+    sentences, and 「第一句删掉」 or 「更简洁」 left half of it (an unclosed 【) in the stored draft."""
+    from assistant.drafting import draft_text as dt
+
+    mark = "【待补充：问题描述——这个案例要解决什么问题？覆盖哪些范围？】"
+    assert dt.paragraphs(mark + "其余内容。") == [[mark, "其余内容。"]]

@@ -145,6 +145,8 @@ def _delete(job: DraftJob, op: RevisionOp, paras: list[list[str]]) -> DraftOutpu
         i, k = places[index]
         kept = [[s for kk, s in enumerate(p) if (ii, kk) != (i, k)] for ii, p in enumerate(paras)]
         return _changed(job, dt.renumber([p for p in kept if p]), f"已删除{op.scope()}。")
+    if op.paragraph is None and op.point is None:  # 「删掉第0句」 names no place there is: the whole part is not it
+        return _unchanged(job, "请说明要删除哪一句、哪一段或哪一点。" + HELP)
     scope = _scope(op, paras)
     if isinstance(scope, str) or len(scope) != 1:
         return _unchanged(job, scope if isinstance(scope, str) else "请说明要删除哪一句、哪一段或哪一点。" + HELP)
