@@ -43,7 +43,9 @@ MAX_PARTS = 4
 COMMON_WORD_FREQ = 50  # a jieba dictionary word this frequent is a word the asker meant, not a typo to cut through
 # Python's \b sees Chinese characters as word characters, so "deadline是" has no boundary.
 _LATIN_EDGE = (r"(?<![A-Za-z])", r"(?![A-Za-z])")
-_CLAUSE = re.compile(r"[？?！!；;。\n、，,：:]|\s+")  # 「协会会员问：视频多长」: what was said comes after the colon
+_SPACE_BEFORE, _SPACE_AFTER = r"(?:(?<=[\u4e00-\u9fff]) )?", r"(?: (?=[\u4e00-\u9fff]))?"  # between Chinese and it
+_CLAUSE = re.compile(r"[？?！!；;。\n、，,：:]|(?<![A-Za-z])\s+(?![A-Za-z])")  # 「协会会员问：视频多长」: what was said
+# comes after the colon; a space is a clause break in voice input, but beside an English word it only separates words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_ANY = re.compile(r"没有?.{0,2}什么")  # "not any" (没什么, 没跑出什么): 什么 after 没 is no question word
 _ENDS_ASKING = re.compile(r"(?:[不没](?:行|对|是)?|吧)$")  # "能报不", "符合要求不", "交PDF就可以了吧"
@@ -276,8 +278,8 @@ def map_words(text: str) -> str:
     (the lexicon's substitutions)."""
     text = arabic_numerals(text)
     words = lexicon()
-    for loan in words.loanwords:
-        pattern = _LATIN_EDGE[0] + loan.pattern + _LATIN_EDGE[1]
+    for loan in words.loanwords:  # the spaces around an English word go with it: 「能不能 in English 写」 is one clause
+        pattern = _SPACE_BEFORE + _LATIN_EDGE[0] + loan.pattern + _LATIN_EDGE[1] + _SPACE_AFTER
         text = re.sub(pattern, loan.written, text, flags=re.IGNORECASE)
     for spoken in words.colloquial:
         text = re.sub(spoken.spoken, spoken.written, text)

@@ -42,9 +42,9 @@ SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out wrongly declined 3/42 > 3% (issue 23)",
-    "staff_questions_15": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_9": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
+    "staff_questions_17": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -72,7 +72,10 @@ SHORT_OF_FLOOR = {
 # on it: answer 101/125, evidence 110/125, declined 22/25, wrongly declined 4/125; its held-out part 35/42, 38/42,
 # 7/8, 2/42. Set 16 (district staff who organise the call locally, and people typing fast on a phone with voice-input
 # homophones; 2026-12-07, eighth session), before anything was tuned on it: answer 112/125, evidence 114/125, declined
-# 22/25, wrongly declined 6/125; its held-out part 37/42, 38/42, 7/8, 3/42.
+# 22/25, wrongly declined 6/125; its held-out part 37/42, 38/42, 7/8, 3/42. Set 17 (consultants comparing with other
+# calls, staff of foreign-invested companies writing whole English phrases, questions on the action plan itself; same
+# session, at 72a1ab0), before anything was tuned on it: answer 111/125, evidence 115/125, declined 21/25, wrongly
+# declined 8/125; its held-out part 34/42, 35/42, 7/8, 6/42.
 
 
 @pytest.mark.parametrize(

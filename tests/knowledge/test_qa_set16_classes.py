@@ -78,9 +78,9 @@ def test_advice_elsewhere_on_writing_a_template_part_is_quoted_with_it(corpus_kb
 
 
 def test_a_length_asked_of_a_part_that_states_none_is_not_answered_by_its_guidance(corpus_kb) -> None:
-    """「……那一栏最多能写多少字」: the template's line for the field states no number of 字, so quoting it answers
+    """「……这部分大概写多少字」: the template's guidance for the part states no number of 字, so quoting it answers
     nothing; the 5000 字 of the case introduction still answers a question about the introduction."""
-    field = answer_question(corpus_kb, "通讯地址那一栏最多能写多少字")
+    field = answer_question(corpus_kb, "参与单位情况介绍这部分大概写多少字")
     assert not field.grounded, field.answer
     intro = answer_question(corpus_kb, "案例简介总共能写多少字")
     assert intro.grounded and "5000字" in intro.answer, intro.answer
