@@ -15,7 +15,15 @@ from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.evidence import Evidence, asked_unit, question_weights, score_sentences, shares_specific_term
+from assistant.knowledge.asking import function_words
+from assistant.knowledge.evidence import (
+    Evidence,
+    asked_unit,
+    content_terms,
+    question_weights,
+    score_sentences,
+    shares_specific_term,
+)
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import needed_facts
 from assistant.knowledge.question import Question
@@ -98,12 +106,20 @@ def _card_lines(question: Question, kb: KnowledgeBase, doc_id: str, count: int) 
     return best
 
 
+_COUNT_TERM = re.compile(r"[\d一二两三四五六七八九十]+[\u4e00-\u9fff]?")  # 「七项」「7项」: a count names nothing
+
+
 def _own_words(question: Question) -> Question:
     """The question as its asking clauses alone: within the card chosen, every line is about the case the context
-    names (「国家能源集团那个多式联运装备案例，数据量有多大」), so its lines are ranked by what is asked (数据量)."""
+    names (「国家能源集团那个多式联运装备案例，数据量有多大」), so its lines are ranked by what is asked (数据量).
+    Unless they name nothing but a count (「……说有7项安全措施，分别是哪七项」): what is asked is in the context."""
     if not question.context:
         return question
-    return replace(question, text=" ".join(question.parts), context=[])
+    asking = " ".join(question.parts)
+    how = function_words(asking)
+    if not any(len(t) >= 2 and t not in how and not _COUNT_TERM.fullmatch(t) for t in content_terms(asking)):
+        return question
+    return replace(question, text=asking, context=[])
 
 
 def case_evidence(question: Question, kb: KnowledgeBase, lookup: bool = True) -> tuple[list[Evidence], str]:
@@ -141,7 +157,12 @@ class CaseCards:
         evidence, lead = case_evidence(question, context.kb, lookup)
         if not evidence:
             return None
-        unstated = "" if lookup else _says_not_stated(context, evidence)
+        not_given = None if lookup else _says_not_stated(context, evidence)
+        if not_given and _asks_whether_given(question):  # 「有没有给出经济效益的数字」: that it is not is the answer
+            rest = [e for e in evidence if e.sentence != not_given.sentence]
+            lead = f"{lead}{lexicon().cases.not_given_lead}"
+            return Candidate(self.name, [not_given, *rest], lead, confidence=0.8, structural=True)
+        unstated = not_given.sentence if not_given else ""
         value = "" if unstated else lead_line(question, evidence)
         if value and not lookup:
             lead = f"{lead.rstrip('。')}，{value.removeprefix('答：')}"
@@ -165,16 +186,22 @@ def _figure_about_what_is_asked(context: Context, evidence: list[Evidence]) -> b
     )
 
 
-def _says_not_stated(context: Context, evidence: list[Evidence]) -> str:
+def _asks_whether_given(question: Question) -> bool:
+    """A yes/no question, or one asking whether the material writes it (「写没写」「提没提到」)."""
+    return question.has("yes_no") or bool(any_of(*lexicon().cases.asks_given).search(question.text))
+
+
+def _says_not_stated(context: Context, evidence: list[Evidence]) -> Evidence | None:
     """The card's line saying the figure asked for is not given (「……未载明经济效益数字」), when the question
-    asks how much and the line shares a specific word of it (效益): a number read off another line would answer a
-    different question."""
-    words = lexicon().cases
-    if not (context.question.has("number") or any(w in context.question.text for w in words.asks_amount)):
-        return ""
+    asks how much, or whether the card gives it (a yes/no question), and the line shares a specific word of it
+    (效益): a number read off another line would answer a different question."""
+    words, question = lexicon().cases, context.question
+    asks = question.has("number") or _asks_whether_given(question) or any(w in question.text for w in words.asks_amount)
+    if not asks:
+        return None
     card = evidence[0].passage.doc_id  # any line of the card: figure lines rank above it for a 「多少」 question
     for item in _card_lines(context.question, context.kb, card, ALL_LINES):
         said = any(m in item.sentence for m in words.not_stated)
         if said and shares_specific_term(context.question, context.kb, item.sentence, own=True):
-            return item.sentence
-    return ""
+            return item
+    return None

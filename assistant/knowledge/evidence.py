@@ -66,7 +66,8 @@ def _number() -> re.Pattern[str]:
 @cache
 def _asked_unit() -> re.Pattern[str]:
     n = lexicon().numbers
-    return re.compile(rf"(?:多少|几)\s*({_chars(n.asked_units)})|({_chars(n.asked_count_of)})数")
+    # 「几百字」 reads 「几100字」 once numerals are digits: still an amount of 字 asked
+    return re.compile(rf"(?:多少|几)\s*(?:\d+\s*)?({_chars(n.asked_units)})|({_chars(n.asked_count_of)})数")
 
 
 @cache

@@ -80,6 +80,8 @@ class Need(_Strict):
     holds: str
     only_for: str = ""  # a question type the need applies to ("date": 「哪天公布」, not 「官方公布的案例吗」)
     not_for: str = ""  # a question type it does not apply to ("yes_no": 「是不是进了名单」 asks for no list)
+    only_with: list[str] = []  # words the question must hold for the need to apply (「这些部门都有谁」: 部门)
+    not_with: list[str] = []  # words that make it not apply (a person's name is not what 「部门都有谁」 asks)
 
 
 class ParticularWords(_Strict):
@@ -111,6 +113,8 @@ class CaseWords(_Strict):
     nouns: list[str]
     plain_words: list[str]
     not_stated: list[str] = []
+    asks_given: list[str] = []  # asks whether the card gives it (「写没写」), whatever the question's type
+    not_given_lead: str = ""  # after the case's name, when a yes/no question asks whether the card gives it
     asks_amount: list[str] = []
 
 
@@ -131,6 +135,12 @@ class DefinitionWords(_Strict):
 class ProcessWords(_Strict):
     asks: list[str]
     asks_who: list[str]
+
+
+class InfoTableWords(_Strict):
+    as_field: list[str]  # after a cover's label, what makes it the table's field (「案例名称那一栏」)
+    no_length: str  # the answer when a field's length is asked: {label}, {limits}
+    limit: str  # one group's limit in that answer: {title}, {limit}
 
 
 class FieldWords(_Strict):
@@ -180,6 +190,7 @@ class Lexicon(_Strict):
     each: list[str]
     fields: FieldWords
     process: ProcessWords
+    info_table: InfoTableWords
     definition: DefinitionWords
     title_words: list[str]
 

@@ -16,23 +16,28 @@ from assistant.knowledge.question import Question
 
 
 @cache
-def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...]:
+def _needs() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(
-        (any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for, n.not_for) for n in lexicon().needs
+        (any_of(*n.asks), re.compile(n.holds, re.IGNORECASE), n.only_for, n.not_for, tuple(n.only_with),
+         tuple(n.not_with))
+        for n in lexicon().needs
     )
 
 
 def needed_facts(question: Question) -> list[re.Pattern[str]]:
     """What an answering sentence must hold: a phone number for 电话, an amount of money for 奖金 … (lexicon);
     a need named for one question type applies only to questions of that type, one named against a type not to
-    questions of that type. Only the asking clauses count: 「我们是……的业务处室，……需要怎么配合」 asks no address."""
+    questions of that type; one named with words (``only_with``/``not_with``) only when the question holds / does
+    not hold one of them. Only the asking clauses count: 「我们是……的业务处室，……需要怎么配合」 asks no address."""
     asking = " ".join(question.parts) or question.text
     return [
         holds
-        for asks, holds, only_for, not_for in _needs()
+        for asks, holds, only_for, not_for, only_with, not_with in _needs()
         if _asks(asks, asking)
         and (not only_for or question.has(only_for))
         and not (not_for and question.has(not_for))
+        and (not only_with or any(w in question.text for w in only_with))
+        and not any(w in question.text for w in not_with)
     ]
 
 

@@ -80,6 +80,7 @@ def routes() -> tuple[Answerer, ...]:
     from assistant.knowledge.eligibility import ApplicantConditions
     from assistant.knowledge.fields import CallFields
     from assistant.knowledge.general import GeneralEvidence, Outline
+    from assistant.knowledge.info_table import InfoFieldLength
     from assistant.knowledge.process import Process
     from assistant.knowledge.template import TemplateParts
     from assistant.knowledge.values import DatesAndNumbers
@@ -89,6 +90,7 @@ def routes() -> tuple[Answerer, ...]:
         Particulars(),
         Process(),
         TemplateParts(),
+        InfoFieldLength(),
         Outline(),
         Definition(),
         CallFields(),

@@ -120,9 +120,11 @@ def counted_noun(text: str) -> str:
 
 
 def _counts(noun: str, match: re.Match[str]) -> bool:
-    """Does the amount count ``noun``: followed by it (「N个行业领域」), or right after it in the same clause
-    (「推荐案例数量不超过15个」「数据约59.8亿条」)?"""
+    """Does the amount count ``noun``: followed by it (「N个行业领域」), ending in it when the noun is a unit
+    (「国家数据局等17部门」), or right after it in the same clause (「推荐案例数量不超过15个」「数据约59.8亿条」)?"""
     sentence = match.string
+    if match.group(0).endswith(noun):
+        return True
     following = sentence[match.end() : match.end() + 4 * NOUN_WINDOW]
     after = _QUOTED.sub("", following)[:NOUN_WINDOW]  # 「首批20个「数据要素×」典型案例」 counts 案例
     before = sentence[max(0, match.start() - NOUN_WINDOW - len(noun)) : match.start()]
@@ -154,12 +156,21 @@ def _agrees(value: float, limit: float, quote: str, claims_limit: bool) -> bool:
     return value <= limit if _words("upper_limits").search(quote) else value >= limit
 
 
+def _unit_of(match: re.Match[str]) -> str:
+    """The unit an amount counts in: 「16个部门」 counts 部门 as 「17部门」 does (a compared unit after 个)."""
+    unit = match.group(2)
+    if unit == "个":
+        after = re.match(any_of(*lexicon().amounts.compared_units).pattern, match.string[match.end() :])
+        return after.group(0) if after else unit
+    return unit
+
+
 def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "写了6000字会不会超" / "不超过3000字对吧" against "不超过5000字": (agrees, what the documents say)."""
     asked = _value().search(question.text)
     if not asked or question.text[max(0, asked.start() - 1) : asked.start()] in _POINTERS:
         return None  # 「首批那20个里头有没有<本市>的」: 那20个 points at the cases, it claims nothing
-    value, unit = _number(asked.group(1)), asked.group(2)
+    value, unit = _number(asked.group(1)), _unit_of(asked)
     around = question.text[max(0, asked.start() - 4) : asked.end() + 3]
     claims_limit = bool(_words("claims_limit").search(around))
     noun = counted_noun(question.text)
@@ -168,7 +179,7 @@ def compare_value(question: Question, evidence: list[Evidence]) -> tuple[bool, s
         for match in _matches(_value(), item.sentence, noun):
             if strict and not _counts(noun, match):
                 continue  # 「报20个案例」 is not compared with the 12个 of 「12个省（区、市）」
-            if match.group(2) != unit:
+            if _unit_of(match) != unit:
                 continue
             quote = _stated(match, item.sentence)
             if _agrees(value, _number(match.group(1)), quote, claims_limit):

@@ -36,15 +36,16 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the eighth
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the ninth
 # session). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
+    "staff_questions_9": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
+    "staff_questions_18": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -75,7 +76,10 @@ SHORT_OF_FLOOR = {
 # 22/25, wrongly declined 6/125; its held-out part 37/42, 38/42, 7/8, 3/42. Set 17 (consultants comparing with other
 # calls, staff of foreign-invested companies writing whole English phrases, questions on the action plan itself; same
 # session, at 72a1ab0), before anything was tuned on it: answer 111/125, evidence 115/125, declined 21/25, wrongly
-# declined 8/125; its held-out part 34/42, 35/42, 7/8, 6/42.
+# declined 8/125; its held-out part 34/42, 35/42, 7/8, 6/42. Set 18 (search-box fragments, sentences pasted from the
+# documents, the exemplar cases' particulars; 2026-12-07, ninth session, at 34c2fd7), before anything was tuned on it:
+# answer 111/125, evidence 116/125, declined 21/25, wrongly declined 4/125; its held-out part 36/42, 39/42, 7/8, 0/42
+# (every floor met on first contact).
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ def test_the_registry_order_is_the_specification() -> None:
         "particulars",
         "process",  # asked for the whole process (流程, 哪几步), before the template parts the question may name
         "template",
+        "info_field",  # a length asked of an info table's field: after the template parts the question may name
         "outline",
         "definition",
         "fields",

@@ -1,0 +1,35 @@
+"""Classes of failure found on the development rows of ``staff_questions_18`` (search-box fragments, sentences
+pasted from the documents, questions about the exemplar cases), one test each, in this test's own wording (not
+rows of any set).
+
+* a wrong count claimed as 「N个部门」 is compared with the documents' 「N部门」 (the same unit written without 个),
+  and a question asking who the departments are is answered by a line naming departments, not persons;
+* 「具体是哪七项」 in Chinese numerals is the 7项 a card only counts: declined with that line, not passed off as a list;
+* a yes/no question whether a case card gives a figure the card marks as not stated is answered by that mark
+  (「没有给出」), not declined.
+"""
+
+from __future__ import annotations
+
+from assistant.knowledge.qa import answer_question
+
+
+def _lead(text: str) -> str:
+    return text.split("根据文件原文")[0]
+
+
+def test_a_wrong_count_of_departments_is_corrected(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "听说三年行动计划是15个部门一起发的，是哪15个部门")
+    lead = _lead(answer.answer)
+    assert answer.grounded and lead.startswith("不对") and "17部门" in lead, answer.answer
+
+
+def test_a_count_in_chinese_numerals_the_card_only_counts_is_not_listed(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "中山那个可信计算平台说有7项安全措施，分别是哪七项？")
+    assert not answer.grounded and "没有列出" in answer.answer, answer.answer
+
+
+def test_whether_a_card_gives_a_figure_it_marks_as_not_stated_is_answered(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "国家能源集团运输装备协同制造这个案例，材料里写没写经济效益的具体数？")
+    assert answer.grounded and "没有给出" in _lead(answer.answer), answer.answer
+    assert "未载明" in answer.answer, answer.answer
