@@ -99,6 +99,8 @@ class PartGroup(BaseModel):
     id: str
     number: str
     title: str
+    aliases: list[str] = Field(default_factory=list)
+    """How applicants name the group in chat (「宣传材料第二部分」): a part named by its ordinal is in that group."""
     limit: int = Field(gt=0)
     publishable: bool = False
     note: str = ""

@@ -27,7 +27,8 @@ from assistant.service.turn_reading import read_turn
 from assistant.service.views import ApplicationView, TurnResult, VersionView
 from assistant.store.json_object import JsonObject
 from assistant.store.rows import ApplicationRow
-from assistant.understanding.acts import RevisionOp, TurnAct
+from assistant.understanding.acts import INTERVIEW_INTENTS, RevisionOp, TurnAct
+from assistant.understanding.rules import rule_book
 from assistant.understanding.shipped import element_reader
 
 DEFAULT_FORM = "cq-2024-batch2"
@@ -35,6 +36,16 @@ if TYPE_CHECKING:
     from assistant.service.service import Service
 
 QUESTION_ANSWER_CHARS = 400  # a question mid-interview gets a short answer; the Q&A tab has the long one
+
+
+MOVE_FLOOR = 0.5  # a move of the interview is carried out only when the offline reader thinks it more likely than not
+
+
+def unsure_move(act: TurnAct) -> bool:
+    """A move of the interview (next, skip, finish …) the offline reader is less than even-odds sure of. Such a move
+    closes a part, drafts it early or ends the interview; read wrongly (「第七部分」 as 「下一个」 at 0.36) it stored
+    a 【待补充】 the applicant never asked for. A chat model's reading or a button's is not held back."""
+    return act.kind in INTERVIEW_INTENTS and act.reader == "offline" and act.confidence <= MOVE_FLOOR
 
 
 class Conversation:
@@ -82,6 +93,9 @@ class Conversation:
         if act.kind in ("question", "remark"):
             self.service.store.add_message(app_id, "user", text, part_id=state.current)
             return self._aside(principal, row, form, state, act, text)
+        if unsure_move(act):
+            self.service.store.add_message(app_id, "user", text, part_id=state.current)
+            return self._unsure(principal, row, form, state, act)
         return self._answer(principal, row, form, state, act, text, on_delta)
 
     def _understanding_model(self) -> ChatModel | None:
@@ -128,6 +142,18 @@ class Conversation:
         lead = self._answer_aside_question(form, state, text) if act.kind == "question" else "好的。"
         follow = f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
         return self._reply(principal, row.id, f"{lead}\n{follow}", prompt, understood=act.label)
+
+    def _unsure(
+        self, principal: Principal, row: ApplicationRow, form: FormSpec, state: InterviewState, act: TurnAct
+    ) -> TurnResult:
+        """A move read with less than even odds is not carried out: the reply says what it looked like and the
+        plain words for it; nothing is recorded and the open question stands."""
+        book = rule_book()
+        move = book.unsure_moves[act.kind]
+        prompt = current_prompt(state, form)
+        follow = f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
+        lead = book.unsure_reply.format(means=move.means, say=move.say)
+        return self._reply(principal, row.id, f"{lead}\n{follow}", prompt, understood=f"unsure:{act.kind}")
 
     def _answer_aside_question(self, form: FormSpec, state: InterviewState, question: str) -> str:
         """The template's guidance for the part being written, and what the knowledge base says."""

@@ -24,6 +24,7 @@ from assistant.understanding.linear import LinearModel
 
 TERMINAL = ("draft_now", "finish", "skip", "next", "dont_know", "goto", "back")
 TAIL_CONFIDENCE = 0.7  # a trailing clause must be this clearly an intent to split a run-on answer
+MOVES = ("goto", "back", "next", "draft_now", "skip", "finish")  # moves of the interview that name where to
 SURE_ANSWER = 0.95  # a message read as an answer this surely is not searched for a trailing intent
 KNOWN_SHARE = 0.6  # a restated clause whose bigrams are this much in the part's answers adds nothing
 _CLAUSE_RE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?\n]*")
@@ -48,12 +49,16 @@ class TurnReader:
 
     # ---- probabilities ----
     def probabilities(self, texts: Sequence[str], contexts: Sequence[TurnContext]) -> np.ndarray:
-        rows = [self._context_row(t, c) for t, c in zip(texts, contexts, strict=True)]
-        block = sentence_features(self.encoder, list(texts), np.stack(rows) if rows else None)
-        probs = self.model.probabilities(block)
+        probs = self.raw_probabilities(texts, contexts)
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
             probs[i] = self._masked(probs[i], text, context)
         return probs
+
+    def raw_probabilities(self, texts: Sequence[str], contexts: Sequence[TurnContext]) -> np.ndarray:
+        """The classifier's own probabilities, before the context rules any reading out."""
+        rows = [self._context_row(t, c) for t, c in zip(texts, contexts, strict=True)]
+        block = sentence_features(self.encoder, list(texts), np.stack(rows) if rows else None)
+        return self.model.probabilities(block)
 
     def _context_row(self, text: str, context: TurnContext) -> np.ndarray:
         return context_vector(
@@ -87,8 +92,22 @@ class TurnReader:
     # ---- acts ----
     def read(self, text: str, context: TurnContext) -> TurnAct:
         text = text.strip()
-        label, confidence = self.label_of(self.probabilities([text], [context])[0])
+        raw = self.raw_probabilities([text], [context])[0]
+        probs = self._masked(raw, text, context)
+        label, confidence = self.label_of(probs)
+        if label in MOVES:
+            part, group_named = rules.part_by_ordinal(self.form, text)
+            if part and (group_named or rules.named_part(self.form, text) is None):
+                return self._to_ordinal(part, probs, text, context)
+        if label in TERMINAL:  # a move borrowing its odds from readings the context ruled out is no surer for it:
+            confidence = min(confidence, float(raw[self._labels.index(label)]))  # 「第七部分」: goto 0.98, next 0.01
         return self.act_for(label, confidence, text, context)
+
+    def _to_ordinal(self, part: str, probs: np.ndarray, text: str, context: TurnContext) -> TurnAct:
+        """A move naming a part by its ordinal (「第三部分」, read as 「写吧」 at 0.32 while "go to" was masked for
+        want of a part's name): it goes to that part, as sure as the reader is that the message is a move at all."""
+        moving = float(sum(p for p, label in zip(probs, self._labels, strict=True) if label in MOVES))
+        return TurnAct(kind="goto", content=self._answer_clauses(text, context), target=part, confidence=moving)
 
     def act_for(self, label: str, confidence: float, text: str, context: TurnContext) -> TurnAct:
         if label.startswith("revise:"):

@@ -23,6 +23,13 @@ _NUMBER = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 REPLACE_WINDOW = 1000  # a replacement is asked for in a message's opening (see ``replacement``)
 
 
+class MoveWords(BaseModel):
+    """How a move of the interview is described when the reader is unsure of it, and the words that say it plainly."""
+
+    means: str
+    say: str
+
+
 class RuleBook(BaseModel):
     """The contents of rules.yaml, validated."""
 
@@ -39,6 +46,8 @@ class RuleBook(BaseModel):
     figure_exclusions: list[str]
     chinese_counts: list[str]
     structure_counts: list[str]
+    unsure_moves: dict[str, MoveWords]
+    unsure_reply: str
 
     def trim(self, text: str) -> str:
         return text.strip(self.trim_chars)
@@ -199,3 +208,23 @@ def named_part(form: FormSpec, text: str) -> str | None:
         if len(name) >= 2 and name in text:
             return names[name]
     return None
+
+
+_PART_ORDINAL = re.compile(rf"第\s*{_NUMBER}\s*部分|[（(]\s*{_NUMBER}\s*[)）]")
+ORDINAL_MESSAGE_CHARS = 16  # 「回去把第一部分补了吧」; a longer message with an ordinal is an answer enumerating
+
+
+def part_by_ordinal(form: FormSpec, text: str) -> tuple[str | None, bool]:
+    """「第三部分」「去（三）」「宣传材料第二部分」: the N-th part of the group the message names (by its aliases),
+    else of the first group (parts are numbered within each group; applicants count the case introduction's six),
+    and whether a group was named. Only a short message naming one ordinal names a part by it: 「（一）建立机制
+    （二）打通数据」 or 「分三部分，第一部分是……」 enumerates an answer. None when there is no such part
+    (「第七部分」「第0部分」). The reader uses it only for a message it already reads as a move."""
+    found = list(_PART_ORDINAL.finditer(text))
+    if len(found) != 1 or len(text.strip()) > ORDINAL_MESSAGE_CHARS:
+        return None, False
+    number = chinese_number(found[0].group(1) or found[0].group(2))
+    named = [g for g in form.groups if any(alias in text for alias in g.aliases)]
+    group = named[0] if named else form.groups[0]
+    part = group.parts[number - 1].id if number and 1 <= number <= len(group.parts) else None
+    return part, bool(named)
