@@ -202,6 +202,7 @@ def _says_not_stated(context: Context, evidence: list[Evidence]) -> Evidence | N
     card = evidence[0].passage.doc_id  # any line of the card: figure lines rank above it for a 「多少」 question
     for item in _card_lines(context.question, context.kb, card, ALL_LINES):
         said = any(m in item.sentence for m in words.not_stated)
-        if said and shares_specific_term(context.question, context.kb, item.sentence, own=True):
+        # a term of two characters or more: 「国能 装备 类别 数」 shares only 数 with 「……未载明经济效益数字」
+        if said and shares_specific_term(context.question, context.kb, item.sentence, own=True, min_chars=2):
             return item
     return None

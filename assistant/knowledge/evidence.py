@@ -274,16 +274,18 @@ def _other_batches(question: Question) -> list[str]:
 
 
 def shares_specific_term(
-    question: Question, kb: KnowledgeBase, sentence: str, besides: str = "", own: bool = False
+    question: Question, kb: KnowledgeBase, sentence: str, besides: str = "", own: bool = False, min_chars: int = 1
 ) -> bool:
     """Does the sentence hold a term of the question (or the documents' word for it) that is not in most passages
     (效益, 合规, 公开; not 案例 or 申报, which every requirement and most questions hold)? ``besides``: terms in this
     text do not count (a case card's title: its name is in every line about it). ``own``: only the question's own
-    words count, not those of the clauses around it (a part of a question)."""
+    words count, not those of the clauses around it (a part of a question). ``min_chars``: shorter terms do not
+    count."""
     alias = aliases(question)
     weights = question_weights(question, kb)
     held = [t for t in weights if (t in sentence or any(a in sentence for a in alias.get(t, ())))]
     held = [t for t in held if t in question.text] if own else held
+    held = [t for t in held if len(t) >= min_chars]
     return any(weights[t] >= SPECIFIC_WEIGHT and not (besides and t in besides) for t in held)
 
 

@@ -163,7 +163,8 @@ def outside(question: Question, call: FormSpec, kb: KnowledgeBase) -> str | None
         return f"问题问的是国家{batch}典型案例，知识库中没有关于它的资料"
     if document := missing_document(question, kb):
         return f"知识库中没有《{document}》"
-    if (named := named_bare_reference(question.text, kb)) and not asked_particulars(question):
+    asks_its_particulars = bool(asked_particulars(question)) or question.has("date")  # 「……是哪天出的」: held
+    if (named := named_bare_reference(question.text, kb)) and not asks_its_particulars:
         return f"知识库中只有《{named}》的名称和发文信息，没有收录它的内容"
     if named := named_bare_reference(question.text, kb, mentioned_titles(kb)):
         return f"知识库中只提到《{named}》的名称，没有收录它的内容"

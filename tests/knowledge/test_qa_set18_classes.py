@@ -33,3 +33,16 @@ def test_whether_a_card_gives_a_figure_it_marks_as_not_stated_is_answered(corpus
     answer = answer_question(corpus_kb, "国家能源集团运输装备协同制造这个案例，材料里写没写经济效益的具体数？")
     assert answer.grounded and "没有给出" in _lead(answer.answer), answer.answer
     assert "未载明" in answer.answer, answer.answer
+
+
+def test_the_date_of_a_document_held_by_its_name_and_date_is_answered(corpus_kb) -> None:
+    """The plan digest lists 《数字经济促进共同富裕实施方案》 with its issuers and date only: asked when it came out
+    (「哪天出的」, a verb the particulars' words do not hold), that line answers; its content would not be held."""
+    answer = answer_question(corpus_kb, "想在背景里提一下《数字经济促进共同富裕实施方案》，它是哪天出的")
+    assert answer.grounded and "2023年12月23日" in _lead(answer.answer), answer.answer
+
+
+def test_a_card_line_saying_a_figure_is_not_given_needs_more_than_one_shared_character(corpus_kb) -> None:
+    """「国能 装备 类别 数」 shares only 数 with 「……未载明经济效益数字」: that line does not decline it."""
+    answer = answer_question(corpus_kb, "国能 运输装备 类别 数")
+    assert "未载明经济效益" not in answer.answer.split("根据文件原文")[0], answer.answer
