@@ -369,12 +369,14 @@ def names_nothing_else(context: Context, picked: list[Evidence]) -> bool:
     documents use is in the passage that holds the compared value: then the comparison decides, however weakly
     the rest of its words match (a question the learned layer read as partly out of scope was declined although
     the deadline answered it). 「可信数据空间试点9月底报还来得及吗」 names a pilot the deadline's passage does not
-    speak of: the evidence threshold still applies, and it is declined."""
+    speak of: the evidence threshold still applies, and it is declined. Only the asking clauses count: a clause of
+    context around them checks nothing."""
     df, _ = context.kb.store.document_frequency()
     question = context.question
-    how = function_words(question.text)
+    asking = " ".join(question.parts) or question.text  # 「……20个对吧？我们区想争取两三个」: the clause checked
+    how = function_words(asking)
     deciding = next((e.passage for e in picked if comparison(question, [e]) is not None), None)
     if deciding is None:
         return False
     held = f"{deciding.title} {deciding.locator} {deciding.text}"
-    return all(term in held for term in content_terms(question.text) if term not in how and df.get(term))
+    return all(term in held for term in content_terms(asking) if term not in how and df.get(term))

@@ -26,7 +26,7 @@ from assistant.understanding.figures_rule import has_figures
 from assistant.understanding.linear import LinearModel
 from assistant.understanding.shipped import ELEMENT_PREFIX, TURN_MODEL
 
-TURN_SETS = ("turns.jsonl",)
+TURN_SETS = ("turns.jsonl", "turns_2.jsonl")
 ELEMENT_SETS = (
     "applicant_sentences.jsonl",
     "applicant_sentences_2.jsonl",

@@ -99,6 +99,8 @@ class TurnReader:
             part, group_named = rules.part_by_ordinal(self.form, text)
             if part and (group_named or rules.named_part(self.form, text) is None):
                 return self._to_ordinal(part, probs, text, context)
+            if group_named and not part:  # 「宣传推广材料第五部分」: no such part; not its first part by an alias
+                return self.act_for(label, 0.0, text, context)
         if label in TERMINAL:  # a move borrowing its odds from readings the context ruled out is no surer for it:
             confidence = min(confidence, float(raw[self._labels.index(label)]))  # 「第七部分」: goto 0.98, next 0.01
         return self.act_for(label, confidence, text, context)

@@ -46,3 +46,22 @@ def test_a_card_line_saying_a_figure_is_not_given_needs_more_than_one_shared_cha
     """「国能 装备 类别 数」 shares only 数 with 「……未载明经济效益数字」: that line does not decline it."""
     answer = answer_question(corpus_kb, "国能 运输装备 类别 数")
     assert "未载明经济效益" not in answer.answer.split("根据文件原文")[0], answer.answer
+
+
+def test_a_checked_value_is_decided_by_its_own_clause_not_the_context_around_it(corpus_kb) -> None:
+    """「……是20个对吧？我们区想争取两三个」: the comparison with 「不超过15个」 decides however the question reads;
+    the context clause's words (两三个) are not words the deciding passage must hold."""
+    from assistant.knowledge.question import analyse
+    from assistant.knowledge.retrieval import query_vector, retrieve
+    from assistant.knowledge.routes import Context
+    from assistant.knowledge.scope import default_call
+    from assistant.knowledge.values import DatesAndNumbers
+
+    call = default_call()
+    asked = analyse("市里总共能往上推荐20个案例对吧？我们区打算争取两三个", corpus_kb)
+    asked.home, asked.batch = call.place, call.batch
+    retrieved = retrieve(corpus_kb, asked, list(call.fields), vector=query_vector(corpus_kb, asked))
+    context = Context(corpus_kb, asked, call, retrieved)
+    candidate = DatesAndNumbers().answer(context)
+    assert candidate is not None and candidate.lead.startswith("不对") and "15个" in candidate.lead, candidate
+    assert candidate.structural, candidate

@@ -56,6 +56,19 @@ def test_turns_hold_their_floors_on_the_held_out_third(form) -> None:
     assert not low, low
 
 
+TURNS_2_ACCURACY = 0.85  # 43/49 (0.878) when set 2 first trained the model; 41/49 (0.837) before it had
+
+
+def test_turns_written_by_someone_who_never_read_the_code_hold_their_floor(form) -> None:
+    """``turns_2.jsonl``: 150 messages steering the interview (going to a part by name, number or content, back,
+    next, draft now, skip, finish), answers with steering words inside, questions and remarks, written by a helper
+    who read no code (2026-12-07, ninth session); a third of each act held out by sha256 before any was read."""
+    rows = _rows("turns_2.jsonl")
+    assert len(rows) == 49
+    report = evaluate_turns(rows, turn_reader(form))
+    assert report.accuracy >= TURNS_2_ACCURACY, report.accuracy
+
+
 def test_elements_hold_their_floors_on_set_3_and_the_new_held_out_rows(form) -> None:
     reader = element_reader(form)
     third = evaluate_elements(_rows("applicant_sentences_3.jsonl", None), reader)

@@ -50,3 +50,9 @@ def test_an_ordinal_with_no_such_part_names_none() -> None:
     assert part_by_ordinal(FORM, "第七部分") == (None, False)
     assert part_by_ordinal(FORM, "第0部分") == (None, False)
     assert part_by_ordinal(FORM, "宣传材料第三部分") == (None, True)  # the promotion material has two
+
+
+def test_a_missing_ordinal_of_a_named_group_is_no_sure_move() -> None:
+    """「宣传推广材料第五部分」 (it has two) had gone to its first part through the alias 宣传."""
+    act = turn_reader(FORM).read("宣传推广材料第五部分", CONTEXT)
+    assert act.confidence == 0.0, (act.kind, act.target, act.confidence)
