@@ -42,7 +42,7 @@ SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out wrongly declined 3/42 > 3% (issue 23)",
+    "staff_questions_9": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
     "staff_questions_18": "held-out out of scope declined 6/8 < 80% (issue 23)",
