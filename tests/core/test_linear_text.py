@@ -323,6 +323,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         evidence,
         fields,
         front_matter,
+        info_table,
         ingest,
         injection,
         model_answer,
@@ -435,6 +436,8 @@ def _cases(kb: Any) -> dict[str, Case]:
         "understanding.elements": Case(ElementReader.missing, lambda t: element_reader(FORM).missing(element_ids, t)),
         "understanding.turn": Case(TurnReader.read, lambda t: turn_reader(FORM).read(t, _context())),
         "rules.named_part": Case(rules.named_part, lambda t: rules.named_part(FORM, t)),
+        "rules.part_by_ordinal": Case(rules.part_by_ordinal, lambda t: rules.part_by_ordinal(FORM, t)),
+        "info_table.named_field": Case(info_table.named_field, lambda t: info_table.named_field(t, FORM)),
         "machine.record_turn": Case(
             machine.record_turn,
             lambda t: machine.record_turn(_state(t), FORM, Turn(kind="answer", content=t), 2, lambda _ids, _t: []),
