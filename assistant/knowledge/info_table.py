@@ -31,9 +31,9 @@ _LIMIT = re.compile(r"不超过\s*\d+\s*字")
 def table_labels(call: FormSpec) -> tuple[list[str], list[str]]:
     """The info table's labels: those a bare mention names, and the cover's (named only as a field)."""
     info = call.info
-    labels = [f.label for f in info.fields] + list(info.person_labels) + [info.opinion_label]
+    labels = list(dict.fromkeys([f.label for f in info.fields] + list(info.person_labels) + [info.opinion_label]))
     on_cover = {f.label for f in call.cover.fields}
-    return [x for x in dict.fromkeys(labels) if x not in on_cover], [x for x in dict.fromkeys(labels) if x in on_cover]
+    return [x for x in labels if x not in on_cover], [x for x in labels if x in on_cover]
 
 
 def named_field(text: str, call: FormSpec) -> str:

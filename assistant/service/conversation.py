@@ -42,10 +42,15 @@ MOVE_FLOOR = 0.5  # a move of the interview is carried out only when the offline
 
 
 def unsure_move(act: TurnAct) -> bool:
-    """A move of the interview (next, skip, finish …) the offline reader is less than even-odds sure of. Such a move
+    """A move of the interview (next, skip, finish …) the offline reader is at most even-odds sure of. Such a move
     closes a part, drafts it early or ends the interview; read wrongly (「第七部分」 as 「下一个」 at 0.36) it stored
     a 【待补充】 the applicant never asked for. A chat model's reading or a button's is not held back."""
     return act.kind in INTERVIEW_INTENTS and act.reader == "offline" and act.confidence <= MOVE_FLOOR
+
+
+def _resumed(prompt: Prompt) -> str:
+    """The open question again, after a reply that did not move the interview."""
+    return f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
 
 
 class Conversation:
@@ -140,20 +145,18 @@ class Conversation:
         """A question to the assistant is answered; a remark is acknowledged; the open question stands."""
         prompt = current_prompt(state, form)
         lead = self._answer_aside_question(form, state, text) if act.kind == "question" else "好的。"
-        follow = f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
-        return self._reply(principal, row.id, f"{lead}\n{follow}", prompt, understood=act.label)
+        return self._reply(principal, row.id, f"{lead}\n{_resumed(prompt)}", prompt, understood=act.label)
 
     def _unsure(
         self, principal: Principal, row: ApplicationRow, form: FormSpec, state: InterviewState, act: TurnAct
     ) -> TurnResult:
-        """A move read with less than even odds is not carried out: the reply says what it looked like and the
-        plain words for it; nothing is recorded and the open question stands."""
+        """A move read at even odds or less is not carried out: the reply says what it looked like and the plain
+        words for it; nothing is recorded and the open question stands."""
         book = rule_book()
         move = book.unsure_moves[act.kind]
         prompt = current_prompt(state, form)
-        follow = f"我们继续：{prompt.text}" if prompt.kind != "done" else prompt.text
         lead = book.unsure_reply.format(means=move.means, say=move.say)
-        return self._reply(principal, row.id, f"{lead}\n{follow}", prompt, understood=f"unsure:{act.kind}")
+        return self._reply(principal, row.id, f"{lead}\n{_resumed(prompt)}", prompt, understood=f"unsure:{act.kind}")
 
     def _answer_aside_question(self, form: FormSpec, state: InterviewState, question: str) -> str:
         """The template's guidance for the part being written, and what the knowledge base says."""

@@ -24,7 +24,7 @@ from assistant.understanding.linear import LinearModel
 
 TERMINAL = ("draft_now", "finish", "skip", "next", "dont_know", "goto", "back")
 TAIL_CONFIDENCE = 0.7  # a trailing clause must be this clearly an intent to split a run-on answer
-MOVES = ("goto", "back", "next", "draft_now", "skip", "finish")  # moves of the interview that name where to
+MOVES = tuple(k for k in TERMINAL if k != "dont_know")  # the acts that move the interview somewhere
 SURE_ANSWER = 0.95  # a message read as an answer this surely is not searched for a trailing intent
 KNOWN_SHARE = 0.6  # a restated clause whose bigrams are this much in the part's answers adds nothing
 _CLAUSE_RE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?\n]*")
