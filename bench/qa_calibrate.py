@@ -49,8 +49,8 @@ from assistant.understanding.features import sentence_features  # noqa: E402
 from assistant.understanding.shipped import models_dir  # noqa: E402
 
 SETS = tuple(name.removesuffix(".jsonl") for name in QUESTION_SETS)  # every committed Q&A set, one list
-MIN_SCORES = tuple(round(0.30 + 0.02 * i, 2) for i in range(14))
-MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+MIN_SCORES = tuple(round(0.02 * i, 2) for i in range(29))  # 0.00–0.56: below 0.30 since the tenth session
+MARGINS = tuple(round(0.1 * i, 1) for i in range(11))  # 0.0–1.0: above 0.5 since the tenth session
 STRUCTURAL_UNTIL = (0.6, 0.8, 1.01)  # 1.01: a route's structure stands whatever the out-of-scope reading
 PENALTY = 3.0
 

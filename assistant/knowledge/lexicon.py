@@ -60,6 +60,7 @@ class AmountWords(_Strict):
     counters: list[str]
     per_entities: list[str]
     only: list[str]
+    not_needed: list[str]
 
 
 class NumberWords(_Strict):
@@ -106,6 +107,7 @@ class TemplateWords(_Strict):
     plain_words: list[str]
     alias_suffixes: list[str]
     alias_prefixes: list[str]
+    optional: list[str]  # a template line that may be left empty (「联合申报单位1名称（若有）」)
 
 
 class CaseWords(_Strict):

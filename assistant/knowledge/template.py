@@ -291,7 +291,8 @@ def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: l
         score = overlap if callable(overlap) else (lambda _line: 0.0)
         best = max(lines, key=lambda pair: score(pair[1]))
         if score(best[1]) > 0:
-            return f"要。模板对「{name}」的要求是：{best[1].rstrip('。')}。"
+            optional = any_of(*words.optional).search(best[1])  # 「……（若有）」 may stay empty: not 要
+            return f"{'没有的可以不填' if optional else '要'}。模板对「{name}」的要求是：{best[1].rstrip('。')}。"
     return f"模板对「{name}」的写法要求如下。"
 
 

@@ -24,7 +24,7 @@ from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
-from assistant.knowledge.values import comparison, names_nothing_else
+from assistant.knowledge.values import comparison, names_nothing_else, spared_format
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -143,6 +143,8 @@ class YesOrNo:
         yes_word, no_word = WORDS[asked_kind(question)]
         if compared is not None:
             agrees, why = compared
+            if spared_format(question):  # 「不用再交Word了吧」 asks whether it is needed: 需要, not 不可以
+                yes_word, no_word = WORDS["requirement"][::-1]
             lead = f"{yes_word if agrees else no_word}。{why}。"
             checked = names_nothing_else(context, picked)  # a checked value decides
             return Candidate(self.name, picked, lead, confidence=0.85, structural=checked)
