@@ -36,15 +36,15 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the ninth
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the tenth
 # session). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_9": "held-out wrongly declined 2/42 > 3% (issue 23)",
+    "staff_questions_15": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
-    "staff_questions_17": "held-out evidence hit@3 37/42 < 90%, wrongly declined 4/42 > 3% (issue 23)",
+    "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_18": "held-out out of scope declined 6/8 < 80% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
