@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from assistant.core.chinese import split_sentences
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
+from assistant.knowledge.asked_kind import asked_kind
 from assistant.knowledge.evidence import Evidence, question_weights
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
@@ -292,7 +293,8 @@ def _lead(question: Question, part: Part, lines: list[tuple[str, str]], items: l
         best = max(lines, key=lambda pair: score(pair[1]))
         if score(best[1]) > 0:
             optional = any_of(*words.optional).search(best[1])  # 「……（若有）」 may stay empty: not 要
-            return f"{'没有的可以不填' if optional else '要'}。模板对「{name}」的要求是：{best[1].rstrip('。')}。"
+            first = "没有的可以不填。" if optional else "要。" if asked_kind(question) == "requirement" else ""
+            return f"{first}模板对「{name}」的要求是：{best[1].rstrip('。')}。"  # 「只写定性的行不行」 asks no 要
     return f"模板对「{name}」的写法要求如下。"
 
 

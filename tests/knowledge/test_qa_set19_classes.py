@@ -7,7 +7,11 @@ question with its background, beliefs to confirm, double negatives), one test ea
 * 「可以不填」 is not the colloquial 「可以不？」 (= 可以吗): the mapping that turned it into 「可以吗填」 now stops
   before a following character;
 * a template line marked 「（若有）」 is not answered 「要」 when asked whether it may be left empty;
-* a question relayed with its background (who called, why they ask) is answered as the question it carries.
+* a question relayed with its background (who called, why they ask) is answered as the question it carries;
+* the template route's 「要。」 is for a question asking whether something is required, not 「会公开吗」「行不行」;
+* a document named without its quote marks or with the wrong span of years (《数据要素×三年行动计划（2023—2025年）》)
+  is the held plan, not 「知识库中没有」;
+* 气像 is a homophone of 气象 (it had been corrected to 气向).
 """
 
 from __future__ import annotations
@@ -61,3 +65,28 @@ def test_a_relayed_question_is_answered_as_the_question_it_carries(corpus_kb) ->
 def test_imported_evidence_is_held_to_its_own_floor() -> None:
     """The learned reading cannot vouch for a document a user imported; a score floor of 0 would let anything pass."""
     assert IMPORTED_MIN_SCORE >= 0.3 and IMPORTED_MIN_SCORE > MIN_SCORE
+
+
+def test_a_question_that_asks_no_requirement_is_not_answered_required(corpus_kb) -> None:
+    """The template route's 「要。」 answered 「宣传推广材料会对外公开吗」 and 「只写定性的行不行」 too: only a question
+    asking whether something is required gets it."""
+    for question in ("宣传推广材料里写的内容会被公开吗", "应用成效光写定性的描述行不行"):
+        lead = _lead(answer_question(corpus_kb, question).answer)
+        assert not lead.startswith("要。") and "：要。" not in lead, lead
+
+
+def test_a_title_remembered_without_its_quotes_and_years_is_held(corpus_kb) -> None:
+    """《数据要素×三年行动计划》 (no quote marks, no years) and a wrong span of years name the held plan; a document
+    the knowledge base does not hold is still declined."""
+    answer = answer_question(corpus_kb, "《数据要素乘三年行动计划》是哪天印发的")
+    assert answer.grounded and "2023年12月31日" in _lead(answer.answer), answer.answer
+    wrong_years = answer_question(corpus_kb, "《数据要素×三年行动计划（2023—2025年）》的总体目标是什么")
+    assert "知识库中没有《" not in wrong_years.answer, wrong_years.answer
+    declined = answer_question(corpus_kb, "《数据要素流通条例》哪天施行")
+    assert not declined.grounded and "知识库中没有《数据要素流通条例》" in declined.answer, declined.answer
+
+
+def test_a_homophone_of_a_field_word_is_corrected_to_it(corpus_kb) -> None:
+    from assistant.knowledge.question import analyse
+
+    assert "气象" in analyse("做气像数据服务的企业能报吗", corpus_kb).text
