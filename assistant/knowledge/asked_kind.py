@@ -4,7 +4,9 @@ of dates and numbers all answer with the word the question asked for (「8月底
 
 from __future__ import annotations
 
-from assistant.knowledge.lexicon import lexicon
+import re
+
+from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.tokens import _jieba
 
@@ -45,3 +47,23 @@ def asks_permission_outright(question: Question) -> bool:
     tokens = _jieba().lcut(question.text)
     found = any("".join(tokens[i : i + n]) in words.asks_permission for i in range(len(tokens)) for n in (1, 2, 3))
     return found and asked_kind(question) == "permission"
+
+
+NOT_NEEDED_WINDOW = 5  # 「不用再交一份Word」: how far from the format the words saying it is not needed sit
+
+
+def spared_format(question: Question) -> str:
+    """The format a question says need not be handed in (「不用再交Word了吧」「PDF可以不交吗」), or "": the
+    documents asking for it answer 需要, not 可以."""
+    spare = any_of(*lexicon().amounts.not_needed)
+    text = question.original.lower()
+    for name in lexicon().formats:
+        at = text.find(name.lower())
+        if at < 0:
+            continue
+        before = text[max(0, at - NOT_NEEDED_WINDOW) : at]
+        after = re.split(r"[，,。；;？?！!]", text[at + len(name) : at + len(name) + NOT_NEEDED_WINDOW + 2])[0]
+        later = spare.search(after)  # 「PDF那份可以不交吗」; not the PDF of 「PDF要交，Word可以不交」
+        if spare.search(before) or (later and not any(o.lower() in after[: later.start()] for o in lexicon().formats)):
+            return name
+    return ""

@@ -118,6 +118,8 @@ class CaseWords(_Strict):
     asks_given: list[str] = []  # asks whether the card gives it (「写没写」), whatever the question's type
     not_given_lead: str = ""  # after the case's name, when a yes/no question asks whether the card gives it
     asks_amount: list[str] = []
+    compare: list[str] = []  # a question comparing the cases it names (「哪个更多」「分别多少」)
+    no_figure: str = ""  # a compared card without the figure asked for
 
 
 class OutlineWords(_Strict):

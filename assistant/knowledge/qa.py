@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.errors import InvalidInputError, ModelUnavailableError
 from assistant.core.types import Passage
+from assistant.knowledge.case_compare import FIGURES, CaseComparison, compared_cards
 from assistant.knowledge.doc_facts import particular_evidence
 from assistant.knowledge.evidence import Evidence, aliases, content_terms, function_words
 from assistant.knowledge.lexicon import lexicon
@@ -200,6 +201,10 @@ def offline_answer(kb: KnowledgeBase, asked: Question, call: FormSpec, vector: A
     """The leader for the whole question, or the merged leaders of its parts."""
     if len(asked.parts) < 2:
         return _lead_for(Context(kb, asked, call, retrieve(kb, asked, list(call.fields), vector=vector)))
+    if compared_cards(asked, kb):  # 「哪个更多？各是多少」: one figure of the cases it names, when each card has it
+        whole = _lead_for(Context(kb, asked, call, retrieve(kb, asked, list(call.fields), vector=vector)))
+        if whole[0] is not None and whole[0].route == CaseComparison.name and whole[0].confidence >= FIGURES:
+            return whole
     parts: list[tuple[str, Candidate | None]] = []
     raw: list[Passage] = []
     for index, text in enumerate(asked.parts):

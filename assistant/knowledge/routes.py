@@ -9,7 +9,7 @@ direct answer, read off the evidence) and a confidence. The first candidate at o
 may still be cited). Adding a route is one entry here and one module with its tests.
 
 The order, most specific first: a document's own particulars (文号, 落款日期), the template's
-parts, an outline of a section's headings, what a term stands for, the call's fields, the case cards,
+parts, an outline of a section's headings, what a term stands for, the call's fields, cases compared, the case cards,
 dates and numbers (and premises about them), who may apply, whether a project qualifies, yes/no, and the general
 evidence answer that always has something to say when the evidence is strong enough.
 """
@@ -73,6 +73,7 @@ class Answerer(Protocol):
 
 def routes() -> tuple[Answerer, ...]:
     """The registry, in the order the routes are asked (imported here so each route module stays independent)."""
+    from assistant.knowledge.case_compare import CaseComparison
     from assistant.knowledge.case_requirements import CaseRequirements
     from assistant.knowledge.cases import CaseCards
     from assistant.knowledge.definition import Definition
@@ -94,6 +95,7 @@ def routes() -> tuple[Answerer, ...]:
         Outline(),
         Definition(),
         CallFields(),
+        CaseComparison(),
         CaseCards(),
         DatesAndNumbers(),
         ApplicantConditions(),

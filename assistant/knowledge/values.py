@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.knowledge.asked_kind import asks_permission_outright
+from assistant.knowledge.asked_kind import asks_permission_outright, spared_format
 from assistant.knowledge.evidence import KIND_PENALTY, Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -28,7 +28,6 @@ from assistant.knowledge.tokens import PHRASES
 CLOSE = 0.8
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _CHINESE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-NOT_NEEDED_WINDOW = 5  # 「不用再交一份Word」: how far before the format the words saying it is not needed sit
 _POINTERS = ("那", "这")  # a pointer before an amount: the amount names what is asked about
 _DOC_NUMBER_LEAD = re.compile(r"^.*[为是的：:，,]")
 
@@ -232,23 +231,6 @@ def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, 
     if only and set(named) - set(asked):
         return False, required
     return True, required
-
-
-def spared_format(question: Question) -> str:
-    """The format a question says need not be handed in (「不用再交Word了吧」「PDF可以不交吗」), or "": the
-    documents asking for it answer 需要, not 可以."""
-    spare = _words("not_needed").pattern
-    text = question.original.lower()
-    for name in lexicon().formats:
-        at = text.find(name.lower())
-        if at < 0:
-            continue
-        before = text[max(0, at - NOT_NEEDED_WINDOW) : at]
-        after = re.split(r"[，,。；;？?！!]", text[at + len(name) : at + len(name) + NOT_NEEDED_WINDOW + 2])[0]
-        said = re.search(spare, before) or re.search(spare, after)
-        if said and not any(other.lower() in after[: said.start()] for other in lexicon().formats):
-            return name  # 「PDF那份可以不交吗」; not the PDF of 「PDF要交，Word可以不交」
-    return ""
 
 
 def comparison(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.asked_kind import WORDS, asked_kind
+from assistant.knowledge.asked_kind import WORDS, asked_kind, spared_format
 from assistant.knowledge.evidence import Evidence, aliases, function_words, places_of, question_weights
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
-from assistant.knowledge.values import comparison, names_nothing_else, spared_format
+from assistant.knowledge.values import comparison, names_nothing_else
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase

@@ -316,6 +316,7 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.interview import machine
     from assistant.interview.turns import Turn
     from assistant.knowledge import (
+        asked_kind,
         cases,
         chunking,
         corpus,
@@ -469,7 +470,7 @@ def _cases(kb: Any) -> dict[str, Case]:
             evidence.score_sentences, lambda t: evidence.score_sentences(_question(t), [passage(t)], kb, t)
         ),
         "values.lead_line": Case(values.lead_line, lambda t: values.lead_line(_question(t), _evidence(t))),
-        "values.spared_format": Case(values.spared_format, lambda t: values.spared_format(_question(t))),
+        "asked_kind.spared_format": Case(asked_kind.spared_format, lambda t: asked_kind.spared_format(_question(t))),
         "qa.declined": Case(qa.declined, qa.declined),
         "qa.compose": Case(qa.compose, lambda t: qa.compose(t, _candidate(t), [passage(t)], ["fact"])),
         "model_answer.is_supported": Case(

@@ -31,6 +31,7 @@ def test_the_registry_order_is_the_specification() -> None:
         "outline",
         "definition",
         "fields",
+        "case_compare",  # two or more cases named and compared: before one case's card
         "cases",
         "values",
         "eligibility",
