@@ -206,6 +206,43 @@ def particular_evidence(question: Question, kb: KnowledgeBase) -> tuple[list[Evi
     return [evidence for _, (evidence, _) in found], f"答：{named_title}的{values}。"
 
 
+_CITED = re.compile(r"《([^》]{4,60})》")
+_QUOTE_MARKS = re.compile(r"[“”\"‘’'「」『』\s]")
+_BRACKETS = re.compile(r"[（(][^（()）]{0,20}[）)]")
+
+
+def citation_check(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
+    """「申报理由里写的是依据《数据要素×三年行动计划（2023—2025年）》（国数政策〔2024〕53号），这样写对吗」: the title
+    and 文号 as written, against the held document's (its line quoted); 对 when both are its own, else how it is
+    written. Empty unless the question asks whether a document it names is cited right (the lexicon's ``citing``)."""
+    cited = _CITED.search(question.text)
+    if not cited or not any_of(*lexicon().particulars.citing).search(question.text):
+        return [], ""
+    core = _BRACKETS.sub("", _QUOTE_MARKS.sub("", cited.group(1)))
+    held = [
+        (doc_id, info, own)
+        for doc_id, info in kb.store.documents().items()
+        if info.get("kind") in DOCUMENT_KINDS
+        and (own := _own_title(str(info.get("title", ""))))
+        and len(core) >= 4
+        and core in _BRACKETS.sub("", _QUOTE_MARKS.sub("", own))
+    ]
+    if len(held) != 1 or (found := _particular(kb, held[0][0], held[0][1], "doc_number")) is None:
+        return [], ""
+    _doc_id, _info, own = held[0]
+    evidence, number = found
+    same_title = _QUOTE_MARKS.sub("", cited.group(1)) == _QUOTE_MARKS.sub("", own)
+    same_number = all(n.group(0) in number for n in _NUMBER.finditer(question.text[:QUESTION_CHARS]))
+    verdict = "对。" if same_title and same_number else "不对。应写作"
+    return [evidence], f"{verdict}《{own}》（{number}）。"
+
+
+def _own_title(title: str) -> str:
+    """The document's own title: the 《……》 a digest's title names (「《……》要点摘要」), else the title."""
+    named = _CITED.search(title)
+    return named.group(1) if named else title.strip("《》")
+
+
 def _claimed_day_verdict(question: Question, date: str) -> str:
     """「对。」 or 「不对。」 when the question claims the document's day (「补充通知是7月3号发的吧」), else ""."""
     same = claimed_day_is(question.original, date)
@@ -219,4 +256,6 @@ class Particulars:
 
     def answer(self, context: Context) -> Candidate | None:
         evidence, lead = particular_evidence(context.question, context.kb)
+        if not evidence:
+            evidence, lead = citation_check(context.question, context.kb)
         return Candidate(self.name, evidence, lead, confidence=1.0, structural=True) if evidence else None

@@ -96,6 +96,7 @@ class ParticularWords(_Strict):
     not_particulars: list[str]
     not_a_name: list[str]
     self_reference: list[str] = []
+    citing: list[str] = []  # asks whether a document is cited right (「这样写对吗」)
 
 
 class TemplateWords(_Strict):

@@ -42,10 +42,12 @@ SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_15": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_18": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_20": "held-out answer hit 35/42 < 85%, wrongly declined 2/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -82,7 +84,10 @@ SHORT_OF_FLOOR = {
 # (every floor met on first contact). Set 19 (bureau staff relaying a caller's question with its background, beliefs
 # to confirm and double negatives, half-remembered names; 2026-12-07, tenth session, at a7e461b), before anything was
 # tuned on it: answer 113/125, evidence 116/125, declined 22/25, wrongly declined 6/125; its held-out part 40/42,
-# 40/42, 7/8, 1/42 (every floor met on first contact).
+# 40/42, 7/8, 1/42 (every floor met on first contact). Set 20 (applicants of named trades, leaders wanting one line,
+# compliance staff, comparisons; same session, at b09d200), before anything was tuned on it: answer 108/125, evidence
+# 119/125, declined 21/25, wrongly declined 2/125; its held-out part 35/42, 39/42, 7/8, 2/42 (answers and wrong
+# declines short of the floors).
 
 
 @pytest.mark.parametrize(

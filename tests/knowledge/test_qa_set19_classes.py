@@ -90,3 +90,19 @@ def test_a_homophone_of_a_field_word_is_corrected_to_it(corpus_kb) -> None:
     from assistant.knowledge.question import analyse
 
     assert "气象" in analyse("做气像数据服务的企业能报吗", corpus_kb).text
+
+
+def test_a_document_cited_with_the_wrong_years_and_number_is_corrected(corpus_kb) -> None:
+    """A premise class of the development rows: the asker quotes how they cite the plan and asks whether it is right;
+    the answer is the held document's own title and 文号, not a decline (the title was 「not held」)."""
+    plan = "数据要素×三年行动计划"
+    cited = f"《{plan}（2023—2025年）》（国数政策〔2024〕53号）"
+    wrong = answer_question(corpus_kb, f"材料里我们写的是依据{cited}，这么写对不对")
+    lead = _lead(wrong.answer)
+    assert wrong.grounded and lead.startswith("不对") and "（2024—2026年）" in lead, lead
+    assert "国数政策〔2023〕11号" in lead, lead
+    held = "《“数据要素×”三年行动计划（2024—2026年）》（国数政策〔2023〕11号）"
+    right = answer_question(corpus_kb, f"引用写成{held}可以吗")
+    assert _lead(right.answer).startswith("对"), right.answer
+    content = answer_question(corpus_kb, "《“数据要素×”三年行动计划（2024—2026年）》有没有提到气象服务")
+    assert not _lead(content.answer).startswith(("对", "不对")), content.answer
