@@ -19,6 +19,7 @@ from assistant.knowledge.lexicon import any_of, lexicon
 from assistant.knowledge.needs import needed_facts
 from assistant.knowledge.question import Question
 from assistant.knowledge.routes import Candidate, Context
+from assistant.knowledge.sentences import quotable_sentences
 
 if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
@@ -54,8 +55,9 @@ def compared_cards(question: Question, kb: KnowledgeBase) -> list[tuple[str, str
         naming = [t for t in terms if any(s in cards[doc_id][0] + issuers[doc_id] for s in (t, *alias.get(t, ())))]
         owned[doc_id] = naming + [f"{NOT_A_NAME}{t}" for t in terms if t not in naming]
     enough = NAMED_SHARE * total
+    said = " ".join([*question.context, question.text])  # a part's cases may be named in the clause before it
     named = sorted(
-        (min(max(question.text.find(t), 0) for t in names), doc_id, names)
+        (min(max(said.find(t), 0) for t in names), doc_id, names)
         for doc_id, terms in owned.items()
         if (names := [t for t in terms if not t.startswith(NOT_A_NAME)])
         and total
@@ -101,11 +103,14 @@ class CaseComparison:
         from assistant.knowledge.values import lead_line
 
         question = context.question
-        if not (question.has("case") or question.has("number")):
+        asks_who = bool(any_of(*lexicon().cases.asks_who).search(question.text))  # 「各自是谁申报的」
+        if not (asks_who or question.has("case") or question.has("number")):
             return None
         cards = compared_cards(question, context.kb)
         if not cards:
             return None
+        if asks_who:
+            return self._applicants(context, cards)
         evidence: list[Evidence] = []
         values: list[tuple[str, str]] = []
         shown = []
@@ -127,6 +132,33 @@ class CaseComparison:
         larger = _larger(values) if len(values) == len(cards) else ""
         lead = f"{'；'.join(shown)}。{larger}"
         return Candidate(self.name, evidence, lead, confidence=FIGURES, structural=True)
+
+
+    def _applicants(self, context: Context, cards: list[tuple[str, str, list[str]]]) -> Candidate | None:
+        """Each compared card's 「申报单位：……」 (or 「主体：……」) line, quoted, its value side by side."""
+        evidence: list[Evidence] = []
+        shown = []
+        for doc_id, title, _own in cards:
+            found = _applicant_line(context.kb, doc_id)
+            shown.append(f"「{title}」：{found[1] if found else lexicon().cases.no_figure}")
+            evidence += [found[0]] if found else []
+        if not evidence:
+            return None
+        lead = f"{'；'.join(shown)}。"  # not FIGURES: a question asking more than who is still answered part by part
+        return Candidate(self.name, evidence, lead, confidence=SIDE_BY_SIDE, structural=True)
+
+
+_APPLICANT = re.compile(r"(?:申报单位|主体)[：:]\s*([^。；;]+)")
+
+
+def _applicant_line(kb: KnowledgeBase, doc_id: str) -> tuple[Evidence, str] | None:
+    """The card's sentence naming who applied or runs it, and that name."""
+    chunks = kb.store.section_chunks(doc_id)
+    for passage in kb.store.passages([(chunk_id, 1.0) for chunk_id, _l, _t in chunks]):
+        for sentence in quotable_sentences(passage):
+            if found := _APPLICANT.search(sentence):
+                return Evidence(passage=passage, sentence=sentence, score=1.0, rank=0), found.group(1).strip()
+    return None
 
 
 def _asked_value(question: Question, value: str) -> str:

@@ -121,6 +121,7 @@ class CaseWords(_Strict):
     asks_amount: list[str] = []
     compare: list[str] = []  # a question comparing the cases it names (「哪个更多」「分别多少」)
     no_figure: str = ""  # a compared card without the figure asked for
+    asks_who: list[str] = []  # asks who applied for each compared case (「各自是谁申报的」)
 
 
 class OutlineWords(_Strict):

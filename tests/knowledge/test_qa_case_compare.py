@@ -41,3 +41,10 @@ def test_two_cases_asked_different_things_are_answered_part_by_part(corpus_kb) -
     answer = answer_question(corpus_kb, "福建应急和国家能源集团那两个案例分别属于哪个领域，是首批第几号")
     lead = _lead(answer.answer)
     assert lead.startswith("（1）") and "（2）" in lead and "数字更大" not in lead, lead
+
+
+def test_who_applied_for_each_compared_case_is_read_off_its_card(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "把福建数字应急和国家能源集团运输装备两个案例放一起看：各自是谁申报的？")
+    lead = _lead(answer.answer)
+    assert "福建省电子政务建设运营有限公司" in lead and "国家能源投资集团有限公司" in lead, lead
+    assert lead.index("福建省电子政务") < lead.index("国家能源投资集团"), "in the order the question names them"
