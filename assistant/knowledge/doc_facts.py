@@ -211,6 +211,17 @@ _QUOTE_MARKS = re.compile(r"[“”\"‘’'「」『』\s]")
 _BRACKETS = re.compile(r"[（(][^（()）]{0,20}[）)]")
 
 
+def unquoted(text: str) -> str:
+    """The text without quote marks and spaces: 「数据要素×三年行动计划」, as people type the held title's
+    「“数据要素×”三年行动计划」."""
+    return _QUOTE_MARKS.sub("", text)
+
+
+def title_core(title: str) -> str:
+    """A title without quote marks and bracketed spans (「（2023—2025年）」): what a misremembered title keeps."""
+    return _BRACKETS.sub("", unquoted(title))
+
+
 def citation_check(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence], str]:
     """「申报理由里写的是依据《数据要素×三年行动计划（2023—2025年）》（国数政策〔2024〕53号），这样写对吗」: the title
     and 文号 as written, against the held document's (its line quoted); 对 when both are its own, else how it is
@@ -218,20 +229,20 @@ def citation_check(question: Question, kb: KnowledgeBase) -> tuple[list[Evidence
     cited = _CITED.search(question.text)
     if not cited or not any_of(*lexicon().particulars.citing).search(question.text):
         return [], ""
-    core = _BRACKETS.sub("", _QUOTE_MARKS.sub("", cited.group(1)))
+    core = title_core(cited.group(1))
     held = [
         (doc_id, info, own)
         for doc_id, info in kb.store.documents().items()
         if info.get("kind") in DOCUMENT_KINDS
         and (own := _own_title(str(info.get("title", ""))))
         and len(core) >= 4
-        and core in _BRACKETS.sub("", _QUOTE_MARKS.sub("", own))
+        and core in title_core(own)
     ]
     if len(held) != 1 or (found := _particular(kb, held[0][0], held[0][1], "doc_number")) is None:
         return [], ""
     _doc_id, _info, own = held[0]
     evidence, number = found
-    same_title = _QUOTE_MARKS.sub("", cited.group(1)) == _QUOTE_MARKS.sub("", own)
+    same_title = unquoted(cited.group(1)) == unquoted(own)
     same_number = all(n.group(0) in number for n in _NUMBER.finditer(question.text[:QUESTION_CHARS]))
     verdict = "对。" if same_title and same_number else "不对。应写作"
     return [evidence], f"{verdict}《{own}》（{number}）。"

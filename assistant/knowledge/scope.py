@@ -25,7 +25,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from assistant.knowledge.doc_facts import asked_particulars
+from assistant.knowledge.doc_facts import asked_particulars, title_core, unquoted
 from assistant.knowledge.evidence import (
     BATCH,
     KIND_PENALTY,
@@ -127,8 +127,6 @@ def _national_before(text: str, batch: str, national: re.Pattern[str]) -> bool:
 
 
 _DOCUMENT = re.compile(r"《([^》]{2,40})》")
-_BRACKETED = re.compile(r"[（(][^（()）]{0,20}[）)]")
-_QUOTES = re.compile(r"[“”\"‘’'「」『』]")
 
 
 def missing_document(question: Question, kb: KnowledgeBase) -> str | None:
@@ -144,8 +142,8 @@ def missing_document(question: Question, kb: KnowledgeBase) -> str | None:
     for name in named:
         if name in about or any(name in t for t in df) or len(name) < 4 or _ends_in_a_plain_word(name):
             continue
-        core = _QUOTES.sub("", _BRACKETED.sub("", name))  # 《数据要素×三年行动计划（2023—2025年）》: misremembered
-        if len(core) < 4 or not any(core in _QUOTES.sub("", text) for _, text in _texts(kb)):  # years, no quotes
+        core = title_core(name)  # 《数据要素×三年行动计划（2023—2025年）》: misremembered years, no quote marks
+        if len(core) < 4 or not any(core in unquoted(text) for _, text in _texts(kb)):
             return name
     return None
 

@@ -470,6 +470,8 @@ def _cases(kb: Any) -> dict[str, Case]:
             evidence.score_sentences, lambda t: evidence.score_sentences(_question(t), [passage(t)], kb, t)
         ),
         "values.lead_line": Case(values.lead_line, lambda t: values.lead_line(_question(t), _evidence(t))),
+        "doc_facts.unquoted": Case(doc_facts.unquoted, doc_facts.unquoted),
+        "doc_facts.title_core": Case(doc_facts.title_core, doc_facts.title_core),
         "asked_kind.spared_format": Case(asked_kind.spared_format, lambda t: asked_kind.spared_format(_question(t))),
         "qa.declined": Case(qa.declined, qa.declined),
         "qa.compose": Case(qa.compose, lambda t: qa.compose(t, _candidate(t), [passage(t)], ["fact"])),
