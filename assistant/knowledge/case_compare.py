@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 NAMED_SHARE = 0.12  # a card is named when the words only it holds weigh this share of the question's words
 MAX_COMPARED = 3
-NOT_A_NAME = "\x00"  # marks a word only one card holds, in its body: the figure asked for (条数), not its name
 FIGURES = 0.85  # the confidence of a lead giving each card's figure
 SIDE_BY_SIDE = 0.75  # of one quoting the cards' lines, no figure read
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?([\u4e00-\u9fff%]?)")
@@ -45,23 +44,22 @@ def compared_cards(question: Question, kb: KnowledgeBase) -> list[tuple[str, str
     cards = _cards(kb)
     alias = aliases(question)
     issuers = {d: str(info.get("issuer", "")) for d, info in kb.store.documents().items()}
-    owned: dict[str, list[str]] = {}  # card → the question's words only it holds
-    for term in weights:
+    naming: dict[str, list[str]] = {}  # card → the question's words only it holds that name it (its title, issuer)
+    owned: dict[str, float] = {}  # card → the weight of every word only it holds (its names, the figure asked: 条数)
+    for term, weight in weights.items():
         spellings = (term, *alias.get(term, ()))
         holders = [d for d, (title, body) in cards.items() if any(s in title or s in body for s in spellings)]
-        if len(holders) == 1:
-            owned.setdefault(holders[0], []).append(term)
-    for doc_id, terms in owned.items():  # a word of its title or issuer names it; one of its body may be the figure
-        naming = [t for t in terms if any(s in cards[doc_id][0] + issuers[doc_id] for s in (t, *alias.get(t, ())))]
-        owned[doc_id] = naming + [f"{NOT_A_NAME}{t}" for t in terms if t not in naming]
-    enough = NAMED_SHARE * total
+        if len(holders) != 1:
+            continue
+        card = holders[0]
+        owned[card] = owned.get(card, 0.0) + weight
+        if any(s in cards[card][0] + issuers[card] for s in spellings):
+            naming.setdefault(card, []).append(term)
     said = " ".join([*question.context, question.text])  # a part's cases may be named in the clause before it
     named = sorted(
         (min(max(said.find(t), 0) for t in names), doc_id, names)
-        for doc_id, terms in owned.items()
-        if (names := [t for t in terms if not t.startswith(NOT_A_NAME)])
-        and total
-        and sum(weights[t.removeprefix(NOT_A_NAME)] for t in terms) >= enough
+        for doc_id, names in naming.items()
+        if owned[doc_id] >= NAMED_SHARE * total
     )
     if len(named) < 2:
         return []
