@@ -11,10 +11,10 @@ is scored without answering again:
 
     objective = out-of-scope rows declined − PENALTY × in-scope rows wrongly declined
 
-(a wrong decline of an in-scope question costs more than a missed decline). The point chosen is the one at which
-most sets' development rows meet both decline floors of the held-out tests (≥80% of out-of-scope rows declined,
-≤3% of in-scope rows wrongly declined; the floors are per set, and misses cluster within a set), the higher
-objective of equal counts, then the lower point.
+(a wrong decline of an in-scope question costs more than a missed decline). Among the points whose objective is
+within ``OBJECTIVE_SLACK`` of the best, the point chosen is the one at which most sets' development rows meet both
+decline floors of the held-out tests (≥80% of out-of-scope rows declined, ≤3% of in-scope rows wrongly declined;
+the floors are per set, and misses cluster within a set), the higher objective of equal counts, then the lower point.
 The table and the chosen point are printed; ``assistant/knowledge/scope.py`` holds the chosen values and
 the README quotes this output.
 """
@@ -53,6 +53,7 @@ MIN_SCORES = tuple(round(0.02 * i, 2) for i in range(29))  # 0.00–0.56: below 
 MARGINS = tuple(round(0.1 * i, 1) for i in range(11))  # 0.0–1.0: above 0.5 since the tenth session
 STRUCTURAL_UNTIL = (0.6, 0.8, 1.01)  # 1.01: a route's structure stands whatever the out-of-scope reading
 PENALTY = 3.0
+OBJECTIVE_SLACK = 10.0  # about three wrong declines: see the choice in main()
 
 
 @dataclass
@@ -197,16 +198,20 @@ def main(argv: list[str] | None = None) -> int:
                 line += f"{wrong:>11}/{inside:<11}"
                 print(f"{line}  {objective:8.1f}  {meeting:>11}/{len(SETS)}")
                 points.append((meeting, objective, -until, min_score, margin, hits, wrong))
-    # Most sets meeting both decline floors out of fold; then the objective; then the lower point (it declines
-    # less). Ninth session (2026-12-07): the objective alone chose OOS_MARGIN 0.3 (280/317 declined, 13/1482
-    # wrongly; 16 of 20 sets' development rows meeting both floors) over 0.4 (293/317, 19/1482; 18 sets). The
-    # floors are per set and a set's misses cluster, which neither the pooled objective nor the binomial chance of
-    # a typical part (the eighth session's tie-break) sees.
-    ranked = sorted(points, key=lambda p: (p[0], p[1], -p[2], -p[3], -p[4]))
-    meeting, objective, until, min_score, margin, hits, wrong = ranked[-1]
+    # Among the points whose objective is within OBJECTIVE_SLACK of the best: most sets meeting both decline floors
+    # out of fold; then the objective; then the lower point. Ninth session (2026-12-07): the objective alone chose
+    # OOS_MARGIN 0.3 (280/317 declined, 13/1482 wrongly; 16 of 20 sets' development rows meeting both floors) over
+    # 0.4 (293/317, 19/1482; 18 sets): the floors are per set and a set's misses cluster, which the pooled objective
+    # does not see. Eleventh session: the count of sets alone chose MIN_SCORE 0.32 (364/385 declined, 41/1814 wrongly;
+    # 22 of 24 sets) over 0.0 (352/385, 21/1814; 21 sets): a set's floor is crossed by one of its 17 rows, so the count
+    # is as noisy as one row, and it traded 20 wrong declines for 12 declines. The slack bounds that trade.
     top = max(p[1] for p in points)
+    near = [p for p in points if p[1] >= top - OBJECTIVE_SLACK]
+    ranked = sorted(near, key=lambda p: (p[0], p[1], -p[2], -p[3], -p[4]))
+    meeting, objective, until, min_score, margin, hits, wrong = ranked[-1]
     print(
-        f"best objective {top}; chosen (most sets meeting both decline floors, {meeting}/{len(SETS)}, objective "
+        f"best objective {top}; chosen (within {OBJECTIVE_SLACK} of it, most sets meeting both decline floors, "
+        f"{meeting}/{len(SETS)}, objective "
         f"{objective}): STRUCTURAL_UNTIL = {-until}, MIN_SCORE = {min_score}, OOS_MARGIN = {margin} "
         f"(dev: {hits}/{outside} out of scope declined, {wrong}/{inside} in scope wrongly declined)"
     )

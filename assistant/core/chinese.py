@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,3 +119,21 @@ def fix_typos(text: str) -> str:
     for wrong, right in chinese_words().typos.items():
         text = text.replace(wrong, right)
     return text
+
+
+@cache
+def _to_simplified() -> Any:
+    import opencc  # loaded on first use: no import-time work for callers that never convert
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as Simplified (「承諾書需要蓋章嗎」 → 「承诺书需要盖章吗」); Simplified text is unchanged.
+
+    Why: the documents are in Simplified characters, so a question typed in Traditional matched none of their words
+    and was declined. OpenCC's phrase tables rather than a character table: some characters map by context."""
+    if text.isascii():
+        return text
+    converted: str = _to_simplified().convert(text)
+    return converted if len(converted) == len(text) else text  # a conversion that changes length is not trusted

@@ -80,6 +80,8 @@ class ApplicantConditions:
             return None  # about the project (效益, 公开, 领域), or another matter: the evidence decides
         if not (question.has("yes_no") or question.has("eligibility")):
             return None  # 「哪些部门负责组织企业申报」 asks who, not whether (64 of 66 applicant rows are whethers)
+        if question.has("case"):
+            return None  # 「第1号案例是哪个单位报的？属于什么性质的企业」: the organisation of a case, not the asker's
         passages = section_passages(context.kb, call.notice_title, call.applicants_heading)
         evidence = [
             Evidence(passage=p, sentence=s, score=1.0, rank=0) for p in passages[:1] for s in quotable_sentences(p)

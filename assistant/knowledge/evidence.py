@@ -187,6 +187,7 @@ def _coverage(
     """``in_passage``: the terms the whole passage holds (looked up once per passage, not per sentence)."""
     total = sum(weights.values()) or 1.0
     got = 0.0
+    sentence, context = sentence.lower(), context.lower()  # terms are lower case (tokenize): 「pdf」 is 「PDF」
     for term, weight in weights.items():
         if term in sentence or any(a in sentence for a in alias.get(term, ())):
             got += weight
@@ -383,7 +384,8 @@ def _scored(
         context = f"{passage.title} {passage.locator}"
         prior = 0.1 * (len(passages) - rank) / len(passages)
         named = specifiers(question, passage, batches)
-        in_passage = {t for t in weights if t in passage.text or any(a in passage.text for a in alias.get(t, ()))}
+        lowered = passage.text.lower()
+        in_passage = {t for t in weights if t in lowered or any(a in lowered for a in alias.get(t, ()))}
         rest = _own_first(question, other_terms(named, weights))
         field_bonus = FIELD_BONUS if question.call_field and passage.fields == [question.call_field] else 0.0
         for sentence in quotable_sentences(passage):

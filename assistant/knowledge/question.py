@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.chinese import simplified
 from assistant.core.lru import BoundedCache
 from assistant.core.settings import get_settings
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -275,8 +276,8 @@ def _deadline_cue() -> re.Pattern[str]:
 
 def map_words(text: str) -> str:
     """Chinese numerals before a counter as digits, loanwords and colloquial phrasing → the documents' wording
-    (the lexicon's substitutions)."""
-    text = arabic_numerals(text)
+    (the lexicon's substitutions); Traditional characters as Simplified."""
+    text = arabic_numerals(simplified(text))
     words = lexicon()
     for loan in words.loanwords:  # the spaces around an English word go with it: 「能不能 in English 写」 is one clause
         pattern = _SPACE_BEFORE + _LATIN_EDGE[0] + loan.pattern + _LATIN_EDGE[1] + _SPACE_AFTER

@@ -141,15 +141,7 @@ def test_a_premise_naming_a_batch_is_checked_against_what_the_case_card_says(cor
     "question",
     [
         "研究所下面的一个实验室可以单独申报吗",
-        pytest.param(
-            "我们是社会组织，能不能报这个",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="it passed in the tenth session until the retrain with set 20, which reads this wording 0.42 "
-                "about the applicant (below its threshold), so the case requirements answer it; 3 other wordings of "
-                "an organisation's kind (协会, 民办非企业单位, 高校团队) read 0.98-1.0 (issue 23)",
-            ),
-        ),
+        "我们是社会组织，能不能报这个",  # failed after set 20's retrain (read 0.42 about the applicant)
     ],
 )
 def test_who_may_apply_is_answered_with_the_calls_conditions_on_applicants(corpus_kb, question: str) -> None:

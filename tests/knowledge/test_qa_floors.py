@@ -43,11 +43,14 @@ SHORT_OF_FLOOR = {
     "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_10": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_15": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
-    "staff_questions_18": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_20": "held-out answer hit 35/42 < 85%, wrongly declined 2/42 > 3% (issue 23)",
+    "staff_questions_21": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_22": "held-out answer hit 25/42 < 85%, evidence 27/42 < 90%, out of scope declined 6/8 < 80%, "
+    "wrongly declined 8/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -87,7 +90,11 @@ SHORT_OF_FLOOR = {
 # 40/42, 7/8, 1/42 (every floor met on first contact). Set 20 (applicants of named trades, leaders wanting one line,
 # compliance staff, comparisons; same session, at b09d200), before anything was tuned on it: answer 108/125, evidence
 # 119/125, declined 21/25, wrongly declined 2/125; its held-out part 35/42, 39/42, 7/8, 2/42 (answers and wrong
-# declines short of the floors).
+# declines short of the floors). Set 21 (applicants mid-writing, chat styles, Traditional characters; 2026-12-07,
+# eleventh session, at 8776c82), before anything was tuned on it: answer 110/125, evidence 113/125, declined 21/25,
+# wrongly declined 5/125; its held-out part 40/42, 40/42, 5/8, 1/42. Set 22 (people who paraphrase every term of the
+# documents; same session and code), before anything was tuned on it: answer 82/125, evidence 89/125, declined
+# 20/25, wrongly declined 20/125; its held-out part 24/42, 26/42, 6/8, 9/42.
 
 
 @pytest.mark.parametrize(

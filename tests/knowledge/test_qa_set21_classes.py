@@ -1,0 +1,58 @@
+"""Classes of failure found on the development rows of ``staff_questions_21`` (applicants mid-writing, chat styles,
+a few rows in Traditional characters) and ``staff_questions_22`` (people who paraphrase every term), one test each,
+in this test's own wording (not rows of any set).
+
+* a question typed in Traditional characters is read as the same question in Simplified (it matched none of the
+  documents' words and was declined); Simplified text is left exactly as it was;
+* a loanword in lower case matches the documents' upper case: 「word」 had never matched 「Word」 in evidence scoring,
+  so 「Word不交可以吗」 was declined;
+* 「文件编号」 asks a document's 文号 and 「哪个部门出的」 its issuer (both were answered with unrelated sentences),
+  while 「案例编号」 is not a document's number;
+* 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
+  one).
+"""
+
+from __future__ import annotations
+
+from assistant.core.chinese import simplified
+from assistant.knowledge.needs import needed_facts
+from assistant.knowledge.qa import answer_question
+from assistant.knowledge.question import map_words, plain_question
+
+
+def _lead(text: str) -> str:
+    return text.split("根据文件原文")[0]
+
+
+def test_traditional_characters_are_read_as_simplified() -> None:
+    assert simplified("聯合申報單位也要蓋章嗎") == "联合申报单位也要盖章吗"
+    assert map_words("截止時間是哪天").startswith("截止时间是哪天")
+    plain = "我们是企事业单位，申报书纸质件要盖公章吗？PDF、Word都交。"
+    assert simplified(plain) == plain
+    assert simplified("deadline?") == "deadline?"
+
+
+def test_a_question_in_traditional_characters_is_answered(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "申報材料最晚哪天要交齊？")
+    assert answer.grounded and "2024年8月20日" in answer.answer, answer.answer
+
+
+def test_a_lower_case_loanword_matches_the_documents_upper_case(corpus_kb) -> None:
+    answer = answer_question(corpus_kb, "word版不交行不行")
+    assert answer.grounded and _lead(answer.answer).startswith("需要"), answer.answer
+
+
+def test_a_documents_file_number_and_issuer_in_other_words(corpus_kb) -> None:
+    number = answer_question(corpus_kb, "重庆补发的那个通知，文件编号是多少")
+    assert number.grounded and "渝大数据发〔2024〕53号" in _lead(number.answer), number.answer
+    issuer = answer_question(corpus_kb, "补充通知是哪个部门出的")
+    assert issuer.grounded and "重庆市大数据应用发展管理局" in _lead(issuer.answer), issuer.answer
+    case_number = answer_question(corpus_kb, "案例编号怎么写")
+    assert "渝大数据发〔2024〕53号" not in _lead(case_number.answer), case_number.answer
+
+
+def test_which_pictures_needs_no_stated_count() -> None:
+    asks_which = plain_question("要准备哪几张图", ["list"])
+    asks_how_many = plain_question("图片要准备几张", ["number"])
+    assert not any("[张页]" in p.pattern for p in needed_facts(asks_which))
+    assert any("[张页]" in p.pattern for p in needed_facts(asks_how_many))
