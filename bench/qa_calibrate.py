@@ -124,7 +124,7 @@ def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
         current.clear()
         current.update(reading)
         answer = qa.answer_question(kb, row.question)
-        early = not answer.grounded and not seen
+        early = not answer.grounded  # declining by strength is off: whatever declines here declines at every point
         out.append((row.kind != OUT_OF_SCOPE, early, list(seen)))
     question_module.read_types = shipped_read
     return out

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from assistant.knowledge.search import KnowledgeBase
 
 # Calibrated on the development rows of every committed set by bench/qa_calibrate.py (grid search).
-MIN_SCORE = 0.0  # a question read wholly in scope is declined by its missing facts and the reasons above, not its score
-STRUCTURAL_UNTIL = 0.8  # a route's structure stands below this out-of-scope reading: calibrated (1.01 = always)
+MIN_SCORE = 0.04  # a question read wholly in scope is declined by missing facts and the reasons above, hardly its score
+STRUCTURAL_UNTIL = 1.01  # a route's structure stands below this out-of-scope reading: calibrated (1.01 = always)
 OOS_MARGIN = 0.7  # the evidence must be this much stronger for a question the learned layer reads as out of scope
 # Evidence from a document a user imported: the learned reading knows the bundled documents only, so the score alone
 # decides. No set holds an imported document, so nothing calibrates this: it is the MIN_SCORE shipped while the grid

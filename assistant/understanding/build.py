@@ -70,7 +70,12 @@ QUESTION_SETS = (
 # Training-only rows (``{"id", "question", "types"}``, no answers: not an evaluation set), in tests/data/qa_types:
 # questions written from the corpus alone by helpers: 140 of 320 out of scope (100 near misses), and 200 of 400 (180
 # near misses, seventh session).
-QUESTION_TYPE_ONLY_SETS = ("question_types_extra.jsonl", "question_types_extra_2.jsonl", "question_types_extra_3.jsonl")
+QUESTION_TYPE_ONLY_SETS = (
+    "question_types_extra.jsonl",
+    "question_types_extra_2.jsonl",
+    "question_types_extra_3.jsonl",
+    "question_types_extra_4.jsonl",
+)
 QUESTION_TYPES = (
     "date",
     "number",

@@ -40,17 +40,15 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 # session). Strict: the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
-    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_8": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_10": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_14": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_15": "held-out out of scope declined 5/8 < 80% (issue 23)",
+    "staff_questions_15": "held-out out of scope declined 5/8 < 80%, wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
-    "staff_questions_21": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_22": "held-out answer hit 25/42 < 85%, evidence 27/42 < 90%, out of scope declined 6/8 < 80%, "
-    "wrongly declined 8/42 > 3% (issue 23)",
+    "staff_questions_18": "held-out out of scope declined 5/8 < 80% (issue 23)",
+    "staff_questions_21": "held-out out of scope declined 5/8 < 80% (issue 23)",
+    "staff_questions_22": "held-out answer hit 26/42 < 85%, evidence 28/42 < 90%, out of scope declined 6/8 < 80%, "
+    "wrongly declined 7/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined

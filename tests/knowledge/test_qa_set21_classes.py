@@ -8,6 +8,8 @@ in this test's own wording (not rows of any set).
   so 「Word不交可以吗」 was declined;
 * 「文件编号」 asks a document's 文号 and 「哪个部门出的」 its issuer (both were answered with unrelated sentences),
   while 「案例编号」 is not a document's number;
+* a question naming nothing in the documents' words is declined only when it reads out of scope (it had
+  been declined whatever it read: every paraphrased question of set 22 that named no held word);
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
   one).
 """
@@ -56,3 +58,14 @@ def test_which_pictures_needs_no_stated_count() -> None:
     asks_how_many = plain_question("图片要准备几张", ["number"])
     assert not any("[张页]" in p.pattern for p in needed_facts(asks_which))
     assert any("[张页]" in p.pattern for p in needed_facts(asks_how_many))
+
+
+def test_a_question_in_everyday_words_is_not_declined_for_its_vocabulary(corpus_kb) -> None:
+    """No word of 「纸的那份要不要戳个红章」 is one the documents use, but it reads in scope: it is answered from
+    its evidence (the line on the paper copy's seal). 「明天会下雨吗」 reads out of scope and is still declined;
+    「东西弄齐了该往哪儿送」 finds no line scoring UNHELD_MIN_SCORE and is declined rather than answered with one
+    about something else."""
+    seal = answer_question(corpus_kb, "纸的那份要不要戳个红章")
+    assert seal.grounded and "加盖公章" in seal.answer, seal.answer
+    assert not answer_question(corpus_kb, "明天会下雨吗").grounded
+    assert not answer_question(corpus_kb, "东西弄齐了该往哪儿送").grounded
