@@ -75,6 +75,7 @@ class Question:
     batch: str = ""  # the call's batch (「第二批」): naming it does not restrict the evidence either
     call_field: str = ""  # the one field of the call the question names, if any (its own passages come first)
     case_part: str = ""  # for a part about a case an earlier part names: that part's text (which case it is)
+    earlier: list[str] = field(default_factory=list)  # for a part: the parts before it, nearest last
     vector: Any = None  # the e5 query vector of ``text``, when the knowledge base embeds with the same model
     part_vectors: list[Any] = field(default_factory=list)  # the same for each part (same encoder batch)
 
@@ -123,6 +124,7 @@ class Question:
             batch=self.batch,
             call_field=self.call_field,
             case_part=naming[0] if naming else "",
+            earlier=self.parts[:index],
             vector=self.part_vectors[index] if index < len(self.part_vectors) else None,
         )
 

@@ -152,10 +152,16 @@ def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
     if not any_of(*lexicon().template.cues).search(question.text):
         return []
     found: list[tuple[int, Part]] = []
-    for part in template_parts(kb):
-        hit = next((a for a in part.aliases if a in question.text), None)
-        if hit is not None:
-            found.append((len(hit), part))
+    # 「图片交什么格式？大致要准备哪些」: a list a later clause asks for is the one the nearest earlier clause
+    # names (only a list: 「简介字数上限？推广材料字数上限？」 asks about a part its own words name, if not by an alias)
+    inherited = reversed(question.earlier) if question.has("list") else ()
+    for text in (question.text, *inherited):
+        for part in template_parts(kb):
+            hit = next((a for a in part.aliases if a in text), None)
+            if hit is not None:
+                found.append((len(hit), part))
+        if found:
+            break
     kept = [
         (n, part)
         for n, part in found
@@ -223,6 +229,9 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
         lines += [(c, ln) for c, ln in part.lines if _EXAMPLE.match(ln)]
     if not lines:
         lines = part.own[:1] or part.lines[:1]
+        heading_only = all(part_name(ln) == part_name(part.heading) for _, ln in lines)
+        if heading_only and not any_of(*lexicon().template.where).search(question.text):
+            return [], ""  # its only line is its heading: it answers 「放在第几部分」, not 「写些什么」
     passages = {p.chunk_id: p for p in kb.store.passages([(cid, 1.0) for cid in dict.fromkeys(c for c, _ in lines)])}
     if not passages:
         return [], ""

@@ -10,6 +10,8 @@ in this test's own wording (not rows of any set).
   while 「案例编号」 is not a document's number;
 * a question naming nothing in the documents' words is declined only when it reads out of scope (it had
   been declined whatever it read: every paraphrased question of set 22 that named no held word);
+* a list asked after a clause naming a template part is that part's list; a part whose only line is its
+  heading does not answer what to write in it;
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
   one).
 """
@@ -69,3 +71,16 @@ def test_a_question_in_everyday_words_is_not_declined_for_its_vocabulary(corpus_
     assert seal.grounded and "加盖公章" in seal.answer, seal.answer
     assert not answer_question(corpus_kb, "明天会下雨吗").grounded
     assert not answer_question(corpus_kb, "东西弄齐了该往哪儿送").grounded
+
+
+def test_a_list_asked_after_a_clause_naming_a_template_part_is_that_parts_list(corpus_kb) -> None:
+    """「要准备哪些图」 names no part; the clause before it names 图片: the list is the template's list of pictures."""
+    answer = answer_question(corpus_kb, "图片用啥格式？要准备哪些图？")
+    assert answer.grounded and "数据要素流向图" in answer.answer and "系统界面呈现图" in answer.answer, answer.answer
+
+
+def test_a_template_part_whose_only_line_is_its_heading_does_not_answer_what_to_write(corpus_kb) -> None:
+    """The template's 「参与单位情况介绍」 is a heading with no guidance under it: 「共1项：参与单位情况介绍」 was the
+    answer to what to write there. Where it sits is still answered from the heading."""
+    assert "共1项" not in answer_question(corpus_kb, "参与单位情况介绍具体写点什么").answer
+    assert "（六）" in answer_question(corpus_kb, "参与单位情况介绍放在简介的第几部分").answer
