@@ -311,6 +311,9 @@ def held_formats(kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(f.lower() for f in lexicon().formats if df.get(f.lower()) or df.get(f))
 
 
+_ITEM_NUMBER = re.compile(r"(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、)）](?!\d)|[①-⑩])\s*")  # a numbered question of a list
+
+
 def split_clauses(text: str) -> tuple[list[str], list[str]]:
     """Clauses with a question word (the parts) and those without (context about the asker)."""
     words = lexicon()
@@ -318,13 +321,16 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     topic, statement = any_of(*words.topic_question_words), any_of(*words.statement_marks)
     not_asking, continuing = any_of(*words.not_asking), any_of(*words.continuing)
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
+    listed = sum(bool(_ITEM_NUMBER.match(c)) for c in clauses) >= 2  # 「三个问题：1.截止时间？2.纸质几份？3.交到哪」
     parts: list[str] = []
     context: list[str] = []
     previous_asks = True
     for clause in clauses:
+        item = listed and _ITEM_NUMBER.match(clause)
+        clause = clause[item.end() :] if item else clause
         said = not_asking.sub("", _NOT_ANY.sub("", clause))  # 「还没什么效益」「推了好几家」 tell, they ask nothing
         names_a_topic = bool(topic.search(said)) and not statement.search(said)  # 「视频格式」, not 「视频是mov格式」
-        if not (asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause)):
+        if not (item or asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause)):
             context.append(clause)
             previous_asks = False
             continue

@@ -12,6 +12,7 @@ in this test's own wording (not rows of any set).
   been declined whatever it read: every paraphrased question of set 22 that named no held word);
 * a list asked after a clause naming a template part is that part's list; a part whose only line is its
   heading does not answer what to write in it;
+* each numbered question of a list (「1.截止时间？2.……」) is asked, though it has no question word;
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
   one).
 """
@@ -84,3 +85,10 @@ def test_a_template_part_whose_only_line_is_its_heading_does_not_answer_what_to_
     answer to what to write there. Where it sits is still answered from the heading."""
     assert "共1项" not in answer_question(corpus_kb, "参与单位情况介绍具体写点什么").answer
     assert "（六）" in answer_question(corpus_kb, "参与单位情况介绍放在简介的第几部分").answer
+
+
+def test_each_numbered_question_of_a_list_is_asked(corpus_kb) -> None:
+    """「1.截止时间？」 has no question word: in a numbered list of questions it was taken for context and left
+    unanswered."""
+    answer = answer_question(corpus_kb, "两个问题：1.截止时间？2.纸质件交几份？")
+    assert "2024年8月20日" in answer.answer and "一式两份" in answer.answer, answer.answer
