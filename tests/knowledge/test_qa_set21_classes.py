@@ -13,6 +13,7 @@ in this test's own wording (not rows of any set).
 * a list asked after a clause naming a template part is that part's list; a part whose only line is its
   heading does not answer what to write in it;
 * each numbered question of a list (「1.截止时间？2.……」) is asked, though it has no question word;
+* the date of a document's draft (征求意见稿) is not the document's own date;
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
   one).
 """
@@ -92,3 +93,10 @@ def test_each_numbered_question_of_a_list_is_asked(corpus_kb) -> None:
     unanswered."""
     answer = answer_question(corpus_kb, "两个问题：1.截止时间？2.纸质件交几份？")
     assert "2024年8月20日" in answer.answer and "一式两份" in answer.answer, answer.answer
+
+
+def test_the_date_of_a_documents_draft_is_not_the_documents_own(corpus_kb) -> None:
+    """「行动计划的征求意见稿……哪天」 asks the draft's date, which the digest states in a sentence; the particulars
+    route gave the plan's own date (2023年12月31日)."""
+    lead = _lead(answer_question(corpus_kb, "三年行动计划的征求意见稿哪天出来的").answer)
+    assert "2023年12月15日" in lead and "2023年12月31日" not in lead, lead
