@@ -158,7 +158,7 @@ def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
     for text in (question.text, *inherited):
         for part in template_parts(kb):
             hit = next((a for a in part.aliases if a in text), None)
-            if hit is not None:
+            if hit is not None and (text == question.text or _has_guidance(part)):
                 found.append((len(hit), part))
         if found:
             break
@@ -171,6 +171,11 @@ def match_parts(question: Question, kb: KnowledgeBase) -> list[Part]:
         )
     ]
     return [part for _, part in sorted(kept, key=lambda pair: (pair[0], len(pair[1].path)), reverse=True)]
+
+
+def _has_guidance(part: Part) -> bool:
+    """A line under the part besides its heading (a heading with nothing under it has no list to inherit)."""
+    return any(part_name(line) != part_name(part.heading) for _, line in part.lines)
 
 
 def match_part(question: Question, kb: KnowledgeBase) -> Part | None:
@@ -229,9 +234,6 @@ def template_evidence(question: Question, part: Part, kb: KnowledgeBase) -> tupl
         lines += [(c, ln) for c, ln in part.lines if _EXAMPLE.match(ln)]
     if not lines:
         lines = part.own[:1] or part.lines[:1]
-        heading_only = all(part_name(ln) == part_name(part.heading) for _, ln in lines)
-        if heading_only and not any_of(*lexicon().template.where).search(question.text):
-            return [], ""  # its only line is its heading: it answers 「放在第几部分」, not 「写些什么」
     passages = {p.chunk_id: p for p in kb.store.passages([(cid, 1.0) for cid in dict.fromkeys(c for c, _ in lines)])}
     if not passages:
         return [], ""

@@ -10,8 +10,8 @@ in this test's own wording (not rows of any set).
   while 「案例编号」 is not a document's number;
 * a question naming nothing in the documents' words is declined only when it reads out of scope (it had
   been declined whatever it read: every paraphrased question of set 22 that named no held word);
-* a list asked after a clause naming a template part is that part's list; a part whose only line is its
-  heading does not answer what to write in it;
+* a list asked after a clause naming a template part is that part's list (not a part whose only line is its
+  heading);
 * each numbered question of a list (「1.截止时间？2.……」) is asked, though it has no question word;
 * the date of a document's draft (征求意见稿) is not the document's own date;
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
@@ -81,10 +81,11 @@ def test_a_list_asked_after_a_clause_naming_a_template_part_is_that_parts_list(c
     assert answer.grounded and "数据要素流向图" in answer.answer and "系统界面呈现图" in answer.answer, answer.answer
 
 
-def test_a_template_part_whose_only_line_is_its_heading_does_not_answer_what_to_write(corpus_kb) -> None:
-    """The template's 「参与单位情况介绍」 is a heading with no guidance under it: 「共1项：参与单位情况介绍」 was the
-    answer to what to write there. Where it sits is still answered from the heading."""
-    assert "共1项" not in answer_question(corpus_kb, "参与单位情况介绍具体写点什么").answer
+def test_a_template_part_whose_only_line_is_its_heading_is_not_inherited(corpus_kb) -> None:
+    """The template's 「参与单位情况介绍」 is a heading with no guidance under it: a later clause asking
+    「具体写些什么」 is not answered with that part's one-line list (「共1项：参与单位情况介绍」). Where it sits is
+    still answered from the heading."""
+    assert "共1项" not in answer_question(corpus_kb, "参与单位情况介绍要写多少字？具体写些什么？").answer
     assert "（六）" in answer_question(corpus_kb, "参与单位情况介绍放在简介的第几部分").answer
 
 
