@@ -68,8 +68,8 @@ QUESTION_SETS = (
     "staff_questions_22.jsonl",
 )
 # Training-only rows (``{"id", "question", "types"}``, no answers: not an evaluation set), in tests/data/qa_types:
-# questions written from the corpus alone by helpers: 140 of 320 out of scope (100 near misses), and 200 of 400 (180
-# near misses, seventh session).
+# questions written from the corpus alone by helpers: 140 of 320 out of scope (100 near misses), 200 of 400 (180
+# near misses, seventh session), 144 of 282 (eighth session) and 110 of 300 written in paraphrase (eleventh session).
 QUESTION_TYPE_ONLY_SETS = (
     "question_types_extra.jsonl",
     "question_types_extra_2.jsonl",
