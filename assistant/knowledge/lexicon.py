@@ -43,6 +43,7 @@ class YesNoWords(_Strict):
     asks_possibility: list[str]
     belief_marks: list[str]
     limits: list[str]
+    done_to_a_file: list[str]
     permits: list[str]
     requires: list[str]
     negations: list[str]

@@ -209,6 +209,13 @@ def compare_date(question: Question, evidence: list[Evidence]) -> tuple[bool, st
     return None
 
 
+def _done_to_the_file(text: str, asked: list[str]) -> bool:
+    """「PDF版要盖章吗」 asks about the seal on the PDF, not whether PDF is allowed: something done to a file, said
+    after its format (「盖章的PDF就行了吧」, the seal before it, still asks whether that PDF is enough)."""
+    first = min((text.find(f) for f in asked if f in text), default=-1)
+    return first >= 0 and bool(any_of(*lexicon().yes_no.done_to_a_file).search(text, first))
+
+
 def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, str] | None:
     """ "视频用mov可以吗" against the formats the documents name: (allowed, which formats). A question about a limit
     (「答辩的PPT有页数限制吗」) names the format as its subject: it does not ask whether that format is allowed."""
@@ -216,6 +223,8 @@ def compare_format(question: Question, evidence: list[Evidence]) -> tuple[bool, 
         return None
     formats = lexicon().formats
     asked = [f for f in formats if f.lower() in question.original.lower() or f in question.text]
+    if _done_to_the_file(question.text, asked):
+        return None
     text = " ".join(e.sentence for e in evidence)
     named = [f for f in formats if f in text]
     if not asked or not named:

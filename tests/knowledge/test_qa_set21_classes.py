@@ -14,6 +14,7 @@ in this test's own wording (not rows of any set).
   heading);
 * each numbered question of a list (「1.截止时间？2.……」) is asked, though it has no question word;
 * the date of a document's draft (征求意见稿) is not the document's own date;
+* 「PDF版要盖章吗」 asks about the seal on the PDF, not whether PDF is allowed;
 * 「哪几张图」 asks which pictures, not how many: it needs no stated number of 张 (it had been declined for lacking
   one).
 """
@@ -101,3 +102,10 @@ def test_the_date_of_a_documents_draft_is_not_the_documents_own(corpus_kb) -> No
     route gave the plan's own date (2023年12月31日)."""
     lead = _lead(answer_question(corpus_kb, "三年行动计划的征求意见稿哪天出来的").answer)
     assert "2023年12月15日" in lead and "2023年12月31日" not in lead, lead
+
+
+def test_a_seal_on_a_file_of_some_format_is_not_a_question_about_the_format(corpus_kb) -> None:
+    """「PDF版要盖章吗」 was answered 「可以。文件要求的格式包括PDF、Word。」: read as asking whether PDF is allowed."""
+    lead = _lead(answer_question(corpus_kb, "PDF版要盖章吗").answer)
+    assert not lead.startswith("可以"), lead
+    assert _lead(answer_question(corpus_kb, "交PDF可以吗").answer).startswith("可以")
