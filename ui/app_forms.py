@@ -14,6 +14,8 @@ stored as “<类别>：<文件名>” so the rows can be restored and the Word 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 FORGED_FILE = "文件无效：只能登记通过本页面上传的文件，请重新选择文件。"
 NO_APP = "请先选择一份申报书，或点击“新建申报”。"
 KIND_SEPARATOR = "："
+PAGES_REMEMBERED = 4096  # pages whose last fill is kept (see ``FormHandlers.load``); the oldest is forgotten
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class FormHandlers:
         # switches the selector first and refills the forms a moment later, and a save in between must not put
         # one application's 信息表 into another (on a slow server that moment lasted seconds).
         self.apps: Any = None
+        self._fills: OrderedDict[str, int | None] = OrderedDict()  # page → the application its forms show
+        self._fills_lock = threading.Lock()
 
     @property
     def info_outputs(self) -> list[Any]:
@@ -274,10 +279,27 @@ class FormHandlers:
     # ---- handlers (inputs arrive as a {component: value} dict) ----
     def load(self, app_id: int | None, request: gr.Request) -> list[Any]:
         """Fill both forms from the stored application (after open, create and a page load); the last output is
-        the id they now show (``apps``)."""
+        the id they now show (``apps``).
+
+        Forms a page already had filled with ``app_id`` are left as they are. Why: a page load opens the last
+        application and fills the forms; picking that same application in the selector opened it again, and its
+        refill landed whenever the queue ran it, over whatever the user had typed meanwhile (a browser test saw
+        the address typed into the 申报信息表 emptied; the server's log showed the two refills 1.4 s apart,
+        2026-12-08). The page's last fill is kept here, per page (Gradio's session), not read from the page:
+        the second refill can be sent before the first one's result arrives."""
+        page = request.session_hash or ""
+        with self._fills_lock:
+            if app_id and self._fills.get(page) == app_id:
+                return [gr.skip()] * (len(self.info_outputs) + len(self.media_outputs) + 1)
         principal = self.sessions.try_principal(request)
         view = self.service.get_application(principal, int(app_id)) if principal is not None and app_id else None
-        return self.values(view) + [view.id if view is not None else None]
+        values = self.values(view) + [view.id if view is not None else None]
+        with self._fills_lock:
+            self._fills[page] = view.id if view is not None else None
+            self._fills.move_to_end(page)
+            while len(self._fills) > PAGES_REMEMBERED:
+                self._fills.popitem(last=False)
+        return values
 
     def save_info(self, data: dict, request: gr.Request) -> list[Any]:
         slots = self.info["slots"]

@@ -21,7 +21,7 @@ from pathlib import Path
 import docx
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from .conftest import STAFF_PASSWORD, STAFF_USER
 from .workspace_page import bot_messages, choose, download, log_in, shot, textbox, user_messages
@@ -123,11 +123,12 @@ def test_laptop_main_loop_fits_the_first_screen(sized: Page, drafted: tuple[str,
     note = re.search(r"还有 (\d+) 项待补充", page.locator("#rail").inner_text())
     assert note is not None
     page.get_by_role("tab", name="申报信息表", exact=True).click()
-    # The forms are filled from the opened application by an event chained after the open; typing before it lands
-    # is overwritten (a CI run saw the address emptied), so wait until the form shows the application.
+    # The forms are filled from the opened application by an event chained after the open: wait until they show it.
     expect(textbox(page, "info-case_name")).to_have_value(re.compile(re.escape(CASE)))
     address = textbox(page, "info-address")
-    _type_until_kept(address, "重庆市两江新区示例路8号")
+    address.fill("重庆市两江新区示例路8号")
+    address.press("Tab")
+    expect(address).to_have_value("重庆市两江新区示例路8号")  # a late refill keeps it (tests/ui/test_forms_keep_typing)
     page.locator("#info-save").click()
     saved = page.locator(".toast-body").filter(has_text="申报信息表已保存").first
     expect(saved).to_be_visible()
@@ -244,22 +245,4 @@ def test_a_refused_file_is_a_warning_not_a_blue_import_done(page: Page, offline_
     expect(toast.first).to_contain_text("名单.xlsx")
     expect(page.locator(".toast-title.warning").first).to_be_visible()
     expect(page.locator(".toast-body").filter(has_text="导入完成")).to_have_count(0)
-
-
-def _type_until_kept(box: Locator, text: str, tries: int = 3) -> None:
-    """Type into a form field and leave it (Tab), again if the value was lost.
-
-    Why: two full runs (a CI run, and a fresh clone on 2026-12-07) saw the 申报信息表's address empty again just after
-    it was typed, although the form already showed the opened application. The cause is not found (a late refill of
-    the forms, or the tab's fields mounted again); a user typing at that moment would lose the text too, which the
-    note of that session records as open. The save below is what this test checks, so it types again."""
-    for attempt in range(tries):
-        box.fill(text)
-        box.press("Tab")
-        try:
-            expect(box).to_have_value(text, timeout=5_000)
-            return
-        except AssertionError:
-            if attempt == tries - 1:
-                raise
 
