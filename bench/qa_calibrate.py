@@ -6,8 +6,8 @@ question of several parts) what :func:`assistant.knowledge.scope.too_weak` reads
 sentence lacking the kind of fact asked for counting half), whether the route found the structure the
 question names, whether a needed kind of fact is missing. How strongly the learned layer reads the question
 as out of scope is taken out of fold (a model refitted without the row), not from the shipped model, which
-was trained on these rows. Then every point of the grid (``STRUCTURAL_UNTIL`` × ``MIN_SCORE`` × ``OOS_MARGIN``)
-is scored without answering again:
+was trained on these rows; so is the learned answer-passage ranking retrieval fuses (5 folds). Then every point
+of the grid (``STRUCTURAL_UNTIL`` × ``MIN_SCORE`` × ``OOS_MARGIN``) is scored without answering again:
 
     objective = out-of-scope rows declined − PENALTY × in-scope rows wrongly declined
 
@@ -32,7 +32,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.knowledge import qa, scope  # noqa: E402
+from assistant.knowledge import answer_passages, qa, scope  # noqa: E402
 from assistant.knowledge import question as question_module  # noqa: E402
 from assistant.knowledge.qa_eval import OUT_OF_SCOPE, load_rows, open_eval_kb  # noqa: E402
 from assistant.knowledge.qtypes import reading_of  # noqa: E402
@@ -41,6 +41,7 @@ from assistant.understanding import training as T  # noqa: E402
 from assistant.understanding.build import (  # noqa: E402
     QUESTION_SETS,
     QUESTION_TYPES,
+    answer_rows,
     qa_data_dir,
     question_type_only_rows,
 )
@@ -88,9 +89,13 @@ def out_of_fold_readings(rows) -> list[dict[str, float]]:
     return readings
 
 
-def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
+def record(kb, rows, readings, passage_models=None) -> list[tuple[bool, bool, list[Lead]]]:
     """(in scope?, declined before the routes?, the leaders' readings) per row, declining by strength off, each
-    question read by the out-of-fold models (its parts, which are no row of their own, by the shipped one)."""
+    question read by the out-of-fold models (its parts, which are no row of their own, by the shipped one) and
+    its passages ranked by the answer-passage model of the fold that left it out (``passage_models``, keyed by
+    the question as read; a row the shipped model did not learn from is ranked by the shipped one)."""
+    passage_models = passage_models or {}
+    shipped_passages = answer_passages.shipped_model
     seen: list[Lead] = []
     current: dict[str, float] = {}
     shipped_read = question_module.read_types
@@ -123,10 +128,13 @@ def record(kb, rows, readings) -> list[tuple[bool, bool, list[Lead]]]:
         seen.clear()
         current.clear()
         current.update(reading)
+        model = passage_models.get(map_words(row.question))
+        answer_passages.shipped_model = shipped_passages if model is None else (lambda m=model: m)
         answer = qa.answer_question(kb, row.question)
         early = not answer.grounded  # declining by strength is off: whatever declines here declines at every point
         out.append((row.kind != OUT_OF_SCOPE, early, list(seen)))
     question_module.read_types = shipped_read
+    answer_passages.shipped_model = shipped_passages
     return out
 
 
@@ -173,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = [row for _, set_rows in by_set for row in set_rows]
     names = [name for name, set_rows in by_set for _ in set_rows]
     readings = out_of_fold_readings(rows)
-    recorded = record(kb, rows, readings)
+    passage_models = answer_passages.fold_models(SentenceEncoder(), answer_rows(qa_data_dir()), map_words)
+    recorded = record(kb, rows, readings, passage_models)
     oos = [reading[OUT_OF_SCOPE] for reading in readings]
     inside = sum(1 for r in recorded if r[0])
     outside = len(recorded) - inside

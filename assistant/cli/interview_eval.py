@@ -124,8 +124,19 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
         question_model, question_report = train_question_types(encoder, qa_data_dir(), map_words)
         print(f"question types: {question_report}")
+    passage_report = previous.get("answer_passages", {})
+    if args.only in ("all", "answer-passages"):
+        from assistant.knowledge import answer_passages
+        from assistant.knowledge.question import map_words
+        from assistant.understanding.build import answer_rows, qa_data_dir
+
+        passage_model, passage_report = answer_passages.train(encoder, answer_rows(qa_data_dir()), map_words)
+        out.mkdir(parents=True, exist_ok=True)
+        passage_model.save(out / answer_passages.MODEL_FILE)
+        print(f"answer passages: {passage_report}")
     report = {"data": data_fingerprint(data_dir), "turns": turn_report, "elements": element_report}
     report["question_types"] = question_report
+    report["answer_passages"] = passage_report
     write_models(out, turn_model, element_models, report, question_model)
     print(f"已写入 {out}")
     return 0
@@ -154,7 +165,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--only",
         default="all",
-        choices=["all", "turns", "elements", "question-types"],
-        help="只重训其中一类模型（question-types：政策问答的问题类型）",
+        choices=["all", "turns", "elements", "question-types", "answer-passages"],
+        help="只重训其中一类模型（question-types：政策问答的问题类型；answer-passages：政策问答中问题对应的内置文档段落）",
     )
     parser.set_defaults(handler=_cmd_train)

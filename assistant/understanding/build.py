@@ -149,6 +149,14 @@ def question_type_rows(data_dir: Path) -> list[dict[str, Any]]:
     return [r for r in rows if _same_question(r["question"]) not in held] + question_type_only_rows(data_dir)
 
 
+def answer_rows(data_dir: Path) -> list[dict[str, Any]]:
+    """The in-scope development rows (their ``answer_keywords`` name the answer) the answer-passage model learns
+    from; as for the types, a row whose question is word for word a held-out question is left out."""
+    held = heldout_questions(data_dir)
+    rows = [r for r in dev_rows(data_dir, QUESTION_SETS) if r.get("kind") != "out_of_scope"]
+    return [r for r in rows if r.get("answer_keywords") and _same_question(r["question"]) not in held]
+
+
 def question_type_only_rows(data_dir: Path) -> list[dict[str, Any]]:
     """The training-only rows kept beside the Q&A sets (``qa_types``): questions and their types, no answers; a
     row whose question is word for word a held-out question is left out."""

@@ -316,6 +316,7 @@ def _cases(kb: Any) -> dict[str, Case]:
     from assistant.interview import machine
     from assistant.interview.turns import Turn
     from assistant.knowledge import (
+        answer_passages,
         asked_kind,
         cases,
         chunking,
@@ -376,6 +377,9 @@ def _cases(kb: Any) -> dict[str, Case]:
         "model.instruction_sentences": Case(
             model_drafter.instruction_sentences,
             lambda t: model_drafter.instruction_sentences([ChatMessage(role="system", content=t)]),
+        ),
+        "answer_passages.chunk_key": Case(
+            answer_passages.chunk_key, lambda t: answer_passages.chunk_key("doc:0001", t)
         ),
         "model.clean_reply": Case(model_drafter.clean_reply, lambda t: model_drafter.clean_reply(t, "问题描述")),
         "model.omitted_figures": Case(model_drafter.omitted_figures, lambda t: model_drafter.omitted_figures(t, [t])),
