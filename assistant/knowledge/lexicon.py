@@ -44,6 +44,7 @@ class YesNoWords(_Strict):
     belief_marks: list[str]
     limits: list[str]
     done_to_a_file: list[str]
+    alternatives: list[str]
     permits: list[str]
     requires: list[str]
     negations: list[str]

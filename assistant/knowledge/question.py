@@ -50,6 +50,8 @@ _CLAUSE = re.compile(r"[？?！!；;。\n、，,：:]|(?<![A-Za-z])\s+(?![A-Za-z
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _NOT_ANY = re.compile(r"没有?.{0,2}什么")  # "not any" (没什么, 没跑出什么): 什么 after 没 is no question word
 _ENDS_ASKING = re.compile(r"(?:[不没](?:行|对|是)?|吧)$")  # "能报不", "符合要求不", "交PDF就可以了吧"
+# 「图片要jpg还是png」 asks which one; 「还是要盖章」「还是想报」 say "still": 还是 before a verb of wanting or must
+_ADVERB_AFTER = "(?![要想得会能可应该先])"
 # "国数政策2024年53号", "渝大数据发 2024 53号": a 文号 typed without its brackets
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*[\[［(（〔]?\s*(20\d\d)\s*[\]］)）〕年]?\s*(\d{1,4})\s*号")
 
@@ -320,6 +322,7 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
     asks = any_of(*words.question_words)
     topic, statement = any_of(*words.topic_question_words), any_of(*words.statement_marks)
     not_asking, continuing = any_of(*words.not_asking), any_of(*words.continuing)
+    choice = re.compile(f"(?<=.)(?:{'|'.join(map(re.escape, words.yes_no.alternatives))}){_ADVERB_AFTER}.")
     clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.strip()) >= 2]
     listed = sum(bool(_ITEM_NUMBER.match(c)) for c in clauses) >= 2  # 「三个问题：1.截止时间？2.纸质几份？3.交到哪」
     parts: list[str] = []
@@ -330,7 +333,7 @@ def split_clauses(text: str) -> tuple[list[str], list[str]]:
         clause = clause[item.end() :] if item else clause
         said = not_asking.sub("", _NOT_ANY.sub("", clause))  # 「还没什么效益」「推了好几家」 tell, they ask nothing
         names_a_topic = bool(topic.search(said)) and not statement.search(said)  # 「视频格式」, not 「视频是mov格式」
-        if not (item or asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause)):
+        if not (item or asks.search(said) or names_a_topic or _ENDS_ASKING.search(clause) or choice.search(said)):
             context.append(clause)
             previous_asks = False
             continue

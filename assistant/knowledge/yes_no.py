@@ -129,6 +129,20 @@ def _exists(question: Question, sentence: str, weights: dict[str, float]) -> boo
     return bool(main) and main in sentence
 
 
+def chosen_alternative(question: Question, evidence: list[Evidence]) -> str | None:
+    """「图片要jpg还是png」 asks which of two formats, not whether one is needed: the ones the quoted lines name
+    (「JPG」), 「都不是」 when they name neither; None for a question that is no such choice. Also when it asks
+    leave for one of them: 「图片给png可以不，还是必须jpg」 had been answered 「不需要。」 (必须 asks a requirement)."""
+    if not any_of(*lexicon().yes_no.alternatives).search(question.original):
+        return None
+    original = question.original.lower()
+    asked = [f for f in lexicon().formats if f.lower() in original]
+    if len(asked) < 2:
+        return None
+    text = " ".join(e.sentence for e in evidence)
+    return "、".join(f for f in asked if f in text) or "都不是"
+
+
 class YesOrNo:
     """Route: a yes/no question, answered 可以/不可以/需要/不需要/是/不是 first, with the deciding sentence."""
 
@@ -145,7 +159,8 @@ class YesOrNo:
             agrees, why = compared
             if spared_format(question):  # 「不用再交Word了吧」 asks whether it is needed: 需要, not 不可以
                 yes_word, no_word = WORDS["requirement"][::-1]
-            lead = f"{yes_word if agrees else no_word}。{why}。"
+            choice = chosen_alternative(question, picked)
+            lead = f"{choice or (yes_word if agrees else no_word)}。{why}。"
             checked = names_nothing_else(context, picked)  # a checked value decides
             return Candidate(self.name, picked, lead, confidence=0.85, structural=checked)
         weights = question_weights(question, context.kb)
