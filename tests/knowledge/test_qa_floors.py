@@ -37,7 +37,8 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
 
 
 # Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the tenth
-# session). Strict: the mark must go when the floor holds.
+# session; read again 2026-12-07 in the twelfth, set 22's figures updated). Strict: the mark must go when the floor
+# holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
@@ -47,7 +48,7 @@ SHORT_OF_FLOOR = {
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_18": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_21": "held-out out of scope declined 5/8 < 80% (issue 23)",
-    "staff_questions_22": "held-out answer hit 27/42 < 85%, evidence 29/42 < 90%, out of scope declined 6/8 < 80%, "
+    "staff_questions_22": "held-out answer hit 28/42 < 85%, evidence 32/42 < 90%, out of scope declined 6/8 < 80%, "
     "wrongly declined 7/42 > 3% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
