@@ -287,14 +287,16 @@ class FormHandlers:
         the address typed into the 申报信息表 emptied; the server's log showed the two refills 1.4 s apart,
         2026-12-08). The page's last fill is kept here, per page (Gradio's session), not read from the page:
         the second refill can be sent before the first one's result arrives."""
-        page = request.session_hash or ""
+        page = request.session_hash  # None outside a page's queue: nothing is remembered then
         with self._fills_lock:
-            if app_id and self._fills.get(page) == app_id:
+            if page and app_id and self._fills.get(page) == app_id:
                 return [gr.skip()] * (len(self.info_outputs) + len(self.media_outputs) + 1)
         principal = self.sessions.try_principal(request)
         view = self.service.get_application(principal, int(app_id)) if principal is not None and app_id else None
         values = self.values(view) + [view.id if view is not None else None]
         with self._fills_lock:
+            if not page:
+                return values
             self._fills[page] = view.id if view is not None else None
             self._fills.move_to_end(page)
             while len(self._fills) > PAGES_REMEMBERED:
