@@ -134,9 +134,19 @@ def _cmd_train(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         passage_model.save(out / answer_passages.MODEL_FILE)
         print(f"answer passages: {passage_report}")
+    lead_report = previous.get("lead_check", {})
+    if args.only in ("all", "lead-check"):
+        from assistant.knowledge import lead_check
+        from assistant.understanding.build import qa_data_dir
+
+        lead_model, lead_report = lead_check.train(encoder, qa_data_dir().parent / "qa_leads" / lead_check.PAIRS_FILE)
+        out.mkdir(parents=True, exist_ok=True)
+        lead_model.save(out / lead_check.MODEL_FILE)
+        print(f"lead check: {lead_report}")
     report = {"data": data_fingerprint(data_dir), "turns": turn_report, "elements": element_report}
     report["question_types"] = question_report
     report["answer_passages"] = passage_report
+    report["lead_check"] = lead_report
     write_models(out, turn_model, element_models, report, question_model)
     print(f"已写入 {out}")
     return 0
@@ -165,7 +175,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--only",
         default="all",
-        choices=["all", "turns", "elements", "question-types", "answer-passages"],
-        help="只重训其中一类模型（question-types：政策问答的问题类型；answer-passages：政策问答中问题对应的内置文档段落）",
+        choices=["all", "turns", "elements", "question-types", "answer-passages", "lead-check"],
+        help="只重训其中一类模型（question-types：政策问答的问题类型；answer-passages：政策问答中问题对应的内置文档段落；"
+        "lead-check：政策问答引用的首句是否回答了问题）",
     )
     parser.set_defaults(handler=_cmd_train)

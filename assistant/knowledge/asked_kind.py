@@ -67,3 +67,11 @@ def spared_format(question: Question) -> str:
         if spare.search(before) or (later and not any(o.lower() in after[: later.start()] for o in lexicon().formats)):
             return name
     return ""
+
+
+def there_is(question: Question, lead: str) -> str:
+    """「答辩的PPT有页数限制吗」 read as yes/no, answered by the value: 「答：有，不超过20页。」 — the value found is
+    the 有 the question asked for (which reading wins, yes/no or number, shifted with a retrain, 2026-12-08)."""
+    if not (lead.startswith("答：") and question.has("yes_no") and asked_kind(question) == "existence"):
+        return lead
+    return "答：有，" + lead.removeprefix("答：")

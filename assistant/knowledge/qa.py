@@ -34,6 +34,7 @@ from assistant.knowledge.routes import Candidate, Context, run_routes
 from assistant.knowledge.scope import (
     answer_score,
     default_call,
+    fails_lead_check,
     outside,
     too_weak,
     unlisted_count,
@@ -154,7 +155,17 @@ def _lead_for(context: Context) -> tuple[Candidate | None, list[Passage]]:
         return candidates[0], context.retrieved.passages
     if not candidates or too_weak(context.question, candidates[0], _imported(context, candidates[0])):
         return None, context.retrieved.passages
-    return candidates[0], context.retrieved.passages
+    leader = candidates[0]
+    if fails_lead_check(context.question, leader, _imported(context, leader)) and not _explained(context, leader):
+        return None, context.retrieved.passages
+    return leader, context.retrieved.passages
+
+
+def _explained(context: Context, leader: Candidate) -> bool:
+    """A leader declined later with its reason (a count not listed, a document held only by its number) is kept
+    for that reason to be said, whatever the lead check reads."""
+    question, evidence = context.question, leader.evidence
+    return bool(unlisted_count(question, evidence) or unquoted_cited_number(question, evidence, context.kb))
 
 
 def _merge(parts: list[tuple[str, Candidate | None]], whole_in_scope: bool = False) -> Candidate | None:

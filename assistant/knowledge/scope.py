@@ -55,7 +55,8 @@ if TYPE_CHECKING:
 # Calibrated on the development rows of every committed set by bench/qa_calibrate.py (grid search).
 MIN_SCORE = 0.04  # a question read wholly in scope is declined by missing facts and the reasons above, hardly its score
 STRUCTURAL_UNTIL = 1.01  # a route's structure stands below this out-of-scope reading: calibrated (1.01 = always)
-OOS_MARGIN = 0.7  # the evidence must be this much stronger for a question the learned layer reads as out of scope
+LEAD_CHECK_FLOOR = 0.1  # the leading line is read as not answering below this (assistant/knowledge/lead_check.py)
+OOS_MARGIN = 0.6  # the evidence must be this much stronger for a question the learned layer reads as out of scope
 # Evidence from a document a user imported: the learned reading knows the bundled documents only, so the score alone
 # decides. No set holds an imported document, so nothing calibrates this: it is the MIN_SCORE shipped while the grid
 # stopped at 0.30 (until 2026-12-07, tenth session).
@@ -245,10 +246,22 @@ def too_weak(question: Question, leader: Candidate, imported: bool = False) -> b
         return False
     if missing_needed_fact(question, leader.evidence, leader.lead, every=leader.structural):
         return True
+    score = answer_score(question, leader.evidence)
     if leader.structural and question.reading.score(OUT_OF_SCOPE) < STRUCTURAL_UNTIL:
         return False
     needed = threshold(question, IMPORTED_MIN_SCORE, margin=0.0) if imported else threshold(question)
-    return answer_score(question, leader.evidence) < needed
+    return score < needed
+
+
+def fails_lead_check(question: Question, leader: Candidate, imported: bool = False) -> bool:
+    """The learned check (:mod:`assistant.knowledge.lead_check`) reads the leading line as not answering. Not for a
+    document's particulars, nor for evidence from an imported document (the check learned the bundled ones)."""
+    if not LEAD_CHECK_FLOOR or imported or leader.route == "particulars":
+        return False
+    from assistant.knowledge.lead_check import answers
+
+    probability = answers(question, leader, answer_score(question, leader.evidence))
+    return probability is not None and probability < LEAD_CHECK_FLOOR
 
 
 def threshold(question: Question, min_score: float | None = None, margin: float | None = None) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.knowledge.asked_kind import asks_permission_outright, spared_format
+from assistant.knowledge.asked_kind import asks_permission_outright, spared_format, there_is
 from assistant.knowledge.evidence import KIND_PENALTY, Evidence, asked_unit, content_terms, function_words
 from assistant.knowledge.general import pick_evidence
 from assistant.knowledge.lexicon import any_of, lexicon
@@ -338,6 +338,7 @@ class DatesAndNumbers:
         lead = lead_line(question, picked)
         if not lead or _yes_no_first(question, lead):
             return None
+        lead = there_is(question, lead)
         if total := _a_total_for_an_entity(question, lead, picked):  # 「一家单位最多报几个」: a total given
             return Candidate(self.name, picked, lead, confidence=1.0, structural=True, unstated=total)
         checked = _checks(question) and comparison(question, picked) is not None and names_nothing_else(context, picked)

@@ -66,6 +66,7 @@ QUESTION_SETS = (
     "staff_questions_20.jsonl",
     "staff_questions_21.jsonl",
     "staff_questions_22.jsonl",
+    "staff_questions_23.jsonl",
 )
 # Training-only rows (``{"id", "question", "types"}``, no answers: not an evaluation set), in tests/data/qa_types:
 # questions written from the corpus alone by helpers: 140 of 320 out of scope (100 near misses), 200 of 400 (180

@@ -477,6 +477,7 @@ def _cases(kb: Any) -> dict[str, Case]:
         "doc_facts.unquoted": Case(doc_facts.unquoted, doc_facts.unquoted),
         "doc_facts.title_core": Case(doc_facts.title_core, doc_facts.title_core),
         "asked_kind.spared_format": Case(asked_kind.spared_format, lambda t: asked_kind.spared_format(_question(t))),
+        "asked_kind.there_is": Case(asked_kind.there_is, lambda t: asked_kind.there_is(_question(t), "答：" + t)),
         "qa.declined": Case(qa.declined, qa.declined),
         "qa.compose": Case(qa.compose, lambda t: qa.compose(t, _candidate(t), [passage(t)], ["fact"])),
         "model_answer.is_supported": Case(

@@ -91,7 +91,13 @@ def test_after_an_upload_the_page_limit_of_the_ppt_is_quoted(tmp_path: Path) -> 
     assert kb.ingest_bytes("答辩通知.txt", DEFENCE.encode("utf-8")).status == "added"
     text = _answered(kb, "答辩的PPT有页数限制吗")
     assert "陈述材料请使用PPT，不超过20页" in text, text
-    assert text.splitlines()[0].startswith("有"), text
+    assert text.splitlines()[0].removeprefix("答：").startswith("有"), text  # 「有。」 or 「答：有，不超过20页。」
+
+
+def test_a_question_whether_there_is_a_bound_says_there_is_one_and_gives_it(corpus_kb) -> None:
+    """Read as yes/no and answered by the value (the values route): 有 first, then the value."""
+    text = _answered(corpus_kb, "纸质件有份数要求吗")
+    assert text.splitlines()[0].startswith("答：有，") and "一式两份" in text.splitlines()[0], text
 
 
 @pytest.mark.parametrize(

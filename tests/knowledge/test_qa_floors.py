@@ -36,20 +36,20 @@ def reports(corpus_kb: KnowledgeBase) -> dict[str, EvalReport]:
     return {name: run_eval(corpus_kb, load_rows(QA / f"{name}.jsonl", "heldout"), name=name) for name in SETS}
 
 
-# Not met yet, and not tuned for: each set's held-out figures short of a floor (measured 2026-12-07 in the tenth
-# session; read again 2026-12-07 in the twelfth, set 22's figures updated). Strict: the mark must go when the floor
-# holds.
+# Not met yet, and not tuned for: each set's held-out figures short of a floor (read 2026-12-08 in the thirteenth
+# session, after set 23 and the lead check; sets 10 and 18 met every floor then, set 6 fell short of one). Strict:
+# the mark must go when the floor holds.
 SHORT_OF_FLOOR = {
     "staff_questions_2": "held-out 1/15 wrongly declined > 3% (issue 23)",
+    "staff_questions_6": "held-out out of scope declined 6/8 < 80% (issue 23)",
     "staff_questions_7": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_10": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_15": "held-out out of scope declined 5/8 < 80%, wrongly declined 2/42 > 3% (issue 23)",
+    "staff_questions_15": "held-out out of scope declined 5/8 < 80% (issue 23)",
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
-    "staff_questions_18": "held-out out of scope declined 5/8 < 80% (issue 23)",
-    "staff_questions_21": "held-out out of scope declined 5/8 < 80% (issue 23)",
-    "staff_questions_22": "held-out answer hit 28/42 < 85%, evidence 32/42 < 90%, out of scope declined 6/8 < 80%, "
+    "staff_questions_21": "held-out out of scope declined 6/8 < 80% (issue 23)",
+    "staff_questions_22": "held-out answer hit 27/42 < 85%, evidence 33/42 < 90%, out of scope declined 6/8 < 80%, "
     "wrongly declined 7/42 > 3% (issue 23)",
+    "staff_questions_23": "held-out answer hit 28/37 < 85%, evidence 31/37 < 90% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
 # them, the whole of set 4 scored answer 112/126, evidence 115/126, out of scope declined 32/36, wrongly declined
@@ -93,7 +93,9 @@ SHORT_OF_FLOOR = {
 # eleventh session, at 8776c82), before anything was tuned on it: answer 110/125, evidence 113/125, declined 21/25,
 # wrongly declined 5/125; its held-out part 40/42, 40/42, 5/8, 1/42. Set 22 (people who paraphrase every term of the
 # documents; same session and code), before anything was tuned on it: answer 82/125, evidence 89/125, declined
-# 20/25, wrongly declined 20/125; its held-out part 24/42, 26/42, 6/8, 9/42.
+# 20/25, wrongly declined 20/125; its held-out part 24/42, 26/42, 6/8, 9/42. Set 23 (paraphrase and 40 out-of-scope
+# rows, 35 of them near misses; 2026-12-08, thirteenth session, at 29ec0c4), before anything was tuned on it: answer
+# 95/110, evidence 102/110, declined 29/40, wrongly declined 1/110; its held-out part 30/37, 32/37, 9/13, 1/37.
 
 
 @pytest.mark.parametrize(
