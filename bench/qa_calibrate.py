@@ -6,8 +6,11 @@ question of several parts) what :func:`assistant.knowledge.scope.too_weak` reads
 sentence lacking the kind of fact asked for counting half), whether the route found the structure the
 question names, whether a needed kind of fact is missing. How strongly the learned layer reads the question
 as out of scope is taken out of fold (a model refitted without the row), not from the shipped model, which
-was trained on these rows; so is the learned answer-passage ranking retrieval fuses (5 folds). Then every point
-of the grid (``STRUCTURAL_UNTIL`` × ``MIN_SCORE`` × ``OOS_MARGIN``) is scored without answering again:
+was trained on these rows; so is the learned answer-passage ranking retrieval fuses (5 folds). Each leader's
+line is read by the learned lead check (``assistant/knowledge/lead_check.py``) trained without the row's set, and
+``--write-pairs`` rewrites the pairs the shipped check trains on. Then every point of the grid
+(``STRUCTURAL_UNTIL`` × ``MIN_SCORE`` × ``OOS_MARGIN`` × ``LEAD_CHECK_FLOOR``, see ``grid``) is scored without
+answering again:
 
     objective = out-of-scope rows declined − PENALTY × in-scope rows wrongly declined
 
