@@ -97,4 +97,8 @@ def test_three_such_messages_do_not_slow_another_users_request(api) -> None:
         thread.join()
     assert not errors, errors
     baseline = statistics.median(alone)
-    assert max(during, default=0.0) <= baseline + 0.2, (baseline, during)
+    # A blocked event loop makes every request during the turns wait (few of them, all slow), so the median shows
+    # it; one request delayed by the machine (a fresh-clone run on two cores beside other work saw one at 0.83 s
+    # among dozens under 25 ms, 2026-12-08) is not that, and the bound on the slowest stays generous.
+    assert during and statistics.median(during) <= baseline + 0.2, (baseline, during)
+    assert max(during) <= baseline + 2.0, (baseline, during)
