@@ -71,6 +71,7 @@ class Lead:
     particulars: bool = False  # a document's own particulars: never weak, whatever the reading
     pair: lead_check.LeadPair | None = None  # what the learned lead check reads of it
     answers: float = 1.0  # that check's P(the line answers), from a model that did not see the row's set
+    vouchable: bool = False  # declined as naming nothing held unless the check vouches for it (first lead only)
 
 
 def out_of_fold_readings(rows) -> list[dict[str, float]]:
@@ -131,22 +132,32 @@ def record(kb, rows, readings, passage_models=None) -> list[tuple[bool, bool, li
         return False
 
     qa.too_weak = never_weak
-    shipped_check = qa.fails_lead_check
+    shipped_check, shipped_vouch = qa.fails_lead_check, qa.vouched_by_lead_check
     qa.fails_lead_check = lambda *args, **kwargs: False  # read out of fold instead (``check_leads``)
+    vouch_asked: list[bool] = []
+
+    def no_vouch(question, leader):  # asked only for a question naming nothing held whose best line scores low
+        vouch_asked.append(not question.has("yes_no"))  # as scope.vouched_by_lead_check: never for a yes/no question
+        return False
+
+    qa.vouched_by_lead_check = no_vouch
     question_module.read_types = out_of_fold_read
     out = []
     for row, reading in zip(rows, readings, strict=True):
         seen.clear()
+        vouch_asked.clear()
         current.clear()
         current.update(reading)
         model = passage_models.get(map_words(row.question))
         answer_passages.shipped_model = shipped_passages if model is None else (lambda m=model: m)
         answer = qa.answer_question(kb, row.question)
         early = not answer.grounded  # declining by strength is off: whatever declines here declines at every point
+        if any(vouch_asked) and seen:
+            seen[0].vouchable = True
         out.append((row.kind != OUT_OF_SCOPE, early, list(seen)))
     question_module.read_types = shipped_read
     answer_passages.shipped_model = shipped_passages
-    qa.fails_lead_check = shipped_check
+    qa.fails_lead_check, qa.vouched_by_lead_check = shipped_check, shipped_vouch
     return out
 
 
@@ -176,7 +187,8 @@ def declined(
     """As the Q&A decides: every part weak, or the first part weak, no later part found by structure and the whole
     question read out of scope (``qa._merge``). A route's
     structure stands only for a question read less than ``structural_until`` out of scope (``scope.too_weak``)."""
-    if early or not leads:
+    vouched = bool(lead_floor) and bool(leads) and leads[0].vouchable and leads[0].answers >= scope.LEAD_CHECK_VOUCH
+    if (early and not vouched) or not leads:
         return True
     sure = [lead.particulars or (lead.structural and oos < structural_until) for lead in leads]
     weak = [

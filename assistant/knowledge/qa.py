@@ -39,6 +39,7 @@ from assistant.knowledge.scope import (
     too_weak,
     unlisted_count,
     unquoted_cited_number,
+    vouched_by_lead_check,
 )
 
 if TYPE_CHECKING:
@@ -295,8 +296,9 @@ def answer_question(
     if unheld and asked.reading.score(OUT_OF_SCOPE) >= WHOLE_IN_SCOPE:
         return declined(question)
     leader, raw = offline_answer(kb, asked, call, query_vector(kb, asked))
-    if leader is None or (unheld and answer_score(asked, leader.evidence) < UNHELD_MIN_SCORE):
-        return declined(question)  # 「东西弄齐了该往哪儿送」: the best line found (0.10) is about something else
+    if leader is None or (unheld and answer_score(asked, leader.evidence) < UNHELD_MIN_SCORE
+                          and not vouched_by_lead_check(asked, leader)):
+        return declined(question)  # the best line found scores 0.10 and the lead check does not read it as answering
     if leader.unstated:  # the documents say they do not give it
         return declined(question, f"资料中写明：「{leader.unstated.rstrip('。')}」")
     if counted := unlisted_count(asked, leader.evidence):  # 「具体是哪7项」 and the card only says 「配套7项安全措施」

@@ -67,3 +67,18 @@ def test_a_near_miss_the_leading_line_does_not_answer_is_declined(
 def test_questions_the_documents_answer_are_still_answered(corpus_kb, question: str, answer: str) -> None:
     reply = answer_question(corpus_kb, question)
     assert reply.grounded and answer in reply.answer, reply.answer
+
+
+def test_a_paraphrase_naming_nothing_held_is_answered_when_the_check_vouches_for_its_line(
+    corpus_kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """「弄完了往哪儿交」 shares no word with the documents and its best line scores low; the check reads that line
+    (报送至我局) as answering it. Without the check's word it is declined; plainly unrelated questions stay declined."""
+    from assistant.knowledge import qa
+
+    reply = answer_question(corpus_kb, "弄完了往哪儿交")
+    assert reply.grounded and "报送至我局" in reply.answer, reply.answer
+    for unrelated in ("明天会下雨吗", "食堂几点开饭"):
+        assert not answer_question(corpus_kb, unrelated).grounded
+    monkeypatch.setattr(qa, "vouched_by_lead_check", lambda *args: False)
+    assert not answer_question(corpus_kb, "弄完了往哪儿交").grounded

@@ -47,8 +47,8 @@ SHORT_OF_FLOOR = {
     "staff_questions_16": "held-out wrongly declined 2/42 > 3% (issue 23)",
     "staff_questions_17": "held-out wrongly declined 3/42 > 3% (issue 23)",
     "staff_questions_21": "held-out out of scope declined 6/8 < 80% (issue 23)",
-    "staff_questions_22": "held-out answer hit 27/42 < 85%, evidence 33/42 < 90%, out of scope declined 6/8 < 80%, "
-    "wrongly declined 7/42 > 3% (issue 23)",
+    "staff_questions_22": "held-out answer hit 28/42 < 85%, evidence 34/42 < 90%, out of scope declined 6/8 < 80%, "
+    "wrongly declined 6/42 > 3% (issue 23)",
     "staff_questions_23": "held-out answer hit 28/37 < 85%, evidence 31/37 < 90% (issue 23)",
 }
 # staff_questions_4 and _5 were written from the corpus only by people who never read the code; before any tuning on
