@@ -154,10 +154,13 @@ def _lead_for(context: Context) -> tuple[Candidate | None, list[Passage]]:
     candidates = run_routes(context)
     if candidates and candidates[0].unstated:  # declined whatever its strength, with the card's own line saying why
         return candidates[0], context.retrieved.passages
-    if not candidates or too_weak(context.question, candidates[0], _imported(context, candidates[0])):
+    if not candidates:
         return None, context.retrieved.passages
     leader = candidates[0]
-    if fails_lead_check(context.question, leader, _imported(context, leader)) and not _explained(context, leader):
+    imported = _imported(context, leader)
+    if too_weak(context.question, leader, imported):
+        return None, context.retrieved.passages
+    if fails_lead_check(context.question, leader, imported) and not _explained(context, leader):
         return None, context.retrieved.passages
     return leader, context.retrieved.passages
 
